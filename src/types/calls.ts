@@ -1,0 +1,1 @@
+export * as timestamp from './timestamp/calls'

@@ -1,0 +1,8 @@
+export * as balances from './balances/events'
+export * as phalaRegistry from './phala-registry/events'
+export * as phalaMining from './phala-mining/events'
+export * as phalaStakePool from './phala-stake-pool/events'
+export * as phalaComputation from './phala-computation/events'
+export * as phalaStakePoolv2 from './phala-stake-poolv2/events'
+export * as phalaVault from './phala-vault/events'
+export * as phalaBasePool from './phala-base-pool/events'

@@ -1,0 +1,8 @@
+export * as v900 from './v900'
+export * as v1130 from './v1130'
+export * as v1170 from './v1170'
+export * as v1251 from './v1251'
+export * as v1140 from './v1140'
+export * as events from './events'
+export * as calls from './calls'
+export * as storage from './storage'
