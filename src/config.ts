@@ -1,0 +1,175 @@
+/**
+ * All configuration, read from the environment and validated once, with messages that name the setting.
+ */
+
+export type ChainName = 'khala' | 'phala' | 'devnet'
+
+export interface ChainPreset {
+    name: ChainName
+    /** SS58 address prefix */
+    ss58Prefix: number
+    /** default block range (inclusive); the real chains ended mining at these blocks */
+    defaultFrom: number
+    defaultTo: number | undefined
+    /** the public SQD network gateway dataset for this chain, if any */
+    gateway: string | undefined
+    /** default RPC endpoint */
+    defaultRpc: string | undefined
+    /** termination block of mining on this chain */
+    terminationBlock: number | undefined
+}
+
+export const CHAIN_PRESETS: Record<ChainName, ChainPreset> = {
+    khala: {
+        name: 'khala',
+        ss58Prefix: 30,
+        defaultFrom: 0,
+        defaultTo: 7_918_688,
+        gateway: 'https://v2.archive.subsquid.io/network/khala',
+        defaultRpc: undefined,
+        terminationBlock: 7_918_688,
+    },
+    phala: {
+        name: 'phala',
+        ss58Prefix: 30,
+        defaultFrom: 0,
+        defaultTo: 9_064_613,
+        gateway: 'https://v2.archive.subsquid.io/network/phala',
+        defaultRpc: undefined,
+        terminationBlock: 9_064_613,
+    },
+    devnet: {
+        name: 'devnet',
+        ss58Prefix: 30,
+        defaultFrom: 0,
+        defaultTo: undefined,
+        gateway: undefined,
+        defaultRpc: 'ws://127.0.0.1:9944',
+        terminationBlock: undefined,
+    },
+}
+
+export interface DbConfig {
+    /** a full connection string, when configured (DB_URL, or built from DB_HOST/DB_PORT/DB_NAME/DB_USER/DB_PASS) */
+    url: string | undefined
+    /** true when nothing is configured: the embedded PostgreSQL is used */
+    embedded: boolean
+}
+
+export interface Config {
+    chain: ChainPreset
+    rpcEndpoint: string | undefined
+    /** requests per second allowed against the RPC endpoint (undefined: no limit) */
+    rpcRateLimit: number | undefined
+    gatewayUrl: string | undefined
+    fromBlock: number
+    toBlock: number | undefined
+    /** blocks behind the head treated as final when the node gives no finality (undefined: use the node's) */
+    finalityConfirmation: number | undefined
+    db: DbConfig
+    gqlPort: number
+}
+
+export class ConfigError extends Error {
+    constructor(readonly setting: string, message: string) {
+        super(`${setting}: ${message}`)
+        this.name = 'ConfigError'
+    }
+}
+
+type Env = Record<string, string | undefined>
+
+function nonEmpty(env: Env, name: string): string | undefined {
+    const v = env[name]
+    if (v == null) return undefined
+    const t = v.trim()
+    return t === '' ? undefined : t
+}
+
+function parseBlock(env: Env, name: string): number | undefined {
+    const v = nonEmpty(env, name)
+    if (v == null) return undefined
+    if (!/^\d+$/.test(v)) throw new ConfigError(name, `must be a non-negative whole block number, got ${JSON.stringify(v)}`)
+    const n = Number(v)
+    if (!Number.isSafeInteger(n)) throw new ConfigError(name, `block number too large: ${v}`)
+    return n
+}
+
+function parsePort(env: Env, name: string, dflt: number): number {
+    const v = nonEmpty(env, name)
+    if (v == null) return dflt
+    if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 65535) {
+        throw new ConfigError(name, `must be a TCP port between 1 and 65535, got ${JSON.stringify(v)}`)
+    }
+    return Number(v)
+}
+
+function parseUrl(env: Env, name: string, protocols: string[]): string | undefined {
+    const v = nonEmpty(env, name)
+    if (v == null) return undefined
+    let url: URL
+    try {
+        url = new URL(v)
+    } catch {
+        throw new ConfigError(name, `not a valid URL: ${JSON.stringify(v)} (expected e.g. ${protocols[0]}//host:port)`)
+    }
+    if (!protocols.includes(url.protocol)) {
+        throw new ConfigError(name, `unsupported protocol ${url.protocol} in ${JSON.stringify(v)}; use one of ${protocols.join(', ')}`)
+    }
+    if (!url.hostname) throw new ConfigError(name, `URL has no host: ${JSON.stringify(v)}`)
+    return v
+}
+
+function parsePositive(env: Env, name: string): number | undefined {
+    const v = nonEmpty(env, name)
+    if (v == null) return undefined
+    const n = Number(v)
+    if (!Number.isFinite(n) || n <= 0) throw new ConfigError(name, `must be a positive number, got ${JSON.stringify(v)}`)
+    return n
+}
+
+export function loadConfig(env: Env = process.env): Config {
+    const chainName = (nonEmpty(env, 'CHAIN') ?? 'devnet').toLowerCase()
+    if (!(chainName in CHAIN_PRESETS)) {
+        throw new ConfigError('CHAIN', `unknown chain ${JSON.stringify(env.CHAIN)}; expected one of ${Object.keys(CHAIN_PRESETS).join(', ')}`)
+    }
+    const chain = CHAIN_PRESETS[chainName as ChainName]
+
+    const rpcEndpoint = parseUrl(env, 'RPC_ENDPOINT', ['ws:', 'wss:', 'http:', 'https:']) ?? chain.defaultRpc
+    const gatewayUrl = parseUrl(env, 'GATEWAY_URL', ['https:', 'http:'])
+    if (rpcEndpoint == null) {
+        throw new ConfigError('RPC_ENDPOINT', `required for CHAIN=${chain.name} (metadata and runtime versions always come over RPC)`)
+    }
+
+    const fromBlock = parseBlock(env, 'FROM_BLOCK') ?? chain.defaultFrom
+    const toBlock = parseBlock(env, 'TO_BLOCK') ?? chain.defaultTo
+    if (toBlock != null && fromBlock > toBlock) {
+        throw new ConfigError('FROM_BLOCK', `FROM_BLOCK (${fromBlock}) is greater than TO_BLOCK (${toBlock})`)
+    }
+
+    const dbUrl = parseUrl(env, 'DB_URL', ['postgres:', 'postgresql:'])
+    const dbHost = nonEmpty(env, 'DB_HOST')
+    let url = dbUrl
+    if (url == null && dbHost != null) {
+        const port = parsePort(env, 'DB_PORT', 5432)
+        const user = encodeURIComponent(nonEmpty(env, 'DB_USER') ?? 'postgres')
+        const pass = nonEmpty(env, 'DB_PASS')
+        const name = encodeURIComponent(nonEmpty(env, 'DB_NAME') ?? 'squid')
+        url = `postgres://${user}${pass ? ':' + encodeURIComponent(pass) : ''}@${dbHost}:${port}/${name}`
+    } else if (dbUrl == null) {
+        // validate the port even when unused, so a typo never passes silently
+        parsePort(env, 'DB_PORT', 5432)
+    }
+
+    return {
+        chain,
+        rpcEndpoint,
+        rpcRateLimit: parsePositive(env, 'RPC_RATE_LIMIT'),
+        gatewayUrl,
+        fromBlock,
+        toBlock,
+        finalityConfirmation: parseBlock(env, 'FINALITY_CONFIRMATION'),
+        db: {url, embedded: url == null},
+        gqlPort: parsePort(env, 'GQL_PORT', 4350),
+    }
+}

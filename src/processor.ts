@@ -1,0 +1,44 @@
+/**
+ * The data source: which chain, which blocks, which events. Built from the validated configuration.
+ */
+import {
+    BlockHeader,
+    DataHandlerContext,
+    SubstrateBatchProcessor,
+    SubstrateBatchProcessorFields,
+    Event as _Event,
+    Call as _Call,
+    Extrinsic as _Extrinsic,
+} from '@subsquid/substrate-processor'
+import {Config, loadConfig} from './config'
+import {MINING_EVENT_NAMES} from './decode'
+
+export const FIELDS = {
+    block: {timestamp: true},
+    event: {name: true, args: true},
+} as const
+
+export function createProcessor(config: Config = loadConfig()) {
+    const p = new SubstrateBatchProcessor()
+    const gateway = config.gatewayUrl ?? (process.env.USE_PUBLIC_GATEWAY === '1' ? config.chain.gateway : undefined)
+    if (gateway) p.setGateway(gateway)
+    p.setRpcEndpoint({
+        url: config.rpcEndpoint!,
+        rateLimit: config.rpcRateLimit,
+        capacity: 10,
+        requestTimeout: 30_000,
+    })
+    if (config.finalityConfirmation != null) p.setFinalityConfirmation(config.finalityConfirmation)
+    p.setBlockRange({from: config.fromBlock, to: config.toBlock})
+    p.setFields(FIELDS)
+    p.addEvent({name: [...MINING_EVENT_NAMES]})
+    return p.setFields(FIELDS)
+}
+
+export type Processor = ReturnType<typeof createProcessor>
+export type Fields = SubstrateBatchProcessorFields<Processor>
+export type Block = BlockHeader<Fields>
+export type Event = _Event<Fields>
+export type Call = _Call<Fields>
+export type Extrinsic = _Extrinsic<Fields>
+export type ProcessorContext<Store> = DataHandlerContext<Store, Fields>
