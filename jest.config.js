@@ -1,8 +1,10 @@
-/** Tests are compiled by `tsc` first (npm test runs the build), then jest runs the JavaScript. */
+/** Tests are compiled by `tsc` first (`npm test` runs the build), then jest runs the JavaScript in lib/test. */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/lib/test'],
   testMatch: ['**/*.test.js'],
-  testTimeout: 120000,
+  testTimeout: 180000,
   maxWorkers: 1,
+  globalSetup: '<rootDir>/lib/test/setup/global-setup.js',
+  globalTeardown: '<rootDir>/lib/test/setup/global-teardown.js',
 }

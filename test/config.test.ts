@@ -1,0 +1,55 @@
+import {ConfigError, loadConfig} from '../src/config'
+
+function fails(env: Record<string, string>, setting: string, text: RegExp) {
+    let err: unknown
+    try {
+        loadConfig(env)
+    } catch (e) {
+        err = e
+    }
+    expect(err).toBeInstanceOf(ConfigError)
+    expect((err as ConfigError).setting).toBe(setting)
+    expect((err as Error).message).toMatch(new RegExp('^' + setting + ': '))
+    expect((err as Error).message).toMatch(text)
+}
+
+describe('configuration', () => {
+    it('defaults to the devnet with the embedded database', () => {
+        const c = loadConfig({})
+        expect(c.chain.name).toBe('devnet')
+        expect(c.rpcEndpoint).toBe('ws://127.0.0.1:9944')
+        expect(c.db).toEqual({url: undefined, embedded: true})
+        expect(c.fromBlock).toBe(0)
+        expect(c.toBlock).toBeUndefined()
+        expect(c.gqlPort).toBe(4350)
+    })
+
+    it('carries the chain presets: SS58 30 and the termination blocks', () => {
+        const k = loadConfig({CHAIN: 'khala', RPC_ENDPOINT: 'wss://khala.example:443'})
+        expect(k.chain.ss58Prefix).toBe(30)
+        expect(k.toBlock).toBe(7_918_688)
+        expect(k.chain.gateway).toMatch(/khala$/)
+        const p = loadConfig({CHAIN: 'Phala', RPC_ENDPOINT: 'wss://phala.example'})
+        expect(p.chain.name).toBe('phala')
+        expect(p.toBlock).toBe(9_064_613)
+        expect(p.chain.gateway).toMatch(/phala$/)
+    })
+
+    it('takes a block range and database settings', () => {
+        const c = loadConfig({FROM_BLOCK: '10', TO_BLOCK: '20', DB_HOST: 'db', DB_PORT: '6543', DB_NAME: 'x', DB_USER: 'u', DB_PASS: 'p w'})
+        expect([c.fromBlock, c.toBlock]).toEqual([10, 20])
+        expect(c.db).toEqual({url: 'postgres://u:p%20w@db:6543/x', embedded: false})
+        const d = loadConfig({DB_URL: 'postgres://a@h/db'})
+        expect(d.db).toEqual({url: 'postgres://a@h/db', embedded: false})
+    })
+
+    it('fails fast on an unknown chain', () => fails({CHAIN: 'kusama'}, 'CHAIN', /unknown chain "kusama".*khala, phala, devnet/))
+    it('fails fast on a malformed RPC URL', () => fails({RPC_ENDPOINT: 'not a url'}, 'RPC_ENDPOINT', /not a valid URL/))
+    it('fails fast on an RPC URL with the wrong protocol', () => fails({RPC_ENDPOINT: 'ftp://x'}, 'RPC_ENDPOINT', /unsupported protocol ftp:/))
+    it('fails fast on a malformed gateway URL', () => fails({GATEWAY_URL: '::'}, 'GATEWAY_URL', /not a valid URL/))
+    it('fails fast on a malformed DB_URL', () => fails({DB_URL: 'mysql://x/y'}, 'DB_URL', /unsupported protocol mysql:/))
+    it('fails fast when FROM_BLOCK > TO_BLOCK', () => fails({FROM_BLOCK: '100', TO_BLOCK: '99'}, 'FROM_BLOCK', /greater than TO_BLOCK/))
+    it('fails fast on a non-numeric block', () => fails({TO_BLOCK: '12abc'}, 'TO_BLOCK', /whole block number/))
+    it('fails fast on a bad port', () => fails({GQL_PORT: '70000'}, 'GQL_PORT', /between 1 and 65535/))
+    it('requires an RPC endpoint for the real chains', () => fails({CHAIN: 'khala'}, 'RPC_ENDPOINT', /required for CHAIN=khala/))
+})
