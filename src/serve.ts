@@ -1,0 +1,8 @@
+/**
+ * `npm run serve`: the GraphQL API (OpenReader over schema.graphql + the analytics resolvers in
+ * src/server-extension), with the limits of src/server-options.ts. Database from DB_URL / DB_* settings.
+ */
+import {graphqlServerArgs} from './server-options'
+
+process.argv.push(...graphqlServerArgs())
+require('@subsquid/graphql-server/bin/run.js')
