@@ -23,8 +23,13 @@ export interface EventMeta {
     name: string
 }
 
-/** which pool implementation an event or pool belongs to */
-export type PoolKind = 'StakePoolV1' | 'StakePool' | 'Vault'
+/**
+ * which pool implementation an event or pool belongs to.
+ * 'BasePool' (added by the decode layer): an event of the shared PhalaBasePool pallet (WithdrawalQueued,
+ * Withdrawal, whitelists). Its pid is a v2 StakePool or a Vault and the event does not say which:
+ * resolve it by pid (PoolCreated / readPools).
+ */
+export type PoolKind = 'StakePoolV1' | 'StakePool' | 'Vault' | 'BasePool'
 
 export type MiningPayload =
     // ---- PhalaRegistry
@@ -78,6 +83,8 @@ export type MiningPayload =
     | {kind: 'RewardDismissedDust'; poolKind: PoolKind; pid: bigint; amount: bigint}
     | {kind: 'RewardToOwnerDismissedDust'; poolKind: PoolKind; pid: bigint; amount: bigint}
     | {kind: 'RewardToDistributionDismissedDust'; poolKind: PoolKind; pid: bigint; amount: bigint}
+    /** v1 only (PhalaStakePool.DustRemoved, added by the decode layer): a user's leftover dust stake was slashed to the treasury (OnSlashed); the event carries no pid */
+    | {kind: 'DustRemoved'; poolKind: PoolKind; user: Hex; amount: bigint}
     | {kind: 'PoolSlashed'; poolKind: PoolKind; pid: bigint; amount: bigint}
     | {kind: 'SlashSettled'; poolKind: PoolKind; pid: bigint; user: Hex; amount: bigint}
     | {kind: 'NftCreated'; pid: bigint; cid: number; nftId: number; owner: Hex; shares: bigint}
