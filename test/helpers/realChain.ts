@@ -631,3 +631,40 @@ export class FakeRpc {
 }
 
 export {hexToU8a, u8aToHex, u8aToU8a, u8aConcat}
+
+// ---------------------------------------------------------------- editing a metadata copy (fake runtimes)
+
+export interface SqdField {
+    name?: string | null
+    type: number
+    typeName?: string | null
+    docs: string[]
+}
+
+function sqdV14(md: SqdMetadata): any {
+    if (md.__kind !== 'V14') throw new Error(`expected V14 metadata, got ${md.__kind}`)
+    return md.value
+}
+
+/** The (mutable) variant of `Pallet.Event` inside a subsquid metadata copy. */
+export function sqdEventVariant(md: SqdMetadata, pallet: string, event: string): {name: string; index: number; fields: SqdField[]} {
+    const v14 = sqdV14(md)
+    const p = v14.pallets.find((p: any) => p.name === pallet)
+    if (p == null || p.events == null) throw new Error(`no events for ${pallet}`)
+    const ty = v14.lookup.types[p.events.type].type
+    const v = ty.def.value.variants.find((v: any) => v.name === event)
+    if (v == null) throw new Error(`no ${pallet}.${event}`)
+    return v
+}
+
+/** The (mutable) composite fields of a storage item's value type inside a subsquid metadata copy. */
+export function sqdStorageValueFields(md: SqdMetadata, pallet: string, item: string): SqdField[] {
+    const v14 = sqdV14(md)
+    const p = v14.pallets.find((p: any) => p.name === pallet)
+    const it = p?.storage?.items.find((i: any) => i.name === item)
+    if (it == null) throw new Error(`no storage ${pallet}.${item}`)
+    const ti = it.type.__kind === 'Plain' ? it.type.value : it.type.value
+    const def = v14.lookup.types[ti].type.def
+    if (def.__kind !== 'Composite') throw new Error(`${pallet}.${item} value is ${def.__kind}, not a composite`)
+    return def.value.fields
+}
