@@ -1,0 +1,209 @@
+/**
+ * A compact binary file holding a built chain: genesis storage and every canonical block's content (era, timestamp,
+ * encoded events, encoded storage writes, fork salt). Headers and hashes are recomputed on load (deterministic),
+ * so a chain is generated once and served from the file.
+ *
+ * Layout: "PHDEVCH1" | u32 jsonLen | JSON header | genesis writes | blocks... | "END!"
+ *   writes: u32 count, then per write: u16 keyLen, key bytes, u8 hasValue, [u32 valueLen, value bytes]
+ *   block:  u8 eraLen, era (ascii), f64 timestamp, u32 salt, u32 eventCount, u32 eventsLen, events, writes
+ */
+import * as fs from 'fs'
+import type {RuntimeOptions} from '../runtime'
+import type {BlockContent, StorageWrite} from './content'
+
+const MAGIC = Buffer.from('PHDEVCH1', 'ascii')
+const END = Buffer.from('END!', 'ascii')
+
+export interface ChainFileHeader {
+    format: 1
+    runtimes: RuntimeOptions
+    genesisEra: string
+    blocks: number
+    /** free-form information about how the chain was made (scenario, seed, …) */
+    info?: {[k: string]: unknown}
+}
+
+export interface ChainFileBlock {
+    content: BlockContent
+    salt: number
+}
+
+class FileSink {
+    private fd: number
+    private buf = Buffer.allocUnsafe(1 << 20)
+    private pos = 0
+
+    constructor(path: string) {
+        this.fd = fs.openSync(path, 'w')
+    }
+
+    private need(n: number) {
+        if (this.pos + n > this.buf.length) this.flush()
+        if (n > this.buf.length) this.buf = Buffer.allocUnsafe(n)
+    }
+
+    flush() {
+        if (this.pos > 0) fs.writeSync(this.fd, this.buf, 0, this.pos)
+        this.pos = 0
+    }
+
+    u8(n: number) {
+        this.need(1)
+        this.buf[this.pos++] = n
+    }
+
+    u16(n: number) {
+        this.need(2)
+        this.buf.writeUInt16LE(n, this.pos)
+        this.pos += 2
+    }
+
+    u32(n: number) {
+        this.need(4)
+        this.buf.writeUInt32LE(n, this.pos)
+        this.pos += 4
+    }
+
+    f64(n: number) {
+        this.need(8)
+        this.buf.writeDoubleLE(n, this.pos)
+        this.pos += 8
+    }
+
+    bytes(b: Uint8Array) {
+        this.need(b.length)
+        this.buf.set(b, this.pos)
+        this.pos += b.length
+    }
+
+    close() {
+        this.flush()
+        fs.closeSync(this.fd)
+    }
+}
+
+function writeWrites(s: FileSink, writes: StorageWrite[]) {
+    s.u32(writes.length)
+    for (let [k, v] of writes) {
+        let key = Buffer.from(k.slice(2), 'hex')
+        s.u16(key.length)
+        s.bytes(key)
+        if (v == null) s.u8(0)
+        else {
+            s.u8(1)
+            s.u32(v.length)
+            s.bytes(v)
+        }
+    }
+}
+
+/** Streams a chain into a file: call `block()` for each block in order, then `close()`. */
+export class ChainFileWriter {
+    private sink: FileSink
+    private count = 0
+
+    constructor(
+        readonly path: string,
+        private header: Omit<ChainFileHeader, 'blocks' | 'format'>,
+        genesis: StorageWrite[]
+    ) {
+        this.sink = new FileSink(path + '.tmp')
+        this.sink.bytes(MAGIC)
+        // the header's block count is not known yet: reserve room by writing it at the end (JSON trailer)
+        let json = Buffer.from(JSON.stringify({format: 1, ...header}), 'utf8')
+        this.sink.u32(json.length)
+        this.sink.bytes(json)
+        writeWrites(this.sink, genesis)
+    }
+
+    block(content: BlockContent, salt = 0) {
+        let s = this.sink
+        let era = Buffer.from(content.era, 'ascii')
+        s.u8(era.length)
+        s.bytes(era)
+        s.f64(content.timestamp)
+        s.u32(salt)
+        s.u32(content.eventCount)
+        s.u32(content.events.length)
+        s.bytes(content.events)
+        writeWrites(s, content.writes)
+        this.count++
+    }
+
+    close(): void {
+        this.sink.bytes(END)
+        this.sink.u32(this.count)
+        this.sink.close()
+        fs.renameSync(this.path + '.tmp', this.path)
+    }
+}
+
+export interface ChainFile {
+    header: ChainFileHeader
+    genesis: StorageWrite[]
+    blocks: ChainFileBlock[]
+}
+
+/** Reads a chain file fully (block bytes are views into the file buffer). */
+export function readChainFile(path: string): ChainFile {
+    let buf = fs.readFileSync(path)
+    let pos = 0
+    let fail = (msg: string): never => {
+        throw new Error(`${path}: ${msg} at byte ${pos}`)
+    }
+    if (buf.length < 16 || !buf.subarray(0, 8).equals(MAGIC)) fail('not a devnet chain file')
+    pos = 8
+    let u8 = () => buf[pos++]
+    let u16 = () => {
+        let v = buf.readUInt16LE(pos)
+        pos += 2
+        return v
+    }
+    let u32 = () => {
+        let v = buf.readUInt32LE(pos)
+        pos += 4
+        return v
+    }
+    let f64 = () => {
+        let v = buf.readDoubleLE(pos)
+        pos += 8
+        return v
+    }
+    let bytes = (n: number) => {
+        if (pos + n > buf.length) fail('truncated')
+        let b = new Uint8Array(buf.buffer, buf.byteOffset + pos, n)
+        pos += n
+        return b
+    }
+    let writes = (): StorageWrite[] => {
+        let n = u32()
+        let out: StorageWrite[] = new Array(n)
+        for (let i = 0; i < n; i++) {
+            let key = '0x' + Buffer.from(bytes(u16())).toString('hex')
+            let has = u8()
+            out[i] = [key, has ? bytes(u32()) : null]
+        }
+        return out
+    }
+    let jsonLen = u32()
+    let header = JSON.parse(Buffer.from(bytes(jsonLen)).toString('utf8'))
+    if (header.format !== 1) fail(`unsupported format ${header.format}`)
+    let genesis = writes()
+    let blocks: ChainFileBlock[] = []
+    while (pos < buf.length) {
+        if (buf.length - pos === 8 && buf.subarray(pos, pos + 4).equals(END)) break
+        let era = Buffer.from(bytes(u8())).toString('ascii')
+        let timestamp = f64()
+        let salt = u32()
+        let eventCount = u32()
+        let events = bytes(u32())
+        let w = writes()
+        blocks.push({content: {era, timestamp, eventCount, events, writes: w}, salt})
+    }
+    if (!(buf.length - pos === 8 && buf.subarray(pos, pos + 4).equals(END))) fail('missing end marker (incomplete file)')
+    pos += 4
+    let count = u32()
+    if (count !== blocks.length) fail(`block count ${blocks.length} != trailer ${count}`)
+    header.blocks = count
+    return {header, genesis, blocks}
+}
