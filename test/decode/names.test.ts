@@ -2,7 +2,8 @@
  * The event selection, checked without the chain data: every event typegen generated for the covered
  * pallets is either decoded (in MINING_EVENT_NAMES) or deliberately skipped.
  */
-import {isMiningEventName, MINING_EVENT_NAMES} from '../../src/decode'
+import type {BlockHeader, Event} from '@subsquid/substrate-processor'
+import {decodeMiningEvent, isMiningEventName, MINING_EVENT_NAMES, MiningEvent, readPools, readTokenomicParameters} from '../../src/decode'
 import * as typegenEvents from '../../src/types/events'
 import {EXPECTED, NOT_MINING} from './expected'
 
@@ -54,3 +55,14 @@ describe('MINING_EVENT_NAMES', () => {
         }
     })
 })
+
+// ---- compile-time contract: the processor's own Event / BlockHeader types (with the fields the
+// processor selects) are accepted by the decoder and the storage readers.
+
+type Fields = {block: {timestamp: true}; event: {name: true; args: true}}
+const _acceptsProcessorEvent: (e: Event<Fields>) => MiningEvent = decodeMiningEvent
+const _acceptsDefaultEvent: (e: Event) => MiningEvent = decodeMiningEvent
+const _acceptsBlockHeader: (b: BlockHeader<Fields>) => Promise<unknown> = b => Promise.all([readTokenomicParameters(b), readPools(b)])
+void _acceptsProcessorEvent
+void _acceptsDefaultEvent
+void _acceptsBlockHeader
