@@ -234,6 +234,11 @@ export class DevRuntime {
         return this.storage.has(`${pallet}.${item}`)
     }
 
+    /** twox128(pallet) ++ twox128(item): the prefix of every key of the item */
+    storagePrefix(pallet: string, item: string): Uint8Array {
+        return this.getStorageDef(pallet, item).prefix
+    }
+
     storageKey(pallet: string, item: string, keys: DevValue[] = []): Uint8Array {
         let def = this.getStorageDef(pallet, item)
         if (def.hashers.length === 0) {
