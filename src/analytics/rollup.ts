@@ -1,0 +1,397 @@
+/**
+ * Hour / day rollups, computed when a bucket closes (the first block after it is being processed):
+ * sums come from the ledger rows of the bucket (by block-height range, in SQL), time spent in each state
+ * from the WorkerStateChange rows, and "at close" values from the in-memory state, which at that moment is
+ * the state after the bucket's last block. A closed bucket never changes, so each rollup row is inserted
+ * once; nothing about open buckets lives only in memory (a restart loses nothing).
+ *
+ * Hourly worker / pool / account rows exist only for entities with ledger activity in the hour (a missing
+ * hour means: no payout, no movement, and the whole hour in the state of the previous row's close). Daily
+ * rows are dense: every bound worker, every pool, every account holding shares or owning a pool.
+ */
+import {AccountRollup, NetworkRollup, PoolRollup, RollupPeriod, WorkerRollup, WorkerState} from '../model'
+import {DAY_MS, HOUR_MS} from '../domain/constants'
+import {shareValue, sharePrice} from '../domain/pool-math'
+import type {MiningState} from '../domain/state'
+import {aprPerShare, plancksToFloat, poolApr, realizedApr} from './apr'
+
+export type Query = (sql: string, params?: unknown[]) => Promise<any[]>
+
+export interface BucketSpec {
+    period: RollupPeriod
+    /** bucket [start, end) in ms */
+    start: number
+    end: number
+    /** heights of the bucket's blocks: [startHeight, endHeight) */
+    startHeight: number
+    endHeight: number
+    /** timestamp of the first and last processed block in the bucket */
+    firstTimestamp: number | null
+    lastTimestamp: number | null
+    /** height of the last processed block in the bucket */
+    lastHeight: number
+}
+
+export interface RollupRows {
+    workers: WorkerRollup[]
+    pools: PoolRollup[]
+    accounts: AccountRollup[]
+    network: NetworkRollup[]
+}
+
+export function emptyRollupRows(): RollupRows {
+    return {workers: [], pools: [], accounts: [], network: []}
+}
+
+export function hourStart(ts: number): number {
+    return ts - (((ts % HOUR_MS) + HOUR_MS) % HOUR_MS)
+}
+
+export function dayStart(ts: number): number {
+    return ts - (((ts % DAY_MS) + DAY_MS) % DAY_MS)
+}
+
+export function bucketId(entity: string, period: RollupPeriod, start: number): string {
+    const iso = new Date(start).toISOString()
+    return `${entity}-${period}-${period === RollupPeriod.Hour ? iso.slice(0, 13) : iso.slice(0, 10)}`
+}
+
+interface StateTimes {
+    ready: number
+    idle: number
+    unresponsive: number
+    coolingDown: number
+}
+
+function zeroTimes(): StateTimes {
+    return {ready: 0, idle: 0, unresponsive: 0, coolingDown: 0}
+}
+
+function credit(t: StateTimes, state: string | null, ms: number): void {
+    if (ms <= 0 || state == null) return
+    switch (state) {
+        case WorkerState.Ready:
+            t.ready += ms
+            break
+        case WorkerState.WorkerIdle:
+            t.idle += ms
+            break
+        case WorkerState.WorkerUnresponsive:
+            t.unresponsive += ms
+            break
+        case WorkerState.WorkerCoolingDown:
+            t.coolingDown += ms
+            break
+    }
+}
+
+const big = (x: unknown): bigint => (x == null ? 0n : BigInt(x as string))
+const int = (x: unknown): number => (x == null ? 0 : Number(x))
+
+/**
+ * Rows of a closed bucket. Reads the bucket's ledger rows through `q` (they must be written already) and
+ * the current state (the state at the bucket's close).
+ */
+export async function closeBucket(q: Query, state: MiningState, b: BucketSpec): Promise<RollupRows> {
+    const dense = b.period === RollupPeriod.Day
+    const range = [b.startHeight, b.endHeight]
+    const bucketMs = b.end - b.start
+    const bucketStart = new Date(b.start)
+    const n = state.network
+
+    const [payByWorker, payByPool, payTotals, rewardByPool, rewardByOwner, moveByPool, moveByAccount, changes] = await Promise.all([
+        q(`SELECT worker_id, sum(amount)::text AS amount, sum(treasury)::text AS treasury, count(*)::int AS n
+           FROM payout WHERE block_height >= $1 AND block_height < $2 AND NOT dropped AND worker_id IS NOT NULL GROUP BY worker_id`, range),
+        q(`SELECT pool_id, sum(amount)::text AS amount, sum(treasury)::text AS treasury, sum(dismissed)::text AS dismissed, count(*)::int AS n
+           FROM payout WHERE block_height >= $1 AND block_height < $2 AND NOT dropped AND pool_id IS NOT NULL GROUP BY pool_id`, range),
+        q(`SELECT coalesce(sum(amount) FILTER (WHERE NOT dropped), 0)::text AS amount,
+                  coalesce(sum(treasury) FILTER (WHERE NOT dropped), 0)::text AS treasury,
+                  coalesce(sum(dismissed) FILTER (WHERE NOT dropped), 0)::text AS dismissed,
+                  coalesce(sum(amount) FILTER (WHERE dropped), 0)::text AS dropped,
+                  (count(*) FILTER (WHERE NOT dropped))::int AS n
+           FROM payout WHERE block_height >= $1 AND block_height < $2`, range),
+        q(`SELECT pool_id, sum(to_owner)::text AS to_owner, sum(to_stakers)::text AS to_stakers
+           FROM pool_reward WHERE block_height >= $1 AND block_height < $2 GROUP BY pool_id`, range),
+        q(`SELECT pool_owner_id, sum(to_owner - owner_dismissed)::text AS to_owner
+           FROM pool_reward WHERE block_height >= $1 AND block_height < $2 AND pool_owner_id IS NOT NULL GROUP BY pool_owner_id`, range),
+        q(`SELECT pool_id, kind, sum(amount)::text AS amount
+           FROM stake_movement WHERE block_height >= $1 AND block_height < $2 GROUP BY pool_id, kind`, range),
+        q(`SELECT account_id, kind, sum(amount)::text AS amount
+           FROM stake_movement WHERE block_height >= $1 AND block_height < $2 AND account_id IS NOT NULL GROUP BY account_id, kind`, range),
+        q(`SELECT worker_id, timestamp, from_state, to_state
+           FROM worker_state_change WHERE block_height >= $1 AND block_height < $2 AND worker_id IS NOT NULL
+           ORDER BY block_height, event_index`, range),
+    ])
+
+    // ---- time in each state, per worker (all workers, for the pool / network sums)
+    const changesByWorker = new Map<string, {ts: number; from: string | null; to: string | null}[]>()
+    for (const r of changes) {
+        let l = changesByWorker.get(r.worker_id)
+        if (l == null) changesByWorker.set(r.worker_id, (l = []))
+        l.push({ts: new Date(r.timestamp).getTime(), from: r.from_state, to: r.to_state})
+    }
+    const timesByWorker = new Map<string, StateTimes>()
+    for (const w of state.workers.values()) {
+        const l = changesByWorker.get(w.id)
+        const t = zeroTimes()
+        if (l == null) {
+            credit(t, w.state ?? null, bucketMs)
+        } else {
+            let at = b.start
+            let cur = l[0].from
+            for (const c of l) {
+                credit(t, cur, c.ts - at)
+                at = c.ts
+                cur = c.to
+            }
+            credit(t, cur, b.end - at)
+        }
+        timesByWorker.set(w.id, t)
+    }
+
+    // ---- APR inputs
+    const avgBlockTimeMs =
+        b.firstTimestamp != null && b.lastTimestamp != null && b.lastHeight > b.startHeight
+            ? (b.lastTimestamp - b.firstTimestamp) / (b.lastHeight - b.startHeight)
+            : n.avgBlockTimeMs ?? null
+    const perShare = aprPerShare(
+        n.budgetPerBlock == null ? null : plancksToFloat(n.budgetPerBlock),
+        n.treasuryRatio ?? null,
+        avgBlockTimeMs,
+        n.idleShare
+    )
+    const poolAprs = new Map<string, number | null>()
+    for (const p of state.pools.values()) {
+        poolAprs.set(p.id, poolApr(perShare, p.idleShare, p.commission, p.totalValue))
+    }
+
+    // ---- workers
+    const workers: WorkerRollup[] = []
+    const payW = new Map(payByWorker.map(r => [r.worker_id as string, r]))
+    const poolTimes = new Map<string, StateTimes>()
+    const netTimes = zeroTimes()
+    for (const w of state.workers.values()) {
+        const t = timesByWorker.get(w.id)!
+        netTimes.ready += t.ready
+        netTimes.idle += t.idle
+        netTimes.unresponsive += t.unresponsive
+        netTimes.coolingDown += t.coolingDown
+        if (w.poolId) {
+            let pt = poolTimes.get(w.poolId)
+            if (pt == null) poolTimes.set(w.poolId, (pt = zeroTimes()))
+            pt.ready += t.ready
+            pt.idle += t.idle
+            pt.unresponsive += t.unresponsive
+            pt.coolingDown += t.coolingDown
+        }
+        const pay = payW.get(w.id)
+        const active = pay != null || changesByWorker.has(w.id)
+        if (!active && !(dense && w.state != null)) continue
+        const s = w.sessionId ? state.sessions.get(w.sessionId) : undefined
+        const payout = big(pay?.amount)
+        workers.push({
+            id: bucketId(w.id, b.period, b.start),
+            period: b.period,
+            bucketStart,
+            workerId: w.id,
+            sessionId: w.sessionId ?? null,
+            poolId: w.poolId ?? null,
+            payout,
+            treasury: big(pay?.treasury),
+            settleCount: int(pay?.n),
+            readyMs: t.ready,
+            idleMs: t.idle,
+            unresponsiveMs: t.unresponsive,
+            coolingDownMs: t.coolingDown,
+            stateAtClose: w.state ?? null,
+            stakeAtClose: s?.stake ?? 0n,
+            vAtClose: s?.v ?? 0n,
+            shareAtClose: s?.share ?? 0,
+            pInstantAtClose: s?.pInstant ?? null,
+            apr: realizedApr(payout, s?.stake ?? 0n, bucketMs),
+        } as WorkerRollup)
+    }
+
+    // ---- pools
+    const pools: PoolRollup[] = []
+    const payP = new Map(payByPool.map(r => [r.pool_id as string, r]))
+    const rewP = new Map(rewardByPool.map(r => [r.pool_id as string, r]))
+    const moveP = new Map<string, {contributed: bigint; withdrawn: bigint}>()
+    for (const r of moveByPool) {
+        let m = moveP.get(r.pool_id)
+        if (m == null) moveP.set(r.pool_id, (m = {contributed: 0n, withdrawn: 0n}))
+        if (r.kind === 'Contribution') m.contributed += big(r.amount)
+        else if (r.kind === 'Withdrawal') m.withdrawn += big(r.amount)
+    }
+    for (const p of state.pools.values()) {
+        const pay = payP.get(p.id)
+        const rew = rewP.get(p.id)
+        const mv = moveP.get(p.id)
+        const pt = poolTimes.get(p.id) ?? zeroTimes()
+        const active = pay != null || rew != null || moveP.has(p.id)
+        if (!active && !dense) continue
+        pools.push({
+            id: bucketId(p.id, b.period, b.start),
+            period: b.period,
+            bucketStart,
+            poolId: p.id,
+            payout: big(pay?.amount),
+            treasury: big(pay?.treasury),
+            settleCount: int(pay?.n),
+            toOwner: big(rew?.to_owner),
+            toStakers: big(rew?.to_stakers),
+            dismissed: big(pay?.dismissed),
+            contributed: mv?.contributed ?? 0n,
+            withdrawn: mv?.withdrawn ?? 0n,
+            readyMs: BigInt(pt.ready),
+            idleMs: BigInt(pt.idle),
+            unresponsiveMs: BigInt(pt.unresponsive),
+            coolingDownMs: BigInt(pt.coolingDown),
+            commissionAtClose: p.commission,
+            totalValueAtClose: p.totalValue,
+            totalSharesAtClose: p.totalShares,
+            sharePriceAtClose: sharePrice(p.totalValue, p.totalShares),
+            freeValueAtClose: p.freeValue,
+            releasingValueAtClose: p.releasingValue,
+            withdrawingSharesAtClose: p.withdrawingShares,
+            ownerRewardsAtClose: p.ownerRewards,
+            workerCountAtClose: p.workerCount,
+            idleWorkerCountAtClose: p.idleWorkerCount,
+            idleShareAtClose: p.idleShare,
+            delegatorCountAtClose: p.delegatorCount,
+            apr: poolAprs.get(p.id) ?? null,
+        } as any)
+    }
+
+    // ---- accounts
+    interface Acc {
+        ownerRewards: bigint
+        ownerRewardsWithdrawn: bigint
+        contributed: bigint
+        withdrawn: bigint
+        active: boolean
+    }
+    const acc = new Map<string, Acc>()
+    const getAcc = (id: string): Acc => {
+        let a = acc.get(id)
+        if (a == null) acc.set(id, (a = {ownerRewards: 0n, ownerRewardsWithdrawn: 0n, contributed: 0n, withdrawn: 0n, active: false}))
+        return a
+    }
+    for (const r of rewardByOwner) {
+        const a = getAcc(r.pool_owner_id)
+        a.ownerRewards += big(r.to_owner)
+        a.active = true
+    }
+    for (const r of moveByAccount) {
+        const a = getAcc(r.account_id)
+        a.active = true
+        if (r.kind === 'Contribution') a.contributed += big(r.amount)
+        else if (r.kind === 'Withdrawal') a.withdrawn += big(r.amount)
+        else if (r.kind === 'OwnerRewardsWithdrawn') a.ownerRewardsWithdrawn += big(r.amount)
+    }
+    interface Held {
+        count: number
+        value: bigint
+        cost: bigint
+        aprWeight: number
+        aprValue: number
+    }
+    const held = new Map<string, Held>()
+    for (const d of state.delegations.values()) {
+        if (d.shares + d.withdrawingShares <= 0n) continue
+        const p = state.pools.get(d.poolId)
+        if (p == null) continue
+        let h = held.get(d.accountId)
+        if (h == null) held.set(d.accountId, (h = {count: 0, value: 0n, cost: 0n, aprWeight: 0, aprValue: 0}))
+        const value = shareValue(d.shares + d.withdrawingShares, p.totalValue, p.totalShares)
+        h.count++
+        h.value += value
+        h.cost += d.costBasis
+        const apr = poolAprs.get(p.id)
+        if (apr != null && value > 0n) {
+            const v = plancksToFloat(value)
+            h.aprWeight += v
+            h.aprValue += v * apr
+        }
+    }
+    const owned = new Map<string, {count: number; value: bigint}>()
+    for (const p of state.pools.values()) {
+        let o = owned.get(p.ownerId)
+        if (o == null) owned.set(p.ownerId, (o = {count: 0, value: 0n}))
+        o.count++
+        o.value += p.totalValue
+    }
+    const accountIds = new Set<string>(acc.keys())
+    if (dense) {
+        for (const id of held.keys()) accountIds.add(id)
+        for (const id of owned.keys()) if (state.accounts.has(id)) accountIds.add(id)
+    }
+    const accounts: AccountRollup[] = []
+    for (const id of accountIds) {
+        const a = acc.get(id)
+        const h = held.get(id)
+        const o = owned.get(id)
+        accounts.push({
+            id: bucketId(id, b.period, b.start),
+            period: b.period,
+            bucketStart,
+            accountId: id,
+            ownerRewards: a?.ownerRewards ?? 0n,
+            ownerRewardsWithdrawn: a?.ownerRewardsWithdrawn ?? 0n,
+            ownedPoolCount: o?.count ?? 0,
+            ownedPoolValueAtClose: o?.value ?? 0n,
+            contributed: a?.contributed ?? 0n,
+            withdrawn: a?.withdrawn ?? 0n,
+            delegationCountAtClose: h?.count ?? 0,
+            delegatedValueAtClose: h?.value ?? 0n,
+            costBasisAtClose: h?.cost ?? 0n,
+            apr: h && h.aprWeight > 0 ? h.aprValue / h.aprWeight : null,
+        } as AccountRollup)
+    }
+
+    // ---- network
+    const tot = payTotals[0] ?? {}
+    const payout = big(tot.amount)
+    const treasury = big(tot.treasury)
+    const network: NetworkRollup[] = [
+        {
+            id: bucketId('network', b.period, b.start),
+            period: b.period,
+            bucketStart,
+            blocks: b.endHeight - b.startHeight,
+            firstHeight: b.startHeight,
+            payout,
+            treasury,
+            emitted: payout + treasury,
+            dismissed: big(tot.dismissed),
+            droppedPayout: big(tot.dropped),
+            settleCount: int(tot.n),
+            readyMs: BigInt(netTimes.ready),
+            idleMs: BigInt(netTimes.idle),
+            unresponsiveMs: BigInt(netTimes.unresponsive),
+            coolingDownMs: BigInt(netTimes.coolingDown),
+            emittedCumulative: n.emittedTotal,
+            emissionRemaining: n.emissionRemaining,
+            budgetPerBlockAtClose: n.budgetPerBlock ?? null,
+            treasuryRatioAtClose: n.treasuryRatio ?? null,
+            idleShareAtClose: n.idleShare,
+            workerCountAtClose: n.workerCount,
+            idleCountAtClose: n.idleCount,
+            unresponsiveCountAtClose: n.unresponsiveCount,
+            coolingDownCountAtClose: n.coolingDownCount,
+            readyCountAtClose: n.readyCount,
+            avgBlockTimeMs,
+            aprPerShare: perShare,
+        } as NetworkRollup,
+    ]
+    return {workers, pools, accounts, network}
+}
+
+/** the pool APR of the official formula at the current state (for BasePool.apr) */
+export function currentPoolAprs(state: MiningState, avgBlockTimeMs: number | null): Map<string, number | null> {
+    const n = state.network
+    const perShare = aprPerShare(n.budgetPerBlock == null ? null : plancksToFloat(n.budgetPerBlock), n.treasuryRatio ?? null, avgBlockTimeMs, n.idleShare)
+    const out = new Map<string, number | null>()
+    for (const p of state.pools.values()) out.set(p.id, poolApr(perShare, p.idleShare, p.commission, p.totalValue))
+    return out
+}

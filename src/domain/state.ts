@@ -1,0 +1,189 @@
+/**
+ * The in-memory mining state: current-state entities by id, with the set of ids changed since the last
+ * write, and the append-only ledger rows produced by a batch. No I/O here (src/store loads and writes it).
+ */
+import {
+    Account,
+    BasePool,
+    BudgetChange,
+    Delegation,
+    DismissedReward,
+    NetworkState,
+    Payout,
+    PoolReward,
+    Session,
+    SelfCheckFailure,
+    StakeMovement,
+    StakePool,
+    TokenomicParameters,
+    Vault,
+    Worker,
+    WorkerStateChange,
+} from '../model'
+import {EMISSION_CAP, NETWORK_ID} from './constants'
+
+export class EntityMap<E extends {id: string}> {
+    private readonly map = new Map<string, E>()
+    /** ids written (created or changed) since the last flush */
+    readonly dirty = new Set<string>()
+
+    get(id: string): E | undefined {
+        return this.map.get(id)
+    }
+
+    has(id: string): boolean {
+        return this.map.has(id)
+    }
+
+    /** add or replace, marking it dirty */
+    add(e: E): E {
+        this.map.set(e.id, e)
+        this.dirty.add(e.id)
+        return e
+    }
+
+    /** add without marking dirty (loaded from the database) */
+    load(e: E): void {
+        this.map.set(e.id, e)
+    }
+
+    touch(e: E): E {
+        this.dirty.add(e.id)
+        return e
+    }
+
+    values(): IterableIterator<E> {
+        return this.map.values()
+    }
+
+    get size(): number {
+        return this.map.size
+    }
+
+    /** the changed entities, and forget that they changed */
+    takeDirty(): E[] {
+        const out: E[] = []
+        for (const id of this.dirty) {
+            const e = this.map.get(id)
+            if (e) out.push(e)
+        }
+        this.dirty.clear()
+        return out
+    }
+
+    clear(): void {
+        this.map.clear()
+        this.dirty.clear()
+    }
+}
+
+export interface MiningState {
+    network: NetworkState
+    workers: EntityMap<Worker>
+    sessions: EntityMap<Session>
+    pools: EntityMap<BasePool>
+    stakePools: EntityMap<StakePool>
+    vaults: EntityMap<Vault>
+    delegations: EntityMap<Delegation>
+    accounts: EntityMap<Account>
+}
+
+export interface LedgerRows {
+    payouts: Payout[]
+    poolRewards: PoolReward[]
+    dismissedRewards: DismissedReward[]
+    stateChanges: WorkerStateChange[]
+    stakeMovements: StakeMovement[]
+    budgetChanges: BudgetChange[]
+    tokenomicParameters: TokenomicParameters[]
+    selfCheckFailures: SelfCheckFailure[]
+}
+
+export function emptyLedgerRows(): LedgerRows {
+    return {
+        payouts: [],
+        poolRewards: [],
+        dismissedRewards: [],
+        stateChanges: [],
+        stakeMovements: [],
+        budgetChanges: [],
+        tokenomicParameters: [],
+        selfCheckFailures: [],
+    }
+}
+
+export function ledgerRowCount(r: LedgerRows): number {
+    let n = 0
+    for (const k in r) n += (r as any)[k].length
+    return n
+}
+
+export function emptyState(): MiningState {
+    return {
+        network: newNetworkState(),
+        workers: new EntityMap(),
+        sessions: new EntityMap(),
+        pools: new EntityMap(),
+        stakePools: new EntityMap(),
+        vaults: new EntityMap(),
+        delegations: new EntityMap(),
+        accounts: new EntityMap(),
+    }
+}
+
+export function newNetworkState(): NetworkState {
+    return new NetworkState({
+        id: NETWORK_ID,
+        height: -1,
+        hash: null,
+        timestamp: null,
+        specVersion: null,
+        budgetPerBlockBits: null,
+        budgetPerBlock: null,
+        treasuryRatioBits: null,
+        treasuryRatio: null,
+        tokenomicParametersId: null,
+        halvingCount: 0,
+        lastBudgetNonce: null,
+        coolDownPeriod: null,
+        workerCount: 0,
+        readyCount: 0,
+        idleCount: 0,
+        unresponsiveCount: 0,
+        coolingDownCount: 0,
+        idleShareMicro: 0n,
+        idleShare: 0,
+        poolCount: 0,
+        delegationCount: 0,
+        emittedPayout: 0n,
+        emittedTreasury: 0n,
+        emittedTotal: 0n,
+        emissionCap: EMISSION_CAP,
+        emissionRemaining: EMISSION_CAP,
+        droppedPayout: 0n,
+        dismissedRewards: 0n,
+        dismissedNotInPool: 0n,
+        dustInReward: 0n,
+        toOwner: 0n,
+        toStakers: 0n,
+        rewardedSettleCount: 0,
+        droppedSettleCount: 0,
+        failedSettleCount: 0,
+        subsidyPoolIn: 0n,
+        subsidyPoolOut: 0n,
+        settleCount: 0,
+        poolMigrationHeight: null,
+        rewardEventsSeen: false,
+        avgBlockTimeMs: null,
+        hourBucketStart: null,
+        hourBucketHeight: null,
+        hourBucketFirstTimestamp: null,
+        dayBucketStart: null,
+        dayBucketHeight: null,
+        dayBucketFirstTimestamp: null,
+        selfCheckSettles: 0,
+        selfCheckMismatches: 0,
+        selfCheckUnpaired: 0,
+        selfCheckAnomalies: 0,
+    })
+}

@@ -1,0 +1,247 @@
+/**
+ * The batch handler: decode → apply (in memory) → write in bulk, once per handler call.
+ *
+ *   for each block: close the hour/day rollup buckets it leaves behind, read storage the block needs
+ *   (tokenomic parameters after TokenomicParametersChanged, the pools at the v1→v2 migration), apply its
+ *   events to the in-memory state, pair payouts with pool rewards and self-check.
+ *   at the end: ledger rows, rollup rows and changed entities, one statement per table.
+ *
+ * The write path follows the store: finalized-only calls use raw multi-row SQL, calls carrying an
+ * unfinalized block go through ctx.store so a fork is rolled back (src/store/writer.ts). Everything happens
+ * inside the batch transaction, together with the processor's status update: a crash never half-applies
+ * a batch, and a restart resumes from the last committed one.
+ */
+import type {Store} from '@subsquid/typeorm-store'
+import {EntityManager} from 'typeorm'
+import {
+    decodeMiningEvent,
+    MiningEvent,
+    NormalizedPool,
+    readPools,
+    readTokenomicParameters,
+    TokenomicParams,
+    tryReadTokenomicParameters,
+} from '../decode'
+import {RollupPeriod, PoolKind} from '../model'
+import type {Block, ProcessorContext} from '../processor'
+import {DAY_MS, HOUR_MS} from '../domain/constants'
+import {LedgerLog, MiningLedger} from '../domain/ledger'
+import {ledgerRowCount, MiningState} from '../domain/state'
+import {closeBucket, currentPoolAprs, dayStart, emptyRollupRows, hourStart, RollupRows} from '../analytics/rollup'
+import {loadState, readNetworkHead, writeLedgerRows, writeRollupRows, writeState} from '../store/state-store'
+import {storeEntityManager, Writer, writerFor} from '../store/writer'
+
+/** storage access the handler needs; replaceable in tests */
+export interface StorageReader {
+    tokenomicParameters(block: Block, required: boolean): Promise<TokenomicParams | undefined>
+    hasPoolsStorage(block: Block): boolean
+    pools(block: Block): Promise<NormalizedPool[]>
+}
+
+export const chainStorage: StorageReader = {
+    tokenomicParameters: (block, required) => (required ? readTokenomicParameters(block as any) : tryReadTokenomicParameters(block as any)),
+    hasPoolsStorage: block => block._runtime.hasStorageItem('PhalaBasePool.Pools'),
+    pools: block => readPools(block as any),
+}
+
+export interface BatchStats {
+    calls: number
+    hotCalls: number
+    blocks: number
+    events: number
+    ledgerRows: number
+    rollupRows: number
+    entityRows: number
+    reloads: number
+}
+
+/** the batch input the handler needs: the blocks (header + events) of one call, and the store */
+export interface LedgerBatch {
+    store: Store
+    blocks: {header: Block; events: {name: string}[]}[]
+    log: LedgerLog
+}
+
+export class LedgerHandler {
+    private state: MiningState | undefined
+    private ledger: MiningLedger | undefined
+    /** storage was checked for migrated pools once in this process */
+    private migrationChecked = false
+    private paramsTried = false
+    readonly stats: BatchStats = {calls: 0, hotCalls: 0, blocks: 0, events: 0, ledgerRows: 0, rollupRows: 0, entityRows: 0, reloads: 0}
+
+    constructor(
+        private readonly storage: StorageReader = chainStorage,
+        private readonly decode: (e: any) => MiningEvent = decodeMiningEvent
+    ) {}
+
+    async handle(batch: LedgerBatch): Promise<void> {
+        const em = storeEntityManager(batch.store)
+        const writer = writerFor(batch.store)
+        this.stats.calls++
+        if (writer.hot) this.stats.hotCalls++
+        const ledger = await this.ensureState(em, batch.log)
+        const state = this.state!
+        const rollups = emptyRollupRows()
+
+        for (const block of batch.blocks) {
+            const h = block.header
+            // decode first: an unknown event shape stops the processor before anything is applied
+            const events = block.events.map(e => this.decode(e))
+            const ts = h.timestamp
+            if (ts == null) throw new Error(`block #${h.height} has no timestamp (select {block: {timestamp: true}})`)
+            await this.closeBuckets(h, ts, writer, ledger, rollups)
+
+            let params: TokenomicParams | undefined
+            const changesParams = events.some(e => e.kind === 'TokenomicParametersChanged')
+            if (changesParams) {
+                params = await this.storage.tokenomicParameters(h, true)
+            } else if (state.network.tokenomicParametersId == null && !this.paramsTried) {
+                // nothing known yet (the genesis configuration emits no event): read it once
+                this.paramsTried = true
+                params = await this.storage.tokenomicParameters(h, false)
+            }
+            ledger.beginBlock({height: h.height, hash: h.hash, timestamp: ts, specVersion: h.specVersion}, params)
+            if (params && state.network.tokenomicParametersId == null && !changesParams) {
+                ledger.applyTokenomics(params, `${String(h.height).padStart(10, '0')}-${h.hash.slice(2, 7)}-initial`)
+            }
+            for (const ev of events) ledger.apply(ev)
+            await this.maybeMigratePools(h, events, ledger, batch.log)
+            ledger.endBlock()
+            this.stats.blocks++
+            this.stats.events += events.length
+        }
+
+        const rows = ledger.takeRows()
+        this.stats.ledgerRows += await writeLedgerRows(writer, rows)
+        this.stats.rollupRows += await writeRollupRows(writer, rollups)
+        this.stats.entityRows += await writeState(writer, state)
+    }
+
+    /** the in-memory state, (re)loaded when the database does not hold what memory last wrote */
+    private async ensureState(em: EntityManager, log: LedgerLog): Promise<MiningLedger> {
+        if (this.state && this.ledger) {
+            const head = await readNetworkHead(em)
+            const n = this.state.network
+            const same = head == null ? n.height === -1 : head.height === n.height && head.hash === n.hash
+            if (same) return this.ledger
+            log.info(`database state (${head ? `#${head.height}` : 'empty'}) differs from memory (#${n.height}): reloading (fork or retried batch)`)
+        }
+        this.state = await loadState(em)
+        this.ledger = new MiningLedger(this.state, log)
+        this.stats.reloads++
+        return this.ledger
+    }
+
+    /** close the hour / day buckets the block at `ts` leaves behind, and open its own */
+    private async closeBuckets(h: Block, ts: number, writer: Writer, ledger: MiningLedger, out: RollupRows): Promise<void> {
+        const n = this.state!.network
+        const hs = hourStart(ts)
+        const ds = dayStart(ts)
+        const hourOpen = n.hourBucketStart?.getTime()
+        const dayOpen = n.dayBucketStart?.getTime()
+        const closeHour = hourOpen != null && hs > hourOpen
+        const closeDay = dayOpen != null && ds > dayOpen
+        if (closeHour || closeDay) {
+            // the close reads the bucket's ledger rows from the database
+            const pending = ledger.takeRows()
+            if (ledgerRowCount(pending) > 0) this.stats.ledgerRows += await writeLedgerRows(writer, pending)
+        }
+        const q = (sql: string, params?: unknown[]) => writer.query(sql, params)
+        if (closeHour) {
+            const rows = await closeBucket(q, this.state!, {
+                period: RollupPeriod.Hour,
+                start: hourOpen!,
+                end: hourOpen! + HOUR_MS,
+                startHeight: n.hourBucketHeight!,
+                endHeight: h.height,
+                firstTimestamp: n.hourBucketFirstTimestamp?.getTime() ?? null,
+                lastTimestamp: n.timestamp?.getTime() ?? null,
+                lastHeight: n.height,
+            })
+            append(out, rows)
+            const avg = rows.network[0]?.avgBlockTimeMs
+            if (avg != null) n.avgBlockTimeMs = avg
+            // BasePool.apr: the official formula at the hour's close
+            for (const [id, apr] of currentPoolAprs(this.state!, n.avgBlockTimeMs ?? null)) {
+                const p = this.state!.pools.get(id)!
+                if (p.apr !== apr) {
+                    p.apr = apr
+                    this.state!.pools.touch(p)
+                }
+            }
+        }
+        if (closeDay) {
+            const rows = await closeBucket(q, this.state!, {
+                period: RollupPeriod.Day,
+                start: dayOpen!,
+                end: dayOpen! + DAY_MS,
+                startHeight: n.dayBucketHeight!,
+                endHeight: h.height,
+                firstTimestamp: n.dayBucketFirstTimestamp?.getTime() ?? null,
+                lastTimestamp: n.timestamp?.getTime() ?? null,
+                lastHeight: n.height,
+            })
+            append(out, rows)
+            // delegation values at the day's close prices
+            for (const d of this.state!.delegations.values()) {
+                const p = this.state!.pools.get(d.poolId)
+                if (p) ledger.refreshDelegation(p, d)
+            }
+        }
+        if (hourOpen == null || closeHour) {
+            n.hourBucketStart = new Date(hs)
+            n.hourBucketHeight = h.height
+            n.hourBucketFirstTimestamp = new Date(ts)
+        }
+        if (dayOpen == null || closeDay) {
+            n.dayBucketStart = new Date(ds)
+            n.dayBucketHeight = h.height
+            n.dayBucketFirstTimestamp = new Date(ts)
+        }
+    }
+
+    /**
+     * The v1→v2 pool migration moved the pools in storage without events: at the first block whose runtime
+     * has PhalaBasePool.Pools (or, if the pools were not there yet, the first block with a v2 pool event),
+     * read the pools and overwrite the migrated ones' totals, after the block's own events.
+     */
+    private async maybeMigratePools(h: Block, events: MiningEvent[], ledger: MiningLedger, log: LedgerLog): Promise<void> {
+        const state = this.state!
+        if (state.network.poolMigrationHeight != null) return
+        if (!this.storage.hasPoolsStorage(h)) return
+        const v1 = new Set<string>()
+        for (const p of state.pools.values()) if (p.kind === PoolKind.StakePoolV1) v1.add(p.id)
+        if (v1.size === 0) return
+        const v2Event = events.some(e => 'poolKind' in e && e.poolKind !== 'StakePoolV1')
+        if (this.migrationChecked && !v2Event) return
+        this.migrationChecked = true
+        const pools = await this.storage.pools(h)
+        const migrated = pools.filter(p => v1.has(p.pid.toString()))
+        if (migrated.length === 0) {
+            log.info(`block #${h.height}: PhalaBasePool.Pools holds none of the ${v1.size} v1 pools yet`)
+            return
+        }
+        log.info(`block #${h.height} (spec ${h.specVersion}): applying the v1→v2 pool migration from storage (${pools.length} pools, ${migrated.length} of ${v1.size} v1 pools)`)
+        ledger.applyPoolSnapshot(pools)
+    }
+}
+
+function append(out: RollupRows, rows: RollupRows): void {
+    out.workers.push(...rows.workers)
+    out.pools.push(...rows.pools)
+    out.accounts.push(...rows.accounts)
+    out.network.push(...rows.network)
+}
+
+let defaultHandler: LedgerHandler | undefined
+
+/** the processor's data handler (src/main.ts): one LedgerHandler per process */
+export async function handleBatch(ctx: ProcessorContext<Store>): Promise<void> {
+    defaultHandler ??= new LedgerHandler()
+    await defaultHandler.handle({store: ctx.store, blocks: ctx.blocks as any, log: ctx.log})
+}
+
+export function processStats(): BatchStats | undefined {
+    return defaultHandler?.stats
+}

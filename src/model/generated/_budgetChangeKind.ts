@@ -1,0 +1,6 @@
+export enum BudgetChangeKind {
+    BudgetUpdated = "BudgetUpdated",
+    SubsidyBudgetHalved = "SubsidyBudgetHalved",
+    ParametersChanged = "ParametersChanged",
+    Initial = "Initial",
+}

@@ -1,0 +1,5 @@
+export enum PoolKind {
+    StakePoolV1 = "StakePoolV1",
+    StakePool = "StakePool",
+    Vault = "Vault",
+}

@@ -1,0 +1,4 @@
+export enum RollupPeriod {
+    Hour = "Hour",
+    Day = "Day",
+}

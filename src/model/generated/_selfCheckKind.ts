@@ -1,0 +1,8 @@
+export enum SelfCheckKind {
+    RewardMismatch = "RewardMismatch",
+    UnpairedSettle = "UnpairedSettle",
+    UnpairedReward = "UnpairedReward",
+    UnpairedTreasury = "UnpairedTreasury",
+    UnexpectedTransition = "UnexpectedTransition",
+    Inconsistency = "Inconsistency",
+}

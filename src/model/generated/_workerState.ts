@@ -1,0 +1,6 @@
+export enum WorkerState {
+    Ready = "Ready",
+    WorkerIdle = "WorkerIdle",
+    WorkerUnresponsive = "WorkerUnresponsive",
+    WorkerCoolingDown = "WorkerCoolingDown",
+}

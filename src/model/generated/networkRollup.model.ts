@@ -1,0 +1,94 @@
+import {Entity as Entity_, Column as Column_, PrimaryColumn as PrimaryColumn_, Index as Index_, DateTimeColumn as DateTimeColumn_, IntColumn as IntColumn_, BigIntColumn as BigIntColumn_, FloatColumn as FloatColumn_} from "@subsquid/typeorm-store"
+import {RollupPeriod} from "./_rollupPeriod"
+
+@Index_(["period", "bucketStart"], {unique: true})
+@Entity_()
+export class NetworkRollup {
+    constructor(props?: Partial<NetworkRollup>) {
+        Object.assign(this, props)
+    }
+
+    @PrimaryColumn_()
+    id!: string
+
+    @Column_("varchar", {length: 4, nullable: false})
+    period!: RollupPeriod
+
+    @DateTimeColumn_({nullable: false})
+    bucketStart!: Date
+
+    @IntColumn_({nullable: false})
+    blocks!: number
+
+    @IntColumn_({nullable: true})
+    firstHeight!: number | undefined | null
+
+    @BigIntColumn_({nullable: false})
+    payout!: bigint
+
+    @BigIntColumn_({nullable: false})
+    treasury!: bigint
+
+    @BigIntColumn_({nullable: false})
+    emitted!: bigint
+
+    @BigIntColumn_({nullable: false})
+    dismissed!: bigint
+
+    @BigIntColumn_({nullable: false})
+    droppedPayout!: bigint
+
+    @IntColumn_({nullable: false})
+    settleCount!: number
+
+    @BigIntColumn_({nullable: false})
+    readyMs!: bigint
+
+    @BigIntColumn_({nullable: false})
+    idleMs!: bigint
+
+    @BigIntColumn_({nullable: false})
+    unresponsiveMs!: bigint
+
+    @BigIntColumn_({nullable: false})
+    coolingDownMs!: bigint
+
+    @BigIntColumn_({nullable: false})
+    emittedCumulative!: bigint
+
+    @BigIntColumn_({nullable: false})
+    emissionRemaining!: bigint
+
+    @BigIntColumn_({nullable: true})
+    budgetPerBlockAtClose!: bigint | undefined | null
+
+    @FloatColumn_({nullable: true})
+    treasuryRatioAtClose!: number | undefined | null
+
+    @FloatColumn_({nullable: false})
+    idleShareAtClose!: number
+
+    @IntColumn_({nullable: false})
+    workerCountAtClose!: number
+
+    @IntColumn_({nullable: false})
+    idleCountAtClose!: number
+
+    @IntColumn_({nullable: false})
+    unresponsiveCountAtClose!: number
+
+    @IntColumn_({nullable: false})
+    coolingDownCountAtClose!: number
+
+    @IntColumn_({nullable: false})
+    readyCountAtClose!: number
+
+    @FloatColumn_({nullable: true})
+    avgBlockTimeMs!: number | undefined | null
+
+    /**
+     * APR of a pool with aprMultiplier 1 (per unit of idle share per PHA), official formula
+     */
+    @FloatColumn_({nullable: true})
+    aprPerShare!: number | undefined | null
+}
