@@ -92,6 +92,12 @@ const int = (x: unknown): number => (x == null ? 0 : Number(x))
  * Rows of a closed bucket. Reads the bucket's ledger rows through `q` (they must be written already) and
  * the current state (the state at the bucket's close).
  */
+async function sequential(queries: (() => Promise<any[]>)[]): Promise<any[][]> {
+    const out: any[][] = []
+    for (const q of queries) out.push(await q())
+    return out
+}
+
 export async function closeBucket(q: Query, state: MiningState, b: BucketSpec): Promise<RollupRows> {
     const dense = b.period === RollupPeriod.Day
     const range = [b.startHeight, b.endHeight]
@@ -99,26 +105,27 @@ export async function closeBucket(q: Query, state: MiningState, b: BucketSpec): 
     const bucketStart = new Date(b.start)
     const n = state.network
 
-    const [payByWorker, payByPool, payTotals, rewardByPool, rewardByOwner, moveByPool, moveByAccount, changes] = await Promise.all([
-        q(`SELECT worker_id, sum(amount)::text AS amount, sum(treasury)::text AS treasury, count(*)::int AS n
+    // one connection (the batch transaction): the queries run one after the other
+    const [payByWorker, payByPool, payTotals, rewardByPool, rewardByOwner, moveByPool, moveByAccount, changes] = await sequential([
+        () => q(`SELECT worker_id, sum(amount)::text AS amount, sum(treasury)::text AS treasury, count(*)::int AS n
            FROM payout WHERE block_height >= $1 AND block_height < $2 AND NOT dropped AND worker_id IS NOT NULL GROUP BY worker_id`, range),
-        q(`SELECT pool_id, sum(amount)::text AS amount, sum(treasury)::text AS treasury, sum(dismissed)::text AS dismissed, count(*)::int AS n
+        () => q(`SELECT pool_id, sum(amount)::text AS amount, sum(treasury)::text AS treasury, sum(dismissed)::text AS dismissed, count(*)::int AS n
            FROM payout WHERE block_height >= $1 AND block_height < $2 AND NOT dropped AND pool_id IS NOT NULL GROUP BY pool_id`, range),
-        q(`SELECT coalesce(sum(amount) FILTER (WHERE NOT dropped), 0)::text AS amount,
+        () => q(`SELECT coalesce(sum(amount) FILTER (WHERE NOT dropped), 0)::text AS amount,
                   coalesce(sum(treasury) FILTER (WHERE NOT dropped), 0)::text AS treasury,
                   coalesce(sum(dismissed) FILTER (WHERE NOT dropped), 0)::text AS dismissed,
                   coalesce(sum(amount) FILTER (WHERE dropped), 0)::text AS dropped,
                   (count(*) FILTER (WHERE NOT dropped))::int AS n
            FROM payout WHERE block_height >= $1 AND block_height < $2`, range),
-        q(`SELECT pool_id, sum(to_owner)::text AS to_owner, sum(to_stakers)::text AS to_stakers
+        () => q(`SELECT pool_id, sum(to_owner)::text AS to_owner, sum(to_stakers)::text AS to_stakers
            FROM pool_reward WHERE block_height >= $1 AND block_height < $2 GROUP BY pool_id`, range),
-        q(`SELECT pool_owner_id, sum(to_owner - owner_dismissed)::text AS to_owner
+        () => q(`SELECT pool_owner_id, sum(to_owner - owner_dismissed)::text AS to_owner
            FROM pool_reward WHERE block_height >= $1 AND block_height < $2 AND pool_owner_id IS NOT NULL GROUP BY pool_owner_id`, range),
-        q(`SELECT pool_id, kind, sum(amount)::text AS amount
+        () => q(`SELECT pool_id, kind, sum(amount)::text AS amount
            FROM stake_movement WHERE block_height >= $1 AND block_height < $2 GROUP BY pool_id, kind`, range),
-        q(`SELECT account_id, kind, sum(amount)::text AS amount
+        () => q(`SELECT account_id, kind, sum(amount)::text AS amount
            FROM stake_movement WHERE block_height >= $1 AND block_height < $2 AND account_id IS NOT NULL GROUP BY account_id, kind`, range),
-        q(`SELECT worker_id, timestamp, from_state, to_state
+        () => q(`SELECT worker_id, timestamp, from_state, to_state
            FROM worker_state_change WHERE block_height >= $1 AND block_height < $2 AND worker_id IS NOT NULL
            ORDER BY block_height, event_index`, range),
     ])
