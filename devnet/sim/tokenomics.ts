@@ -1,0 +1,227 @@
+/**
+ * Phala's tokenomics in exact U64F64 arithmetic (bigint bits), plus the float helpers the simulator uses
+ * for V and share between settlements. Extends src/domain/fixed.ts (which stays untouched).
+ *
+ * Formulas (docs: /work/shared/docs/phala-mining.md, "Tokenomics"):
+ *   S_min = k·sqrt(P)            minimum stake (PHA)
+ *   C     = rig_k·P + rig_b      rig cost (PHA)
+ *   f     = 1 + conf·(re − 1)    conf = confidence score: 1 (levels 1–3), 0.8 (4), 0.7 (5)
+ *   Ve    = f·(S + C), capped at v_max           → WorkerStarted.init_v
+ *   share = sqrt(V² + (2·p·conf)²)
+ *   ΔV/block (idle, no heartbeat) = (p/p_bench)·((rho − 1)·V + cost_k·p_bench + cost_b), capped at v_max
+ *   budget = share/Σshare · budget_per_block · blocks;  treasury = budget·treasury_ratio;  payout = budget − treasury
+ */
+import {ONE_FIXED, FRAC_BITS, PLANCKS_PER_PHA, decimalToFixed, fixedToNumber} from '../../src/domain/fixed'
+
+/** U64F64 product, truncated like the `fixed` crate does for unsigned values */
+export function mulFixed(a: bigint, b: bigint): bigint {
+    return (a * b) >> FRAC_BITS
+}
+
+/** U64F64 quotient, truncated */
+export function divFixed(a: bigint, b: bigint): bigint {
+    if (b === 0n) throw new RangeError('fixed-point division by zero')
+    return (a << FRAC_BITS) / b
+}
+
+/** integer square root (floor): Newton's method from a float estimate that is surely above the root */
+export function isqrt(n: bigint): bigint {
+    if (n < 0n) throw new RangeError('square root of a negative number')
+    if (n < 2n) return n
+    const est = BigInt(Math.ceil(Math.sqrt(Number(n))))
+    let x = est + (est >> 40n) + 2n
+    for (;;) {
+        const y = (x + n / x) >> 1n
+        if (y >= x) return x
+        x = y
+    }
+}
+
+/** sqrt of a U64F64 value (bits), truncated */
+export function sqrtFixed(bits: bigint): bigint {
+    return isqrt(bits << FRAC_BITS)
+}
+
+export function intToFixed(n: number | bigint): bigint {
+    return BigInt(n) << FRAC_BITS
+}
+
+/** float → U64F64 bits (truncated; exact for every float with at most 64 fraction bits) */
+export function numberToFixed(x: number): bigint {
+    if (!(x >= 0) || !Number.isFinite(x)) throw new RangeError(`not a non-negative finite number: ${x}`)
+    const int = Math.floor(x)
+    const frac = x - int // exact in IEEE arithmetic
+    // frac has at most 52 significant bits: frac·2^64 is an exact integer when frac ≥ 2^-12, otherwise we
+    // lose bits below 2^-64 only (truncation)
+    return (BigInt(int) << FRAC_BITS) + BigInt(Math.floor(frac * 18446744073709551616))
+}
+
+/** the TokenomicParameters storage value, field names as in the runtime metadata; U64F64 fields are bits */
+export interface TokenomicParams {
+    pha_rate: bigint
+    rho: bigint
+    budget_per_block: bigint
+    v_max: bigint
+    cost_k: bigint
+    cost_b: bigint
+    slash_rate: bigint
+    treasury_ratio: bigint
+    heartbeat_window: number
+    rig_k: bigint
+    rig_b: bigint
+    re: bigint
+    k: bigint
+    kappa: bigint
+}
+
+export const TOKENOMIC_FIELDS: (keyof TokenomicParams)[] = [
+    'pha_rate', 'rho', 'budget_per_block', 'v_max', 'cost_k', 'cost_b', 'slash_rate', 'treasury_ratio',
+    'heartbeat_window', 'rig_k', 'rig_b', 're', 'k', 'kappa',
+]
+
+const BLOCK_SEC = 12n
+const YEAR_SEC = 365n * 24n * 3600n
+
+/**
+ * Khala "Gemini" tokenomics (March 2022 on): budget 187.8783 PHA/block, treasury 20%, v_max 30000, re 1.5,
+ * k 50, rig_k 0.449775, heartbeat window 20, no slashing, rho 1.000000666600231 per block. cost_k / cost_b
+ * keep the runtime's genesis defaults (annual 0.0415625 and 88.59375 PHA, converted to 12 s blocks).
+ */
+export function geminiParams(): TokenomicParams {
+    return {
+        pha_rate: ONE_FIXED,
+        rho: decimalToFixed('1.000000666600231'),
+        budget_per_block: decimalToFixed('187.8783'),
+        v_max: intToFixed(30000),
+        cost_k: decimalToFixed('0.0415625') * BLOCK_SEC / YEAR_SEC,
+        cost_b: decimalToFixed('88.59375') * BLOCK_SEC / YEAR_SEC,
+        slash_rate: 0n,
+        treasury_ratio: decimalToFixed('0.2'),
+        heartbeat_window: 20,
+        rig_k: decimalToFixed('0.449775'),
+        rig_b: 0n,
+        re: decimalToFixed('1.5'),
+        k: intToFixed(50),
+        kappa: ONE_FIXED,
+    }
+}
+
+/** Khala genesis defaults (before Gemini): budget 100/block, re 1.3, k 100, rig_k 0.3 */
+export function genesisParams(): TokenomicParams {
+    return {
+        ...geminiParams(),
+        budget_per_block: intToFixed(100),
+        slash_rate: decimalToFixed('0.001') * BLOCK_SEC / 3600n,
+        heartbeat_window: 10,
+        rig_k: decimalToFixed('0.3'),
+        re: decimalToFixed('1.3'),
+        k: intToFixed(100),
+    }
+}
+
+/** confidence level (1..5) → score as U64F64 bits (levels outside 1..5 count as 1, like the chain) */
+export function confidenceScoreBits(level: number): bigint {
+    if (level === 4) return decimalToFixed('0.8')
+    if (level === 5) return decimalToFixed('0.7')
+    return ONE_FIXED
+}
+
+export function confidenceScore(level: number): number {
+    return level === 4 ? 0.8 : level === 5 ? 0.7 : 1
+}
+
+/** minimum stake in plancks: k·sqrt(P), converted to plancks like a payout */
+export function minimalStake(params: TokenomicParams, p: number): bigint {
+    const bits = mulFixed(params.k, sqrtFixed(intToFixed(p)))
+    return ((bits >> 16n) * PLANCKS_PER_PHA) >> 48n
+}
+
+/** rig cost C = rig_k·P + rig_b (bits) */
+export function rigCost(params: TokenomicParams, p: number): bigint {
+    return params.rig_k * BigInt(p) + params.rig_b
+}
+
+/** plancks → U64F64 PHA (truncated) */
+export function stakeToFixed(plancks: bigint): bigint {
+    return (plancks << FRAC_BITS) / PLANCKS_PER_PHA
+}
+
+/** Ve = f·(S + C) with f = (re − 1)·conf + 1, exact U64F64, not yet capped */
+export function veBits(params: TokenomicParams, stakePlancks: bigint, p: number, confidenceLevel: number): bigint {
+    const tweakedRe = mulFixed(params.re - ONE_FIXED, confidenceScoreBits(confidenceLevel)) + ONE_FIXED
+    return mulFixed(tweakedRe, stakeToFixed(stakePlancks) + rigCost(params, p))
+}
+
+/** WorkerStarted.init_v: Ve capped at v_max */
+export function initVBits(params: TokenomicParams, stakePlancks: bigint, p: number, confidenceLevel: number): bigint {
+    const ve = veBits(params, stakePlancks, p, confidenceLevel)
+    return ve > params.v_max ? params.v_max : ve
+}
+
+/** share = sqrt(V² + (2·p·conf)²) (float; V in PHA) */
+export function share(v: number, p: number, conf: number): number {
+    const q = 2 * p * conf
+    return Math.sqrt(v * v + q * q)
+}
+
+/** x^n by repeated squaring (IEEE multiplications only, so bit-identical everywhere) */
+export function powInt(x: number, n: number): number {
+    let r = 1
+    let b = x
+    let e = n
+    while (e > 0) {
+        if (e & 1) r *= b
+        b *= b
+        e = Math.floor(e / 2)
+    }
+    return r
+}
+
+/** Float view of the parameters the V model needs */
+export interface GrowthParams {
+    rhoMinus1: number
+    costK: number
+    costB: number
+    vMax: number
+}
+
+export function growthParams(params: TokenomicParams): GrowthParams {
+    return {
+        rhoMinus1: fixedToNumber(params.rho - ONE_FIXED),
+        costK: fixedToNumber(params.cost_k),
+        costB: fixedToNumber(params.cost_b),
+        vMax: fixedToNumber(params.v_max),
+    }
+}
+
+/**
+ * V after `n` idle blocks without a heartbeat, starting at `v`: the per-block recurrence
+ * V' = V + r·((rho−1)·V + cost_k·p_bench + cost_b) (r = p_instant/p_bench), in closed form, capped at v_max.
+ */
+export function growV(g: GrowthParams, v: number, n: number, pBench: number, pInstant: number): number {
+    if (n <= 0 || v >= g.vMax) return Math.min(v, g.vMax)
+    const r = pBench > 0 ? pInstant / pBench : 1
+    const a = r * g.rhoMinus1 // per-block relative growth
+    const c = r * (g.costK * pBench + g.costB) // per-block absolute growth
+    let out: number
+    if (a === 0) out = v + c * n
+    else {
+        const m = powInt(1 + a, n)
+        out = m * v + c * (m - 1) / a
+    }
+    return out > g.vMax ? g.vMax : out
+}
+
+/**
+ * The budget of one settlement, exact: floor(budget_per_block · blocks · frac) where frac = share/Σshare is
+ * quantized to 2^-53 (the only float step), then split into treasury (budget·treasury_ratio, truncated)
+ * and payout (the rest), so treasury + payout = budget exactly.
+ */
+export function settleBudget(params: TokenomicParams, shareFrac: number, blocks: number): {budget: bigint; treasury: bigint; payout: bigint} {
+    if (!(shareFrac >= 0)) shareFrac = 0
+    if (shareFrac > 1) shareFrac = 1
+    const q = BigInt(Math.floor(shareFrac * 9007199254740992))
+    const budget = (params.budget_per_block * BigInt(blocks) * q) >> 53n
+    const treasury = mulFixed(budget, params.treasury_ratio)
+    return {budget, treasury, payout: budget - treasury}
+}
