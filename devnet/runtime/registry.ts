@@ -202,6 +202,8 @@ export class TypeTable {
             def: {kind: 'composite', fields: [{name: null, type: bytes, typeName: null}]},
         })
         for (let e of d.extrinsic.signedExtensions) this.resolve(e.additionalSigned)
+        // primitives that clients look up for well-known storage (e.g. @polkadot/api maps u16/u32/u64 to lookup ids)
+        for (let p of ['u16', 'u32', 'u64']) this.resolve(p)
         for (let p of d.pallets) {
             for (let s of p.storage || []) {
                 if (s.key) this.resolve(s.key)
