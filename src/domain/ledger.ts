@@ -157,11 +157,9 @@ export class MiningLedger {
             if (pool) {
                 pool.totalDismissed += o.dismissed
                 pool.dustInReward += o.ownerDismissed + o.stakersDismissed
-                if (!g.received) {
-                    for (const d of g.dismissals) {
-                        if (d.kind === 'NoShare') pool.dismissedNoShare += d.amount
-                        else if (d.kind !== 'NotInPool') pool.dismissedDust += d.amount
-                    }
+                for (const d of g.dismissals) {
+                    if (d.kind === 'NoShare') pool.dismissedNoShare += d.amount
+                    else if (d.kind === 'Dust') pool.dismissedDust += d.amount
                 }
                 this.state.pools.touch(pool)
             }
@@ -444,6 +442,7 @@ export class MiningLedger {
                 this.anomaly(ev.id, `WorkerReclaimed: session ${s.id} had stake ${s.stake}, the chain returns original_stake ${ev.originalStake}`)
             }
             s.stake = 0n
+            w.stake = 0n
             s.coolingDownStartAt = null
             this.movement(ev, StakeMovementKind.WorkerStakeReleased, s.poolId ?? '', null, ev.originalStake, null, s.workerId ?? null)
         }, true)
@@ -487,9 +486,11 @@ export class MiningLedger {
         const n = this.state.network
         const amount = payoutBitsToPlancks(ev.payoutBits)
         const treasury = this.takeTreasury(ev)
-        if (!s.bound) this.unexpected(ev, `SessionSettled: session ${s.id} is not bound`)
-        const w = s.bound && s.workerId ? this.ensureWorker(s.workerId) : undefined
-        const poolId = w?.poolId ?? null
+        // A settle normally comes for a bound session. A late one for a session already unbound (the
+        // simulator's quirk; on chain its settle info only reaches the stake pool) still belongs to the
+        // worker the session last ran on, and to no pool (the pool answers RewardDismissedNotInPool).
+        const w = s.workerId ? this.ensureWorker(s.workerId) : undefined
+        const poolId = s.bound ? (w?.poolId ?? null) : null
         this.mutateSession(s, s => {
             s.v = ev.vBits
             s.totalPayout += amount
@@ -977,7 +978,7 @@ export class MiningLedger {
             if (p) {
                 p.totalDismissed += amount
                 if (kind === DismissedRewardKind.NoShare) p.dismissedNoShare += amount
-                else p.dismissedDust += amount
+                else if (kind === DismissedRewardKind.Dust) p.dismissedDust += amount
                 this.state.pools.touch(p)
             }
         }
@@ -1048,12 +1049,23 @@ export class MiningLedger {
             } else if (p.totalShares !== sp.totalShares || p.totalValue !== sp.totalValue) {
                 this.log.info(`pool ${id} at the v2 migration (block ${b.height}): shares ${p.totalShares} → ${sp.totalShares}, value ${p.totalValue} → ${sp.totalValue}`)
             }
+            const wasV1 = p.kind === PoolKind.StakePoolV1
             p.kind = kind
             p.ownerId = sp.owner
             p.cid = sp.cid
             p.poolAccountId = sp.poolAccount
             if (sp.commission != null) p.commission = sp.commission
             p.totalShares = sp.totalShares
+            if (wasV1) {
+                // v1 stakers' pending rewards become stake of the v2 pool: they land in the pool account as
+                // free stake (storage has no free-stake field; the value delta is the best measure of it)
+                p.freeValue += sp.totalValue - p.totalValue
+                const v1 = this.state.stakePools.get(id)
+                if (v1 && v1.v1PendingStakerRewards !== 0n) {
+                    v1.v1PendingStakerRewards = 0n
+                    this.state.stakePools.touch(v1)
+                }
+            }
             p.totalValue = sp.totalValue
             p.migratedAtHeight = b.height
             if (kind === PoolKind.Vault) {
