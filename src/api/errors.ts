@@ -1,0 +1,62 @@
+/**
+ * Errors the API shows to its users. A bad argument becomes a GraphQL error with a message naming the
+ * argument and `extensions.code = "BAD_USER_INPUT"` (HTTP 400 in the CSV export); anything unexpected
+ * becomes a short "internal error" message. Neither carries a stack trace or SQL.
+ */
+import {InputError} from './address'
+
+export {InputError} from './address'
+
+/** a GraphQL-facing error: message, code, and the argument it is about; never a stack */
+export class ApiError extends Error {
+    readonly extensions: {code: string; argument?: string}
+
+    constructor(message: string, code: string, argument?: string) {
+        super(message)
+        this.name = 'ApiError'
+        this.extensions = argument ? {code, argument} : {code}
+        // apollo copies an error's own enumerable properties into `extensions.exception`; keep it clean
+        Object.defineProperty(this, 'name', {enumerable: false})
+        this.stack = undefined
+    }
+}
+
+export function badInput(field: string, message: string): InputError {
+    return new InputError(field, message)
+}
+
+/** true for errors whose message is meant for the user (bad arguments) */
+export function isInputError(e: unknown): e is InputError {
+    return e instanceof InputError || (e instanceof Error && e.name === 'InputError')
+}
+
+function isStatementTimeout(e: any): boolean {
+    return e?.code === '57014' || /statement timeout/i.test(String(e?.message ?? ''))
+}
+
+/**
+ * Any error thrown by an API computation → the error the user sees. Input errors keep their message;
+ * a SQL statement timeout says so; everything else is logged here and reported without details.
+ */
+export function toApiError(e: unknown, log: (msg: string) => void = defaultLog): ApiError {
+    if (e instanceof ApiError) return e
+    if (isInputError(e)) return new ApiError(e.message, 'BAD_USER_INPUT', (e as InputError).field)
+    if (isStatementTimeout(e)) {
+        return new ApiError('the query ran longer than the server allows (GQL_SQL_TIMEOUT_MS); narrow the range', 'QUERY_TIMEOUT')
+    }
+    log(`internal error: ${(e as any)?.stack ?? e}`)
+    return new ApiError('internal error while computing the result (logged on the server)', 'INTERNAL_SERVER_ERROR')
+}
+
+function defaultLog(msg: string) {
+    process.stderr.write(`[api] ${msg}\n`)
+}
+
+/** run `f`, converting whatever it throws with toApiError */
+export async function guarded<T>(f: () => Promise<T>): Promise<T> {
+    try {
+        return await f()
+    } catch (e) {
+        throw toApiError(e)
+    }
+}

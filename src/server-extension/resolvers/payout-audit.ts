@@ -1,0 +1,268 @@
+import 'reflect-metadata'
+import {Arg, Ctx, Field, FieldResolver, Int, ObjectType, Query, Resolver, Root} from 'type-graphql'
+import {toSs58} from '../../api/address'
+import {
+    accountCommission,
+    AuditArgs,
+    auditBuckets,
+    auditPage,
+    auditTotals,
+    AuditTotals,
+    delegatorGains,
+    reconcile,
+    subjectInfo,
+} from '../../api/audit'
+import {guarded} from '../../api/errors'
+import {checkBuckets, MAX_PAGE, parseGranularity, parseLimit, parseOffset, parseRange, parseSubject} from '../../api/params'
+import {fixedToFloat, pha} from '../../api/pha'
+import {chargeResponse, EntityManagerGetter, Granularity, RequestContext, SqlResolver} from './common'
+
+@ObjectType({description: 'Sums over the payouts of the range'})
+export class AuditTotalsOut {
+    @Field(() => Int, {description: 'payouts (settlements) in the range'}) count!: number
+    @Field(() => Int, {description: 'of which paid more than 0'}) rewardedCount!: number
+    @Field(() => Int, {description: 'settlements the chain dropped as late (moved no money)'}) droppedCount!: number
+    @Field(() => BigInt, {description: 'Σ payout plancks'}) amount!: bigint
+    @Field() amountPha!: string
+    @Field(() => BigInt, {description: 'Σ treasury share paid beside the payouts'}) treasury!: bigint
+    @Field() treasuryPha!: string
+    @Field(() => BigInt, {description: 'Σ commission to the pool owner'}) toOwner!: bigint
+    @Field() toOwnerPha!: string
+    @Field(() => BigInt, {description: 'Σ distributed to the pool stakers'}) toStakers!: bigint
+    @Field() toStakersPha!: string
+    @Field(() => BigInt, {description: 'Σ dismissed by the pool (stayed in the subsidy pool)'}) dismissed!: bigint
+    @Field(() => BigInt, {description: 'Σ payout of dropped settlements (not included above)'}) droppedAmount!: bigint
+    @Field({nullable: true}) firstAt?: Date
+    @Field({nullable: true}) lastAt?: Date
+}
+
+@ObjectType()
+export class AuditBucketOut {
+    @Field() start!: Date
+    @Field() end!: Date
+    @Field(() => Int) count!: number
+    @Field(() => BigInt) amount!: bigint
+    @Field() amountPha!: string
+    @Field(() => BigInt) treasury!: bigint
+    @Field(() => BigInt) toOwner!: bigint
+    @Field(() => BigInt) toStakers!: bigint
+    @Field(() => BigInt) dismissed!: bigint
+    @Field(() => BigInt, {description: 'Σ amount from the range start to the end of this bucket'}) cumulative!: bigint
+    @Field() cumulativePha!: string
+}
+
+@ObjectType({description: 'One payout (settlement) row of the ledger'})
+export class AuditPayoutOut {
+    @Field({description: 'id of the SessionSettled / MinerSettled event'}) id!: string
+    @Field(() => Int) blockHeight!: number
+    @Field() timestamp!: Date
+    @Field(() => Int) eventIndex!: number
+    @Field() sessionId!: string
+    @Field(() => String, {nullable: true}) workerId!: string | null
+    @Field(() => String, {nullable: true}) poolId!: string | null
+    @Field(() => BigInt, {description: 'payout in plancks, converted from payout_bits exactly as the chain does'}) amount!: bigint
+    @Field() amountPha!: string
+    @Field(() => BigInt) treasury!: bigint
+    @Field(() => BigInt) toOwner!: bigint
+    @Field(() => BigInt) toStakers!: bigint
+    @Field(() => BigInt) dismissed!: bigint
+    @Field() dropped!: boolean
+    @Field(() => BigInt, {description: 'V after the settle, U64F64 bits'}) vBits!: bigint
+    @Field({description: 'V after the settle (display)'}) v!: number
+    @Field(() => String, {nullable: true, description: 'the RewardReceived (or last dismissal) event paired with it'}) rewardEventId!: string | null
+    @Field(() => String, {nullable: true, description: 'the treasury Balances.Transfer paired with it'}) treasuryEventId!: string | null
+}
+
+@ObjectType({description: 'Commission an account received as the owner of its pools'})
+export class CommissionOut {
+    @Field(() => BigInt, {description: 'Σ PoolReward.toOwner of the owned pools in the range'}) amount!: bigint
+    @Field() amountPha!: string
+    @Field(() => BigInt, {description: 'of which dust the chain could not mint'}) dust!: bigint
+    @Field(() => Int) rewardCount!: number
+    @Field(() => BigInt, {description: 'owner rewards the account withdrew in the range'}) withdrawn!: bigint
+    @Field() withdrawnPha!: string
+}
+
+@ObjectType({description: 'Share-price gains of an account as a delegator, over whole closed UTC days (daily rollups)'})
+export class DelegatorGainsOut {
+    @Field() from!: Date
+    @Field() to!: Date
+    @Field(() => Int) days!: number
+    @Field(() => BigInt) valueAtStart!: bigint
+    @Field(() => BigInt) valueAtEnd!: bigint
+    @Field(() => BigInt) contributed!: bigint
+    @Field(() => BigInt) withdrawn!: bigint
+    @Field(() => BigInt, {description: 'v1-era staker rewards claimed (never part of the value)'}) stakerRewardsWithdrawn!: bigint
+    @Field(() => BigInt, {description: 'valueAtEnd − valueAtStart − contributed + withdrawn + stakerRewardsWithdrawn'}) gain!: bigint
+    @Field() gainPha!: string
+}
+
+@ObjectType()
+export class ReconciliationCheckOut {
+    @Field() name!: string
+    @Field() description!: string
+    @Field({description: 'lifetime: running totals on entities vs all ledger rows; range: rollups vs ledger over the range'}) scope!: string
+    @Field(() => BigInt, {description: 're-summed from the ledger rows'}) ledger!: bigint
+    @Field(() => BigInt, {description: 'as stored (entity running total or rollup)'}) recorded!: bigint
+    @Field(() => BigInt) difference!: bigint
+    @Field() ok!: boolean
+}
+
+@ObjectType({description: 'to_owner + to_stakers + dismissed = payout plancks, for every rewarded settle of the range'})
+export class SettleRewardInvariantOut {
+    @Field(() => Int) checked!: number
+    @Field(() => Int) matched!: number
+    @Field(() => Int, {description: 'the paired RewardReceived (or the dismissals) do not add up to the payout'}) mismatched!: number
+    @Field(() => Int, {description: 'no pool reward event and no dismissal for a rewarded settle'}) unpaired!: number
+    @Field(() => Int, {description: "the payout row's own to_owner + to_stakers + dismissed differ from its amount"}) rowMismatched!: number
+    @Field(() => BigInt) amount!: bigint
+    @Field(() => BigInt) toOwner!: bigint
+    @Field(() => BigInt) toStakers!: bigint
+    @Field(() => BigInt) dismissed!: bigint
+    @Field(() => [String], {description: 'up to 20 failing payout ids'}) failedPayoutIds!: string[]
+}
+
+@ObjectType()
+export class ReconciliationOut {
+    @Field(() => [ReconciliationCheckOut]) checks!: ReconciliationCheckOut[]
+    @Field(() => SettleRewardInvariantOut) invariant!: SettleRewardInvariantOut
+    @Field(() => Int, {description: 'failed checks + mismatched, unpaired and row-mismatched settles'}) differences!: number
+    @Field() ok!: boolean
+}
+
+@ObjectType({description: 'An audit of every payout of an account, worker or pool over a time range'})
+export class PayoutAudit {
+    @Field({description: 'account | worker | pool'}) subjectKind!: string
+    @Field({description: 'raw 0x-hex account / worker key, or the pid'}) subject!: string
+    @Field(() => String, {nullable: true, description: 'SS58 (prefix 30) of an account or worker'}) subjectSs58!: string | null
+    @Field(() => [String], {description: 'account: the pools it owns; pool: itself; worker: its current pool'}) pools!: string[]
+    @Field() from!: Date
+    @Field() to!: Date
+    @Field(() => Granularity) granularity!: Granularity
+    @Field(() => Int) limit!: number
+    @Field(() => Int) offset!: number
+
+    args!: AuditArgs
+    totalsP?: Promise<AuditTotals>
+}
+
+function totalsOut(t: AuditTotals): AuditTotalsOut {
+    return {
+        ...t,
+        amountPha: pha(t.amount),
+        treasuryPha: pha(t.treasury),
+        toOwnerPha: pha(t.toOwner),
+        toStakersPha: pha(t.toStakers),
+        firstAt: t.firstAt ?? undefined,
+        lastAt: t.lastAt ?? undefined,
+    }
+}
+
+@Resolver(() => PayoutAudit)
+export class PayoutAuditResolver extends SqlResolver {
+    constructor(tx: EntityManagerGetter) {
+        super(tx)
+    }
+
+    @Query(() => PayoutAudit, {
+        description:
+            'Every payout of an account (payouts of the pools it owns, its commission, its delegator gains), a worker ' +
+            '(across its sessions) or a pool over [from, to), with sums per bucket and a reconciliation against the ' +
+            'running totals. Give exactly one of account, worker, pool.',
+    })
+    async payoutAudit(
+        @Arg('account', () => String, {nullable: true, description: 'SS58 (any prefix) or 0x-hex'}) account: string | null,
+        @Arg('worker', () => String, {nullable: true, description: 'worker public key, 0x-hex (or SS58)'}) worker: string | null,
+        @Arg('pool', () => String, {nullable: true, description: 'pid'}) pool: string | null,
+        @Arg('from', {description: 'ISO 8601 date or date-time, inclusive'}) from: string,
+        @Arg('to', {description: 'ISO 8601 date or date-time, exclusive'}) to: string,
+        @Arg('granularity', () => Granularity, {defaultValue: Granularity.DAY}) granularity: Granularity,
+        @Arg('limit', () => Int, {defaultValue: 100, description: `payouts per page (at most ${MAX_PAGE})`}) limit: number,
+        @Arg('offset', () => Int, {defaultValue: 0}) offset: number,
+        @Arg('includeDropped', {defaultValue: false, description: 'also list settlements the chain dropped as late'}) includeDropped: boolean
+    ): Promise<PayoutAudit> {
+        return guarded(async () => {
+            const subject = parseSubject({account, worker, pool})
+            const range = parseRange(from, to)
+            const g = parseGranularity('granularity', granularity)
+            checkBuckets(range, g)
+            const lim = parseLimit('limit', limit, 100, MAX_PAGE)
+            const off = parseOffset('offset', offset)
+            const q = await this.sql()
+            const info = await subjectInfo(q, subject)
+            return Object.assign(new PayoutAudit(), {
+                subjectKind: subject.kind,
+                subject: subject.id,
+                subjectSs58: subject.kind === 'pool' ? null : toSs58(subject.id),
+                pools: info.pools,
+                from: range.from,
+                to: range.to,
+                granularity: g as Granularity,
+                limit: lim,
+                offset: off,
+                args: {subject, range, granularity: g, includeDropped},
+            })
+        })
+    }
+
+    private totals(root: PayoutAudit): Promise<AuditTotals> {
+        root.totalsP ??= this.sql().then(q => auditTotals(q, root.args))
+        return root.totalsP
+    }
+
+    @FieldResolver(() => Int, {description: 'payouts in the range (the length of all pages together)'})
+    async count(@Root() root: PayoutAudit): Promise<number> {
+        return guarded(async () => (await this.totals(root)).count)
+    }
+
+    @FieldResolver(() => AuditTotalsOut)
+    async total(@Root() root: PayoutAudit): Promise<AuditTotalsOut> {
+        return guarded(async () => totalsOut(await this.totals(root)))
+    }
+
+    @FieldResolver(() => [AuditBucketOut], {description: 'every UTC bucket of the range, empty ones included'})
+    async buckets(@Root() root: PayoutAudit, @Ctx() ctx: RequestContext): Promise<AuditBucketOut[]> {
+        return guarded(async () => {
+            const rows = await auditBuckets(await this.sql(), root.args)
+            chargeResponse(ctx, rows.length * 11)
+            return rows.map(b => ({...b, amountPha: pha(b.amount), cumulativePha: pha(b.cumulative)}))
+        })
+    }
+
+    @FieldResolver(() => [AuditPayoutOut], {description: 'the payouts of the page [offset, offset + limit), in chain order'})
+    async payouts(@Root() root: PayoutAudit, @Ctx() ctx: RequestContext): Promise<AuditPayoutOut[]> {
+        return guarded(async () => {
+            const rows = await auditPage(await this.sql(), root.args, root.limit, root.offset)
+            chargeResponse(ctx, rows.length * 18)
+            return rows.map(r => ({...r, amountPha: pha(r.amount), v: fixedToFloat(r.vBits)!}))
+        })
+    }
+
+    @FieldResolver(() => Boolean, {description: 'more payouts after this page'})
+    async hasMore(@Root() root: PayoutAudit): Promise<boolean> {
+        return guarded(async () => root.offset + root.limit < (await this.totals(root)).count)
+    }
+
+    @FieldResolver(() => CommissionOut, {nullable: true, description: 'account only: commission received as pool owner in the range'})
+    async commission(@Root() root: PayoutAudit): Promise<CommissionOut | null> {
+        if (root.args.subject.kind !== 'account') return null
+        return guarded(async () => {
+            const c = await accountCommission(await this.sql(), root.args)
+            return {...c, amountPha: pha(c.amount), withdrawnPha: pha(c.withdrawn)}
+        })
+    }
+
+    @FieldResolver(() => DelegatorGainsOut, {nullable: true, description: 'account only: share-price gains as a delegator (null when the range holds no whole closed day)'})
+    async delegatorGains(@Root() root: PayoutAudit): Promise<DelegatorGainsOut | null> {
+        if (root.args.subject.kind !== 'account') return null
+        return guarded(async () => {
+            const d = await delegatorGains(await this.sql(), root.args)
+            return d && {...d, gainPha: pha(d.gain)}
+        })
+    }
+
+    @FieldResolver(() => ReconciliationOut)
+    async reconciliation(@Root() root: PayoutAudit): Promise<ReconciliationOut> {
+        return guarded(async () => reconcile(await this.sql(), root.args))
+    }
+}
