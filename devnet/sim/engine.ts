@@ -24,8 +24,16 @@ import {
     GroundTruth, PayoutRecord, WorkerStateName, DismissKind, PoolTruth, AccountTruth, DayTruth, utcDay, emptyTruth, resetTruth,
 } from './truth'
 
+/** balances ≤ this many plancks are dust (Phala's `balance_close_to_zero`) */
 export const DUST = 1000n
+/** vault share prices (checkpoints) are carried ×10^12 */
 export const PRICE_UNIT = 1_000_000_000_000n
+
+/** A stake pool's split of a reward: to_owner = commission·reward (Permill, rounded), to_stakers = the rest. */
+export function splitReward(commissionPpm: number | null, reward: bigint): {toOwner: bigint; toStakers: bigint} {
+    const toOwner = permillMul(commissionPpm ?? 0, reward)
+    return {toOwner, toStakers: reward - toOwner}
+}
 
 export interface EngineConfig {
     name: string
@@ -402,6 +410,7 @@ export class Engine {
         this.emit(this.spPallet, this.v1 ? 'MiningStarted' : 'WorkingStarted', {pid: BigInt(pool.pid), worker: w.pubkey, amount: stake})
         const wt = this.truth.workers[w.pubkey]
         wt.startCount++
+        wt.vBits = initV
         this.truth.sessions[session].startCount++
         return true
     }
@@ -744,8 +753,7 @@ export class Engine {
             dismiss('NoShare', pool.pid, amount)
             return
         }
-        const commission = permillMul(pool.commission ?? 0, amount)
-        const toDistribute = amount - commission
+        const {toOwner: commission, toStakers: toDistribute} = splitReward(pool.commission, amount)
         pool.ownerReward += commission
         let distributed = false
         if (toDistribute > DUST) {
@@ -1185,6 +1193,27 @@ export class Engine {
         }
         this.storage.push(this.tokenomicWrite(), this.coolDownWrite())
         this.subsidyDirty = this.cfg.accountStorage
+        // nothing else happens in the migration block: what was due now happens in the next block
+        const b = this.block
+        for (const i of this.take(this.hb, b)) {
+            const w = this.workers[i]
+            if (w.nextHb !== b) continue
+            w.nextHb = b + 1
+            this.push(this.hb, b + 1, i)
+        }
+        for (const i of this.take(this.exitAt, b)) {
+            const w = this.workers[i]
+            if (w.unrespUntil !== b) continue
+            w.unrespUntil = b + 1
+            this.push(this.exitAt, b + 1, i)
+        }
+        for (const i of this.take(this.enterAt, b)) this.push(this.enterAt, b + 1, i)
+        for (const i of this.take(this.finalSettles, b)) this.push(this.finalSettles, b + 1, i)
+        const q = this.quirks.get(b)
+        if (q) {
+            this.quirks.delete(b)
+            this.quirks.set(b + 1, [...q, ...(this.quirks.get(b + 1) ?? [])])
+        }
     }
 
     // ---- storage -------------------------------------------------------------------------------------------------

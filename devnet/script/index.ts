@@ -1,0 +1,310 @@
+/**
+ * Event scripts: a JSON-lines description of a devnet chain that can be written by hand, converted from
+ * outside data, or dumped from a simulated scenario — and that the devnet encodes and serves like any
+ * scenario. Format (docs/devnet.md, "Event scripts"):
+ *
+ *   {"type":"header","version":1,"era":"v2","startTimestamp":"2023-01-01T00:00:00Z","blockTimeMs":12000}
+ *   {"type":"storage","pallet":"PhalaComputation","item":"TokenomicParameters","keys":[],"value":{...}}   (genesis)
+ *   {"type":"block","events":[{"pallet":"PhalaComputation","name":"SessionSettled","args":{...}}],"storage":[...]}
+ *   {"type":"empty","count":100}
+ *
+ * Integers are decimal strings (JSON numbers are accepted up to 2^53); AccountId32 / worker keys are 0x-hex;
+ * Option is null or the value; enums are {"__kind": "Variant"[, "value": …]}. Lines that are blank or start
+ * with `#` are ignored. Every value is converted and checked with the same field-type table the simulator's
+ * events follow (devnet/sim/events.ts); an invalid script throws an Error naming the line and the field.
+ */
+import * as fs from 'fs'
+import type {DevBlock, DevEvent, DevStorageWrite, DevValue, RuntimeEra} from '../model'
+import {EVENTS, STORAGE, ValueError, fieldsFromJson, fromJson, toJson, eventFields, storageDef} from '../sim/events'
+
+export interface ScriptHeader {
+    type: 'header'
+    version: 1
+    /** runtime era of genesis and of the first block */
+    era: RuntimeEra
+    /** timestamp of block 1 (ISO 8601 or ms since epoch) */
+    startTimestamp: string | number
+    blockTimeMs: number
+    /** free-form */
+    name?: string
+    description?: string
+}
+
+export interface Script {
+    header: ScriptHeader
+    genesis: DevStorageWrite[]
+    blocks: DevBlock[]
+}
+
+export class ScriptError extends Error {
+    constructor(public readonly line: number, public readonly field: string | null, message: string) {
+        super(`script line ${line}${field ? `, ${field}` : ''}: ${message}`)
+    }
+}
+
+const ERAS: RuntimeEra[] = ['v1', 'v2']
+
+function parseTimestamp(v: unknown, line: number, field: string): number {
+    if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return v
+    if (typeof v === 'string') {
+        if (/^\d+$/.test(v)) return Number(v)
+        const t = Date.parse(v)
+        if (!Number.isNaN(t)) return t
+    }
+    throw new ScriptError(line, field, `expected a timestamp (ISO 8601 or ms since epoch), got ${JSON.stringify(v)}`)
+}
+
+function isObject(x: unknown): x is Record<string, unknown> {
+    return x !== null && typeof x === 'object' && !Array.isArray(x)
+}
+
+function only(o: Record<string, unknown>, allowed: string[], line: number, prefix = ''): void {
+    for (const k of Object.keys(o)) {
+        if (!allowed.includes(k)) throw new ScriptError(line, prefix + k, `unknown field ${JSON.stringify(k)} (allowed: ${allowed.join(', ')})`)
+    }
+}
+
+function wrap<T>(line: number, prefix: string, fn: () => T): T {
+    try {
+        return fn()
+    } catch (e) {
+        if (e instanceof ValueError) throw new ScriptError(line, prefix + e.path, e.message.slice(e.path.length + 2))
+        throw e
+    }
+}
+
+function parseEvent(era: RuntimeEra, json: unknown, line: number, where: string): DevEvent {
+    if (!isObject(json)) throw new ScriptError(line, where, `expected an event object {pallet, name, args}, got ${JSON.stringify(json)}`)
+    only(json, ['pallet', 'name', 'args'], line, where + '.')
+    const {pallet, name} = json
+    if (typeof pallet !== 'string') throw new ScriptError(line, `${where}.pallet`, 'missing pallet name')
+    if (typeof name !== 'string') throw new ScriptError(line, `${where}.name`, 'missing event name')
+    if (!EVENTS[era][pallet]) {
+        throw new ScriptError(line, `${where}.pallet`, `unknown pallet ${JSON.stringify(pallet)} in era ${era} (known: ${Object.keys(EVENTS[era]).join(', ')})`)
+    }
+    const fields = eventFields(era, pallet, name)
+    if (!fields) throw new ScriptError(line, `${where}.name`, `unknown event ${pallet}.${name} in era ${era}`)
+    const args = json.args === undefined && fields.length === 0 ? {} : json.args
+    if (!isObject(args)) throw new ScriptError(line, `${where}.args`, `expected an object with fields ${fields.map(f => f[0]).join(', ')}`)
+    return {pallet, name, args: wrap(line, '', () => fieldsFromJson(fields, args, `${where}.args`))}
+}
+
+function parseStorage(era: RuntimeEra, json: unknown, line: number, where: string): DevStorageWrite {
+    if (!isObject(json)) throw new ScriptError(line, where, 'expected a storage write {pallet, item, keys, value}')
+    only(json, ['type', 'pallet', 'item', 'keys', 'value'], line, where ? where + '.' : '')
+    const {pallet, item} = json
+    const p = where ? where + '.' : ''
+    if (typeof pallet !== 'string') throw new ScriptError(line, `${p}pallet`, 'missing pallet name')
+    if (typeof item !== 'string') throw new ScriptError(line, `${p}item`, 'missing storage item name')
+    const def = storageDef(era, pallet, item)
+    if (!def) {
+        throw new ScriptError(line, `${p}item`, `unknown storage item ${pallet}.${item} in era ${era} (known: ${Object.keys(STORAGE[era]).join(', ')})`)
+    }
+    const keysJson = json.keys ?? []
+    if (!Array.isArray(keysJson) || keysJson.length !== def.keys.length) {
+        throw new ScriptError(line, `${p}keys`, `expected ${def.keys.length} key(s), got ${JSON.stringify(keysJson)}`)
+    }
+    if (!('value' in json)) throw new ScriptError(line, `${p}value`, 'missing value (null deletes the entry)')
+    return wrap(line, '', () => ({
+        pallet,
+        item,
+        keys: keysJson.map((k, i) => fromJson(def.keys[i], k, `${p}keys[${i}]`)),
+        value: json.value === null ? null : fromJson(def.value, json.value, `${p}value`),
+    }))
+}
+
+/** Parse a script given as text. */
+export function parseScript(text: string): Script {
+    const lines = text.split(/\r?\n/)
+    let header: ScriptHeader | null = null
+    const genesis: DevStorageWrite[] = []
+    const blocks: DevBlock[] = []
+    let era: RuntimeEra = 'v2'
+    let start = 0
+    let step = 0
+    let lastTs = -Infinity
+    for (let i = 0; i < lines.length; i++) {
+        const n = i + 1
+        const raw = lines[i].trim()
+        if (raw === '' || raw.startsWith('#')) continue
+        let json: unknown
+        try {
+            json = JSON.parse(raw)
+        } catch (e: any) {
+            throw new ScriptError(n, null, `bad JSON: ${e.message}`)
+        }
+        if (!isObject(json)) throw new ScriptError(n, null, 'each line must be a JSON object with a "type"')
+        const type = json.type
+        if (header === null) {
+            if (type !== 'header') throw new ScriptError(n, 'type', `the first line must be the header ({"type":"header",...}), got ${JSON.stringify(type)}`)
+            only(json, ['type', 'version', 'era', 'startTimestamp', 'blockTimeMs', 'name', 'description'], n)
+            if (json.version !== 1) throw new ScriptError(n, 'version', `unsupported version ${JSON.stringify(json.version)} (expected 1)`)
+            if (!ERAS.includes(json.era as RuntimeEra)) throw new ScriptError(n, 'era', `expected "v1" or "v2", got ${JSON.stringify(json.era)}`)
+            if (typeof json.blockTimeMs !== 'number' || !Number.isSafeInteger(json.blockTimeMs) || json.blockTimeMs <= 0) {
+                throw new ScriptError(n, 'blockTimeMs', `expected a positive integer, got ${JSON.stringify(json.blockTimeMs)}`)
+            }
+            start = parseTimestamp(json.startTimestamp, n, 'startTimestamp')
+            step = json.blockTimeMs
+            era = json.era as RuntimeEra
+            header = {...(json as any), startTimestamp: json.startTimestamp as string | number}
+            continue
+        }
+        switch (type) {
+            case 'header':
+                throw new ScriptError(n, 'type', 'a second header')
+            case 'storage':
+                if (blocks.length > 0) throw new ScriptError(n, 'type', 'genesis storage lines must come before the first block')
+                genesis.push(parseStorage(era, json, n, ''))
+                break
+            case 'empty': {
+                only(json, ['type', 'count'], n)
+                const c = json.count
+                if (typeof c !== 'number' || !Number.isSafeInteger(c) || c < 1) throw new ScriptError(n, 'count', `expected a positive integer, got ${JSON.stringify(c)}`)
+                for (let k = 0; k < c; k++) {
+                    const ts = blocks.length === 0 ? start : lastTs + step
+                    blocks.push({timestamp: ts, era, events: [], storage: []})
+                    lastTs = ts
+                }
+                break
+            }
+            case 'block': {
+                only(json, ['type', 'era', 'timestamp', 'events', 'storage'], n)
+                if (json.era !== undefined) {
+                    if (!ERAS.includes(json.era as RuntimeEra)) throw new ScriptError(n, 'era', `expected "v1" or "v2", got ${JSON.stringify(json.era)}`)
+                    era = json.era as RuntimeEra
+                }
+                const ts = json.timestamp !== undefined ? parseTimestamp(json.timestamp, n, 'timestamp') : blocks.length === 0 ? start : lastTs + step
+                if (ts <= lastTs) throw new ScriptError(n, 'timestamp', `block timestamps must increase (${ts} after ${lastTs})`)
+                const evs = json.events ?? []
+                if (!Array.isArray(evs)) throw new ScriptError(n, 'events', 'expected an array of events')
+                const st = json.storage ?? []
+                if (!Array.isArray(st)) throw new ScriptError(n, 'storage', 'expected an array of storage writes')
+                const events = evs.map((e, k) => parseEvent(era, e, n, `events[${k}]`))
+                const storage = st.map((s, k) => parseStorage(era, s, n, `storage[${k}]`))
+                blocks.push({timestamp: ts, era, events, storage})
+                lastTs = ts
+                break
+            }
+            default:
+                throw new ScriptError(n, 'type', `unknown line type ${JSON.stringify(type)} (header, storage, block, empty)`)
+        }
+    }
+    if (!header) throw new ScriptError(1, null, 'empty script: no header line')
+    return {header, genesis, blocks}
+}
+
+/**
+ * Read an event script from a file path, or from its text (anything starting with `{` or `#`).
+ * Returns {genesis, blocks} ready for the chain builder, plus the header.
+ */
+export function readScript(source: string): Script {
+    const s = source.trimStart()
+    if (s.startsWith('{') || s.startsWith('#')) return parseScript(source)
+    return parseScript(fs.readFileSync(source, 'utf8'))
+}
+
+// ---- writing ---------------------------------------------------------------------------------------------------
+
+function eventToJson(era: RuntimeEra, ev: DevEvent): unknown {
+    const fields = eventFields(era, ev.pallet, ev.name)
+    if (!fields) throw new Error(`cannot write ${ev.pallet}.${ev.name}: no such event in era ${era}`)
+    const args: Record<string, unknown> = {}
+    for (const [name, t] of fields) args[name] = toJson(t, ev.args[name] as DevValue)
+    return {pallet: ev.pallet, name: ev.name, args}
+}
+
+function storageToJson(era: RuntimeEra, w: DevStorageWrite): {pallet: string; item: string; keys: unknown[]; value: unknown} {
+    const def = storageDef(era, w.pallet, w.item)
+    if (!def) throw new Error(`cannot write storage ${w.pallet}.${w.item}: not known in era ${era}`)
+    return {
+        pallet: w.pallet,
+        item: w.item,
+        keys: w.keys.map((k, i) => toJson(def.keys[i], k)),
+        value: w.value === null ? null : toJson(def.value, w.value),
+    }
+}
+
+export interface WriteOptions {
+    name?: string
+    description?: string
+    /** default: the gap between the first two blocks, else 12 s */
+    blockTimeMs?: number
+    /** era of genesis when there are no blocks (default v2) */
+    era?: RuntimeEra
+}
+
+/** The lines of a script for {genesis, blocks} (lazy: works for generated scenarios of any length). */
+export function* scriptLines(src: {genesis: DevStorageWrite[]; blocks: Iterable<DevBlock>; blockTimeMs?: number; name?: string}, opts: WriteOptions = {}): Generator<string> {
+    const it = src.blocks[Symbol.iterator]()
+    const first = it.next()
+    const second = first.done ? first : it.next()
+    const firstBlock = first.done ? null : first.value
+    const secondBlock = second.done ? null : second.value
+    const step = opts.blockTimeMs ?? src.blockTimeMs ?? (firstBlock && secondBlock ? secondBlock.timestamp - firstBlock.timestamp : 12_000)
+    let era: RuntimeEra = firstBlock?.era ?? opts.era ?? 'v2'
+    const header: ScriptHeader = {
+        type: 'header',
+        version: 1,
+        era,
+        startTimestamp: new Date(firstBlock?.timestamp ?? 0).toISOString(),
+        blockTimeMs: step,
+        ...(opts.name ?? src.name ? {name: opts.name ?? src.name} : {}),
+        ...(opts.description ? {description: opts.description} : {}),
+    }
+    yield JSON.stringify(header)
+    for (const w of src.genesis) yield JSON.stringify({type: 'storage', ...storageToJson(era, w)})
+    let expected = firstBlock?.timestamp ?? 0
+    let empty = 0
+    const flush = function* () {
+        if (empty > 0) yield JSON.stringify({type: 'empty', count: empty})
+        empty = 0
+    }
+    const emitBlock = function* (b: DevBlock) {
+        const eraChange = b.era !== era
+        if (!eraChange && b.timestamp === expected && b.events.length === 0 && b.storage.length === 0) {
+            empty++
+        } else {
+            yield* flush()
+            const line: Record<string, unknown> = {type: 'block'}
+            if (eraChange) line.era = b.era
+            if (b.timestamp !== expected) line.timestamp = b.timestamp
+            era = b.era
+            line.events = b.events.map(ev => eventToJson(era, ev))
+            if (b.storage.length) line.storage = b.storage.map(w => storageToJson(era, w))
+            yield JSON.stringify(line)
+        }
+        expected = b.timestamp + step
+    }
+    if (firstBlock) yield* emitBlock(firstBlock)
+    if (secondBlock) yield* emitBlock(secondBlock)
+    for (let r = it.next(); !r.done; r = it.next()) yield* emitBlock(r.value)
+    yield* flush()
+}
+
+/** Dump {genesis, blocks} (e.g. a simulated scenario) as a script file; returns the number of lines. */
+export function writeScript(path: string, src: {genesis: DevStorageWrite[]; blocks: Iterable<DevBlock>; blockTimeMs?: number; name?: string}, opts: WriteOptions = {}): number {
+    const fd = fs.openSync(path, 'w')
+    let n = 0
+    try {
+        let buf = ''
+        for (const line of scriptLines(src, opts)) {
+            buf += line + '\n'
+            n++
+            if (buf.length > 1 << 20) {
+                fs.writeSync(fd, buf)
+                buf = ''
+            }
+        }
+        if (buf) fs.writeSync(fd, buf)
+    } finally {
+        fs.closeSync(fd)
+    }
+    return n
+}
+
+/** The whole script as text. */
+export function scriptText(src: {genesis: DevStorageWrite[]; blocks: Iterable<DevBlock>; blockTimeMs?: number; name?: string}, opts: WriteOptions = {}): string {
+    let out = ''
+    for (const line of scriptLines(src, opts)) out += line + '\n'
+    return out
+}
