@@ -1,0 +1,293 @@
+/**
+ * CSV export of the ledger and rollups, streamed from PostgreSQL with pg-cursor: constant memory, no row
+ * cap, one header row. Money columns come twice: `<name>_pha` (exact, 12 decimals) and `<name>_plancks`;
+ * timestamps are ISO 8601 UTC; every row carries block numbers.
+ *
+ * The same requests serve the HTTP export (src/export/server.ts) and the CLI (src/export/cli.ts).
+ */
+import type {ClientBase} from 'pg'
+import Cursor from 'pg-cursor'
+import {InputError} from '../api/address'
+import {payoutRowsSql, payoutSubjectSql} from '../api/audit'
+import {parseOptionalRange, parseSubject, Subject} from '../api/params'
+import {formatPha} from '../api/pha'
+
+export type ExportKind = 'payouts' | 'pool-rewards' | 'rollups'
+export const EXPORT_KINDS: ExportKind[] = ['payouts', 'pool-rewards', 'rollups']
+
+export interface ExportRequest {
+    kind: ExportKind
+    subject: Subject
+    from: Date | null
+    to: Date | null
+    /** rollups: Day (default) or Hour */
+    period: 'Day' | 'Hour'
+    /** payouts: also settlements dropped as late */
+    includeDropped: boolean
+}
+
+const PARAMS: Record<ExportKind, string[]> = {
+    payouts: ['account', 'worker', 'pool', 'from', 'to', 'includeDropped'],
+    'pool-rewards': ['account', 'worker', 'pool', 'from', 'to'],
+    rollups: ['account', 'worker', 'pool', 'from', 'to', 'period'],
+}
+
+export function parseKind(input: string): ExportKind {
+    const k = input.trim().toLowerCase().replace(/\.csv$/, '')
+    if ((EXPORT_KINDS as string[]).includes(k)) return k as ExportKind
+    throw new InputError('export', `unknown export ${JSON.stringify(input)} (use one of ${EXPORT_KINDS.join(', ')})`)
+}
+
+/** validate the parameters of an export (URL query or CLI options), naming the bad one */
+export function parseExportRequest(kind: ExportKind, params: Record<string, string | undefined>): ExportRequest {
+    for (const k of Object.keys(params)) {
+        if (!PARAMS[kind].includes(k)) throw new InputError(k, `unknown parameter for the ${kind} export (known: ${PARAMS[kind].join(', ')})`)
+    }
+    const subject = parseSubject({account: params.account, worker: params.worker, pool: params.pool})
+    const {from, to} = parseOptionalRange(params.from, params.to)
+    let period: 'Day' | 'Hour' = 'Day'
+    if (params.period != null) {
+        const p = params.period.trim().toLowerCase()
+        if (p === 'day') period = 'Day'
+        else if (p === 'hour') period = 'Hour'
+        else throw new InputError('period', `unknown period ${JSON.stringify(params.period)} (use day or hour)`)
+    }
+    let includeDropped = false
+    if (params.includeDropped != null) {
+        const v = params.includeDropped.trim().toLowerCase()
+        if (v === 'true' || v === '1' || v === '') includeDropped = true
+        else if (v === 'false' || v === '0') includeDropped = false
+        else throw new InputError('includeDropped', `expected true or false, got ${JSON.stringify(params.includeDropped)}`)
+    }
+    return {kind, subject, from, to, period, includeDropped}
+}
+
+// ------------------------------------------------------------------ columns
+
+interface Column {
+    header: string
+    value: (row: any) => string | null
+}
+
+const text = (header: string, key = header): Column => ({header, value: r => (r[key] == null ? null : String(r[key]))})
+const iso = (header: string, key = header): Column => ({header, value: r => (r[key] == null ? null : new Date(r[key]).toISOString())})
+const bool = (header: string, key = header): Column => ({header, value: r => (r[key] == null ? null : r[key] ? 'true' : 'false')})
+/** a planck amount as two columns */
+const money = (name: string, key = name): Column[] => [
+    {header: `${name}_pha`, value: r => formatPha(r[key])},
+    {header: `${name}_plancks`, value: r => (r[key] == null ? null : String(r[key]))},
+]
+
+const PAYOUT_COLUMNS: Column[] = [
+    text('payout_id', 'id'),
+    text('block_height'),
+    text('event_index'),
+    iso('timestamp'),
+    text('worker', 'worker_id'),
+    text('session', 'session_id'),
+    text('pool', 'pool_id'),
+    ...money('amount'),
+    ...money('treasury'),
+    ...money('to_owner'),
+    ...money('to_stakers'),
+    ...money('dismissed'),
+    bool('dropped'),
+    text('v_bits'),
+    text('reward_event_id'),
+    text('treasury_event_id'),
+]
+
+const REWARD_COLUMNS: Column[] = [
+    text('reward_id', 'id'),
+    text('block_height'),
+    text('event_index'),
+    iso('timestamp'),
+    text('pool', 'pool_id'),
+    text('pool_owner', 'pool_owner_id'),
+    text('worker', 'worker_id'),
+    text('session', 'session_id'),
+    text('payout_id'),
+    ...money('to_owner'),
+    ...money('to_stakers'),
+    ...money('owner_dust', 'owner_dismissed'),
+    ...money('stakers_dust', 'stakers_dismissed'),
+]
+
+const ROLLUP_HEAD: Column[] = [iso('bucket_start'), text('first_block'), text('last_block')]
+
+const WORKER_ROLLUP_COLUMNS: Column[] = [
+    ...ROLLUP_HEAD,
+    text('worker', 'worker_id'),
+    text('session', 'session_id'),
+    text('pool', 'pool_id'),
+    ...money('payout'),
+    ...money('treasury'),
+    text('settle_count'),
+    text('ready_ms'),
+    text('idle_ms'),
+    text('unresponsive_ms'),
+    text('cooling_down_ms'),
+    text('state_at_close'),
+    ...money('stake_at_close'),
+    text('v_at_close_bits', 'v_at_close'),
+    text('share_at_close'),
+    text('p_instant_at_close'),
+    text('apr'),
+]
+
+const POOL_ROLLUP_COLUMNS: Column[] = [
+    ...ROLLUP_HEAD,
+    text('pool', 'pool_id'),
+    ...money('payout'),
+    ...money('treasury'),
+    ...money('to_owner'),
+    ...money('to_stakers'),
+    ...money('dismissed'),
+    ...money('contributed'),
+    ...money('withdrawn'),
+    text('settle_count'),
+    text('commission_at_close'),
+    ...money('total_value_at_close'),
+    text('total_shares_at_close'),
+    text('share_price_at_close'),
+    ...money('owner_rewards_at_close'),
+    text('worker_count_at_close'),
+    text('idle_worker_count_at_close'),
+    text('delegator_count_at_close'),
+    text('apr'),
+]
+
+const ACCOUNT_ROLLUP_COLUMNS: Column[] = [
+    ...ROLLUP_HEAD,
+    text('account', 'account_id'),
+    ...money('owner_rewards'),
+    ...money('owner_rewards_withdrawn'),
+    ...money('contributed'),
+    ...money('withdrawn'),
+    text('owned_pool_count'),
+    ...money('owned_pool_value_at_close'),
+    text('delegation_count_at_close'),
+    ...money('delegated_value_at_close'),
+    ...money('cost_basis_at_close'),
+    text('apr'),
+]
+
+// ------------------------------------------------------------------ SQL
+
+const FAR_PAST = '1970-01-01T00:00:00Z'
+const FAR_FUTURE = '9999-12-31T00:00:00Z'
+
+export interface ExportQuery {
+    sql: string
+    params: unknown[]
+    columns: Column[]
+}
+
+export function exportQuery(req: ExportRequest): ExportQuery {
+    const params = [req.subject.id, (req.from ?? new Date(FAR_PAST)).toISOString(), (req.to ?? new Date(FAR_FUTURE)).toISOString()]
+    switch (req.kind) {
+        case 'payouts':
+            return {sql: payoutRowsSql(req.subject.kind, req.includeDropped), params, columns: PAYOUT_COLUMNS}
+        case 'pool-rewards': {
+            const cols = `r.id, r.block_height, r.event_index, r.timestamp, r.pool_id, r.pool_owner_id, r.worker_id, r.session_id, r.payout_id,
+                          r.to_owner::text AS to_owner, r.to_stakers::text AS to_stakers,
+                          r.owner_dismissed::text AS owner_dismissed, r.stakers_dismissed::text AS stakers_dismissed`
+            const sql =
+                req.subject.kind === 'worker'
+                    ? `SELECT ${cols} FROM payout p JOIN pool_reward r ON r.id = p.reward_event_id
+                       WHERE ${payoutSubjectSql('worker')} AND p.timestamp >= $2 AND p.timestamp < $3
+                       ORDER BY r.timestamp, r.block_height, r.event_index`
+                    : `SELECT ${cols} FROM pool_reward r
+                       WHERE ${payoutSubjectSql(req.subject.kind, 'r')} AND r.timestamp >= $2 AND r.timestamp < $3
+                       ORDER BY r.timestamp, r.block_height, r.event_index`
+            return {sql, params, columns: REWARD_COLUMNS}
+        }
+        case 'rollups': {
+            const [table, key, columns] =
+                req.subject.kind === 'worker'
+                    ? ['worker_rollup', 'worker_id', WORKER_ROLLUP_COLUMNS]
+                    : req.subject.kind === 'pool'
+                      ? ['pool_rollup', 'pool_id', POOL_ROLLUP_COLUMNS]
+                      : ['account_rollup', 'account_id', ACCOUNT_ROLLUP_COLUMNS]
+            const sql = `SELECT x.*, n.first_height AS first_block, (n.first_height + n.blocks - 1) AS last_block
+                         FROM ${table} x
+                         LEFT JOIN network_rollup n ON n.period = x.period AND n.bucket_start = x.bucket_start
+                         WHERE x.${key} = $1 AND x.period = '${req.period}' AND x.bucket_start >= $2 AND x.bucket_start < $3
+                         ORDER BY x.bucket_start`
+            return {sql, params, columns}
+        }
+    }
+}
+
+// ------------------------------------------------------------------ CSV
+
+function csvField(v: string | null): string {
+    if (v == null) return ''
+    return /[",\r\n]/.test(v) ? '"' + v.replace(/"/g, '""') + '"' : v
+}
+
+export function csvLine(values: (string | null)[]): string {
+    return values.map(csvField).join(',') + '\r\n'
+}
+
+/** file name of an export, e.g. payouts-account-0xabc…-2023-01-01-2023-02-01.csv */
+export function exportFileName(req: ExportRequest): string {
+    const d = (t: Date | null, dflt: string) => (t ? t.toISOString().replace(/T00:00:00\.000Z$/, '').replace(/[:.]/g, '') : dflt)
+    const period = req.kind === 'rollups' ? `-${req.period.toLowerCase()}` : ''
+    return `${req.kind}${period}-${req.subject.kind}-${req.subject.id}-${d(req.from, 'start')}-${d(req.to, 'end')}.csv`
+}
+
+/** the subject must be known (else a 404-like error) */
+export async function checkSubject(client: ClientBase, s: Subject): Promise<boolean> {
+    const sql =
+        s.kind === 'worker'
+            ? `SELECT 1 FROM worker WHERE id = $1`
+            : s.kind === 'pool'
+              ? `SELECT 1 FROM base_pool WHERE id = $1`
+              : `SELECT 1 FROM account WHERE id = $1 UNION ALL SELECT 1 FROM base_pool WHERE owner_id = $1 LIMIT 1`
+    const r = await client.query(sql, [s.id])
+    return r.rows.length > 0
+}
+
+export const CURSOR_BATCH = 2_000
+
+export interface StreamResult {
+    rows: number
+}
+
+/**
+ * Stream the export through `write` (which may return a promise to apply backpressure), in a read-only
+ * REPEATABLE READ transaction so the file is one consistent snapshot. `aborted()` stops it early.
+ */
+export async function streamCsv(
+    client: ClientBase,
+    req: ExportRequest,
+    write: (chunk: string) => void | Promise<void>,
+    aborted: () => boolean = () => false
+): Promise<StreamResult> {
+    const {sql, params, columns} = exportQuery(req)
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
+    let rows = 0
+    try {
+        const cursor = client.query(new Cursor(sql, params))
+        try {
+            await write(csvLine(columns.map(c => c.header)))
+            for (;;) {
+                if (aborted()) break
+                const batch = await cursor.read(CURSOR_BATCH)
+                if (batch.length === 0) break
+                let chunk = ''
+                for (const r of batch) chunk += csvLine(columns.map(c => c.value(r)))
+                rows += batch.length
+                await write(chunk)
+            }
+        } finally {
+            await cursor.close()
+        }
+        await client.query('COMMIT')
+    } catch (e) {
+        await client.query('ROLLBACK').catch(() => {})
+        throw e
+    }
+    return {rows}
+}

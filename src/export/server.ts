@@ -1,0 +1,180 @@
+/**
+ * The CSV export over HTTP, on its own port (EXPORT_PORT, default 4351):
+ *
+ *   GET /export/payouts.csv?account=…|worker=…|pool=…[&from=…][&to=…][&includeDropped=true]
+ *   GET /export/pool-rewards.csv?account=…|worker=…|pool=…[&from=…][&to=…]
+ *   GET /export/rollups.csv?account=…|worker=…|pool=…[&from=…][&to=…][&period=day|hour]
+ *   GET /health
+ *
+ * Bad input → 400 with a one-line message; unknown subject → 404. Responses stream (chunked) straight
+ * from a PostgreSQL cursor; a client that goes away stops the query.
+ *
+ * Run alone: `node lib/src/export/server.js` (DB_URL / DB_* settings). `npm start` runs it beside the
+ * GraphQL server (src/start.ts). In-process: `startExportServer({port, dbUrl})`.
+ */
+import * as http from 'http'
+import {once} from 'events'
+import {Pool} from 'pg'
+import {InputError, isInputError} from '../api/errors'
+import {checkSubject, EXPORT_KINDS, exportFileName, parseExportRequest, parseKind, streamCsv} from './csv'
+import {dbUrlFromEnv} from './db'
+
+export const DEFAULT_EXPORT_PORT = 4351
+
+export interface ExportServerOptions {
+    port?: number
+    host?: string
+    /** PostgreSQL connection string (default: DB_URL / DB_* from the environment) */
+    dbUrl?: string
+    /** concurrent exports (database connections), default 4 */
+    maxConnections?: number
+    log?: (msg: string) => void
+}
+
+export interface ExportServer {
+    port: number
+    url: string
+    close(): Promise<void>
+}
+
+const HELP = `CSV export of phala-mining-squid
+  GET /export/payouts.csv?account=<ss58|hex>|worker=<hex>|pool=<pid>[&from=<date>][&to=<date>][&includeDropped=true]
+  GET /export/pool-rewards.csv?account=…|worker=…|pool=…[&from=…][&to=…]
+  GET /export/rollups.csv?account=…|worker=…|pool=…[&from=…][&to=…][&period=day|hour]
+from / to: ISO 8601 date or date-time (UTC unless a zone is given); the range is [from, to).
+`
+
+function send(res: http.ServerResponse, status: number, body: string): void {
+    if (res.headersSent) {
+        res.destroy()
+        return
+    }
+    res.writeHead(status, {'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store'})
+    res.end(body.endsWith('\n') ? body : body + '\n')
+}
+
+export async function startExportServer(opts: ExportServerOptions = {}): Promise<ExportServer> {
+    const log = opts.log ?? ((m: string) => process.stderr.write(`[export] ${m}\n`))
+    const pool = new Pool({connectionString: opts.dbUrl ?? dbUrlFromEnv(), max: opts.maxConnections ?? 4})
+    pool.on('error', e => log(`idle database connection failed: ${e.message}`))
+
+    const server = http.createServer((req, res) => {
+        handle(req, res).catch(e => {
+            log(`export failed: ${e?.stack ?? e}`)
+            send(res, 500, 'internal error while exporting (logged on the server)')
+        })
+    })
+
+    async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+        const url = new URL(req.url ?? '/', 'http://localhost')
+        if (req.method !== 'GET' && req.method !== 'HEAD') {
+            res.setHeader('allow', 'GET, HEAD')
+            return send(res, 405, `method ${req.method} not allowed`)
+        }
+        if (url.pathname === '/health') return send(res, 200, 'ok')
+        if (url.pathname === '/' || url.pathname === '/export' || url.pathname === '/export/') return send(res, 200, HELP)
+        const m = /^\/export\/([a-z-]+)\.csv$/.exec(url.pathname)
+        if (!m || !(EXPORT_KINDS as string[]).includes(m[1])) return send(res, 404, `no such export ${url.pathname}\n\n${HELP}`)
+
+        let request
+        try {
+            const params: Record<string, string> = {}
+            for (const [k, v] of url.searchParams) {
+                if (k in params) throw new InputError(k, 'given more than once')
+                params[k] = v
+            }
+            request = parseExportRequest(parseKind(m[1]), params)
+        } catch (e) {
+            if (isInputError(e)) return send(res, 400, `bad request: ${(e as Error).message}`)
+            throw e
+        }
+
+        const client = await pool.connect()
+        let closed = false
+        const onClose = () => {
+            closed = true
+        }
+        res.on('close', onClose)
+        try {
+            if (!(await checkSubject(client, request.subject))) {
+                return send(res, 404, `no ${request.subject.kind} ${request.subject.id} is known to the indexer`)
+            }
+            res.writeHead(200, {
+                'content-type': 'text/csv; charset=utf-8',
+                'content-disposition': `attachment; filename="${exportFileName(request)}"`,
+                'cache-control': 'no-store',
+            })
+            if (req.method === 'HEAD') {
+                res.end()
+                return
+            }
+            const started = Date.now()
+            const r = await streamCsv(
+                client,
+                request,
+                async chunk => {
+                    if (closed) return
+                    if (!res.write(chunk)) await Promise.race([once(res, 'drain'), once(res, 'close')])
+                },
+                () => closed
+            )
+            res.end()
+            log(`${url.pathname} ${request.subject.kind} ${request.subject.id}: ${r.rows} rows in ${Date.now() - started} ms${closed ? ' (client went away)' : ''}`)
+        } finally {
+            res.off('close', onClose)
+            client.release()
+        }
+    }
+
+    server.listen(opts.port ?? DEFAULT_EXPORT_PORT, opts.host)
+    await once(server, 'listening')
+    const addr = server.address()
+    const port = typeof addr === 'object' && addr ? addr.port : (opts.port ?? DEFAULT_EXPORT_PORT)
+    return {
+        port,
+        url: `http://localhost:${port}`,
+        async close() {
+            await new Promise<void>(resolve => server.close(() => resolve()))
+            server.closeAllConnections?.()
+            await pool.end()
+        },
+    }
+}
+
+function exportPort(): number {
+    const v = process.env.EXPORT_PORT
+    if (v == null || v.trim() === '') return DEFAULT_EXPORT_PORT
+    if (!/^\d+$/.test(v.trim()) || Number(v) < 1 || Number(v) > 65535) {
+        throw new Error(`EXPORT_PORT: expected a port number, got ${JSON.stringify(v)}`)
+    }
+    return Number(v)
+}
+
+async function main() {
+    let port: number
+    let dbUrl: string
+    try {
+        port = exportPort()
+        dbUrl = dbUrlFromEnv()
+    } catch (e: any) {
+        console.error(`configuration error: ${e.message}`)
+        process.exit(2)
+    }
+    const s = await startExportServer({port, dbUrl})
+    process.stderr.write(`[export] CSV export listening on port ${s.port}\n`)
+    const stop = () => {
+        s.close().then(
+            () => process.exit(0),
+            () => process.exit(1)
+        )
+    }
+    process.on('SIGINT', stop)
+    process.on('SIGTERM', stop)
+}
+
+if (require.main === module) {
+    main().catch(e => {
+        console.error(e)
+        process.exit(1)
+    })
+}
