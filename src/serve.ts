@@ -4,5 +4,7 @@
  */
 import {graphqlServerArgs} from './server-options'
 
+// Apollo adds stack traces to error responses unless NODE_ENV is production: users get clean messages.
+if (!process.env.NODE_ENV) process.env.NODE_ENV = 'production'
 process.argv.push(...graphqlServerArgs())
 require('@subsquid/graphql-server/bin/run.js')
