@@ -60,6 +60,12 @@ export interface EngineConfig {
     recordPayouts: boolean
     /** write PhalaBasePool.Pools entries (v2 era) whenever a pool changes */
     poolStorage: boolean
+    /**
+     * 1: a pool's entry is rewritten at the end of every block in which it changed. N > 1: changes that only
+     * come from rewards (total_value) are written every N blocks (and at the last block); structural changes
+     * (workers, withdrawal queue, shares, commission, cap) are still written in their block.
+     */
+    poolValueInterval: number
     /** write the subsidy pool's System.Account entry whenever its balance changes */
     accountStorage: boolean
 }
@@ -167,6 +173,7 @@ export class Engine {
     subsidy: bigint
     subsidyDirty = false
     dirtyPools = new Set<number>()
+    valueDirty = new Set<number>()
     hb = new Map<number, number[]>()
     finalSettles = new Map<number, number[]>()
     enterAt = new Map<number, number[]>()
@@ -792,7 +799,7 @@ export class Engine {
                 r.rec.toStakers = toDistribute
             }
         }
-        this.touch(pool)
+        this.touchValue(pool)
     }
 
     /** add stakers' rewards to a pool (v2: share price; v1: reward accumulator) */
@@ -808,7 +815,7 @@ export class Engine {
             const d = pool.delegs.get(vault.account)
             if (!d || d.shares === 0n) continue
             vault.totalValue += amount * d.shares / pool.totalShares
-            this.touch(vault)
+            this.touchValue(vault)
         }
     }
 
@@ -861,8 +868,16 @@ export class Engine {
 
     // ---- pools -------------------------------------------------------------------------------------------------
 
+    /** a structural change (workers, queue, shares, settings): written at the end of this block */
     private touch(pool: Pool): void {
         if (!pool.v1) this.dirtyPools.add(pool.pid)
+    }
+
+    /** a reward-only change (total_value): written at the end of this block, or batched (poolValueInterval) */
+    private touchValue(pool: Pool): void {
+        if (pool.v1) return
+        if (this.cfg.poolValueInterval > 1) this.valueDirty.add(pool.pid)
+        else this.dirtyPools.add(pool.pid)
     }
 
     private newPool(kind: 'stake' | 'vault', owner: string): Pool {
@@ -1256,8 +1271,14 @@ export class Engine {
     }
 
     private flushStorage(): void {
+        const iv = this.cfg.poolValueInterval
+        if (iv > 1 && this.valueDirty.size > 0 && (this.block % iv === 0 || this.block === this.cfg.blocks)) {
+            for (const pid of this.valueDirty) this.dirtyPools.add(pid)
+            this.valueDirty.clear()
+        }
         if (this.cfg.poolStorage && this.era === 'v2' && this.dirtyPools.size > 0) {
             const pids = [...this.dirtyPools].sort((a, b) => a - b)
+            for (const pid of pids) this.valueDirty.delete(pid)
             for (const pid of pids) {
                 this.storage.push({pallet: 'PhalaBasePool', item: 'Pools', keys: [BigInt(pid)], value: this.poolValue(this.pools[pid])})
             }

@@ -394,7 +394,7 @@ export class Policy {
             if (w) e.quirk('dust', w)
         }
         for (let k = this.rate(q.late); k > 0; k--) {
-            const w = this.randomWorker(x => (x.state === 'Ready' || x.state === 'Registered') && (x.session ?? x.lastSession) !== null)
+            const w = this.randomWorker(x => (x.state === 'Ready' || x.state === 'Registered') && (x.session ?? x.lastSession) !== null && this.e.truth.workers[x.pubkey].startCount > 0)
             if (w) e.quirk('late', w)
         }
         for (let k = this.rate(q.dropped); k > 0; k--) {
