@@ -17,7 +17,7 @@ import type {DevBlock, DevEvent, DevStorageWrite, DevValue, RuntimeEra} from '..
 import {Rng} from './rng'
 import {
     TokenomicParams, GrowthParams, growthParams, growV, initVBits, minimalStake, numberToFixed, settleBudget, share,
-    confidenceScore, mulFixed,
+    confidenceScore, mulFixed, vaultRewardCut,
 } from './tokenomics'
 import {SUBSIDY_POOL, TREASURY, BASE_POOL_PALLET, sessionAccount, poolAccount, lockAccount, ownerRewardAccount} from './accounts'
 import {
@@ -164,6 +164,8 @@ export class Engine {
     workers: Worker[] = []
     byPubkey = new Map<string, Worker>()
     pools: Pool[] = []
+    /** vault pool accounts → vault pid */
+    vaultByAccount = new Map<string, number>()
     /** pids by kind, for the policy */
     stakePids: number[] = []
     vaultPids: number[] = []
@@ -811,10 +813,13 @@ export class Engine {
         pool.totalValue += amount
         pool.free += amount
         for (const vpid of pool.subscribers) {
+            // the vault's shares: its NFT plus its queued withdrawals, priced with the chain's conversions
             const vault = this.pools[vpid]
-            const d = pool.delegs.get(vault.account)
-            if (!d || d.shares === 0n) continue
-            vault.totalValue += amount * d.shares / pool.totalShares
+            let shares = pool.delegs.get(vault.account)?.shares ?? 0n
+            for (const q of pool.queue) if (q.user === vault.account) shares += q.shares
+            const cut = vaultRewardCut(shares, pool.totalShares, amount)
+            if (cut === 0n) continue
+            vault.totalValue += cut
             this.touchValue(vault)
         }
     }
@@ -917,6 +922,7 @@ export class Engine {
         if (this.v1) return null
         const pool = this.newPool('vault', owner)
         this.vaultPids.push(pool.pid)
+        this.vaultByAccount.set(pool.account, pool.pid)
         this.emit('PhalaVault', 'PoolCreated', {owner, pid: BigInt(pool.pid), cid: pool.cid, pool_account_id: pool.account})
         this.touch(pool)
         return pool
@@ -1054,6 +1060,9 @@ export class Engine {
         const d = pool.delegs.get(user)
         if (!d || shares <= 0n || d.shares < shares || this.hasQueued(pool, user)) return false
         if (asVault !== null && this.v1) return false
+        const vaultOf = this.vaultByAccount.get(user)
+        if (vaultOf !== undefined && asVault !== vaultOf) return false
+        if (asVault !== null && vaultOf !== asVault) return false
         this.settleV1(pool, d)
         d.shares -= shares
         this.resetDebtV1(pool, d)
@@ -1102,8 +1111,10 @@ export class Engine {
         pool.truth.withdrawalCount++
         this.truth.totals.withdrawals += amount
         this.account(e.user).withdrawn += amount
-        if (e.asVault !== null) {
-            const vault = this.pools[e.asVault]
+        // paid into the vault's pool account: the vault's free stake, whether or not as_vault was given
+        const vpid = this.vaultByAccount.get(e.user)
+        if (vpid !== undefined) {
+            const vault = this.pools[vpid]
             vault.free += amount
             this.touch(vault)
         }

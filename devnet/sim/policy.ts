@@ -322,6 +322,7 @@ export class Policy {
         const l = this.poolDelegs.get(pool.pid)
         if (!l || l.length === 0) return
         const user = rng.pick(l)
+        if (e.vaultByAccount.has(user)) return // a vault's holdings move only with its manager (as_vault)
         const d = pool.delegs.get(user)
         if (!d || d.shares === 0n || e.hasQueued(pool, user)) return
         const frac = rng.chance(0.3) ? 1000n : BigInt(rng.int(100, 900))

@@ -225,3 +225,29 @@ export function settleBudget(params: TokenomicParams, shareFrac: number, blocks:
     const treasury = mulFixed(budget, params.treasury_ratio)
     return {budget, treasury, payout: budget - treasury}
 }
+
+// ---- the stake pools' balance ⇄ fixed-point conversions (balance_convert.rs) --------------------------------
+
+/** to_fixed(balance): U80F48(plancks) / 10^12, widened to U64F64 (the division truncates at 48 fraction bits) */
+export function balanceToFixedBits(plancks: bigint): bigint {
+    return ((plancks << 48n) / PLANCKS_PER_PHA) << 16n
+}
+
+/** from_fixed(bits) → plancks (the same conversion as a payout) */
+export function fixedBitsToBalance(bits: bigint): bigint {
+    return ((bits >> 16n) * PLANCKS_PER_PHA) >> 48n
+}
+
+/**
+ * A vault's cut of a stake pool's reward (base_pool distribute_reward): the vault's shares in the pool (its
+ * NFT plus its queued withdrawals) over the pool's total shares, as a balance, times the reward:
+ *   stake_ratio = from_fixed(to_fixed(vaultShares) / to_fixed(totalShares));
+ *   cut = from_fixed(to_fixed(stake_ratio) · to_fixed(reward))
+ */
+export function vaultRewardCut(vaultShares: bigint, totalShares: bigint, reward: bigint): bigint {
+    const den = balanceToFixedBits(totalShares)
+    if (den === 0n || vaultShares === 0n) return 0n
+    const ratio = (balanceToFixedBits(vaultShares) << FRAC_BITS) / den
+    const stakeRatio = fixedBitsToBalance(ratio)
+    return fixedBitsToBalance(mulFixed(balanceToFixedBits(stakeRatio), balanceToFixedBits(reward)))
+}

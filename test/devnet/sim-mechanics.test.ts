@@ -5,7 +5,7 @@ import {payoutBitsToPlancks, decimalToFixed, fixedToNumber, ONE_FIXED, PLANCKS_P
 import {Rng} from '../../devnet/sim/rng'
 import {
     geminiParams, genesisParams, veBits, initVBits, share, minimalStake, settleBudget, growV, growthParams, isqrt, mulFixed,
-    numberToFixed, intToFixed,
+    numberToFixed, intToFixed, vaultRewardCut, balanceToFixedBits,
 } from '../../devnet/sim/tokenomics'
 import {splitReward, DUST} from '../../devnet/sim/engine'
 import {SUBSIDY_POOL, TREASURY, sessionAccount} from '../../devnet/sim/accounts'
@@ -105,6 +105,23 @@ describe('payout bits → plancks (U64F64 → U80F48, ×10^12, truncated)', () =
     })
     test('dust threshold is 1000 plancks', () => {
         expect(DUST).toBe(1000n)
+    })
+})
+
+describe("a vault's cut of a stake pool reward (the chain's fixed-point conversions)", () => {
+    test('30000 of 50000 shares, reward 10 PHA → 5.999999999989 PHA (not 6: four truncations)', () => {
+        // to_fixed(30000 PHA) = 30000·2^64 and to_fixed(50000 PHA) = 50000·2^64 exactly;
+        // ratio = floor(0.6·2^64) = 11068046444225730969; stake_ratio = from_fixed(ratio):
+        //   floor(ratio / 2^16) = 168884986026393, ·10^12 / 2^48 → 599999999999 plancks;
+        // to_fixed(599999999999) = floor(599999999999·2^48 / 10^12) = 168884986026112 (·2^16);
+        // ·to_fixed(10 PHA) = ·10 → 1688849860261120·2^16; from_fixed → floor(1688849860261120·10^12 / 2^48)
+        expect(balanceToFixedBits(30000n * PHA)).toBe(30000n << 64n)
+        expect(balanceToFixedBits(599_999_999_999n)).toBe(168884986026112n << 16n)
+        expect(vaultRewardCut(30000n * PHA, 50000n * PHA, 10n * PHA)).toBe(5_999_999_999_989n)
+    })
+    test('no shares, no cut', () => {
+        expect(vaultRewardCut(0n, 50000n * PHA, 10n * PHA)).toBe(0n)
+        expect(vaultRewardCut(5n, 0n, 10n * PHA)).toBe(0n)
     })
 })
 
