@@ -345,7 +345,7 @@ export class Engine {
         this.workers.push(w)
         this.byPubkey.set(w.pubkey, w)
         this.truth.workers[w.pubkey] = {
-            pubkey: w.pubkey, confidenceLevel: conf, initScore: p, payout: 0n, treasury: 0n, settleCount: 0, rewardedSettleCount: 0,
+            pubkey: w.pubkey, confidenceLevel: null, initScore: null, payout: 0n, treasury: 0n, settleCount: 0, rewardedSettleCount: 0,
             sessions: [], state: 'Unregistered', pid: null, session: null, stake: 0n, vBits: 0n, startCount: 0, stopCount: 0,
             reclaimCount: 0, unresponsiveCount: 0,
         }
@@ -361,6 +361,8 @@ export class Engine {
         } else {
             this.emit('PhalaRegistry', 'WorkerAdded', {pubkey: w.pubkey, attestation_provider: provider ? {__kind: provider} : null, confidence_level: w.conf})
             this.emit('PhalaRegistry', 'InitialScoreSet', {pubkey: w.pubkey, init_score: w.p})
+            this.truth.workers[w.pubkey].confidenceLevel = w.conf
+            this.truth.workers[w.pubkey].initScore = w.p
         }
         return true
     }
@@ -370,7 +372,7 @@ export class Engine {
         if (!w.registered) return false
         w.conf = conf
         w.confScore = confidenceScore(conf)
-        this.truth.workers[w.pubkey].confidenceLevel = conf
+        if (!this.v1) this.truth.workers[w.pubkey].confidenceLevel = conf
         if (this.v1) this.emit('PhalaRegistry', 'WorkerUpdated', {pubkey: w.pubkey})
         else this.emit('PhalaRegistry', 'WorkerUpdated', {pubkey: w.pubkey, attestation_provider: {__kind: 'Ias'}, confidence_level: conf})
         return true

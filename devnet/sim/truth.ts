@@ -42,8 +42,10 @@ export interface PayoutRecord {
 
 export interface WorkerTruth {
     pubkey: string
-    confidenceLevel: number
-    initScore: number
+    /** as announced on chain (v2 WorkerAdded / WorkerUpdated); null for a worker only ever registered in the v1 era */
+    confidenceLevel: number | null
+    /** as announced by InitialScoreSet (v2); null when never announced */
+    initScore: number | null
     /** Σ plancks(payout) over its settles */
     payout: bigint
     treasury: bigint
