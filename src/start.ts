@@ -5,8 +5,9 @@
  * 2. no database configured (no DB_URL / DB_HOST): the embedded PostgreSQL starts, data in .data/postgres;
  * 3. CHAIN=devnet (the default) and no RPC_ENDPOINT: the project's own devnet starts in this process,
  *    serving the DEVNET_SCENARIO scenario (default `small`);
- * 4. migrations are applied, then the processor and the GraphQL server run as child processes;
- * 5. the GraphQL URL is printed. Ctrl-C stops everything.
+ * 4. migrations are applied, then the processor, the GraphQL server and the CSV export server
+ *    (src/export/server.ts, port EXPORT_PORT, default 4351) run as child processes;
+ * 5. the GraphQL and export URLs are printed. Ctrl-C stops everything.
  */
 import {ChildProcess, spawn, spawnSync} from 'child_process'
 import * as net from 'net'
@@ -115,10 +116,16 @@ async function main() {
     run('processor', [path.join(ROOT, 'lib/src/main.js')])
     env.GQL_PORT = String(config.gqlPort)
     run('graphql server', [path.join(ROOT, 'lib/src/serve.js')])
+    const exportPort = Number(process.env.EXPORT_PORT || 4351)
+    env.EXPORT_PORT = String(exportPort)
+    run('csv export', [path.join(ROOT, 'lib/src/export/server.js')])
     if (await waitForPort(config.gqlPort, 60_000)) {
         log(`GraphQL API: http://localhost:${config.gqlPort}/graphql`)
     } else {
         log(`the GraphQL server did not open port ${config.gqlPort} within 60 s`)
+    }
+    if (await waitForPort(exportPort, 10_000)) {
+        log(`CSV export: http://localhost:${exportPort}/export/payouts.csv?account=<address>&from=<date>&to=<date>`)
     }
 }
 

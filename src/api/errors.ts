@@ -41,6 +41,11 @@ function isStatementTimeout(e: any): boolean {
 export function toApiError(e: unknown, log: (msg: string) => void = defaultLog): ApiError {
     if (e instanceof ApiError) return e
     if (isInputError(e)) return new ApiError(e.message, 'BAD_USER_INPUT', (e as InputError).field)
+    const code = (e as any)?.extensions?.code
+    if (e instanceof Error && typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') {
+        // a GraphQL / Apollo error meant for the user (e.g. the response-size limit)
+        return new ApiError(e.message, code)
+    }
     if (isStatementTimeout(e)) {
         return new ApiError('the query ran longer than the server allows (GQL_SQL_TIMEOUT_MS); narrow the range', 'QUERY_TIMEOUT')
     }

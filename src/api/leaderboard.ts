@@ -146,7 +146,7 @@ export async function poolLeaderboard(q: Query, order: LeaderboardOrder, window:
     const rows = await q(
         `WITH ${MULTIPLIER_CTES},
          rw AS (${rewardsSql}),
-         ranked AS (
+         base AS (
              SELECT bp.id, bp.pid, bp.kind, bp.owner_id, bp.commission, bp.total_value, bp.total_shares, bp.share_price, bp.free_value,
                     bp.delegator_count, bp.worker_count, bp.idle_share, bp.apr AS stored_apr,
                     m.mult, m.mult * $${kindParam + 2}::numeric AS apr,
@@ -154,8 +154,10 @@ export async function poolLeaderboard(q: Query, order: LeaderboardOrder, window:
                     coalesce(rw.settles, 0) AS settles
              FROM base_pool bp JOIN mult m ON m.id = bp.id LEFT JOIN rw ON rw.pool_id = bp.id
              WHERE ($${kindParam}::text IS NULL OR bp.kind = $${kindParam})
-             ORDER BY ${orderSql}
-             LIMIT $${limitParam}
+         ),
+         ranked AS (
+             SELECT base.*, row_number() OVER (ORDER BY ${orderSql}) AS rank FROM base
+             ORDER BY rank LIMIT $${limitParam}
          )
          SELECT r.id, r.pid::text AS pid, r.kind, r.owner_id, r.commission, r.total_value::text AS total_value,
                 r.total_shares::text AS total_shares, r.share_price::text AS share_price, r.free_value::text AS free_value,
@@ -171,7 +173,7 @@ export async function poolLeaderboard(q: Query, order: LeaderboardOrder, window:
                     count(*) FILTER (WHERE state = 'WorkerCoolingDown')::int AS cooling
              FROM worker WHERE pool_id = r.id
          ) w ON TRUE
-         ORDER BY ${orderSql}`,
+         ORDER BY r.rank`,
         [...params, net.per_share]
     )
     const perShare = net.per_share == null ? null : Number(net.per_share)

@@ -99,6 +99,7 @@ export class EmissionResolver extends SqlResolver {
     }
 
     @Query(() => EmissionReport, {
+        nullable: true,
         description:
             'Emission against the 700,000,000 PHA computation allocation: emitted so far (payouts + treasury), per bucket, ' +
             'budget per block over time, halvings and budget updates, and projections of exhaustion.',

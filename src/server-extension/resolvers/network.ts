@@ -53,7 +53,7 @@ export class NetworkStatsResolver extends SqlResolver {
         super(tx)
     }
 
-    @Query(() => NetworkStatsOut, {description: 'The network now, or at a past time (from the rollups that closed before it)'})
+    @Query(() => NetworkStatsOut, {nullable: true, description: 'The network now, or at a past time (from the rollups that closed before it)'})
     async networkStats(@Arg('at', () => String, {nullable: true, description: 'ISO 8601 date or date-time (default: now)'}) at: string | null): Promise<NetworkStatsOut> {
         return guarded(async () => {
             const q = await this.sql()

@@ -165,6 +165,7 @@ export class PayoutAuditResolver extends SqlResolver {
     }
 
     @Query(() => PayoutAudit, {
+        nullable: true,
         description:
             'Every payout of an account (payouts of the pools it owns, its commission, its delegator gains), a worker ' +
             '(across its sessions) or a pool over [from, to), with sums per bucket and a reconciliation against the ' +

@@ -54,7 +54,7 @@ export class PoolLeaderboardResolver extends SqlResolver {
         super(tx)
     }
 
-    @Query(() => PoolLeaderboard, {description: 'Pools ranked by official APR, total value, rewards in a window, or workers'})
+    @Query(() => PoolLeaderboard, {nullable: true, description: 'Pools ranked by official APR, total value, rewards in a window, or workers'})
     async poolLeaderboard(
         @Arg('orderBy', () => PoolLeaderboardOrder, {defaultValue: PoolLeaderboardOrder.APR}) orderBy: PoolLeaderboardOrder,
         @Arg('window', () => LeaderboardWindow, {defaultValue: LeaderboardWindow.DAY}) window: LeaderboardWindow,

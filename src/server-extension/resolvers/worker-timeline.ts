@@ -114,7 +114,7 @@ export class WorkerTimelineResolver extends SqlResolver {
         super(tx)
     }
 
-    @Query(() => WorkerTimeline, {description: "A worker's state intervals, uptime, V / P series, payouts per day and sessions over [from, to)"})
+    @Query(() => WorkerTimeline, {nullable: true, description: "A worker's state intervals, uptime, V / P series, payouts per day and sessions over [from, to)"})
     async workerTimeline(
         @Arg('worker', {description: 'public key, 0x-hex (or SS58)'}) worker: string,
         @Arg('from') from: string,

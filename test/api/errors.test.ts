@@ -1,0 +1,177 @@
+/**
+ * Limits and bad input over HTTP against the real GraphQL server: every case is a GraphQL error (or an
+ * HTTP 4xx for the transport limits) with a message naming the problem, never a 500 or a stack trace.
+ */
+import {toSs58} from '../../src/api/address'
+import {indexedDatabase} from './indexed'
+import {GqlResponse, GraphqlServer, httpRequest} from './server'
+import {busiestWorkers} from './truth'
+
+let gql: GraphqlServer
+let truth: any
+let dbUrl: string
+
+beforeAll(async () => {
+    const db = await indexedDatabase('small', {log: m => console.log(`[api test] ${m}`)})
+    truth = db.truth
+    dbUrl = db.url
+    gql = await GraphqlServer.start(db.url)
+}, 1_200_000)
+
+afterAll(async () => {
+    await gql?.stop()
+})
+
+function expectNoStack(raw: string) {
+    expect(raw).not.toMatch(/stacktrace|\n\s+at |node_modules|\.js:\d+/)
+}
+
+/** a clean GraphQL error whose message matches `message` */
+function expectCleanError(r: GqlResponse, message: RegExp, code?: string) {
+    expect(r.status).toBeLessThan(500)
+    expect(r.errors?.length).toBeGreaterThan(0)
+    expect(r.errors![0].message).toMatch(message)
+    if (code) expect(r.errors![0].extensions?.code).toBe(code)
+    expectNoStack(r.raw)
+}
+
+describe('server limits (on by default)', () => {
+    test('more root fields than GQL_MAX_ROOT_FIELDS (10) is refused', async () => {
+        const fields = Array.from({length: 11}, (_, i) => `f${i}: squidStatus { height }`).join(' ')
+        expectCleanError(await gql.query(`{ ${fields} }`), /only 10 root fields allowed, but got 11/)
+        // ten are fine
+        const ok = await gql.query(`{ ${Array.from({length: 10}, (_, i) => `f${i}: squidStatus { height }`).join(' ')} }`)
+        expect(ok.errors).toBeUndefined()
+    })
+
+    test('a response that might exceed GQL_MAX_RESPONSE_NODES is refused', async () => {
+        expectCleanError(
+            await gql.query(`{ payouts(limit: 100000) { id amount timestamp workerId poolId sessionId vBits treasury } }`),
+            /response might exceed the size limit/,
+            'BAD_USER_INPUT'
+        )
+        // a small page is fine
+        const ok = await gql.query(`{ payouts(limit: 5, orderBy: blockHeight_ASC) { id amount } }`)
+        expect(ok.data.payouts.length).toBe(5)
+    })
+
+    test('OpenReader connections, filters and ordering work within the limits', async () => {
+        const w = busiestWorkers(truth)[0]
+        const r = await gql.data(`{
+            payoutsConnection(where: {workerId_eq: "${w}", amount_gt: "0"}, orderBy: [timestamp_DESC, id_ASC], first: 3) {
+                totalCount edges { node { id amount timestamp } } pageInfo { hasNextPage endCursor } }
+            workers(where: {id_eq: "${w}"}) { id totalPayout settleCount } }`)
+        expect(r.payoutsConnection.totalCount).toBe(truth.workers[w].rewardedSettleCount)
+        expect(r.payoutsConnection.edges.length).toBe(3)
+        expect(r.payoutsConnection.pageInfo.hasNextPage).toBe(true)
+        expect(r.workers[0].totalPayout).toBe(truth.workers[w].payout)
+        const ts = r.payoutsConnection.edges.map((e: any) => e.node.timestamp)
+        expect(ts).toEqual([...ts].sort().reverse())
+    })
+
+    test('a request larger than GQL_MAX_REQUEST_KB is refused with 413, without a stack', async () => {
+        const body = JSON.stringify({query: '{ squidStatus { height } }', padding: 'x'.repeat(300 * 1024)})
+        const r = await httpRequest(gql.url, {method: 'POST', body, headers: {'content-type': 'application/json'}})
+        expect(r.status).toBe(413)
+        expectNoStack(r.body)
+    })
+
+    test('malformed JSON is a 400 without a stack', async () => {
+        const r = await httpRequest(gql.url, {method: 'POST', body: '{"query": ', headers: {'content-type': 'application/json'}})
+        expect(r.status).toBe(400)
+        expectNoStack(r.body)
+    })
+
+    test('the analytics resolvers count against the response-size limit too', async () => {
+        const small = await GraphqlServer.start(dbUrl, {GQL_MAX_RESPONSE_NODES: '50'})
+        try {
+            const w = busiestWorkers(truth)[0]
+            expectCleanError(
+                await small.query(`{ payoutAudit(worker: "${w}", from: "2022-01-01", to: "2023-01-01", limit: 1000) { payouts { id amount } } }`),
+                /response might exceed the size limit/
+            )
+        } finally {
+            await small.stop()
+        }
+    }, 120_000)
+})
+
+describe('bad input: a clear GraphQL error naming the argument', () => {
+    const RANGE = `from: "2022-12-01", to: "2022-12-05"`
+    let worker: string
+
+    beforeAll(() => {
+        worker = busiestWorkers(truth)[0]
+    })
+
+    const cases: [string, () => string, RegExp][] = [
+        ['malformed account', () => `{ payoutAudit(account: "not-an-address", ${RANGE}) { count } }`, /^account: not an SS58 address/],
+        ['SS58 with a bad checksum', () => `{ payoutAudit(account: "${toSs58(worker).slice(0, -2)}zz", ${RANGE}) { count } }`, /^account: /],
+        ['a 20-byte hex account', () => `{ payoutAudit(account: "0x${'ab'.repeat(20)}", ${RANGE}) { count } }`, /^account: /],
+        ['two subjects', () => `{ payoutAudit(account: "${worker}", worker: "${worker}", ${RANGE}) { count } }`, /only one of account, worker or pool/],
+        ['no subject', () => `{ payoutAudit(${RANGE}) { count } }`, /give one of account, worker or pool/],
+        ['unknown worker', () => `{ payoutAudit(worker: "0x${'11'.repeat(32)}", ${RANGE}) { count } }`, /^worker: no worker 0x1111.* is known/],
+        ['unknown pool', () => `{ payoutAudit(pool: "987654", ${RANGE}) { count } }`, /^pool: no pool with pid 987654/],
+        ['pool that is not a pid', () => `{ payoutAudit(pool: "abc", ${RANGE}) { count } }`, /^pool: a pool is its numeric pid/],
+        ['from after to', () => `{ payoutAudit(worker: "${worker}", from: "2022-12-05", to: "2022-12-01") { count } }`, /^from: from \(2022-12-05T00:00:00.000Z\) must be before to/],
+        ['empty range', () => `{ payoutAudit(worker: "${worker}", from: "2022-12-05", to: "2022-12-05") { count } }`, /must be before to/],
+        ['malformed date', () => `{ payoutAudit(worker: "${worker}", from: "yesterday", to: "2022-12-05") { count } }`, /^from: not an ISO 8601 date/],
+        ['impossible date', () => `{ payoutAudit(worker: "${worker}", from: "2022-02-30", to: "2022-12-05") { count } }`, /^from: no such date/],
+        ['time without a zone', () => `{ payoutAudit(worker: "${worker}", from: "2022-12-01T10:00:00", to: "2022-12-05") { count } }`, /^from: not an ISO 8601/],
+        ['unknown granularity', () => `{ payoutAudit(worker: "${worker}", ${RANGE}, granularity: WEEK) { count } }`, /Value "WEEK" does not exist in "Granularity" enum/],
+        ['too many buckets', () => `{ payoutAudit(worker: "${worker}", from: "2020-01-01", to: "2022-01-01", granularity: HOUR) { count } }`, /^granularity: .* holds 17544 hour buckets; at most 10000/],
+        ['page too large', () => `{ payoutAudit(worker: "${worker}", ${RANGE}, limit: 5000) { count } }`, /^limit: at most 1000/],
+        ['negative offset', () => `{ payoutAudit(worker: "${worker}", ${RANGE}, offset: -1) { count } }`, /^offset: must be a whole number/],
+        ['emission of another chain', () => `{ emission(chain: KHALA) { emitted } }`, /^chain: this server indexes devnet, not khala/],
+        ['emission: from after to', () => `{ emission(from: "2023-01-01", to: "2022-01-01") { emitted } }`, /^from: .* must be before to/],
+        ['emission: too many hourly buckets', () => `{ emission(granularity: HOUR, from: "2000-01-01", to: "2022-12-05") { emitted } }`, /^to: .* hour buckets; at most 10000/],
+        ['emission: bad halving period', () => `{ emission(halvingPeriodBlocks: 0) { emitted } }`, /^halvingPeriodBlocks: /],
+        ['leaderboard: too many rows', () => `{ poolLeaderboard(limit: 5000) { height } }`, /^limit: at most 1000/],
+        ['leaderboard: unknown kind', () => `{ poolLeaderboard(kind: "Farm") { height } }`, /^kind: unknown pool kind "Farm"/],
+        ['leaderboard: unknown order', () => `{ poolLeaderboard(orderBy: STAKE) { height } }`, /Value "STAKE" does not exist in "PoolLeaderboardOrder" enum/],
+        ['timeline: malformed worker', () => `{ workerTimeline(worker: "0x12", ${RANGE}) { worker } }`, /^worker: not an SS58 address or 32-byte hex key/],
+        ['timeline: unknown worker', () => `{ workerTimeline(worker: "0x${'22'.repeat(32)}", ${RANGE}) { worker } }`, /^worker: no worker .* is known/],
+        ['timeline: from after to', () => `{ workerTimeline(worker: "${worker}", from: "2022-12-05", to: "2022-12-01") { worker } }`, /^from: .* must be before to/],
+        ['timeline: monthly series', () => `{ workerTimeline(worker: "${worker}", ${RANGE}, granularity: MONTH) { series { start } } }`, /^granularity: the worker series comes from hourly or daily rollups/],
+        ['timeline: range too large', () => `{ workerTimeline(worker: "${worker}", from: "1990-01-01", to: "2022-12-05") { worker } }`, /^to: .* day buckets; at most 10000/],
+        ['networkStats: malformed time', () => `{ networkStats(at: "soon") { height } }`, /^at: not an ISO 8601 date/],
+        ['networkStats: before the indexed history', () => `{ networkStats(at: "2001-01-01") { height } }`, /^at: no hourly rollup closes at or before 2001-01-01T00:00:00.000Z/],
+    ]
+
+    test.each(cases)('%s', async (_name, query, message) => {
+        const r = await gql.query(query())
+        expectCleanError(r, message)
+        const code = r.errors![0].extensions?.code
+        expect(['BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED']).toContain(code)
+        expect(r.data?.payoutAudit ?? null).toBeNull()
+    })
+
+    test('an error in one field leaves the others answered', async () => {
+        const r = await gql.query(`{ ok: networkStats { height } bad: networkStats(at: "soon") { height } }`)
+        expect(r.data?.ok?.height).toBe(truth.chain.blocks)
+        expect(r.errors?.[0]?.path).toEqual(['bad'])
+        expectNoStack(r.raw)
+    })
+})
+
+describe('SQL statement timeout', () => {
+    test('a query over GQL_SQL_TIMEOUT_MS is a clean error, not a 500', async () => {
+        const slow = await GraphqlServer.start(dbUrl, {GQL_SQL_TIMEOUT_MS: '1'})
+        try {
+            const w = busiestWorkers(truth)[0]
+            // make sure at least one statement runs long enough: repeat the whole audit a few times
+            let r: GqlResponse | undefined
+            for (let i = 0; i < 5; i++) {
+                r = await slow.query(`{ payoutAudit(worker: "${w}", from: "2022-01-01", to: "2023-01-01", granularity: HOUR) { count buckets { amount } reconciliation { differences } } }`)
+                if (r.errors?.length) break
+            }
+            expect(r!.status).toBeLessThan(500)
+            if (r!.errors?.length) {
+                expect(r!.errors[0].message).toMatch(/ran longer than the server allows|statement timeout/)
+                expectNoStack(r!.raw)
+            }
+        } finally {
+            await slow.stop()
+        }
+    }, 120_000)
+})

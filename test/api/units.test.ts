@@ -1,0 +1,133 @@
+/**
+ * The API's pure parts, without a database: argument parsing, PHA formatting, bucket counting, the
+ * emission projections, CSV encoding.
+ */
+import {parseCliArgs} from '../../src/export/cli'
+import {csvLine, parseExportRequest} from '../../src/export/csv'
+import {constantProjection, decayProjection, nextDecayHeight, percent} from '../../src/api/emission'
+import {bucketCount, checkBuckets, parseRange, parseSubject, parseTime, truncUtc} from '../../src/api/params'
+import {fixedToFloat, formatPha} from '../../src/api/pha'
+import {toApiError, InputError} from '../../src/api/errors'
+
+describe('formatPha', () => {
+    test.each([
+        [0n, '0.000000000000'],
+        [1n, '0.000000000001'],
+        [1_000_000_000_000n, '1.000000000000'],
+        [1_500_000_000_000n, '1.500000000000'],
+        ['700000000000000000000', '700000000.000000000000'],
+        [-123n, '-0.000000000123'],
+        ['000042', '0.000000000042'],
+    ])('%s → %s', (x, s) => expect(formatPha(x as any)).toBe(s))
+
+    test('rejects what is not an integer', () => {
+        expect(() => formatPha('1.5')).toThrow(/not an integer/)
+        expect(formatPha(null)).toBeNull()
+    })
+
+    test('U64F64 bits to float', () => {
+        expect(fixedToFloat(1n << 64n)).toBe(1)
+        expect(fixedToFloat(3n << 63n)).toBe(1.5)
+    })
+})
+
+describe('times and ranges', () => {
+    test('dates, date-times with zones, rejects the rest', () => {
+        expect(parseTime('from', '2023-01-01').toISOString()).toBe('2023-01-01T00:00:00.000Z')
+        expect(parseTime('from', '2023-01-01T12:30:00+02:00').toISOString()).toBe('2023-01-01T10:30:00.000Z')
+        expect(parseTime('from', '2023-01-01T12:30Z').toISOString()).toBe('2023-01-01T12:30:00.000Z')
+        expect(() => parseTime('from', '2023-01-01T12:30:00')).toThrow(/^from: not an ISO 8601/)
+        expect(() => parseTime('to', '2023-02-29')).toThrow(/^to: no such date/)
+        expect(() => parseTime('to', '1 Jan 2023')).toThrow(InputError)
+        expect(() => parseRange('2023-01-02', '2023-01-01')).toThrow(/^from: from \(2023-01-02T00:00:00.000Z\) must be before to \(2023-01-01T00:00:00.000Z\)$/)
+    })
+
+    test('bucket counts, UTC-aligned', () => {
+        const r = (a: string, b: string) => parseRange(a, b)
+        expect(bucketCount(r('2023-01-01', '2023-01-02'), 'HOUR')).toBe(24)
+        expect(bucketCount(r('2023-01-01T10:30:00Z', '2023-01-01T12:00:00Z'), 'HOUR')).toBe(2)
+        expect(bucketCount(r('2023-01-01', '2023-03-01'), 'DAY')).toBe(59)
+        expect(bucketCount(r('2023-01-15', '2023-03-01'), 'MONTH')).toBe(2)
+        expect(bucketCount(r('2023-01-15', '2023-03-02'), 'MONTH')).toBe(3)
+        expect(truncUtc(Date.parse('2023-05-17T13:14:15Z'), 'MONTH')).toBe(Date.parse('2023-05-01T00:00:00Z'))
+        expect(checkBuckets(r('2020-01-01', '2021-01-01'), 'HOUR')).toBe(8784)
+        expect(() => checkBuckets(r('2020-01-01', '2022-01-01'), 'HOUR')).toThrow(/holds 17544 hour buckets; at most 10000/)
+    })
+
+    test('subjects', () => {
+        const hex = '0x' + 'ab'.repeat(32)
+        expect(parseSubject({account: hex})).toEqual({kind: 'account', id: hex})
+        expect(parseSubject({pool: '007'})).toEqual({kind: 'pool', id: '7'})
+        expect(() => parseSubject({pool: '18446744073709551616'})).toThrow(/^pool: /)
+        expect(() => parseSubject({})).toThrow(/give one of account, worker or pool/)
+        expect(() => parseSubject({account: hex, pool: '1'})).toThrow(/only one/)
+    })
+})
+
+describe('emission projections (exact integers)', () => {
+    test('constant budget: ⌈remaining / budget⌉ blocks', () => {
+        const p = constantProjection('CONSTANT_BUDGET', 1000n, 0n, 7n, 100, new Date('2023-01-01T00:00:00Z'), 12_000)
+        expect(p.blocksUntilExhausted).toBe(143n)
+        expect(p.exhaustionHeight).toBe(243n)
+        expect(p.exhaustionDate!.toISOString()).toBe(new Date(Date.parse('2023-01-01T00:00:00Z') + 143 * 12_000).toISOString())
+    })
+
+    test('decay: budget until the next decay, then ×3/4 per period', () => {
+        // 10 per block for 5 blocks (50), then 7 per block (⌊10·3/4⌋) for 10 blocks (70), then 5 (⌊10·9/16⌋)…
+        const p = decayProjection(100n, 0n, 10n, 0, 5n, 10n, null, 12_000)
+        expect(p.exhausts).toBe(true)
+        expect(p.decays).toBe(1)
+        expect(p.blocksUntilExhausted).toBe(5n + 8n) // 50 + 7·8 = 106 ≥ 100
+        const q = decayProjection(150n, 0n, 10n, 0, 5n, 10n, null, 12_000)
+        expect(q.blocksUntilExhausted).toBe(5n + 10n + 6n) // 50 + 70 + 5·6 = 150
+        expect(q.decays).toBe(2)
+    })
+
+    test('decay that never exhausts: the total stays under budget·(first segment + 3·period)', () => {
+        const budget = 100n * 10n ** 12n
+        const p = decayProjection(700_000_000n * 10n ** 12n, 0n, budget, 0, 1_296_000n, 1_296_000n, new Date(), 12_000)
+        expect(p.exhausts).toBe(false)
+        expect(p.exhaustionDate).toBeNull()
+        expect(p.projectedTotal).toBeLessThanOrEqual(budget * 1_296_000n * 4n)
+        expect(p.projectedTotal).toBeGreaterThan(budget * 1_296_000n * 4n - 10n ** 15n)
+    })
+
+    test('next decay height from the anchor', () => {
+        expect(nextDecayHeight(2_763_069, 1_296_000, 2_763_069)).toBe(2_763_069n + 1_296_000n)
+        expect(nextDecayHeight(2_763_069, 1_296_000, 5_000_000)).toBe(2_763_069n + 2n * 1_296_000n)
+        expect(nextDecayHeight(100, 50, 10)).toBe(100n)
+        expect(percent(1n, 3n)).toBe(33.3333333)
+    })
+})
+
+describe('CSV', () => {
+    test('quoting', () => {
+        expect(csvLine(['a', null, 'b,c', 'say "hi"'])).toBe('a,,"b,c","say ""hi"""\r\n')
+    })
+
+    test('export requests and CLI arguments', () => {
+        const r = parseExportRequest('rollups', {pool: '3', period: 'HOUR', from: '2023-01-01'})
+        expect(r).toMatchObject({kind: 'rollups', subject: {kind: 'pool', id: '3'}, period: 'Hour', to: null})
+        expect(() => parseExportRequest('payouts', {pool: '3', period: 'day'})).toThrow(/^period: unknown parameter/)
+        expect(parseCliArgs(['payouts', '--account', 'X', '--from=2023-01-01', '--out', 'f.csv', '--include-dropped'])).toEqual({
+            kind: 'payouts',
+            params: {account: 'X', from: '2023-01-01', includeDropped: 'true'},
+            out: 'f.csv',
+        })
+        expect(() => parseCliArgs(['payouts', '--pool'])).toThrow(/--pool needs a value/)
+    })
+})
+
+describe('errors', () => {
+    test('input errors keep their message; internal errors say nothing more', () => {
+        const e = toApiError(new InputError('from', 'bad'))
+        expect([e.message, e.extensions]).toEqual(['from: bad', {code: 'BAD_USER_INPUT', argument: 'from'}])
+        const logged: string[] = []
+        const i = toApiError(new Error('relation "x" does not exist'), m => logged.push(m))
+        expect(i.message).toBe('internal error while computing the result (logged on the server)')
+        expect(logged[0]).toMatch(/relation "x" does not exist/)
+        const t = toApiError(Object.assign(new Error('canceling statement due to statement timeout'), {code: '57014'}))
+        expect(t.extensions.code).toBe('QUERY_TIMEOUT')
+        expect(Object.keys(e)).not.toContain('stack')
+    })
+})
