@@ -13,6 +13,12 @@ export type {GroundTruth} from './truth'
 export type {ScenarioName} from './scenarios'
 export {SCENARIOS} from './scenarios'
 export {writeTruth, truthToJson} from './truth'
+export {EVENTS, STORAGE, ERA_SPEC, checkEvent, checkStorage} from './events'
+export type {TypeDef, Fields, StorageDef} from './events'
+export {geminiParams, genesisParams} from './tokenomics'
+export type {TokenomicParams} from './tokenomics'
+export type {EngineConfig} from './engine'
+export type {PolicyConfig} from './policy'
 
 export interface ScenarioOptions {
     /** PRNG seed (default 1) */
