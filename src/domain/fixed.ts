@@ -19,7 +19,10 @@ export function payoutBitsToPlancks(bits: bigint): bigint {
     return ((bits >> 16n) * PLANCKS_PER_PHA) >> 48n
 }
 
-/** Plancks → U64F64 bits of the same PHA amount (exact: 10^12 divides nothing, so this truncates). */
+/**
+ * Plancks → U64F64 bits of the same PHA amount, truncated at 64 fraction bits. Not the chain's own
+ * `to_fixed` (which truncates at 48 fraction bits): use it for display and tests, not to mimic the runtime.
+ */
 export function plancksToBits(plancks: bigint): bigint {
     return (plancks << FRAC_BITS) / PLANCKS_PER_PHA
 }
