@@ -134,6 +134,23 @@ export class DevnetNode extends EventEmitter {
         return k
     }
 
+    /**
+     * Appends `n` empty blocks (only the Timestamp.set inherent, `gapMs` apart) after the source is exhausted:
+     * the chain goes on without mining activity, so finality (head − lag) catches up with the scenario's end and
+     * clients that wait for a new head to notice finality (e.g. Subsquid's processor) see one.
+     */
+    appendEmpty(n = 1, gapMs = 12_000): number {
+        if (!this.exhausted) throw new Error('empty blocks can only follow the last source block')
+        let k = 0
+        for (; k < n; k++) {
+            let head = this.chain.head
+            let era = this.chain.codeEra(head)
+            let rec = this.chain.append({era, timestamp: head.timestamp + gapMs, eventCount: 0, events: new Uint8Array(0), writes: []}, era)
+            this.afterAppend(rec, false)
+        }
+        return k
+    }
+
     /** finalizes up to `height` (default: the head), regardless of the lag */
     finalize(height = this.chain.headHeight): boolean {
         if (this.chain.setFinalized(height)) {

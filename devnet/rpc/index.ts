@@ -24,10 +24,13 @@ export interface StartDevnetOptions extends ServerOptions, NodeOptions {
     /** blocks released at start in live and manual modes (default 0) */
     initialBlocks?: number
     /**
-     * once every block is out, finalize the head after this many ms (so a processor with a `to` block ends);
-     * default 3000 in the automatic modes, -1 = never (the default in manual mode)
+     * empty blocks appended after the last source block, one every tailBlockMs, so that finality (head − lag)
+     * reaches the scenario's last block as on a real chain and a processor with a `to` block ends;
+     * default: finalityLag + 1 in the automatic modes (0 when the lag is 0), 0 in manual mode
      */
-    finalizeTailMs?: number
+    tailBlocks?: number
+    /** interval of the tail blocks in ms (default: blockTimeMs in live mode, 200 otherwise) */
+    tailBlockMs?: number
 }
 
 export interface Devnet {
@@ -45,6 +48,8 @@ export interface Devnet {
     readonly exhausted: boolean
     release(n?: number): number
     releaseAll(): number
+    /** empty blocks after the last source block (see tailBlocks) */
+    appendEmpty(n?: number): number
     fork(opts: ForkOptions): ForkResult
     finalize(height?: number): void
     /** resolves when the canonical head reaches `height` */
@@ -67,23 +72,29 @@ export async function startDevnet(opts: StartDevnetOptions): Promise<Devnet> {
     let node = new DevnetNode(source, {finalityLag: opts.finalityLag, forks: opts.forks, log})
     let blockTimeMs = opts.blockTimeMs ?? 0
     let mode: 'instant' | 'live' | 'manual' = blockTimeMs === 0 ? 'instant' : blockTimeMs > 0 ? 'live' : 'manual'
-    let finalizeTailMs = opts.finalizeTailMs ?? (mode === 'manual' ? -1 : 3000)
+    let finalityLag = opts.finalityLag ?? 0
+    let tailBlocks = opts.tailBlocks ?? (mode === 'manual' || finalityLag === 0 ? 0 : finalityLag + 1)
+    let tailBlockMs = opts.tailBlockMs ?? (mode === 'live' ? blockTimeMs : 200)
     let timers = new Set<NodeJS.Timeout>()
     let closed = false
-    let tailScheduled = false
+    let tailStarted = false
 
-    let scheduleTail = () => {
-        if (tailScheduled || finalizeTailMs < 0 || node.finalityLag === 0) return
-        tailScheduled = true
-        let t = setTimeout(() => {
-            timers.delete(t)
-            if (!closed && node.exhausted && !node.pendingFork) {
-                log(`finalizing the tail: head ${node.height}`)
-                node.finalize()
+    let startTail = () => {
+        if (tailStarted || tailBlocks <= 0) return
+        tailStarted = true
+        let left = tailBlocks
+        let iv = setInterval(() => {
+            if (closed || left <= 0 || !node.exhausted || node.pendingFork) {
+                if (left <= 0 || closed) {
+                    clearInterval(iv)
+                    timers.delete(iv)
+                }
+                return
             }
-            tailScheduled = false
-        }, finalizeTailMs)
-        timers.add(t)
+            node.appendEmpty(1)
+            left--
+        }, tailBlockMs)
+        timers.add(iv)
     }
 
     let t0 = Date.now()
@@ -107,12 +118,12 @@ export async function startDevnet(opts: StartDevnetOptions): Promise<Devnet> {
             if (r === 'done') {
                 clearInterval(iv)
                 timers.delete(iv)
-                scheduleTail()
+                startTail()
             }
         }, blockTimeMs)
         timers.add(iv)
     } else if (node.exhausted) {
-        scheduleTail()
+        startTail()
     }
 
     let waiters: {height: number; resolve: () => void}[] = []
@@ -122,7 +133,7 @@ export async function startDevnet(opts: StartDevnetOptions): Promise<Devnet> {
             if (h >= w.height) w.resolve()
             return h < w.height
         })
-        if (node.exhausted) scheduleTail()
+        if (node.exhausted && mode !== 'live') startTail()
     })
 
     return {
@@ -140,6 +151,7 @@ export async function startDevnet(opts: StartDevnetOptions): Promise<Devnet> {
         },
         release: n => node.release(n),
         releaseAll: () => node.releaseAll(),
+        appendEmpty: n => node.appendEmpty(n),
         fork: f => node.fork(f),
         finalize: h => void node.finalize(h),
         waitForHeight(height, timeoutMs = 60_000) {

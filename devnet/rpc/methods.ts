@@ -268,10 +268,16 @@ export const METHODS: {[name: string]: Handler} = {
     devnet_status: (_p, ctx) => ctx.info.adminStatus(),
     devnet_release(params, ctx) {
         let p = adminParams(params)
-        let n = p.count ?? 1
+        let n = p.count ?? (p.empty ? 0 : 1)
         if (!Number.isInteger(n) || n < 0) throw invalidParams('count must be a non-negative integer')
         let released = ctx.node.release(n)
-        return {released, head: ctx.node.chain.headHeight, exhausted: ctx.node.exhausted}
+        let empty = 0
+        if (p.empty != null) {
+            if (!Number.isInteger(p.empty) || p.empty < 0) throw invalidParams('empty must be a non-negative integer')
+            if (!ctx.node.exhausted) throw invalidParams('empty blocks can only follow the last source block')
+            empty = ctx.node.appendEmpty(p.empty)
+        }
+        return {released, empty, head: ctx.node.chain.headHeight, exhausted: ctx.node.exhausted}
     },
     devnet_finalize(params, ctx) {
         let p = adminParams(params)

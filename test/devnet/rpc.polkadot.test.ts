@@ -16,7 +16,7 @@ describe('@polkadot/api against the devnet', () => {
     beforeAll(async () => {
         quietPolkadotWarnings()
         let fx = fixture()
-        dn = await startDevnet({genesis: fx.genesis, blocks: fx.blocks, port: 0, finalityLag: 2, finalizeTailMs: -1})
+        dn = await startDevnet({genesis: fx.genesis, blocks: fx.blocks, port: 0, finalityLag: 2, tailBlocks: 0})
         api = await ApiPromise.create({provider: new WsProvider(dn.wsUrl), noInitWarn: true, throwOnConnect: true})
         await api.isReady
     })

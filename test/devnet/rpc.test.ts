@@ -99,7 +99,7 @@ describe('devnet RPC over HTTP', () => {
     let fx = fixture()
 
     beforeAll(async () => {
-        dn = await startDevnet({genesis: fx.genesis, blocks: fx.blocks, port: 0, finalityLag: 2, finalizeTailMs: -1})
+        dn = await startDevnet({genesis: fx.genesis, blocks: fx.blocks, port: 0, finalityLag: 2, tailBlocks: 0})
     })
     afterAll(() => dn?.close())
 
@@ -315,15 +315,20 @@ describe('devnet RPC over WebSocket', () => {
         }
     })
 
-    it('live mode releases a block every N ms and finalizes the tail at the end', async () => {
-        let dn = await startDevnet({genesis: fx.genesis, blocks: fx.blocks, port: 0, finalityLag: 5, blockTimeMs: 15, finalizeTailMs: 100})
+    it('live mode releases a block every N ms, then tail blocks finalize the end', async () => {
+        let dn = await startDevnet({genesis: fx.genesis, blocks: fx.blocks, port: 0, finalityLag: 5, blockTimeMs: 15})
         try {
             expect(dn.height).toBe(0)
             await dn.waitForHeight(FIXTURE_HEIGHT, 10_000)
             expect(dn.exhausted).toBe(true)
             expect(dn.chain.finalizedHeight).toBe(FIXTURE_HEIGHT - 5)
-            await new Promise(r => setTimeout(r, 400))
-            expect(dn.chain.finalizedHeight).toBe(FIXTURE_HEIGHT)
+            // then lag + 1 empty blocks: the scenario's last block becomes final as the chain goes on
+            await dn.waitForHeight(FIXTURE_HEIGHT + 6, 10_000)
+            await new Promise(r => setTimeout(r, 100))
+            expect(dn.height).toBe(FIXTURE_HEIGHT + 6)
+            expect(dn.chain.finalizedHeight).toBe(FIXTURE_HEIGHT + 1)
+            expect(dn.chain.head.eventCount).toBe(1)
+            expect(dn.chain.head.timestamp).toBe(fx.blocks[FIXTURE_HEIGHT - 1].timestamp + 6 * 12_000)
         } finally {
             await dn.close()
         }
