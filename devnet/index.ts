@@ -6,6 +6,7 @@
  *
  *   const node = await startScenarioDevnet({scenario: 'small', port: 9944, seed: 1})
  */
+import {cryptoWaitReady} from '@polkadot/util-crypto'
 import {sourceFromDevBlocks, sourceFromFile, writeChainFile, ChainSource} from './chain/build'
 import {loadScenario, loadScript} from './chain/scenario'
 import type {V2Spec} from './runtime'
@@ -47,7 +48,8 @@ export function scenarioSource(opts: ScenarioDevnetOptions): ChainSource {
     let seed = opts.seed ?? 1
     let scenario = opts.script ? loadScript(opts.script) : loadScenario(opts.scenario ?? 'small', {seed, v2Spec: opts.v2Spec as V2Spec})
     let info = opts.script ? {script: opts.script} : {scenario: opts.scenario ?? 'small', seed}
-    let src = sourceFromDevBlocks(scenario.genesis, scenario.blocks, {v2Spec: opts.v2Spec, info})
+    let size = typeof (scenario as any).blockCount === 'number' ? (scenario as any).blockCount : undefined
+    let src = sourceFromDevBlocks(scenario.genesis, scenario.blocks, {v2Spec: opts.v2Spec, info, size})
     if (opts.saveFile) {
         writeChainFile(opts.saveFile, src, info)
         return sourceFromFile(opts.saveFile)
@@ -57,5 +59,6 @@ export function scenarioSource(opts: ScenarioDevnetOptions): ChainSource {
 
 /** Starts a devnet serving a scenario (default 'small'), a script or a chain file. */
 export async function startScenarioDevnet(opts: ScenarioDevnetOptions = {}): Promise<Devnet> {
+    await cryptoWaitReady()
     return startDevnet({...opts, source: scenarioSource(opts)})
 }

@@ -65,6 +65,8 @@ export interface DevSourceOptions extends RuntimeOptions {
     /** era of the genesis block when there are no blocks (default 'v2'); otherwise the first block's era */
     genesisEra?: string
     info?: {[k: string]: unknown}
+    /** number of blocks, when known (arrays are counted) */
+    size?: number
 }
 
 /** Encodes DevBlocks lazily, as they are pulled. */
@@ -89,7 +91,7 @@ export function sourceFromDevBlocks(genesis: DevStorageWrite[], blocks: Iterable
     let firstBlock = first.done ? undefined : first.value
     let genesisEra = firstBlock?.content.era ?? opts.genesisEra ?? 'v2'
     let genesisWrites = encodeWrites(genesis, rts(genesisEra), rts)
-    let size = Array.isArray(blocks) ? blocks.length : undefined
+    let size = Array.isArray(blocks) ? blocks.length : opts.size
     return new IterSource(runtimeOptions, rts, genesisEra, genesisWrites, encoded, size, firstBlock, opts.info)
 }
 

