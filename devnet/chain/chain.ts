@@ -196,15 +196,19 @@ export class Chain {
         return items
     }
 
-    private fullEvents(rt: DevRuntime, content: BlockContent, codeUpdated: boolean): {bytes: Uint8Array; count: number} {
+    private fullEvents(rt: DevRuntime, content: BlockContent, codeUpdated: boolean): {bytes: Uint8Array; count: number; body: Uint8Array} {
         let w = this.w
         w.reset()
         let count = content.eventCount + 1 + (codeUpdated ? 1 : 0)
         w.compact(count)
         rt.encodeEventRecord(w, successEvent(rt), {kind: 'ApplyExtrinsic', index: 0})
+        let start = w.pos
         w.bytes(content.events)
+        let end = w.pos
         if (codeUpdated) rt.encodeEventRecord(w, {pallet: 'System', name: 'CodeUpdated', args: {}}, {kind: 'Finalization'})
-        return {bytes: w.finish(), count}
+        let bytes = w.finish()
+        // the block's own events are a slice of System.Events: keep one copy only
+        return {bytes, count, body: bytes.subarray(start, end)}
     }
 
     /**
@@ -220,7 +224,8 @@ export class Chain {
         }
         let height = parent.height + 1
         let extrinsics = [rt.timestampExtrinsic(content.timestamp)]
-        let {bytes: events, count} = this.fullEvents(rt, content, nextEra !== content.era)
+        let {bytes: events, count, body} = this.fullEvents(rt, content, nextEra !== content.era)
+        content = {...content, events: body}
         let extrinsicsRoot = blake2(concat(extrinsics))
         let stateRoot = blake2(concat([parent.stateRoot, this.writesDigest(content.writes), blake2(events)]))
         let digest = this.digestItems(content.timestamp, salt)

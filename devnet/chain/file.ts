@@ -144,7 +144,7 @@ export interface ChainFile {
     blocks: ChainFileBlock[]
 }
 
-/** Reads a chain file fully (block bytes are views into the file buffer). */
+/** Reads a chain file fully. */
 export function readChainFile(path: string): ChainFile {
     let buf = fs.readFileSync(path)
     let pos = 0
@@ -171,7 +171,9 @@ export function readChainFile(path: string): ChainFile {
     }
     let bytes = (n: number) => {
         if (pos + n > buf.length) fail('truncated')
-        let b = new Uint8Array(buf.buffer, buf.byteOffset + pos, n)
+        // a copy, so that the file buffer can be released once read
+        let b = new Uint8Array(n)
+        b.set(buf.subarray(pos, pos + n))
         pos += n
         return b
     }

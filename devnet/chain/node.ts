@@ -37,6 +37,8 @@ export interface ForkResult {
 }
 
 export interface NodeOptions {
+    /** continue a chain built beforehand (its blocks count as released) instead of starting at genesis */
+    chain?: Chain
     finalityLag?: number
     forks?: ScheduledFork[]
     log?: (msg: string) => void
@@ -56,9 +58,10 @@ export class DevnetNode extends EventEmitter {
 
     constructor(readonly source: ChainSource, opts: NodeOptions = {}) {
         super()
-        this.chain = newChain(source)
+        this.chain = opts.chain ?? newChain(source)
         this.finalityLag = opts.finalityLag ?? 0
         if (!(this.finalityLag >= 0)) throw new Error('finalityLag must be >= 0')
+        if (opts.chain) this.chain.setFinalized(this.chain.headHeight - this.finalityLag)
         this.log = opts.log ?? (() => {})
         for (let f of opts.forks || []) {
             if (f.depth > this.finalityLag) {

@@ -43,6 +43,8 @@ export interface ServerStats {
     faults: Faults['counters']
 }
 
+const INITIAL_NOTIFICATION_DELAY_MS = 20
+
 const JSON_HEADERS = {'content-type': 'application/json; charset=utf-8', 'access-control-allow-origin': '*'}
 
 export class RpcServer {
@@ -222,11 +224,15 @@ export class RpcServer {
         }
         let out = await this.dispatch(msg, ctx)
         if (out !== undefined) this.send(conn, out)
-        // a subscription's first notification follows its confirmation
+        // A subscription's first notification follows its confirmation, a little later: a client that registers the
+        // subscription id only after processing the confirmation (Subsquid's rpc-client does, in a promise callback)
+        // would drop a notification that arrives in the same network read.
         let pending = (conn as any).pendingInitial as (() => void)[] | undefined
         if (pending) {
             ;(conn as any).pendingInitial = undefined
-            for (let f of pending) f()
+            setTimeout(() => {
+                for (let f of pending!) f()
+            }, INITIAL_NOTIFICATION_DELAY_MS)
         }
     }
 
