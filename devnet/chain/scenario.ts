@@ -15,12 +15,12 @@ export interface ScenarioOptions {
 export class MissingModuleError extends Error {}
 
 /** require() of one of the devnet's optional sibling modules, with a clear error when it is not there */
-function requireSibling(name: 'sim' | 'script', why: string): any {
-    let modPath = path.resolve(__dirname, '..', name)
+export function requireOptionalModule(baseDir: string, name: string, why: string): any {
+    let modPath = path.resolve(baseDir, name)
     try {
         return require(modPath)
     } catch (e: any) {
-        if (e?.code === 'MODULE_NOT_FOUND' && String(e.message).includes(modPath)) {
+        if (e?.code === 'MODULE_NOT_FOUND' && String(e.message).split('\n')[0].includes(`'${modPath}'`)) {
             throw new MissingModuleError(
                 `${why} needs devnet/${name}, which is not available in this build (${modPath} not found). ` +
                     `Use --scenario fixture or --scenario synthetic:<blocks>:<eventsPerBlock>, or --from-file <chain file>.`
@@ -28,6 +28,10 @@ function requireSibling(name: 'sim' | 'script', why: string): any {
         }
         throw e
     }
+}
+
+function requireSibling(name: 'sim' | 'script', why: string): any {
+    return requireOptionalModule(path.resolve(__dirname, '..'), name, why)
 }
 
 export const BUILTIN_SCENARIOS = ['fixture', 'synthetic[:<blocks>[:<eventsPerBlock>]]']
