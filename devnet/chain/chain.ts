@@ -295,9 +295,6 @@ export class Chain {
         if (height < this._finalized) throw new Error(`cannot roll back below the finalized height ${this._finalized}`)
         if (height > this.headHeight) throw new Error(`cannot roll back to ${height}: head is ${this.headHeight}`)
         this.canon.length = height + 1
-        let head = this.head
-        // the next child of the new head will be the preferred one
-        void head
     }
 
     setFinalized(height: number): boolean {

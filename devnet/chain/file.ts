@@ -104,12 +104,12 @@ export class ChainFileWriter {
 
     constructor(
         readonly path: string,
-        private header: Omit<ChainFileHeader, 'blocks' | 'format'>,
+        header: Omit<ChainFileHeader, 'blocks' | 'format'>,
         genesis: StorageWrite[]
     ) {
         this.sink = new FileSink(path + '.tmp')
         this.sink.bytes(MAGIC)
-        // the header's block count is not known yet: reserve room by writing it at the end (JSON trailer)
+        // the block count is not known yet: it goes into the trailer after the end marker
         let json = Buffer.from(JSON.stringify({format: 1, ...header}), 'utf8')
         this.sink.u32(json.length)
         this.sink.bytes(json)

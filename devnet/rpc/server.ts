@@ -33,6 +33,8 @@ interface Subscription {
 interface Conn {
     ws: WebSocket
     subs: Map<string, Subscription>
+    /** first notifications of subscriptions made by the message being served */
+    pendingInitial?: (() => void)[]
 }
 
 export interface ServerStats {
@@ -227,9 +229,9 @@ export class RpcServer {
         // A subscription's first notification follows its confirmation, a little later: a client that registers the
         // subscription id only after processing the confirmation (Subsquid's rpc-client does, in a promise callback)
         // would drop a notification that arrives in the same network read.
-        let pending = (conn as any).pendingInitial as (() => void)[] | undefined
+        let pending = conn.pendingInitial
         if (pending) {
-            ;(conn as any).pendingInitial = undefined
+            conn.pendingInitial = undefined
             setTimeout(() => {
                 for (let f of pending!) f()
             }, INITIAL_NOTIFICATION_DELAY_MS)
@@ -312,8 +314,7 @@ export class RpcServer {
                 }
             }
         }
-        let c = conn as any
-        ;(c.pendingInitial ??= []).push(initial)
+        ;(conn.pendingInitial ??= []).push(initial)
         return id
     }
 

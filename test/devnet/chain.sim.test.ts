@@ -75,6 +75,13 @@ describeSim('simulator scenarios through the chain builder', () => {
             }
             expect(total).toBeGreaterThan(100)
             expect(upgrades).toBe(dev[0].era === dev[dev.length - 1].era ? 0 : 1)
+            if (name === 'tiny') {
+                // same seed, same chain; another seed, another chain
+                let again = loadScenario(name, {seed: 1})
+                expect(buildChain(sourceFromDevBlocks(again.genesis, again.blocks)).head.hashHex).toBe(chain.head.hashHex)
+                let other = loadScenario(name, {seed: 2})
+                expect(buildChain(sourceFromDevBlocks(other.genesis, other.blocks)).head.hashHex).not.toBe(chain.head.hashHex)
+            }
         })
     }
 })

@@ -16,7 +16,7 @@ import {syntheticScenario} from '../../devnet/chain/builtin'
 import {getRuntime} from '../../devnet/runtime'
 import {toHex} from '../../devnet/runtime/codec'
 import type {DevBlock} from '../../devnet/model'
-import {acct, altTail, canon, fixture, FIXTURE_HEIGHT, FIXTURE_UPGRADE_HEIGHT, hex32, quietPolkadotWarnings, session, worker} from './fixtures'
+import {acct, altTail, fixture, FIXTURE_HEIGHT, FIXTURE_UPGRADE_HEIGHT, hex32, quietPolkadotWarnings, session, worker} from './fixtures'
 
 const runtimes = new Map<string, Runtime>()
 

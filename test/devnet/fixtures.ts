@@ -34,7 +34,8 @@ function findRepoRoot(start: string): string {
 }
 
 export const REPO_ROOT = findRepoRoot(__dirname)
-export const SHARED_CHAIN = path.resolve(REPO_ROOT, '../shared/chain')
+/** ../shared/chain next to the repository (DEVNET_SHARED_CHAIN overrides it, e.g. to check the skip path) */
+export const SHARED_CHAIN = process.env.DEVNET_SHARED_CHAIN ?? path.resolve(REPO_ROOT, '../shared/chain')
 
 export function realMetadataFile(spec: number): string | undefined {
     let f = path.join(SHARED_CHAIN, `khala-${spec}.scale`)
