@@ -94,7 +94,7 @@ export class MiningLedger {
         }
         for (const d of this.state.delegations.values()) {
             const vault = this.vaultByAccount.get(d.accountId)
-            if (vault != null && d.shares + d.withdrawingShares > 0n) this.addVaultHolding(d.poolId, vault)
+            if (vault != null && d.shares + d.withdrawingShares > 0n) this.indexVaultHolding(d.poolId, vault)
         }
     }
 
@@ -1233,19 +1233,25 @@ export class MiningLedger {
         this.state.pools.touch(p)
     }
 
-    private addVaultHolding(poolId: string, vaultId: string): void {
+    /** the derived index only (rebuilt from delegations on load) */
+    private indexVaultHolding(poolId: string, vaultId: string): boolean {
         let s = this.vaultHoldings.get(poolId)
         if (s == null) {
             s = new Set()
             this.vaultHoldings.set(poolId, s)
         }
-        if (!s.has(vaultId)) {
-            s.add(vaultId)
-            const v = this.state.vaults.get(vaultId)
-            if (v) {
-                v.investPoolCount++
-                this.state.vaults.touch(v)
-            }
+        if (s.has(vaultId)) return false
+        s.add(vaultId)
+        return true
+    }
+
+    /** a vault invests in a stake pool it held no shares of */
+    private addVaultHolding(poolId: string, vaultId: string): void {
+        if (!this.indexVaultHolding(poolId, vaultId)) return
+        const v = this.state.vaults.get(vaultId)
+        if (v) {
+            v.investPoolCount++
+            this.state.vaults.touch(v)
         }
     }
 
