@@ -304,7 +304,9 @@ export async function closeBucket(q: Query, state: MiningState, b: BucketSpec): 
         aprValue: number
     }
     const held = new Map<string, Held>()
-    for (const d of state.delegations.values()) {
+    // float sums in a fixed order (by id): a restart reloads the state in another order
+    const delegations = [...state.delegations.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    for (const d of delegations) {
         if (d.shares + d.withdrawingShares <= 0n) continue
         const p = state.pools.get(d.poolId)
         if (p == null) continue
