@@ -2,31 +2,84 @@
  * `npm run serve`: the GraphQL API (OpenReader over schema.graphql + the analytics resolvers in
  * src/server-extension), with the limits of src/server-options.ts. Database from DB_URL / DB_* settings.
  *
- * Error responses carry no stack traces: NODE_ENV is set to `production` (Apollo's debug mode and
- * Express's error pages both print stacks otherwise; GQL_DEBUG=1 leaves NODE_ENV alone). Production mode would also switch GraphQL
- * introspection off, which the GraphiQL console and client tooling need, so it is kept on
- * (GQL_INTROSPECTION=0 turns it off).
+ * Error responses carry no stack traces, SQL or driver details:
+ * - NODE_ENV is set to `production` (Apollo's debug mode and Express's error pages print stacks
+ *   otherwise); GQL_DEBUG=1 leaves NODE_ENV and the errors alone;
+ * - Apollo copies every property of an internal error into `extensions.exception`, which for OpenReader's
+ *   SQL errors means the query text and its parameters: a formatError drops `exception`, turns a statement
+ *   timeout into a QUERY_TIMEOUT error and other internal errors into a short message (logged here);
+ * - production mode would also switch GraphQL introspection off, which the GraphiQL console and client
+ *   tooling need, so it is kept on (GQL_INTROSPECTION=0 turns it off).
+ * Apollo's per-field cache-control bookkeeping is switched off unless the dumb cache (which needs it) is
+ * on: it costs time on every field of every answer and nothing reads it.
+ * openreader builds its ApolloServer without these options; they are added by subclassing the class it
+ * constructs (@subsquid/apollo-server-express), before the server starts.
+ *
+ * GQL_WORKERS=n (default 1) runs n server processes sharing the port (node:cluster), for machines with
+ * more cores than one process can use; each keeps its own result cache and connection pool.
  */
+import cluster from 'cluster'
+import {cleanGraphqlError} from './api/errors'
 import {graphqlServerArgs} from './server-options'
 
-if (process.env.GQL_DEBUG !== '1') process.env.NODE_ENV = 'production'
-keepIntrospection(process.env.GQL_INTROSPECTION !== '0')
+function workerCount(): number {
+    const v = process.env.GQL_WORKERS
+    if (v == null || v.trim() === '') return 1
+    if (!/^\d+$/.test(v.trim()) || Number(v) < 1 || Number(v) > 64) {
+        console.error(`configuration error: GQL_WORKERS: expected 1 … 64, got ${JSON.stringify(v)}`)
+        process.exit(2)
+    }
+    return Number(v)
+}
 
-process.argv.push(...graphqlServerArgs())
-require('@subsquid/graphql-server/bin/run.js')
+const workers = workerCount()
+if (workers > 1 && cluster.isPrimary) {
+    runPrimary(workers)
+} else {
+    const debug = process.env.GQL_DEBUG === '1'
+    if (!debug) process.env.NODE_ENV = 'production'
+    patchApollo(process.env.GQL_INTROSPECTION !== '0', debug)
+    process.argv.push(...graphqlServerArgs())
+    require('@subsquid/graphql-server/bin/run.js')
+}
 
-/** openreader constructs `new ApolloServer({...})` without `introspection`: default it to `on` */
-function keepIntrospection(on: boolean): void {
+function runPrimary(n: number): void {
+    let stopping = false
+    for (let i = 0; i < n; i++) cluster.fork()
+    cluster.on('exit', (w, code, signal) => {
+        if (stopping) {
+            if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0)
+            return
+        }
+        process.stderr.write(`[serve] worker ${w.process.pid} exited (${signal ?? code}); stopping\n`)
+        stop(code || 1)
+    })
+    const stop = (code: number) => {
+        stopping = true
+        const alive = Object.values(cluster.workers ?? {})
+        if (alive.length === 0) process.exit(code)
+        for (const w of alive) w?.kill('SIGTERM')
+        setTimeout(() => process.exit(code), 5000).unref()
+    }
+    process.on('SIGINT', () => stop(0))
+    process.on('SIGTERM', () => stop(0))
+}
+
+function patchApollo(introspection: boolean, keepErrors: boolean): void {
     try {
         const mod = require('@subsquid/apollo-server-express/dist/ApolloServer')
+        const {ApolloServerPluginCacheControlDisabled} = require('@subsquid/apollo-server-core')
         const Base = mod.ApolloServer
         if (typeof Base !== 'function') throw new Error('ApolloServer class not found')
         mod.ApolloServer = class extends Base {
-            constructor(config: Record<string, unknown>) {
-                super({introspection: on, ...config})
+            constructor(config: Record<string, any>) {
+                const plugins: any[] = [...(config.plugins ?? [])]
+                const hasCacheControl = plugins.some(p => typeof p?.__internal_plugin_id__ === 'function' && p.__internal_plugin_id__() === 'CacheControl')
+                if (!hasCacheControl && typeof ApolloServerPluginCacheControlDisabled === 'function') plugins.push(ApolloServerPluginCacheControlDisabled())
+                super({introspection, ...(keepErrors ? {} : {formatError: (e: any) => cleanGraphqlError(e)}), ...config, plugins})
             }
         }
     } catch (e: any) {
-        process.stderr.write(`[serve] could not keep GraphQL introspection on (${e?.message ?? e}); continuing without it\n`)
+        process.stderr.write(`[serve] could not configure the Apollo server (${e?.message ?? e}); introspection and error cleaning are off\n`)
     }
 }

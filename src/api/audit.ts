@@ -13,7 +13,7 @@
  * `includeDropped`. The range is [from, to) on block timestamps.
  */
 import {InputError} from './address'
-import {DAY_MS, Granularity, pgBucket, Subject, TimeRange} from './params'
+import {DAY_MS, Granularity, HOUR_MS, pgBucket, Subject, TimeRange} from './params'
 import {big} from './pha'
 import {one, Query, toDate} from './sql'
 
@@ -44,7 +44,7 @@ export interface SubjectInfo {
     known: boolean
 }
 
-/** the subject must be known to the indexer */
+/** the subject must be known to the indexer (one query) */
 export async function subjectInfo(q: Query, s: Subject): Promise<SubjectInfo> {
     switch (s.kind) {
         case 'worker': {
@@ -58,12 +58,14 @@ export async function subjectInfo(q: Query, s: Subject): Promise<SubjectInfo> {
             return {kind: s.kind, id: s.id, pools: [s.id], known: true}
         }
         case 'account': {
-            const [acc, pools] = await Promise.all([
-                one(q, `SELECT id FROM account WHERE id = $1`, [s.id]),
-                q(`SELECT id FROM base_pool WHERE owner_id = $1 ORDER BY pid`, [s.id]),
-            ])
-            if (!acc && pools.length === 0) throw new InputError('account', `account ${s.id} has no pools, delegations or rewards known to the indexer`)
-            return {kind: s.kind, id: s.id, pools: pools.map((r: any) => r.id), known: true}
+            const r = await one(
+                q,
+                `SELECT EXISTS (SELECT 1 FROM account WHERE id = $1) AS known,
+                        coalesce((SELECT array_agg(id ORDER BY pid) FROM base_pool WHERE owner_id = $1), '{}') AS pools`,
+                [s.id]
+            )
+            if (!r.known && r.pools.length === 0) throw new InputError('account', `account ${s.id} has no pools, delegations or rewards known to the indexer`)
+            return {kind: s.kind, id: s.id, pools: r.pools, known: true}
         }
     }
 }
@@ -74,52 +76,93 @@ function rangeParams(a: AuditArgs): unknown[] {
 
 const droppedSql = (a: AuditArgs, alias = 'p') => (a.includeDropped ? 'TRUE' : `NOT ${alias}.dropped`)
 
+// ------------------------------------------------------------------ sums: closed rollups + ledger at the edges
+
+/**
+ * How [from, to) splits for summing. Pools and accounts: whole closed UTC days from the daily PoolRollup
+ * rows, whole closed hours from the hourly ones, the rest (the partial hours at the edges and everything
+ * since the open hour) from the Payout / PoolReward rows. A rollup row holds exactly the ledger rows of its
+ * bucket (reconciliation checks it), so the sums are the ledger's, for a few hundred rows per month instead
+ * of every payout. Workers (few payouts) and includeDropped use the ledger alone.
+ */
+export interface Segments {
+    /** ledger: [from, h0) ∪ [hEnd, to) */
+    h0: number
+    hEnd: number
+    /** daily rollups: [d0, d1); hourly rollups: [h0, d0) ∪ [d1, hEnd) */
+    d0: number
+    d1: number
+    rollups: boolean
+}
+
+const segmentMemo = new WeakMap<AuditArgs, Promise<Segments>>()
+
+/** the segments of one request's arguments (computed once per request) */
+export function segments(q: Query, a: AuditArgs): Promise<Segments> {
+    let p = segmentMemo.get(a)
+    if (!p) segmentMemo.set(a, (p = computeSegments(q, a)))
+    return p
+}
+
+async function computeSegments(q: Query, a: AuditArgs): Promise<Segments> {
+    const from = a.range.from.getTime()
+    const to = a.range.to.getTime()
+    const ledgerOnly: Segments = {h0: to, hEnd: to, d0: to, d1: to, rollups: false}
+    if (a.subject.kind === 'worker' || a.includeDropped) return ledgerOnly
+    const net = await one(q, `SELECT hour_bucket_start, day_bucket_start FROM network_state WHERE id = 'network'`)
+    const openHour = net?.hour_bucket_start ? toDate(net.hour_bucket_start)!.getTime() : null
+    if (openHour == null) return ledgerOnly
+    const openDay = net?.day_bucket_start ? toDate(net.day_bucket_start)!.getTime() : openHour
+    const h0 = Math.ceil(from / HOUR_MS) * HOUR_MS
+    const hEnd = Math.min(Math.floor(to / HOUR_MS) * HOUR_MS, openHour)
+    if (!(h0 < hEnd)) return ledgerOnly
+    let d0 = h0
+    let d1 = h0
+    if (a.granularity !== 'HOUR') {
+        const c0 = Math.ceil(h0 / DAY_MS) * DAY_MS
+        const c1 = Math.min(Math.floor(hEnd / DAY_MS) * DAY_MS, openDay)
+        if (c0 < c1) {
+            d0 = c0
+            d1 = c1
+        }
+    }
+    return {h0, hEnd, d0, d1, rollups: true}
+}
+
+function segmentParams(s: Segments): string[] {
+    return [s.h0, s.hEnd, s.d0, s.d1].map(t => new Date(t).toISOString())
+}
+
+/**
+ * Rows (bucket start truncated to `field`, n, amount, treasury, to_owner, to_stakers, dismissed) of the
+ * subject's payouts in [from, to), from rollups and ledger. Parameters: $1 subject, $2 from, $3 to,
+ * $4 h0, $5 hEnd, $6 d0, $7 d1.
+ */
+function payoutSourceSql(a: AuditArgs, field: string): string {
+    // one simple range per branch, so each can use the (subject, timestamp) index
+    const ledger = (lo: string, hi: string) =>
+        `SELECT date_trunc('${field}', p.timestamp AT TIME ZONE 'UTC') AS start, 1 AS n, p.amount, p.treasury, p.to_owner, p.to_stakers, p.dismissed
+         FROM payout p
+         WHERE ${payoutSubjectSql(a.subject.kind)} AND ${droppedSql(a)} AND p.timestamp >= ${lo} AND p.timestamp < ${hi}`
+    const edges = `${ledger('$2', '$4')} UNION ALL ${ledger('$5', '$3')}`
+    if (a.subject.kind === 'worker') return edges
+    const roll = (period: string, lo: string, hi: string) =>
+        `SELECT date_trunc('${field}', r.bucket_start AT TIME ZONE 'UTC') AS start, r.settle_count AS n, r.payout AS amount, r.treasury,
+                r.to_owner, r.to_stakers, r.dismissed
+         FROM pool_rollup r WHERE ${payoutSubjectSql(a.subject.kind, 'r')} AND r.period = '${period}' AND r.bucket_start >= ${lo} AND r.bucket_start < ${hi}`
+    return `${edges}
+            UNION ALL ${roll('Day', '$6', '$7')}
+            UNION ALL ${roll('Hour', '$4', '$6')}
+            UNION ALL ${roll('Hour', '$7', '$5')}`
+}
+
 export interface AuditTotals {
     count: number
-    rewardedCount: number
-    droppedCount: number
     amount: bigint
     treasury: bigint
     toOwner: bigint
     toStakers: bigint
     dismissed: bigint
-    droppedAmount: bigint
-    firstAt: Date | null
-    lastAt: Date | null
-}
-
-export async function auditTotals(q: Query, a: AuditArgs): Promise<AuditTotals> {
-    const inc = droppedSql(a)
-    const r = await one(
-        q,
-        `SELECT count(*) FILTER (WHERE ${inc})::int AS n,
-                count(*) FILTER (WHERE ${inc} AND p.amount > 0 AND NOT p.dropped)::int AS rewarded,
-                count(*) FILTER (WHERE p.dropped)::int AS dropped_n,
-                coalesce(sum(p.amount) FILTER (WHERE ${inc}), 0)::text AS amount,
-                coalesce(sum(p.treasury) FILTER (WHERE ${inc}), 0)::text AS treasury,
-                coalesce(sum(p.to_owner) FILTER (WHERE ${inc}), 0)::text AS to_owner,
-                coalesce(sum(p.to_stakers) FILTER (WHERE ${inc}), 0)::text AS to_stakers,
-                coalesce(sum(p.dismissed) FILTER (WHERE ${inc}), 0)::text AS dismissed,
-                coalesce(sum(p.amount) FILTER (WHERE p.dropped), 0)::text AS dropped_amount,
-                min(p.timestamp) FILTER (WHERE ${inc}) AS first_at,
-                max(p.timestamp) FILTER (WHERE ${inc}) AS last_at
-         FROM payout p
-         WHERE ${payoutSubjectSql(a.subject.kind)} AND p.timestamp >= $2 AND p.timestamp < $3`,
-        rangeParams(a)
-    )
-    return {
-        count: r.n,
-        rewardedCount: r.rewarded,
-        droppedCount: r.dropped_n,
-        amount: big(r.amount),
-        treasury: big(r.treasury),
-        toOwner: big(r.to_owner),
-        toStakers: big(r.to_stakers),
-        dismissed: big(r.dismissed),
-        droppedAmount: big(r.dropped_amount),
-        firstAt: toDate(r.first_at),
-        lastAt: toDate(r.last_at),
-    }
 }
 
 export interface AuditBucket {
@@ -135,21 +178,25 @@ export interface AuditBucket {
     cumulative: bigint
 }
 
-/** every bucket of the range (dense: zero buckets included), UTC-aligned */
-export async function auditBuckets(q: Query, a: AuditArgs): Promise<AuditBucket[]> {
+export interface AuditAggregate {
+    buckets: AuditBucket[]
+    totals: AuditTotals
+}
+
+/** every bucket of the range (dense: zero buckets included, UTC-aligned) and the totals over them */
+export async function auditAggregate(q: Query, a: AuditArgs): Promise<AuditAggregate> {
     const {field, interval} = pgBucket(a.granularity)
+    const seg = await segments(q, a)
     const rows = await q(
         `WITH b AS (
              SELECT generate_series(date_trunc('${field}', $2::timestamptz AT TIME ZONE 'UTC'),
                                     $3::timestamptz AT TIME ZONE 'UTC' - interval '1 microsecond',
                                     interval '${interval}') AS start
          ), s AS (
-             SELECT date_trunc('${field}', p.timestamp AT TIME ZONE 'UTC') AS start,
-                    count(*)::int AS n, sum(p.amount) AS amount, sum(p.treasury) AS treasury,
-                    sum(p.to_owner) AS to_owner, sum(p.to_stakers) AS to_stakers, sum(p.dismissed) AS dismissed
-             FROM payout p
-             WHERE ${payoutSubjectSql(a.subject.kind)} AND p.timestamp >= $2 AND p.timestamp < $3 AND ${droppedSql(a)}
-             GROUP BY 1
+             SELECT start, sum(n)::int AS n, sum(amount) AS amount, sum(treasury) AS treasury,
+                    sum(to_owner) AS to_owner, sum(to_stakers) AS to_stakers, sum(dismissed) AS dismissed
+             FROM (${payoutSourceSql(a, field)}) src
+             GROUP BY start
          )
          SELECT b.start AT TIME ZONE 'UTC' AS start, (b.start + interval '${interval}') AT TIME ZONE 'UTC' AS "end",
                 coalesce(s.n, 0) AS n, coalesce(s.amount, 0)::text AS amount, coalesce(s.treasury, 0)::text AS treasury,
@@ -158,20 +205,65 @@ export async function auditBuckets(q: Query, a: AuditArgs): Promise<AuditBucket[
                 (sum(coalesce(s.amount, 0)) OVER (ORDER BY b.start))::text AS cumulative
          FROM b LEFT JOIN s ON s.start = b.start
          ORDER BY b.start`,
+        // workers sum the ledger alone: $6 / $7 (the daily rollup segment) do not occur
+        [...rangeParams(a), ...segmentParams(seg)].slice(0, a.subject.kind === 'worker' ? 5 : 7)
+    )
+    const totals: AuditTotals = {count: 0, amount: 0n, treasury: 0n, toOwner: 0n, toStakers: 0n, dismissed: 0n}
+    const buckets = rows.map((r: any) => {
+        const bucket: AuditBucket = {
+            start: toDate(r.start)!,
+            end: toDate(r.end)!,
+            count: r.n,
+            amount: big(r.amount),
+            treasury: big(r.treasury),
+            toOwner: big(r.to_owner),
+            toStakers: big(r.to_stakers),
+            dismissed: big(r.dismissed),
+            cumulative: big(r.cumulative),
+        }
+        totals.count += bucket.count
+        totals.amount += bucket.amount
+        totals.treasury += bucket.treasury
+        totals.toOwner += bucket.toOwner
+        totals.toStakers += bucket.toStakers
+        totals.dismissed += bucket.dismissed
+        return bucket
+    })
+    return {buckets, totals}
+}
+
+export interface LedgerStats {
+    rewardedCount: number
+    droppedCount: number
+    droppedAmount: bigint
+    firstAt: Date | null
+    lastAt: Date | null
+}
+
+/** what only the ledger rows know: rewarded / dropped counts, first and last payout */
+export async function ledgerStats(q: Query, a: AuditArgs): Promise<LedgerStats> {
+    const inc = droppedSql(a)
+    const r = await one(
+        q,
+        `SELECT count(*) FILTER (WHERE ${inc} AND p.amount > 0 AND NOT p.dropped)::int AS rewarded,
+                count(*) FILTER (WHERE p.dropped)::int AS dropped_n,
+                coalesce(sum(p.amount) FILTER (WHERE p.dropped), 0)::text AS dropped_amount,
+                min(p.timestamp) FILTER (WHERE ${inc}) AS first_at,
+                max(p.timestamp) FILTER (WHERE ${inc}) AS last_at
+         FROM payout p
+         WHERE ${payoutSubjectSql(a.subject.kind)} AND p.timestamp >= $2 AND p.timestamp < $3`,
         rangeParams(a)
     )
-    return rows.map((r: any) => ({
-        start: toDate(r.start)!,
-        end: toDate(r.end)!,
-        count: r.n,
-        amount: big(r.amount),
-        treasury: big(r.treasury),
-        toOwner: big(r.to_owner),
-        toStakers: big(r.to_stakers),
-        dismissed: big(r.dismissed),
-        cumulative: big(r.cumulative),
-    }))
+    return {
+        rewardedCount: r.rewarded,
+        droppedCount: r.dropped_n,
+        droppedAmount: big(r.dropped_amount),
+        firstAt: toDate(r.first_at),
+        lastAt: toDate(r.last_at),
+    }
 }
+
+// ------------------------------------------------------------------ the payout rows
 
 export interface AuditPayoutRow {
     id: string
@@ -192,12 +284,14 @@ export interface AuditPayoutRow {
     treasuryEventId: string | null
 }
 
-/** the columns and order the page and the CSV export share */
-export function payoutRowsSql(kind: Subject['kind'], includeDropped: boolean): string {
-    return `SELECT p.id, p.block_height, p.timestamp, p.event_index, p.session_id, p.worker_id, p.pool_id,
+const PAYOUT_COLUMNS = `p.id, p.block_height, p.timestamp, p.event_index, p.session_id, p.worker_id, p.pool_id,
                    p.v_bits::text AS v_bits, p.amount::text AS amount, p.treasury::text AS treasury,
                    p.to_owner::text AS to_owner, p.to_stakers::text AS to_stakers, p.dismissed::text AS dismissed,
-                   p.dropped, p.reward_event_id, p.treasury_event_id
+                   p.dropped, p.reward_event_id, p.treasury_event_id`
+
+/** the columns and order the page and the CSV export share ($1 subject, $2 from, $3 to) */
+export function payoutRowsSql(kind: Subject['kind'], includeDropped: boolean): string {
+    return `SELECT ${PAYOUT_COLUMNS}
             FROM payout p
             WHERE ${payoutSubjectSql(kind)} AND p.timestamp >= $2 AND p.timestamp < $3 AND ${includeDropped ? 'TRUE' : 'NOT p.dropped'}
             ORDER BY p.timestamp, p.block_height, p.event_index`
@@ -224,9 +318,25 @@ export function mapPayoutRow(r: any): AuditPayoutRow {
     }
 }
 
+/**
+ * One page in chain order. For an account, each owned pool's rows come in index order (pool_id,
+ * timestamp) and only the first offset + limit of each are merged, instead of sorting every payout.
+ */
 export async function auditPage(q: Query, a: AuditArgs, limit: number, offset: number): Promise<AuditPayoutRow[]> {
     if (limit === 0) return []
-    const rows = await q(`${payoutRowsSql(a.subject.kind, a.includeDropped)} LIMIT ${limit} OFFSET ${offset}`, rangeParams(a))
+    const ORDER = 'timestamp, block_height, event_index'
+    const inc = a.includeDropped ? 'TRUE' : 'NOT p.dropped'
+    const sql =
+        a.subject.kind === 'account'
+            ? `SELECT x.* FROM (SELECT id FROM base_pool WHERE owner_id = $1) o
+               CROSS JOIN LATERAL (
+                   SELECT ${PAYOUT_COLUMNS} FROM payout p
+                   WHERE p.pool_id = o.id AND p.timestamp >= $2 AND p.timestamp < $3 AND ${inc}
+                   ORDER BY p.${ORDER.replace(/, /g, ', p.')} LIMIT ${limit + offset}
+               ) x
+               ORDER BY x.${ORDER.replace(/, /g, ', x.')} LIMIT ${limit} OFFSET ${offset}`
+            : `${payoutRowsSql(a.subject.kind, a.includeDropped)} LIMIT ${limit} OFFSET ${offset}`
+    const rows = await q(sql, rangeParams(a))
     return rows.map(mapPayoutRow)
 }
 
@@ -235,27 +345,49 @@ export async function auditPage(q: Query, a: AuditArgs, limit: number, offset: n
 export interface Commission {
     /** Σ PoolReward.toOwner of the account's pools in the range */
     amount: bigint
-    /** of which the chain reported as dust it could not mint (OwnerDust) */
-    dust: bigint
-    rewardCount: number
     /** OwnerRewardsWithdrawn by the account in the range */
     withdrawn: bigint
 }
 
+/** commission in the range: closed rollups (PoolRollup.toOwner = Σ PoolReward.toOwner) + PoolReward rows at the edges */
 export async function accountCommission(q: Query, a: AuditArgs): Promise<Commission> {
+    const seg = await segments(q, a)
     const r = await one(
         q,
-        `SELECT (SELECT coalesce(sum(r.to_owner), 0)::text FROM pool_reward r
-                  WHERE r.pool_id IN (SELECT id FROM base_pool WHERE owner_id = $1) AND r.timestamp >= $2 AND r.timestamp < $3) AS amount,
-                (SELECT coalesce(sum(r.owner_dismissed), 0)::text FROM pool_reward r
-                  WHERE r.pool_id IN (SELECT id FROM base_pool WHERE owner_id = $1) AND r.timestamp >= $2 AND r.timestamp < $3) AS dust,
-                (SELECT count(*)::int FROM pool_reward r
-                  WHERE r.pool_id IN (SELECT id FROM base_pool WHERE owner_id = $1) AND r.timestamp >= $2 AND r.timestamp < $3 AND r.to_owner > 0) AS n,
+        `WITH owned AS (SELECT id FROM base_pool WHERE owner_id = $1)
+         SELECT (SELECT coalesce(sum(r.to_owner), 0) FROM pool_reward r
+                  WHERE r.pool_id IN (SELECT id FROM owned) AND r.timestamp >= $2 AND r.timestamp < $4)
+              + (SELECT coalesce(sum(r.to_owner), 0) FROM pool_reward r
+                  WHERE r.pool_id IN (SELECT id FROM owned) AND r.timestamp >= $5 AND r.timestamp < $3)
+              + (SELECT coalesce(sum(x.to_owner), 0) FROM pool_rollup x
+                  WHERE x.pool_id IN (SELECT id FROM owned) AND x.period = 'Day' AND x.bucket_start >= $6 AND x.bucket_start < $7)
+              + (SELECT coalesce(sum(x.to_owner), 0) FROM pool_rollup x
+                  WHERE x.pool_id IN (SELECT id FROM owned) AND x.period = 'Hour' AND x.bucket_start >= $4 AND x.bucket_start < $6)
+              + (SELECT coalesce(sum(x.to_owner), 0) FROM pool_rollup x
+                  WHERE x.pool_id IN (SELECT id FROM owned) AND x.period = 'Hour' AND x.bucket_start >= $7 AND x.bucket_start < $5) AS amount,
                 (SELECT coalesce(sum(m.amount), 0)::text FROM stake_movement m
                   WHERE m.account_id = $1 AND m.kind = 'OwnerRewardsWithdrawn' AND m.timestamp >= $2 AND m.timestamp < $3) AS withdrawn`,
+        [...rangeParams(a), ...segmentParams(seg)]
+    )
+    return {amount: big(r.amount), withdrawn: big(r.withdrawn)}
+}
+
+export interface CommissionDetail {
+    /** of the commission, dust the chain could not mint (OwnerDust) */
+    dust: bigint
+    /** RewardReceived events with a commission */
+    rewardCount: number
+}
+
+export async function commissionDetail(q: Query, a: AuditArgs): Promise<CommissionDetail> {
+    const r = await one(
+        q,
+        `SELECT coalesce(sum(r.owner_dismissed), 0)::text AS dust, (count(*) FILTER (WHERE r.to_owner > 0))::int AS n
+         FROM pool_reward r
+         WHERE r.pool_id IN (SELECT id FROM base_pool WHERE owner_id = $1) AND r.timestamp >= $2 AND r.timestamp < $3`,
         rangeParams(a)
     )
-    return {amount: big(r.amount), dust: big(r.dust), rewardCount: r.n, withdrawn: big(r.withdrawn)}
+    return {dust: big(r.dust), rewardCount: r.n}
 }
 
 export interface DelegatorGains {

@@ -65,3 +65,29 @@ export async function guarded<T>(f: () => Promise<T>): Promise<T> {
         throw toApiError(e)
     }
 }
+
+// ------------------------------------------------------------------ every GraphQL error (OpenReader's too)
+
+export interface FormattedError {
+    message: string
+    locations?: unknown
+    path?: unknown
+    extensions?: Record<string, any>
+}
+
+/** the error as a user sees it: message and code, nothing from the server's insides */
+export function cleanGraphqlError(err: FormattedError, log: (msg: string) => void = m => process.stderr.write(m + '\n')): FormattedError {
+    const {exception, ...ext} = (err.extensions ?? {}) as Record<string, any>
+    const code = ext.code ?? 'INTERNAL_SERVER_ERROR'
+    let message = err.message
+    const sqlState = exception?.code ?? exception?.driverError?.code
+    if (sqlState === '57014' || /canceling statement due to statement timeout/.test(message)) {
+        message = 'the query ran longer than the server allows (GQL_SQL_TIMEOUT_MS); ask for less'
+        ext.code = 'QUERY_TIMEOUT'
+    } else if (code === 'INTERNAL_SERVER_ERROR' && (exception?.sql || exception?.query || exception?.driverError || /serialize a BigInt/.test(message))) {
+        log(`[api] internal error: ${err.message}${exception?.sql ? ` (sql: ${String(exception.sql).slice(0, 500)})` : ''}`)
+        message = 'internal error (logged on the server)'
+    }
+    return {message, locations: err.locations, path: err.path, extensions: ext}
+}
+

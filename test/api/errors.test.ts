@@ -167,8 +167,22 @@ describe('SQL statement timeout', () => {
             }
             expect(r!.status).toBeLessThan(500)
             if (r!.errors?.length) {
-                expect(r!.errors[0].message).toMatch(/ran longer than the server allows|statement timeout/)
+                expect(r!.errors[0].message).toMatch(/ran longer than the server allows/)
+                expect(r!.errors[0].extensions?.code).toBe('QUERY_TIMEOUT')
                 expectNoStack(r!.raw)
+            }
+            // OpenReader's own SQL errors: no query text, parameters or driver details either
+            for (const q of [
+                `{ payouts(limit: 1000, orderBy: amount_DESC) { id } }`,
+                `{ payouts(limit: 1000, where: {amount_gt: "5"}, orderBy: treasury_DESC) { id } }`,
+            ]) {
+                const o = await slow.query(q)
+                expect(o.status).toBeLessThan(500)
+                if (o.errors?.length) {
+                    expect(o.errors[0].message).toMatch(/ran longer than the server allows/)
+                    expect(o.raw).not.toMatch(/SELECT |FROM "|driverError|"parameters"|"sql"|"query"/)
+                    expectNoStack(o.raw)
+                }
             }
         } finally {
             await slow.stop()

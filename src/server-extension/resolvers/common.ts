@@ -5,16 +5,49 @@
 import 'reflect-metadata'
 import {registerEnumType} from 'type-graphql'
 import type {EntityManager} from 'typeorm'
-import {emQuery, Query} from '../../api/sql'
+import {cacheKey, resultCache} from '../../api/cache'
+import {emQuery, pgQuery, Query} from '../../api/sql'
+import {dbUrlFromEnv} from '../../export/db'
+import {Pool} from 'pg'
 
 /** graphql-server constructs custom resolvers with `() => Promise<EntityManager>` of the request's transaction */
 export type EntityManagerGetter = () => Promise<EntityManager>
 
+/**
+ * The chain head for the result cache is read over a connection of its own: reading it through the
+ * request pool could wait for a connection held by requests that themselves wait for the head.
+ */
+let headPool: Pool | null | undefined
+
+function headQuery(): Query | null {
+    if (headPool === undefined) {
+        try {
+            headPool = new Pool({connectionString: dbUrlFromEnv(), max: 1})
+            headPool.on('error', () => {})
+        } catch (e: any) {
+            process.stderr.write(`[api] result cache off: ${e?.message ?? e}\n`)
+            headPool = null
+        }
+    }
+    return headPool ? pgQuery(headPool) : null
+}
+
 export class SqlResolver {
     constructor(private readonly tx: EntityManagerGetter) {}
 
+    /** SQL over the request's transaction (opened on first use) */
     protected async sql(): Promise<Query> {
         return emQuery(await this.tx())
+    }
+
+    /**
+     * `compute` over the request's transaction, or its cached result for the same arguments at the same
+     * chain head (src/api/cache.ts): a hit costs no database round trip.
+     */
+    protected cached<T>(name: string, args: unknown, compute: (q: Query) => Promise<T>): Promise<T> {
+        const head = headQuery()
+        if (!head) return this.sql().then(compute)
+        return resultCache.get(cacheKey(name, args), async () => head, () => this.sql(), compute)
     }
 }
 

@@ -122,13 +122,15 @@ export class EmissionResolver extends SqlResolver {
             if (!Number.isInteger(halvingPeriodBlocks) || halvingPeriodBlocks < 1 || halvingPeriodBlocks > 100_000_000) {
                 throw new InputError('halvingPeriodBlocks', `must be a whole number of blocks in 1 … 100000000, got ${halvingPeriodBlocks}`)
             }
-            const q = await this.sql()
-            const st = await emissionState(q)
-            const [series, history, proj] = await Promise.all([
-                emissionSeries(q, st, g, range.from, range.to),
-                budgetHistory(q),
-                projections(q, st, halvingPeriodBlocks),
-            ])
+            const {st, series, history, proj} = await this.cached('emission', [g, range, halvingPeriodBlocks], async q => {
+                const st = await emissionState(q)
+                const [series, history, proj] = await Promise.all([
+                    emissionSeries(q, st, g, range.from, range.to),
+                    budgetHistory(q),
+                    projections(q, st, halvingPeriodBlocks),
+                ])
+                return {st, series, history, proj}
+            })
             chargeResponse(ctx, series.length * 13 + history.length * 8)
             return {
                 chain: indexed,

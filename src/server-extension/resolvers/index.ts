@@ -4,7 +4,7 @@
  */
 import 'reflect-metadata'
 
-export {PayoutAuditResolver} from './payout-audit'
+export {PayoutAuditResolver, AuditTotalsResolver, CommissionResolver} from './payout-audit'
 export {EmissionResolver} from './emission'
 export {PoolLeaderboardResolver} from './pools'
 export {WorkerTimelineResolver} from './worker-timeline'

@@ -56,8 +56,8 @@ export class NetworkStatsResolver extends SqlResolver {
     @Query(() => NetworkStatsOut, {nullable: true, description: 'The network now, or at a past time (from the rollups that closed before it)'})
     async networkStats(@Arg('at', () => String, {nullable: true, description: 'ISO 8601 date or date-time (default: now)'}) at: string | null): Promise<NetworkStatsOut> {
         return guarded(async () => {
-            const q = await this.sql()
-            const s = at == null ? await liveNetworkStats(q) : await networkStatsAt(q, parseTime('at', at))
+            const when = at == null ? null : parseTime('at', at)
+            const s = await this.cached('networkStats', when, q => (when == null ? liveNetworkStats(q) : networkStatsAt(q, when)))
             const bound = s.ready + s.idle + s.unresponsive + s.coolingDown
             return {
                 source: s.source,

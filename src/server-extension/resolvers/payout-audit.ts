@@ -3,12 +3,15 @@ import {Arg, Ctx, Field, FieldResolver, Int, ObjectType, Query, Resolver, Root} 
 import {toSs58} from '../../api/address'
 import {
     accountCommission,
+    AuditAggregate,
+    auditAggregate,
     AuditArgs,
-    auditBuckets,
     auditPage,
-    auditTotals,
-    AuditTotals,
+    commissionDetail,
+    CommissionDetail,
     delegatorGains,
+    ledgerStats,
+    LedgerStats,
     reconcile,
     subjectInfo,
 } from '../../api/audit'
@@ -20,8 +23,6 @@ import {chargeResponse, EntityManagerGetter, Granularity, RequestContext, SqlRes
 @ObjectType({description: 'Sums over the payouts of the range'})
 export class AuditTotalsOut {
     @Field(() => Int, {description: 'payouts (settlements) in the range'}) count!: number
-    @Field(() => Int, {description: 'of which paid more than 0'}) rewardedCount!: number
-    @Field(() => Int, {description: 'settlements the chain dropped as late (moved no money)'}) droppedCount!: number
     @Field(() => BigInt, {description: 'Σ payout plancks'}) amount!: bigint
     @Field() amountPha!: string
     @Field(() => BigInt, {description: 'Σ treasury share paid beside the payouts'}) treasury!: bigint
@@ -31,9 +32,9 @@ export class AuditTotalsOut {
     @Field(() => BigInt, {description: 'Σ distributed to the pool stakers'}) toStakers!: bigint
     @Field() toStakersPha!: string
     @Field(() => BigInt, {description: 'Σ dismissed by the pool (stayed in the subsidy pool)'}) dismissed!: bigint
-    @Field(() => BigInt, {description: 'Σ payout of dropped settlements (not included above)'}) droppedAmount!: bigint
-    @Field({nullable: true}) firstAt?: Date
-    @Field({nullable: true}) lastAt?: Date
+    // rewardedCount, droppedCount, droppedAmount, firstAt, lastAt: field resolvers (ledger rows, on demand)
+
+    audit!: PayoutAudit
 }
 
 @ObjectType()
@@ -77,10 +78,11 @@ export class AuditPayoutOut {
 export class CommissionOut {
     @Field(() => BigInt, {description: 'Σ PoolReward.toOwner of the owned pools in the range'}) amount!: bigint
     @Field() amountPha!: string
-    @Field(() => BigInt, {description: 'of which dust the chain could not mint'}) dust!: bigint
-    @Field(() => Int) rewardCount!: number
     @Field(() => BigInt, {description: 'owner rewards the account withdrew in the range'}) withdrawn!: bigint
     @Field() withdrawnPha!: string
+    // dust, rewardCount: field resolvers (PoolReward rows, on demand)
+
+    audit!: PayoutAudit
 }
 
 @ObjectType({description: 'Share-price gains of an account as a delegator, over whole closed UTC days (daily rollups)'})
@@ -143,19 +145,9 @@ export class PayoutAudit {
     @Field(() => Int) offset!: number
 
     args!: AuditArgs
-    totalsP?: Promise<AuditTotals>
-}
-
-function totalsOut(t: AuditTotals): AuditTotalsOut {
-    return {
-        ...t,
-        amountPha: pha(t.amount),
-        treasuryPha: pha(t.treasury),
-        toOwnerPha: pha(t.toOwner),
-        toStakersPha: pha(t.toStakers),
-        firstAt: t.firstAt ?? undefined,
-        lastAt: t.lastAt ?? undefined,
-    }
+    aggregateP?: Promise<AuditAggregate & {bucketsOut: AuditBucketOut[]}>
+    ledgerStatsP?: Promise<LedgerStats>
+    commissionDetailP?: Promise<CommissionDetail>
 }
 
 @Resolver(() => PayoutAudit)
@@ -189,8 +181,7 @@ export class PayoutAuditResolver extends SqlResolver {
             checkBuckets(range, g)
             const lim = parseLimit('limit', limit, 100, MAX_PAGE)
             const off = parseOffset('offset', offset)
-            const q = await this.sql()
-            const info = await subjectInfo(q, subject)
+            const info = await this.cached('subject', subject, q => subjectInfo(q, subject))
             return Object.assign(new PayoutAudit(), {
                 subjectKind: subject.kind,
                 subject: subject.id,
@@ -206,50 +197,65 @@ export class PayoutAuditResolver extends SqlResolver {
         })
     }
 
-    private totals(root: PayoutAudit): Promise<AuditTotals> {
-        root.totalsP ??= this.sql().then(q => auditTotals(q, root.args))
-        return root.totalsP
+    private aggregate(root: PayoutAudit): Promise<AuditAggregate & {bucketsOut: AuditBucketOut[]}> {
+        root.aggregateP ??= this.cached('aggregate', root.args, async q => {
+            const agg = await auditAggregate(q, root.args)
+            return {...agg, bucketsOut: agg.buckets.map(b => ({...b, amountPha: pha(b.amount), cumulativePha: pha(b.cumulative)}))}
+        })
+        return root.aggregateP
     }
 
     @FieldResolver(() => Int, {description: 'payouts in the range (the length of all pages together)'})
     async count(@Root() root: PayoutAudit): Promise<number> {
-        return guarded(async () => (await this.totals(root)).count)
+        return guarded(async () => (await this.aggregate(root)).totals.count)
     }
 
     @FieldResolver(() => AuditTotalsOut)
     async total(@Root() root: PayoutAudit): Promise<AuditTotalsOut> {
-        return guarded(async () => totalsOut(await this.totals(root)))
+        return guarded(async () => {
+            const t = (await this.aggregate(root)).totals
+            return Object.assign(new AuditTotalsOut(), {
+                ...t,
+                amountPha: pha(t.amount),
+                treasuryPha: pha(t.treasury),
+                toOwnerPha: pha(t.toOwner),
+                toStakersPha: pha(t.toStakers),
+                audit: root,
+            })
+        })
     }
 
     @FieldResolver(() => [AuditBucketOut], {description: 'every UTC bucket of the range, empty ones included'})
     async buckets(@Root() root: PayoutAudit, @Ctx() ctx: RequestContext): Promise<AuditBucketOut[]> {
         return guarded(async () => {
-            const rows = await auditBuckets(await this.sql(), root.args)
-            chargeResponse(ctx, rows.length * 11)
-            return rows.map(b => ({...b, amountPha: pha(b.amount), cumulativePha: pha(b.cumulative)}))
+            const agg = await this.aggregate(root)
+            chargeResponse(ctx, agg.buckets.length * 11)
+            return agg.bucketsOut
         })
     }
 
     @FieldResolver(() => [AuditPayoutOut], {description: 'the payouts of the page [offset, offset + limit), in chain order'})
     async payouts(@Root() root: PayoutAudit, @Ctx() ctx: RequestContext): Promise<AuditPayoutOut[]> {
         return guarded(async () => {
-            const rows = await auditPage(await this.sql(), root.args, root.limit, root.offset)
+            const rows = await this.cached('page', [root.args, root.limit, root.offset], async q =>
+                (await auditPage(q, root.args, root.limit, root.offset)).map(r => ({...r, amountPha: pha(r.amount), v: fixedToFloat(r.vBits)!}))
+            )
             chargeResponse(ctx, rows.length * 18)
-            return rows.map(r => ({...r, amountPha: pha(r.amount), v: fixedToFloat(r.vBits)!}))
+            return rows
         })
     }
 
     @FieldResolver(() => Boolean, {description: 'more payouts after this page'})
     async hasMore(@Root() root: PayoutAudit): Promise<boolean> {
-        return guarded(async () => root.offset + root.limit < (await this.totals(root)).count)
+        return guarded(async () => root.offset + root.limit < (await this.aggregate(root)).totals.count)
     }
 
     @FieldResolver(() => CommissionOut, {nullable: true, description: 'account only: commission received as pool owner in the range'})
     async commission(@Root() root: PayoutAudit): Promise<CommissionOut | null> {
         if (root.args.subject.kind !== 'account') return null
         return guarded(async () => {
-            const c = await accountCommission(await this.sql(), root.args)
-            return {...c, amountPha: pha(c.amount), withdrawnPha: pha(c.withdrawn)}
+            const c = await this.cached('commission', root.args, q => accountCommission(q, root.args))
+            return Object.assign(new CommissionOut(), {...c, amountPha: pha(c.amount), withdrawnPha: pha(c.withdrawn), audit: root})
         })
     }
 
@@ -257,13 +263,76 @@ export class PayoutAuditResolver extends SqlResolver {
     async delegatorGains(@Root() root: PayoutAudit): Promise<DelegatorGainsOut | null> {
         if (root.args.subject.kind !== 'account') return null
         return guarded(async () => {
-            const d = await delegatorGains(await this.sql(), root.args)
+            const d = await this.cached('delegatorGains', root.args, q => delegatorGains(q, root.args))
             return d && {...d, gainPha: pha(d.gain)}
         })
     }
 
     @FieldResolver(() => ReconciliationOut)
     async reconciliation(@Root() root: PayoutAudit): Promise<ReconciliationOut> {
-        return guarded(async () => reconcile(await this.sql(), root.args))
+        return guarded(async () => this.cached('reconcile', root.args, q => reconcile(q, root.args)))
+    }
+}
+
+/** the totals only the ledger rows know, computed when asked for */
+@Resolver(() => AuditTotalsOut)
+export class AuditTotalsResolver extends SqlResolver {
+    constructor(tx: EntityManagerGetter) {
+        super(tx)
+    }
+
+    private stats(t: AuditTotalsOut): Promise<LedgerStats> {
+        const root = t.audit
+        root.ledgerStatsP ??= this.cached('ledgerStats', root.args, q => ledgerStats(q, root.args))
+        return root.ledgerStatsP
+    }
+
+    @FieldResolver(() => Int, {description: 'payouts that paid more than 0'})
+    async rewardedCount(@Root() t: AuditTotalsOut): Promise<number> {
+        return guarded(async () => (await this.stats(t)).rewardedCount)
+    }
+
+    @FieldResolver(() => Int, {description: 'settlements the chain dropped as late (moved no money)'})
+    async droppedCount(@Root() t: AuditTotalsOut): Promise<number> {
+        return guarded(async () => (await this.stats(t)).droppedCount)
+    }
+
+    @FieldResolver(() => BigInt, {description: 'Σ payout of dropped settlements (never paid; not in amount unless includeDropped)'})
+    async droppedAmount(@Root() t: AuditTotalsOut): Promise<bigint> {
+        return guarded(async () => (await this.stats(t)).droppedAmount)
+    }
+
+    @FieldResolver(() => Date, {nullable: true})
+    async firstAt(@Root() t: AuditTotalsOut): Promise<Date | null> {
+        return guarded(async () => (await this.stats(t)).firstAt)
+    }
+
+    @FieldResolver(() => Date, {nullable: true})
+    async lastAt(@Root() t: AuditTotalsOut): Promise<Date | null> {
+        return guarded(async () => (await this.stats(t)).lastAt)
+    }
+}
+
+/** commission details from the PoolReward rows, computed when asked for */
+@Resolver(() => CommissionOut)
+export class CommissionResolver extends SqlResolver {
+    constructor(tx: EntityManagerGetter) {
+        super(tx)
+    }
+
+    private detail(c: CommissionOut): Promise<CommissionDetail> {
+        const root = c.audit
+        root.commissionDetailP ??= this.cached('commissionDetail', root.args, q => commissionDetail(q, root.args))
+        return root.commissionDetailP
+    }
+
+    @FieldResolver(() => BigInt, {description: 'of the commission, dust the chain could not mint'})
+    async dust(@Root() c: CommissionOut): Promise<bigint> {
+        return guarded(async () => (await this.detail(c)).dust)
+    }
+
+    @FieldResolver(() => Int, {description: 'RewardReceived events with a commission'})
+    async rewardCount(@Root() c: CommissionOut): Promise<number> {
+        return guarded(async () => (await this.detail(c)).rewardCount)
     }
 }

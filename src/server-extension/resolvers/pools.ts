@@ -69,7 +69,7 @@ export class PoolLeaderboardResolver extends SqlResolver {
             if (kind != null && !['StakePool', 'StakePoolV1', 'Vault'].includes(kind)) {
                 throw new InputError('kind', `unknown pool kind ${JSON.stringify(kind)} (use StakePool, StakePoolV1 or Vault)`)
             }
-            const lb = await poolLeaderboard(await this.sql(), order, win, lim, kind)
+            const lb = await this.cached('leaderboard', [order, win, lim, kind], q => poolLeaderboard(q, order, win, lim, kind))
             chargeResponse(ctx, lb.entries.length * 28)
             return {
                 at: lb.at ?? undefined,

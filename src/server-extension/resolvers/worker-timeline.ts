@@ -128,15 +128,16 @@ export class WorkerTimelineResolver extends SqlResolver {
             const g = parseGranularity('granularity', granularity)
             checkBuckets(range, 'DAY', 'to')
             if (g !== 'MONTH') checkBuckets(range, g)
-            const q = await this.sql()
-            await workerExists(q, id)
-            const [iv, pts, series, days, sessions] = await Promise.all([
-                stateIntervals(q, id, range),
-                settlePoints(q, id, range),
-                rollupSeries(q, id, range, g),
-                payoutsPerDay(q, id, range),
-                workerSessions(q, id, range),
-            ])
+            const [iv, pts, series, days, sessions] = await this.cached('timeline', [id, range, g], async q => {
+                await workerExists(q, id)
+                return Promise.all([
+                    stateIntervals(q, id, range),
+                    settlePoints(q, id, range),
+                    rollupSeries(q, id, range, g),
+                    payoutsPerDay(q, id, range),
+                    workerSessions(q, id, range),
+                ])
+            })
             chargeResponse(ctx, iv.intervals.length * 8 + pts.points.length * 6 + series.length * 17 + days.length * 5 + sessions.length * 11)
             const total = days.reduce((s, d) => s + d.amount, 0n)
             return {

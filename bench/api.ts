@@ -1,0 +1,249 @@
+/**
+ * API latency under concurrent load: `node lib/bench/api.js [--seconds 20] [--clients 50] [--no-record]`
+ *
+ * On a database holding the devnet `khala-day` scenario (indexed by the real processor; cached on the
+ * PostgreSQL server as `api_bench_khala_day`, re-indexed when the code changed: ~10 min), the real GraphQL
+ * server (node lib/src/serve.js) is queried over HTTP by N concurrent keep-alive clients, each sending its
+ * next request when the previous answer arrived. Per query: p50 / p95 / p99 / max latency, requests per
+ * second, errors. Results go to stdout and to bench/RESULTS.md under `## API` (that section only).
+ *
+ * Environment: BENCH_DB_URL (an already indexed database; skips indexing), else DB_URL / TEST_PG_SERVER
+ * (the PostgreSQL server to cache the indexed database on; default postgres://postgres@127.0.0.1:5432/postgres),
+ * GQL_DB_CONNECTION_POOL_SIZE etc. pass through to the server.
+ */
+import * as fs from 'fs'
+import * as http from 'http'
+import * as os from 'os'
+import * as path from 'path'
+import {Client} from 'pg'
+import {indexedDatabase, ROOT} from '../test/api/indexed'
+import {GraphqlServer} from '../test/api/server'
+
+interface Args {
+    seconds: number
+    warmup: number
+    clients: number
+    record: boolean
+    only: string | null
+}
+
+function parseArgs(argv: string[]): Args {
+    const a: Args = {seconds: 20, warmup: 3, clients: 50, record: true, only: null}
+    for (let i = 0; i < argv.length; i++) {
+        const k = argv[i]
+        if (k === '--seconds') a.seconds = Number(argv[++i])
+        else if (k === '--warmup') a.warmup = Number(argv[++i])
+        else if (k === '--clients') a.clients = Number(argv[++i])
+        else if (k === '--no-record') a.record = false
+        else if (k === '--only') a.only = argv[++i]
+        else throw new Error(`unknown option ${k}`)
+    }
+    return a
+}
+
+interface Scenario {
+    name: string
+    query: string
+}
+
+interface Result {
+    name: string
+    clients: number
+    requests: number
+    errors: number
+    seconds: number
+    rps: number
+    p50: number
+    p95: number
+    p99: number
+    max: number
+    firstError?: string
+}
+
+function quantile(sorted: number[], q: number): number {
+    if (sorted.length === 0) return NaN
+    return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]
+}
+
+async function load(url: string, sc: Scenario, clients: number, warmupS: number, seconds: number): Promise<Result> {
+    const agent = new http.Agent({keepAlive: true, maxSockets: clients})
+    const body = JSON.stringify({query: sc.query})
+    const u = new URL(url)
+    const once = () =>
+        new Promise<{ok: boolean; text: string}>((resolve, reject) => {
+            const req = http.request(
+                {host: u.hostname, port: u.port, path: u.pathname, method: 'POST', agent, headers: {'content-type': 'application/json', 'content-length': Buffer.byteLength(body)}},
+                res => {
+                    const chunks: Buffer[] = []
+                    res.on('data', c => chunks.push(c))
+                    res.on('end', () => {
+                        const text = Buffer.concat(chunks).toString()
+                        resolve({ok: res.statusCode === 200 && !text.includes('"errors"'), text})
+                    })
+                    res.on('error', reject)
+                }
+            )
+            req.on('error', reject)
+            req.end(body)
+        })
+    const latencies: number[] = []
+    let errors = 0
+    let firstError: string | undefined
+    const warmEnd = Date.now() + warmupS * 1000
+    const end = warmEnd + seconds * 1000
+    let measuredFrom = 0
+    const worker = async () => {
+        while (Date.now() < end) {
+            const t0 = process.hrtime.bigint()
+            let r: {ok: boolean; text: string}
+            try {
+                r = await once()
+            } catch (e: any) {
+                r = {ok: false, text: String(e?.message ?? e)}
+            }
+            const ms = Number(process.hrtime.bigint() - t0) / 1e6
+            if (Date.now() < warmEnd) continue
+            if (!measuredFrom) measuredFrom = Date.now()
+            latencies.push(ms)
+            if (!r.ok) {
+                errors++
+                firstError ??= r.text.slice(0, 300)
+            }
+        }
+    }
+    await Promise.all(Array.from({length: clients}, worker))
+    const elapsed = (Date.now() - (measuredFrom || warmEnd)) / 1000
+    agent.destroy()
+    latencies.sort((a, b) => a - b)
+    return {
+        name: sc.name,
+        clients,
+        requests: latencies.length,
+        errors,
+        seconds: elapsed,
+        rps: latencies.length / elapsed,
+        p50: quantile(latencies, 0.5),
+        p95: quantile(latencies, 0.95),
+        p99: quantile(latencies, 0.99),
+        max: latencies[latencies.length - 1] ?? NaN,
+        firstError,
+    }
+}
+
+async function pick(url: string) {
+    const c = new Client({connectionString: url})
+    await c.connect()
+    try {
+        const head = (await c.query(`SELECT height, timestamp FROM network_state WHERE id = 'network'`)).rows[0]
+        const busy = (
+            await c.query(`SELECT owner_id, count(*)::int AS pools, sum(settle_count)::int AS settles FROM base_pool GROUP BY owner_id ORDER BY sum(settle_count) DESC LIMIT 1`)
+        ).rows[0]
+        const sizes = (await c.query(`SELECT (SELECT count(*) FROM payout)::int AS payouts, (SELECT count(*) FROM worker)::int AS workers, (SELECT count(*) FROM base_pool)::int AS pools`)).rows[0]
+        const worker = (await c.query(`SELECT id FROM worker ORDER BY settle_count DESC, id LIMIT 1`)).rows[0].id
+        return {head, busy, sizes, worker}
+    } finally {
+        await c.end()
+    }
+}
+
+function fmt(n: number, d = 1): string {
+    return Number.isFinite(n) ? n.toFixed(d) : '—'
+}
+
+function recordResults(text: string) {
+    const file = path.join(ROOT, 'bench/RESULTS.md')
+    let content = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmark results\n'
+    const start = content.search(/^## API\s*$/m)
+    if (start >= 0) {
+        const rest = content.slice(start + 1)
+        const next = rest.search(/^## /m)
+        const end = next >= 0 ? start + 1 + next : content.length
+        content = content.slice(0, start) + text + (end < content.length ? '\n' + content.slice(end) : '')
+    } else {
+        content = content.replace(/\s*$/, '\n\n') + text
+    }
+    fs.writeFileSync(file, content.replace(/\n{3,}/g, '\n\n').replace(/\s*$/, '\n'))
+}
+
+async function main() {
+    const args = parseArgs(process.argv.slice(2))
+    let dbUrl = process.env.BENCH_DB_URL
+    if (!dbUrl) {
+        const server = process.env.TEST_PG_SERVER ?? process.env.DB_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+        const t0 = Date.now()
+        const db = await indexedDatabase('khala-day', {server, dbName: 'api_bench_khala_day', log: m => console.error(`[bench] ${m}`)})
+        dbUrl = db.url
+        console.error(`[bench] database ${db.fresh ? `indexed in ${((Date.now() - t0) / 1000).toFixed(0)} s` : 'reused (same code)'}: ${dbUrl}`)
+    }
+    const info = await pick(dbUrl)
+    const headTs: Date = info.head.timestamp
+    const from = new Date(headTs.getTime() - 30 * 86_400_000).toISOString()
+    const to = new Date(headTs.getTime() + 1000).toISOString()
+    const account = info.busy.owner_id
+    const scenarios: Scenario[] = [
+        {
+            name: 'payoutAudit: busy account, 30 days (totals, daily buckets, first 100 payouts, commission)',
+            query: `{ payoutAudit(account: "${account}", from: "${from}", to: "${to}", granularity: DAY, limit: 100) {
+                count total { amount treasury toOwner toStakers } buckets { start amount count }
+                payouts { id blockHeight timestamp workerId amount toOwner toStakers } commission { amount withdrawn } } }`,
+        },
+        {
+            name: 'payoutAudit: the same + reconciliation',
+            query: `{ payoutAudit(account: "${account}", from: "${from}", to: "${to}", granularity: DAY, limit: 100) {
+                count total { amount } buckets { start amount } payouts { id amount }
+                reconciliation { differences checks { name difference } invariant { checked mismatched unpaired } } } }`,
+        },
+        {
+            name: 'emission (daily series, budget history, projections)',
+            query: `{ emission(granularity: DAY) { emitted percentOfAllocation remaining budgetPerBlock halvings budgetUpdates
+                series { start emitted cumulative } budgetHistory { kind blockHeight budgetPerBlock }
+                projections { method exhausts blocksUntilExhausted exhaustionDate } } }`,
+        },
+        {
+            name: 'poolLeaderboard (APR, 24 h rewards, top 20)',
+            query: `{ poolLeaderboard(orderBy: APR, window: DAY, limit: 20) { entries { pid apr commission totalValue delegatorCount idleWorkers unresponsiveWorkers rewards } } }`,
+        },
+    ].filter(s => !args.only || s.name.toLowerCase().includes(args.only.toLowerCase()))
+
+    const server = await GraphqlServer.start(dbUrl)
+    const results: Result[] = []
+    try {
+        for (const sc of scenarios) {
+            // correctness first: the query must answer without errors
+            const probe = await server.query(sc.query)
+            if (probe.errors?.length) throw new Error(`${sc.name}: ${probe.raw.slice(0, 500)}`)
+            const r = await load(server.url, sc, args.clients, args.warmup, args.seconds)
+            results.push(r)
+            console.log(`${r.name}\n  ${r.clients} clients: ${fmt(r.rps)} req/s, p50 ${fmt(r.p50)} ms, p95 ${fmt(r.p95)} ms, p99 ${fmt(r.p99)} ms, max ${fmt(r.max)} ms, ${r.errors} errors${r.firstError ? ` (${r.firstError})` : ''}`)
+        }
+    } finally {
+        await server.stop()
+    }
+
+    const date = new Date().toISOString().slice(0, 16).replace('T', ' ')
+    const lines = [
+        '## API',
+        '',
+        `\`node lib/bench/api.js\` (bench/api.ts), ${date} UTC. Database: devnet \`khala-day\` indexed by the processor ` +
+            `(${info.sizes.payouts.toLocaleString('en')} payouts, ${info.sizes.workers.toLocaleString('en')} workers, ${info.sizes.pools} pools). ` +
+            `Server: \`node lib/src/serve.js\` (one process, default limits, GQL_DB_CONNECTION_POOL_SIZE=${process.env.GQL_DB_CONNECTION_POOL_SIZE ?? 'default'}), ` +
+            `load generator in another process on the same machine (${os.cpus().length} × ${os.cpus()[0]?.model?.trim() ?? 'cpu'}, node ${process.version}), ` +
+            `${args.clients} concurrent keep-alive clients, closed loop, ${args.warmup} s warm-up then ${args.seconds} s measured per query. ` +
+            `Busy account: owner of ${info.busy.pools} pools (${info.busy.settles.toLocaleString('en')} settlements), range: the 30 days up to the chain head.`,
+        '',
+        '| query | clients | req/s | p50 ms | p95 ms | p99 ms | max ms | errors |',
+        '|---|---:|---:|---:|---:|---:|---:|---:|',
+        ...results.map(r => `| ${r.name} | ${r.clients} | ${fmt(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${fmt(r.max)} | ${r.errors} |`),
+        '',
+    ]
+    const text = lines.join('\n')
+    if (args.record) {
+        recordResults(text)
+        console.error(`[bench] results written to bench/RESULTS.md (## API)`)
+    }
+}
+
+main().catch(e => {
+    console.error(e)
+    process.exit(1)
+})
