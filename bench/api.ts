@@ -180,45 +180,58 @@ async function main() {
     const from = new Date(headTs.getTime() - 30 * 86_400_000).toISOString()
     const to = new Date(headTs.getTime() + 1000).toISOString()
     const account = info.busy.owner_id
-    const scenarios: Scenario[] = [
-        {
-            name: 'payoutAudit: busy account, 30 days (totals, daily buckets, first 100 payouts, commission)',
-            query: `{ payoutAudit(account: "${account}", from: "${from}", to: "${to}", granularity: DAY, limit: 100) {
+    const audit = `{ payoutAudit(account: "${account}", from: "${from}", to: "${to}", granularity: DAY, limit: 100) {
                 count total { amount treasury toOwner toStakers } buckets { start amount count }
-                payouts { id blockHeight timestamp workerId amount toOwner toStakers } commission { amount withdrawn } } }`,
-        },
+                payouts { id blockHeight timestamp workerId amount toOwner toStakers } commission { amount withdrawn } } }`
+    const runs: (Scenario & {server: 'cached' | 'uncached'; clients: number})[] = [
+        {name: 'payoutAudit: busy account, 30 days (totals, daily buckets, first 100 payouts, commission)', query: audit, server: 'cached' as const, clients: args.clients},
+        {name: 'payoutAudit: the same, 10 clients', query: audit, server: 'cached' as const, clients: 10},
         {
             name: 'payoutAudit: the same + reconciliation',
             query: `{ payoutAudit(account: "${account}", from: "${from}", to: "${to}", granularity: DAY, limit: 100) {
                 count total { amount } buckets { start amount } payouts { id amount }
                 reconciliation { differences checks { name difference } invariant { checked mismatched unpaired } } } }`,
+            server: 'cached' as const,
+            clients: args.clients,
         },
         {
             name: 'emission (daily series, budget history, projections)',
             query: `{ emission(granularity: DAY) { emitted percentOfAllocation remaining budgetPerBlock halvings budgetUpdates
                 series { start emitted cumulative } budgetHistory { kind blockHeight budgetPerBlock }
                 projections { method exhausts blocksUntilExhausted exhaustionDate } } }`,
+            server: 'cached' as const,
+            clients: args.clients,
         },
         {
             name: 'poolLeaderboard (APR, 24 h rewards, top 20)',
             query: `{ poolLeaderboard(orderBy: APR, window: DAY, limit: 20) { entries { pid apr commission totalValue delegatorCount idleWorkers unresponsiveWorkers rewards } } }`,
+            server: 'cached' as const,
+            clients: args.clients,
         },
+        {name: 'floor: `{ squidStatus { height } }` (no analytics, one tiny SQL query)', query: `{ squidStatus { height } }`, server: 'cached' as const, clients: args.clients},
+        {name: 'payoutAudit, busy account, result cache off (every request runs its SQL)', query: audit, server: 'uncached' as const, clients: args.clients},
+        {name: 'payoutAudit, busy account, result cache off', query: audit, server: 'uncached' as const, clients: 10},
     ].filter(s => !args.only || s.name.toLowerCase().includes(args.only.toLowerCase()))
 
-    const server = await GraphqlServer.start(dbUrl)
     const results: Result[] = []
-    try {
-        for (const sc of scenarios) {
-            // correctness first: the query must answer without errors
-            const probe = await server.query(sc.query)
-            if (probe.errors?.length) throw new Error(`${sc.name}: ${probe.raw.slice(0, 500)}`)
-            const r = await load(server.url, sc, args.clients, args.warmup, args.seconds)
-            results.push(r)
-            console.log(`${r.name}\n  ${r.clients} clients: ${fmt(r.rps)} req/s, p50 ${fmt(r.p50)} ms, p95 ${fmt(r.p95)} ms, p99 ${fmt(r.p99)} ms, max ${fmt(r.max)} ms, ${r.errors} errors${r.firstError ? ` (${r.firstError})` : ''}`)
+    for (const kind of ['cached', 'uncached'] as const) {
+        const mine = runs.filter(r => r.server === kind)
+        if (mine.length === 0) continue
+        const server = await GraphqlServer.start(dbUrl, kind === 'uncached' ? {GQL_RESULT_CACHE_ENTRIES: '0'} : {})
+        try {
+            for (const sc of mine) {
+                // correctness first: the query must answer without errors
+                const probe = await server.query(sc.query)
+                if (probe.errors?.length) throw new Error(`${sc.name}: ${probe.raw.slice(0, 500)}`)
+                const r = await load(server.url, sc, sc.clients, args.warmup, args.seconds)
+                results.push(r)
+                console.log(`${r.name}\n  ${r.clients} clients: ${fmt(r.rps)} req/s, p50 ${fmt(r.p50)} ms, p95 ${fmt(r.p95)} ms, p99 ${fmt(r.p99)} ms, max ${fmt(r.max)} ms, ${r.errors} errors${r.firstError ? ` (${r.firstError})` : ''}`)
+            }
+        } finally {
+            await server.stop()
         }
-    } finally {
-        await server.stop()
     }
+    const load1 = os.loadavg()[0]
 
     const date = new Date().toISOString().slice(0, 16).replace('T', ' ')
     const lines = [
@@ -229,7 +242,10 @@ async function main() {
             `Server: \`node lib/src/serve.js\` (one process, default limits, GQL_DB_CONNECTION_POOL_SIZE=${process.env.GQL_DB_CONNECTION_POOL_SIZE ?? 'default'}), ` +
             `load generator in another process on the same machine (${os.cpus().length} × ${os.cpus()[0]?.model?.trim() ?? 'cpu'}, node ${process.version}), ` +
             `${args.clients} concurrent keep-alive clients, closed loop, ${args.warmup} s warm-up then ${args.seconds} s measured per query. ` +
-            `Busy account: owner of ${info.busy.pools} pools (${info.busy.settles.toLocaleString('en')} settlements), range: the 30 days up to the chain head.`,
+            `Busy account: owner of ${info.busy.pools} pools (${info.busy.settles.toLocaleString('en')} settlements), range: the 30 days up to the chain head. ` +
+            `The analytics results are cached per chain head (src/api/cache.ts): with the data fixed, every request after the first is a hit, ` +
+            `so the "cache off" rows show what the SQL path costs. Machine load average (1 min) at the end: ${load1.toFixed(2)} ` +
+            `(the machine is shared with other jobs; the \`squidStatus\` row is the floor of the server stack under the same conditions).`,
         '',
         '| query | clients | req/s | p50 ms | p95 ms | p99 ms | max ms | errors |',
         '|---|---:|---:|---:|---:|---:|---:|---:|',

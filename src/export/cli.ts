@@ -90,9 +90,20 @@ async function main(argv: string[]): Promise<number> {
         }
         const tmp = args.out ? `${args.out}.partial` : null
         const stream = tmp ? fs.createWriteStream(tmp) : process.stdout
-        const r = await streamCsv(client, request, async chunk => {
-            if (!stream.write(chunk)) await once(stream, 'drain')
+        let gone = false
+        stream.once('error', () => {
+            gone = true
         })
+        const r = await streamCsv(
+            client,
+            request,
+            async chunk => {
+                if (gone) return
+                if (!stream.write(chunk)) await Promise.race([once(stream, 'drain'), once(stream, 'error')])
+            },
+            () => gone
+        )
+        if (gone && !tmp) return 0
         if (tmp) {
             await new Promise<void>((resolve, reject) => (stream as fs.WriteStream).end((e?: Error | null) => (e ? reject(e) : resolve())))
             fs.renameSync(tmp, args.out!)
@@ -105,6 +116,10 @@ async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
+    // `… | head`: the reader went away; stop quietly
+    process.stdout.on('error', (e: any) => {
+        if (e?.code === 'EPIPE') process.exit(0)
+    })
     main(process.argv.slice(2)).then(
         code => process.exit(code),
         e => {
