@@ -86,6 +86,7 @@ describe('HTTP export', () => {
         const r = await httpRequest(`${exportUrl}/export/payouts.csv?account=${encodeURIComponent(toSs58(acct))}&from=${from}&to=${to}`)
         expect(r.status).toBe(200)
         expect(r.headers['content-type']).toBe('text/csv; charset=utf-8')
+        expect(r.headers['transfer-encoding']).toBe('chunked') // streamed, never buffered whole
         expect(r.headers['content-disposition']).toMatch(/^attachment; filename="payouts-account-0x[0-9a-f]{64}-2022-12-01-2022-12-05\.csv"$/)
         const csv = parseCsv(r.body)
         expect(csv.header.filter(h => h === 'payout_id').length).toBe(1)
