@@ -564,9 +564,11 @@ async function workerChecks(q: Query, a: AuditArgs): Promise<ReconciliationCheck
         ),
         one(
             q,
-            `WITH s AS (SELECT DISTINCT session_id FROM payout WHERE worker_id = $1)
+            // by the worker's rows only (the (worker_id, timestamp) index): a session pays one worker
+            // (StakePool v2 derives it from (pid, worker)), so its total is the worker's payouts through it
+            `WITH s AS (SELECT session_id, sum(amount) AS amount FROM payout WHERE worker_id = $1 AND NOT dropped GROUP BY session_id)
              SELECT (SELECT coalesce(sum(total_payout), 0)::text FROM session WHERE id IN (SELECT session_id FROM s)) AS e_amount,
-                    (SELECT coalesce(sum(amount), 0)::text FROM payout WHERE session_id IN (SELECT session_id FROM s) AND NOT dropped) AS l_amount,
+                    (SELECT coalesce(sum(amount), 0)::text FROM s) AS l_amount,
                     (SELECT count(*)::int FROM s) AS sessions`,
             [id]
         ),
@@ -578,7 +580,7 @@ async function workerChecks(q: Query, a: AuditArgs): Promise<ReconciliationCheck
         check('worker.rewardedSettleCount', 'Worker.rewardedSettleCount vs its Payout rows with amount > 0', 'lifetime', w.l_rewarded, w.e_rewarded),
         check(
             'sessions.totalPayout',
-            `Σ Session.totalPayout of the ${sess.sessions} session(s) the worker was paid through vs Σ Payout.amount of those sessions`,
+            `Σ Session.totalPayout of the ${sess.sessions} session(s) the worker was paid through vs its Payout rows through them`,
             'lifetime',
             sess.l_amount,
             sess.e_amount
