@@ -7,8 +7,8 @@
  *   transaction; a cache hit costs no database round trip at all;
  * - a miss computes inside the request's transaction and stores the result under the head read in that
  *   same transaction; identical requests arriving meanwhile wait for that one computation;
- * - at most GQL_RESULT_CACHE_ENTRIES (default 500) results are kept, least recently used first out;
- *   0 turns the cache off.
+ * - at most GQL_RESULT_CACHE_ENTRIES (default 500) units are kept, least recently used first out: a result
+ *   weighs 1 plus 1 per 100 rows it holds (a 1,000-row page weighs 11); 0 turns the cache off.
  *
  * Staleness: an answer may describe the state up to GQL_CACHE_HEAD_MS older than the newest committed
  * batch. docs/api.md says so.
@@ -24,7 +24,8 @@ function envInt(name: string, dflt: number): number {
 }
 
 export class ResultCache {
-    private readonly map = new Map<string, Promise<unknown>>()
+    private readonly map = new Map<string, {p: Promise<unknown>; weight: number}>()
+    private weight = 0
     private head: {value: string; at: number} | undefined
     private headLoading: Promise<string> | undefined
     hits = 0
@@ -60,12 +61,20 @@ export class ResultCache {
         return this.headLoading
     }
 
-    private touch(key: string, p: Promise<unknown>): void {
-        this.map.delete(key)
-        this.map.set(key, p)
-        while (this.map.size > this.maxEntries) {
-            const oldest = this.map.keys().next().value as string
-            this.map.delete(oldest)
+    private remove(key: string): void {
+        const e = this.map.get(key)
+        if (e) {
+            this.weight -= e.weight
+            this.map.delete(key)
+        }
+    }
+
+    private touch(key: string, p: Promise<unknown>, weight: number): void {
+        this.remove(key)
+        this.map.set(key, {p, weight})
+        this.weight += weight
+        while (this.weight > this.maxEntries && this.map.size > 0) {
+            this.remove(this.map.keys().next().value as string)
         }
     }
 
@@ -73,33 +82,51 @@ export class ResultCache {
      * The cached result of `key` at the current head, else `compute(q)` over the request's transaction
      * (`tx`), stored under the head that transaction sees.
      */
-    async get<T>(key: string, headQuery: () => Promise<Query>, tx: () => Promise<Query>, compute: (q: Query) => Promise<T>): Promise<T> {
+    async get<T>(
+        key: string,
+        headQuery: () => Promise<Query>,
+        tx: () => Promise<Query>,
+        compute: (q: Query) => Promise<T>,
+        rows: (result: T) => number = () => 0
+    ): Promise<T> {
         if (!this.enabled) return compute(await tx())
         const head = await this.currentHead(headQuery)
         const hit = this.map.get(`${head}|${key}`)
         if (hit) {
             this.hits++
-            this.touch(`${head}|${key}`, hit)
-            return hit as Promise<T>
+            this.touch(`${head}|${key}`, hit.p, hit.weight)
+            return hit.p as Promise<T>
         }
         this.misses++
         const q = await tx()
         const txHead = await ResultCache.readHead(q)
         const full = `${txHead}|${key}`
         const existing = this.map.get(full)
-        if (existing) return existing as Promise<T>
+        if (existing) return existing.p as Promise<T>
         const p = compute(q)
-        this.touch(full, p)
-        p.catch(() => {
-            if (this.map.get(full) === p) this.map.delete(full)
-        })
+        this.touch(full, p, 1)
+        p.then(
+            r => {
+                // weigh it once its size is known
+                const e = this.map.get(full)
+                if (e?.p === p) this.touch(full, p, 1 + Math.floor(rows(r) / 100))
+            },
+            () => {
+                if (this.map.get(full)?.p === p) this.remove(full)
+            }
+        )
         if (txHead !== head) this.head = {value: txHead, at: Date.now()}
         return p
     }
 
     clear(): void {
         this.map.clear()
+        this.weight = 0
         this.head = undefined
+    }
+
+    get size(): {entries: number; weight: number} {
+        return {entries: this.map.size, weight: this.weight}
     }
 }
 

@@ -131,3 +131,54 @@ describe('errors', () => {
         expect(Object.keys(e)).not.toContain('stack')
     })
 })
+
+describe('result cache', () => {
+    const {ResultCache} = require('../../src/api/cache') as typeof import('../../src/api/cache')
+
+    function fakeDb() {
+        const db = {head: 1, headReads: 0, txs: 0}
+        const q = async (sql: string) => {
+            if (/network_state/.test(sql)) {
+                db.headReads++
+                return [{height: db.head, hash: `0x${db.head}`}]
+            }
+            return []
+        }
+        return {db, headQuery: async () => q, tx: async () => (db.txs++, q)}
+    }
+
+    test('hits at the same head, recomputes after the head moves, runs concurrent identical requests once', async () => {
+        const cache = new ResultCache(100, 0)
+        const {db, headQuery, tx} = fakeDb()
+        let runs = 0
+        const compute = async () => {
+            runs++
+            await new Promise(r => setTimeout(r, 10))
+            return {n: runs}
+        }
+        const [a, b] = await Promise.all([cache.get('k', headQuery, tx, compute), cache.get('k', headQuery, tx, compute)])
+        expect(a).toBe(b)
+        expect(runs).toBe(1)
+        expect(await cache.get('k', headQuery, tx, compute)).toBe(a)
+        db.head = 2
+        const c = await cache.get('k', headQuery, tx, compute)
+        expect(c).toEqual({n: 2})
+        expect(cache.hits).toBeGreaterThanOrEqual(1)
+    })
+
+    test('failures are not kept; weights evict the least recently used', async () => {
+        const cache = new ResultCache(5, 0)
+        const {headQuery, tx} = fakeDb()
+        await expect(cache.get('bad', headQuery, tx, async () => Promise.reject(new Error('x')))).rejects.toThrow('x')
+        await new Promise(r => setImmediate(r))
+        expect(cache.size.entries).toBe(0)
+        await cache.get('big', headQuery, tx, async () => Array(350).fill(0), r => r.length) // weighs 4
+        await new Promise(r => setImmediate(r))
+        expect(cache.size.weight).toBe(4)
+        await cache.get('s1', headQuery, tx, async () => 1)
+        await cache.get('s2', headQuery, tx, async () => 2)
+        await new Promise(r => setImmediate(r))
+        expect(cache.size).toEqual({entries: 2, weight: 2}) // 'big' went out first
+        expect(new ResultCache(0).enabled).toBe(false)
+    })
+})

@@ -44,10 +44,10 @@ export class SqlResolver {
      * `compute` over the request's transaction, or its cached result for the same arguments at the same
      * chain head (src/api/cache.ts): a hit costs no database round trip.
      */
-    protected cached<T>(name: string, args: unknown, compute: (q: Query) => Promise<T>): Promise<T> {
+    protected cached<T>(name: string, args: unknown, compute: (q: Query) => Promise<T>, rows?: (result: T) => number): Promise<T> {
         const head = headQuery()
         if (!head) return this.sql().then(compute)
-        return resultCache.get(cacheKey(name, args), async () => head, () => this.sql(), compute)
+        return resultCache.get(cacheKey(name, args), async () => head, () => this.sql(), compute, rows)
     }
 }
 

@@ -130,7 +130,7 @@ export class EmissionResolver extends SqlResolver {
                     projections(q, st, halvingPeriodBlocks),
                 ])
                 return {st, series, history, proj}
-            })
+            }, r => r.series.length + r.history.length)
             chargeResponse(ctx, series.length * 13 + history.length * 8)
             return {
                 chain: indexed,

@@ -201,7 +201,7 @@ export class PayoutAuditResolver extends SqlResolver {
         root.aggregateP ??= this.cached('aggregate', root.args, async q => {
             const agg = await auditAggregate(q, root.args)
             return {...agg, bucketsOut: agg.buckets.map(b => ({...b, amountPha: pha(b.amount), cumulativePha: pha(b.cumulative)}))}
-        })
+        }, r => r.buckets.length * 2)
         return root.aggregateP
     }
 
@@ -237,8 +237,11 @@ export class PayoutAuditResolver extends SqlResolver {
     @FieldResolver(() => [AuditPayoutOut], {description: 'the payouts of the page [offset, offset + limit), in chain order'})
     async payouts(@Root() root: PayoutAudit, @Ctx() ctx: RequestContext): Promise<AuditPayoutOut[]> {
         return guarded(async () => {
-            const rows = await this.cached('page', [root.args, root.limit, root.offset], async q =>
-                (await auditPage(q, root.args, root.limit, root.offset)).map(r => ({...r, amountPha: pha(r.amount), v: fixedToFloat(r.vBits)!}))
+            const rows = await this.cached(
+                'page',
+                [root.args, root.limit, root.offset],
+                async q => (await auditPage(q, root.args, root.limit, root.offset)).map(r => ({...r, amountPha: pha(r.amount), v: fixedToFloat(r.vBits)!})),
+                r => r.length
             )
             chargeResponse(ctx, rows.length * 18)
             return rows

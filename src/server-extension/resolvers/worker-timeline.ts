@@ -137,7 +137,7 @@ export class WorkerTimelineResolver extends SqlResolver {
                     payoutsPerDay(q, id, range),
                     workerSessions(q, id, range),
                 ])
-            })
+            }, ([iv, pts, series, days, sessions]) => iv.intervals.length + pts.points.length + series.length + days.length + sessions.length)
             chargeResponse(ctx, iv.intervals.length * 8 + pts.points.length * 6 + series.length * 17 + days.length * 5 + sessions.length * 11)
             const total = days.reduce((s, d) => s + d.amount, 0n)
             return {
