@@ -192,7 +192,7 @@ export class PayoutAuditResolver extends SqlResolver {
                 granularity: g as Granularity,
                 limit: lim,
                 offset: off,
-                args: {subject, range, granularity: g, includeDropped},
+                args: {subject, range, granularity: g, includeDropped, pools: subject.kind === 'account' ? info.pools : undefined},
             })
         })
     }
