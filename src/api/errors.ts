@@ -21,10 +21,6 @@ export class ApiError extends Error {
     }
 }
 
-export function badInput(field: string, message: string): InputError {
-    return new InputError(field, message)
-}
-
 /** true for errors whose message is meant for the user (bad arguments) */
 export function isInputError(e: unknown): e is InputError {
     return e instanceof InputError || (e instanceof Error && e.name === 'InputError')
