@@ -64,7 +64,7 @@ export class GraphqlServer {
         const output = {text: ''}
         const child = spawn(process.execPath, [path.join(LIB, 'src/serve.js')], {
             cwd: ROOT,
-            env: {...process.env, DB_URL: dbUrl, GQL_PORT: String(port), ...env},
+            env: {...process.env, CHAIN: 'devnet', DB_URL: dbUrl, GQL_PORT: String(port), ...env},
             stdio: ['ignore', 'pipe', 'pipe'],
         })
         const keep = (d: Buffer) => {
