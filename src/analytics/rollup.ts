@@ -51,9 +51,10 @@ export function dayStart(ts: number): number {
     return ts - (((ts % DAY_MS) + DAY_MS) % DAY_MS)
 }
 
+/** time first: a close inserts its rows at the end of the primary key's index, not all over it */
 export function bucketId(entity: string, period: RollupPeriod, start: number): string {
     const iso = new Date(start).toISOString()
-    return `${entity}-${period}-${period === RollupPeriod.Hour ? iso.slice(0, 13) : iso.slice(0, 10)}`
+    return `${period === RollupPeriod.Hour ? iso.slice(0, 13) : iso.slice(0, 10)}-${period}-${entity}`
 }
 
 interface StateTimes {

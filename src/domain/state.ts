@@ -26,6 +26,10 @@ export class EntityMap<E extends {id: string}> {
     private readonly map = new Map<string, E>()
     /** ids written (created or changed) since the last flush */
     readonly dirty = new Set<string>()
+    /** ids known to have a row in the database (loaded, or written by an earlier flush) */
+    private readonly persisted = new Set<string>()
+    /** a shallow copy of each entity as last loaded / written (to update only the columns that changed) */
+    private readonly written = new Map<string, Record<string, unknown>>()
 
     get(id: string): E | undefined {
         return this.map.get(id)
@@ -45,6 +49,18 @@ export class EntityMap<E extends {id: string}> {
     /** add without marking dirty (loaded from the database) */
     load(e: E): void {
         this.map.set(e.id, e)
+        this.persisted.add(e.id)
+        this.written.set(e.id, {...e})
+    }
+
+    /** the entity as last loaded or written (undefined: never written) */
+    lastWritten(id: string): Record<string, unknown> | undefined {
+        return this.written.get(id)
+    }
+
+    /** record what was just written */
+    markWritten(e: E): void {
+        this.written.set(e.id, {...e})
     }
 
     touch(e: E): E {
@@ -62,18 +78,36 @@ export class EntityMap<E extends {id: string}> {
 
     /** the changed entities, and forget that they changed */
     takeDirty(): E[] {
-        const out: E[] = []
+        const {created, updated} = this.takeChanges()
+        return created.concat(updated)
+    }
+
+    /**
+     * The changed entities split into rows to insert (never written) and rows to update; afterwards all of
+     * them count as persisted. (If the write then fails, the batch's transaction fails with it and the
+     * state is reloaded from the database.)
+     */
+    takeChanges(): {created: E[]; updated: E[]} {
+        const created: E[] = []
+        const updated: E[] = []
         for (const id of this.dirty) {
             const e = this.map.get(id)
-            if (e) out.push(e)
+            if (e == null) continue
+            if (this.persisted.has(id)) updated.push(e)
+            else {
+                created.push(e)
+                this.persisted.add(id)
+            }
         }
         this.dirty.clear()
-        return out
+        return {created, updated}
     }
 
     clear(): void {
         this.map.clear()
         this.dirty.clear()
+        this.persisted.clear()
+        this.written.clear()
     }
 }
 

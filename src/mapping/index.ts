@@ -29,7 +29,18 @@ import {LedgerLog, MiningLedger} from '../domain/ledger'
 import {ledgerRowCount, MiningState} from '../domain/state'
 import {closeBucket, currentPoolAprs, dayStart, emptyRollupRows, hourStart, RollupRows} from '../analytics/rollup'
 import {loadState, readNetworkHead, writeLedgerRows, writeRollupRows, writeState} from '../store/state-store'
-import {storeEntityManager, Writer, writerFor} from '../store/writer'
+import {storeEntityManager, Writer, writerFor, writeTimings} from '../store/writer'
+
+const TIMING = !!process.env.LEDGER_TIMING
+/** ledger rows that make a mid-batch statement worth sending */
+const PIPELINE_ROWS = Number(process.env.LEDGER_PIPELINE_ROWS ?? 150)
+/**
+ * Finalized batches commit with synchronous_commit off (LEDGER_SYNC_COMMIT=1 turns it back on). Safe for an
+ * indexer: a batch and the processor's status commit in one transaction, so if the PostgreSQL server
+ * crashes and loses the last few commits, the processor re-indexes those blocks; nothing can be half
+ * applied or counted twice. Hot (unfinalized) blocks always commit synchronously.
+ */
+const ASYNC_COMMIT = process.env.LEDGER_SYNC_COMMIT !== '1'
 
 /** storage access the handler needs; replaceable in tests */
 export interface StorageReader {
@@ -75,22 +86,36 @@ export class LedgerHandler {
         private readonly decode: (e: any) => MiningEvent = decodeMiningEvent
     ) {}
 
+    /** ms spent per phase (LEDGER_TIMING) */
+    readonly phases = {state: 0, decode: 0, apply: 0, close: 0, write: 0, total: 0}
+
     async handle(batch: LedgerBatch): Promise<void> {
+        const tStart = performance.now()
         const em = storeEntityManager(batch.store)
         const writer = writerFor(batch.store)
+        if (ASYNC_COMMIT && !writer.hot) await em.query('SET LOCAL synchronous_commit TO OFF')
         this.stats.calls++
         if (writer.hot) this.stats.hotCalls++
         const ledger = await this.ensureState(em, batch.log)
         const state = this.state!
         const rollups = emptyRollupRows()
+        let t = performance.now()
+        this.phases.state += t - tStart
+        const lap = (k: keyof LedgerHandler['phases']) => {
+            const now = performance.now()
+            this.phases[k] += now - t
+            t = now
+        }
 
         for (const block of batch.blocks) {
             const h = block.header
             // decode first: an unknown event shape stops the processor before anything is applied
             const events = block.events.map(e => this.decode(e))
+            lap('decode')
             const ts = h.timestamp
             if (ts == null) throw new Error(`block #${h.height} has no timestamp (select {block: {timestamp: true}})`)
             await this.closeBuckets(h, ts, writer, ledger, rollups)
+            lap('close')
 
             let params: TokenomicParams | undefined
             const changesParams = events.some(e => e.kind === 'TokenomicParametersChanged')
@@ -110,12 +135,25 @@ export class LedgerHandler {
             ledger.endBlock()
             this.stats.blocks++
             this.stats.events += events.length
+            if (!writer.hot && ledgerRowCount(ledger.rows) >= PIPELINE_ROWS) {
+                // the block's ledger rows are final (paired, checked): PostgreSQL inserts them while the
+                // next blocks are applied
+                this.stats.ledgerRows += await writeLedgerRows(writer, ledger.takeRows())
+                await writer.flushInBackground()
+            }
+            lap('apply')
         }
 
         const rows = ledger.takeRows()
         this.stats.ledgerRows += await writeLedgerRows(writer, rows)
         this.stats.rollupRows += await writeRollupRows(writer, rollups)
         this.stats.entityRows += await writeState(writer, state)
+        await writer.flush()
+        lap('write')
+        this.phases.total += performance.now() - tStart
+        if (TIMING && this.stats.calls % 100 === 0) {
+            batch.log.info(`ledger-stats ${JSON.stringify(this.stats)} ${JSON.stringify(this.phases, (_k, v) => (typeof v === 'number' ? Math.round(v) : v))} ${JSON.stringify(Object.fromEntries([...writeTimings].map(([k, v]) => [k, {n: v.calls, rows: v.rows, build: Math.round(v.buildMs), sql: Math.round(v.sqlMs)}])))}`)
+        }
     }
 
     /** the in-memory state, (re)loaded when the database does not hold what memory last wrote */
@@ -146,6 +184,7 @@ export class LedgerHandler {
             // the close reads the bucket's ledger rows from the database
             const pending = ledger.takeRows()
             if (ledgerRowCount(pending) > 0) this.stats.ledgerRows += await writeLedgerRows(writer, pending)
+            await writer.flush()
         }
         const q = (sql: string, params?: unknown[]) => writer.query(sql, params)
         if (closeHour) {

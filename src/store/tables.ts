@@ -23,7 +23,15 @@ export interface TableSpec {
     columns: ColumnSpec[]
     insertSql: string
     upsertSql: string
+    updateSql: string
+    /** the statement of `kind` with its parameters numbered from `offset + 1` */
+    sql(kind: WriteKind, offset: number): string
+    /** UPDATE of `cols` (which must include id) with parameters numbered from `offset + 1` */
+    updateSqlFor(cols: ColumnSpec[], offset: number): string
 }
+
+export type WriteKind = 'insert' | 'upsert' | 'update'
+
 
 const cache = new WeakMap<Function, TableSpec>()
 
@@ -53,6 +61,15 @@ function columnKind(meta: EntityMetadata, c: EntityMetadata['columns'][number]):
     }
 }
 
+/** true when the entity's value for `c` differs from `before` */
+export function columnChanged(c: ColumnSpec, now: unknown, before: unknown): boolean {
+    if (now === before) return false
+    if (now == null || before == null) return now != before
+    if (c.kind === 'date') return (now as Date).getTime() !== (before as Date).getTime()
+    if (c.kind === 'decimal') return String(now) !== String(before)
+    return true
+}
+
 export function tableSpec(em: EntityManager, entity: Function): TableSpec {
     let spec = cache.get(entity)
     if (spec) return spec
@@ -63,11 +80,26 @@ export function tableSpec(em: EntityManager, entity: Function): TableSpec {
     })
     const table = meta.tableName
     const names = columns.map(c => `"${c.db}"`).join(', ')
-    const unnest = columns.map((c, i) => `$${i + 1}::${c.pgType}[]`).join(', ')
-    const insertSql = `INSERT INTO "${table}" (${names}) SELECT * FROM unnest(${unnest})`
     const updates = columns.filter(c => c.db !== 'id').map(c => `"${c.db}" = EXCLUDED."${c.db}"`).join(', ')
-    const upsertSql = `${insertSql} ON CONFLICT ("id") DO UPDATE SET ${updates}`
-    spec = {entity, table, columns, insertSql, upsertSql}
+    const sets = columns.filter(c => c.db !== 'id').map(c => `"${c.db}" = u."${c.db}"`).join(', ')
+    const sql = (kind: WriteKind, offset: number): string => {
+        const unnest = columns.map((c, i) => `$${offset + i + 1}::${c.pgType}[]`).join(', ')
+        const insert = `INSERT INTO "${table}" (${names}) SELECT * FROM unnest(${unnest})`
+        switch (kind) {
+            case 'insert':
+                return insert
+            case 'upsert':
+                return `${insert} ON CONFLICT ("id") DO UPDATE SET ${updates}`
+            case 'update':
+                return `UPDATE "${table}" AS t SET ${sets} FROM unnest(${unnest}) AS u(${names}) WHERE t."id" = u."id"`
+        }
+    }
+    const updateSqlFor = (cols: ColumnSpec[], offset: number): string => {
+        const unnest = cols.map((c, i) => `$${offset + i + 1}::${c.pgType}[]`).join(', ')
+        const set = cols.filter(c => c.db !== 'id').map(c => `"${c.db}" = u."${c.db}"`).join(', ')
+        return `UPDATE "${table}" AS t SET ${set} FROM unnest(${unnest}) AS u(${cols.map(c => `"${c.db}"`).join(', ')}) WHERE t."id" = u."id"`
+    }
+    spec = {entity, table, columns, insertSql: sql('insert', 0), upsertSql: sql('upsert', 0), updateSql: sql('update', 0), sql, updateSqlFor}
     cache.set(entity, spec)
     return spec
 }
@@ -75,9 +107,26 @@ export function tableSpec(em: EntityManager, entity: Function): TableSpec {
 // ------------------------------------------------------------------ array literals
 
 const NEEDS_QUOTES = /[",\\{}\s]|^$|^null$/i
+const PLAIN = /^[0-9A-Za-z_\-.:]+$/
 
 function textElement(s: string): string {
+    // ids, hex keys, enum names: nothing to quote (cheap check first)
+    if (PLAIN.test(s) && s.length !== 4) return s
     return NEEDS_QUOTES.test(s) ? '"' + s.replace(/\\/g, '\\\\').replace(/"/g, '\\"') + '"' : s
+}
+
+/** rows of a batch share few distinct timestamps (one per block): render each once */
+let lastDate: Date | undefined
+let lastDateText = ''
+function dateElement(v: Date | number | string): string {
+    if (v instanceof Date) {
+        if (v !== lastDate) {
+            lastDate = v
+            lastDateText = '"' + v.toISOString() + '"'
+        }
+        return lastDateText
+    }
+    return '"' + new Date(v).toISOString() + '"'
 }
 
 /**
@@ -115,7 +164,7 @@ export function columnLiteral(c: ColumnSpec, rows: readonly any[]): string {
                 parts[i] = String(v)
                 break
             case 'date':
-                parts[i] = '"' + (v instanceof Date ? v.toISOString() : new Date(v).toISOString()) + '"'
+                parts[i] = dateElement(v)
                 break
             case 'bool':
                 parts[i] = v ? 't' : 'f'

@@ -13,12 +13,19 @@
  */
 import type {Store} from '@subsquid/typeorm-store'
 import {EntityManager} from 'typeorm'
-import {columnLiteral, tableSpec} from './tables'
+import {ColumnSpec, columnLiteral, TableSpec, tableSpec, WriteKind} from './tables'
 
 export interface Writer {
     readonly hot: boolean
+    spec(entity: Function): TableSpec
+    /** send what is pending (the fast path batches its writes into one statement) */
+    flush(): Promise<void>
+    /** send what is pending without waiting for it (fast path); the next flush / query waits */
+    flushInBackground(): Promise<void>
     insert(entity: Function, rows: readonly any[]): Promise<void>
     upsert(entity: Function, rows: readonly any[]): Promise<void>
+    /** rows known to exist; `columns`: only these changed (all when omitted) */
+    update(entity: Function, rows: readonly any[], columns?: ColumnSpec[]): Promise<void>
     query(sql: string, params?: unknown[]): Promise<any[]>
 }
 
@@ -45,23 +52,135 @@ export function isHotStore(store: Store): boolean {
     return internals(store).changes != null
 }
 
+/** time spent per table and statement kind, when LEDGER_TIMING is set (see mapping's stats line) */
+export const writeTimings = new Map<string, {calls: number; rows: number; buildMs: number; sqlMs: number}>()
+const TIMING = !!process.env.LEDGER_TIMING
+
+function timed(key: string, rows: number, buildMs: number, sqlMs: number): void {
+    let t = writeTimings.get(key)
+    if (t == null) writeTimings.set(key, (t = {calls: 0, rows: 0, buildMs: 0, sqlMs: 0}))
+    t.calls++
+    t.rows += rows
+    t.buildMs += buildMs
+    t.sqlMs += sqlMs
+}
+
+interface PendingWrite {
+    spec: TableSpec
+    kind: WriteKind
+    rows: readonly any[]
+    /** columns sent (all for inserts and upserts) */
+    columns: ColumnSpec[]
+}
+
+/**
+ * Fast path. Writes are collected and sent by `flush()` as ONE statement: each table's multi-row
+ * INSERT / UPDATE / upsert becomes a data-modifying CTE of a single `WITH … SELECT` (tables are
+ * disjoint, so the CTEs cannot interfere). One round trip and one parse per batch instead of one per table.
+ */
 export class RawWriter implements Writer {
     readonly hot = false
+    private pending: PendingWrite[] = []
+    private statements = new Map<string, string>()
+
     constructor(private readonly em: EntityManager) {}
 
+    spec(entity: Function): TableSpec {
+        return tableSpec(this.em, entity)
+    }
+
     async insert(entity: Function, rows: readonly any[]): Promise<void> {
-        if (rows.length === 0) return
-        const spec = tableSpec(this.em, entity)
-        await this.em.query(spec.insertSql, spec.columns.map(c => columnLiteral(c, rows)))
+        this.add(entity, rows, 'insert')
     }
 
     async upsert(entity: Function, rows: readonly any[]): Promise<void> {
-        if (rows.length === 0) return
-        const spec = tableSpec(this.em, entity)
-        await this.em.query(spec.upsertSql, spec.columns.map(c => columnLiteral(c, rows)))
+        this.add(entity, rows, 'upsert')
     }
 
-    query(sql: string, params?: unknown[]): Promise<any[]> {
+    async update(entity: Function, rows: readonly any[], columns?: ColumnSpec[]): Promise<void> {
+        this.add(entity, rows, 'update', columns)
+    }
+
+    private add(entity: Function, rows: readonly any[], kind: WriteKind, columns?: ColumnSpec[]): void {
+        if (rows.length === 0) return
+        const spec = tableSpec(this.em, entity)
+        this.pending.push({spec, kind, rows, columns: columns ?? spec.columns})
+    }
+
+    /** a statement sent by flushInBackground, not awaited yet */
+    private inflight: Promise<void> | undefined
+
+    /**
+     * Send what is pending without waiting: PostgreSQL writes it while the caller goes on (applying the
+     * next blocks). At most one statement is in flight; the next flush / query waits for it first, and
+     * its failure surfaces there (the batch transaction is aborted by then anyway).
+     */
+    async flushInBackground(): Promise<void> {
+        await this.settle()
+        if (this.pending.length === 0) return
+        const p = this.send()
+        p.catch(() => {}) // observed by settle()
+        this.inflight = p
+    }
+
+    private async settle(): Promise<void> {
+        const p = this.inflight
+        if (p) {
+            this.inflight = undefined
+            await p
+        }
+    }
+
+    async flush(): Promise<void> {
+        await this.settle()
+        await this.send()
+    }
+
+    private async send(): Promise<void> {
+        const ops = this.pending
+        if (ops.length === 0) return
+        this.pending = []
+        const t0 = TIMING ? performance.now() : 0
+        const params: string[] = []
+        for (const op of ops) for (const c of op.columns) params.push(columnLiteral(c, op.rows))
+        const t1 = TIMING ? performance.now() : 0
+        const signature = ops
+            .map(op => `${op.kind}:${op.spec.table}${op.columns === op.spec.columns ? '' : ':' + op.columns.map(c => c.db).join('.')}`)
+            .join(',')
+        let sql = this.statements.get(signature)
+        if (sql == null) {
+            const ctes: string[] = []
+            const counts: string[] = []
+            let offset = 0
+            ops.forEach((op, i) => {
+                const body = op.kind === 'update' ? op.spec.updateSqlFor(op.columns, offset) : op.spec.sql(op.kind, offset)
+                offset += op.columns.length
+                ctes.push(`w${i} AS (${body}${op.kind === 'update' ? ' RETURNING 1' : ''})`)
+                if (op.kind === 'update') counts.push(`(SELECT count(*) FROM w${i})::int AS w${i}`)
+            })
+            sql = `WITH ${ctes.join(', ')} SELECT ${counts.length ? counts.join(', ') : '1 AS done'}`
+            this.statements.set(signature, sql)
+        }
+        const g = globalThis as any
+        g.__flushes = (g.__flushes ?? 0) + 1
+        if (process.env.LEDGER_DUMP && g.__flushes > 400 && ops.length >= 9 && !g.__dumped) {
+            ;(globalThis as any).__dumped = true
+            require('fs').writeFileSync(process.env.LEDGER_DUMP, JSON.stringify({sql, params}))
+        }
+        const res: any[] = await this.em.query(sql, params)
+        ops.forEach((op, i) => {
+            if (op.kind !== 'update') return
+            const n = res[0]?.[`w${i}`]
+            if (n !== op.rows.length) throw new Error(`${op.spec.table}: updated ${n} of ${op.rows.length} rows known to exist`)
+        })
+        if (TIMING) {
+            timed(`flush (${ops.length} tables)`, ops.reduce((n, op) => n + op.rows.length, 0), t1 - t0, performance.now() - t1)
+        }
+    }
+
+    async query(sql: string, params?: unknown[]): Promise<any[]> {
+        if (this.pending.length > 0) throw new Error('RawWriter.query with unflushed writes')
+        await this.settle()
         return this.em.query(sql, params)
     }
 }
@@ -75,6 +194,10 @@ export class StoreWriter implements Writer {
     readonly hot = true
     constructor(private readonly store: Store) {}
 
+    spec(entity: Function): TableSpec {
+        return tableSpec(storeEntityManager(this.store), entity)
+    }
+
     async insert(entity: Function, rows: readonly any[]): Promise<void> {
         if (rows.length === 0) return
         await this.store.insert(instances(entity, rows))
@@ -84,6 +207,15 @@ export class StoreWriter implements Writer {
         if (rows.length === 0) return
         await this.store.upsert(instances(entity, rows))
     }
+
+    /** through upsert (all columns): the change log records the previous row for the rollback */
+    update(entity: Function, rows: readonly any[], _columns?: ColumnSpec[]): Promise<void> {
+        return this.upsert(entity, rows)
+    }
+
+    async flush(): Promise<void> {}
+
+    async flushInBackground(): Promise<void> {}
 
     query(sql: string, params?: unknown[]): Promise<any[]> {
         return storeEntityManager(this.store).query(sql, params)

@@ -125,8 +125,8 @@ describe('share and APR', () => {
         const t = Date.UTC(2024, 4, 6, 13, 59, 59, 999)
         expect(hourStart(t)).toBe(Date.UTC(2024, 4, 6, 13))
         expect(dayStart(t)).toBe(Date.UTC(2024, 4, 6))
-        expect(bucketId('w', RollupPeriod.Hour, Date.UTC(2024, 4, 6, 13))).toBe('w-Hour-2024-05-06T13')
-        expect(bucketId('w', RollupPeriod.Day, Date.UTC(2024, 4, 6))).toBe('w-Day-2024-05-06')
+        expect(bucketId('w', RollupPeriod.Hour, Date.UTC(2024, 4, 6, 13))).toBe('2024-05-06T13-Hour-w')
+        expect(bucketId('w', RollupPeriod.Day, Date.UTC(2024, 4, 6))).toBe('2024-05-06-Day-w')
     })
 })
 

@@ -5,7 +5,6 @@ import {Entity as Entity_, Column as Column_, PrimaryColumn as PrimaryColumn_, I
  */
 @Index_(["workerId", "timestamp"], {unique: false})
 @Index_(["poolId", "timestamp"], {unique: false})
-@Index_(["sessionId", "timestamp"], {unique: false})
 @Entity_()
 export class Payout {
     constructor(props?: Partial<Payout>) {

@@ -1,7 +1,7 @@
 import {Entity as Entity_, Column as Column_, PrimaryColumn as PrimaryColumn_, Index as Index_, IntColumn as IntColumn_, DateTimeColumn as DateTimeColumn_, StringColumn as StringColumn_, BigIntColumn as BigIntColumn_} from "@subsquid/typeorm-store"
 
 /**
- * One row per RewardReceived.
+ * One row per RewardReceived. An owner's rewards over time: filter by the owner's pools (poolId + timestamp index).
  */
 @Index_(["poolId", "timestamp"], {unique: false})
 @Entity_()
@@ -26,7 +26,6 @@ export class PoolReward {
     @StringColumn_({nullable: false})
     poolId!: string
 
-    @Index_()
     @StringColumn_({nullable: true})
     poolOwnerId!: string | undefined | null
 

@@ -3,6 +3,7 @@ import {RollupPeriod} from "./_rollupPeriod"
 import {WorkerState} from "./_workerState"
 
 @Index_(["workerId", "period", "bucketStart"], {unique: true})
+@Index_(["period", "bucketStart"], {unique: false})
 @Entity_()
 export class WorkerRollup {
     constructor(props?: Partial<WorkerRollup>) {
@@ -15,7 +16,6 @@ export class WorkerRollup {
     @Column_("varchar", {length: 4, nullable: false})
     period!: RollupPeriod
 
-    @Index_()
     @DateTimeColumn_({nullable: false})
     bucketStart!: Date
 
