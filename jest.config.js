@@ -5,6 +5,8 @@ module.exports = {
   testMatch: ['**/*.test.js'],
   testTimeout: 180000,
   maxWorkers: 1,
+  // a leaked handle must never hang CI: jest exits when the run is over
+  forceExit: true,
   globalSetup: '<rootDir>/lib/test/setup/global-setup.js',
   globalTeardown: '<rootDir>/lib/test/setup/global-teardown.js',
 }
