@@ -60,9 +60,12 @@ async function recreate(name: string): Promise<string> {
     try {
         await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
         await c.query(`CREATE DATABASE ${name}`)
+        // start each run from a clean WAL position: the previous run's dirty pages are not flushed during this one
+        await c.query('CHECKPOINT').catch(() => {})
     } finally {
         await c.end()
     }
+    await new Promise(r => setTimeout(r, 2000))
     return dbUrl(name)
 }
 
