@@ -24,6 +24,10 @@ const OUT = path.join(ROOT, 'bench/out')
 export interface RunResult {
     name: 'ledger' | 'baseline'
     seconds: number
+    /** CPU seconds of the processor process (user + system) */
+    processorCpu: number
+    /** CPU seconds of all PostgreSQL server processes on this machine during the run */
+    postgresCpu: number
     events: number
     blocks: number
     eventsPerSec: number
@@ -102,6 +106,56 @@ function baselineProjectDir(): string {
     return dir
 }
 
+const TICKS = 100 // USER_HZ on Linux
+
+/** user + system CPU seconds of one process (0 when it is gone) */
+function processCpu(pid: number): number {
+    try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+        return (Number(f[11]) + Number(f[12])) / TICKS
+    } catch {
+        return 0
+    }
+}
+
+/**
+ * CPU seconds PostgreSQL spends during a run: every server process is sampled while the run goes on
+ * (a connection's backend exits with the processor, so a final reading alone would miss it).
+ */
+class PostgresCpu {
+    private readonly first = new Map<number, number>()
+    private readonly last = new Map<number, number>()
+
+    constructor() {
+        for (const [pid, cpu] of this.read()) this.first.set(pid, cpu)
+    }
+
+    private read(): [number, number][] {
+        const out: [number, number][] = []
+        for (const d of fs.readdirSync('/proc')) {
+            if (!/^\d+$/.test(d)) continue
+            try {
+                if (!fs.readFileSync(`/proc/${d}/comm`, 'utf8').startsWith('postgres')) continue
+                out.push([Number(d), processCpu(Number(d))])
+            } catch {
+                // gone meanwhile
+            }
+        }
+        return out
+    }
+
+    sample(): void {
+        for (const [pid, cpu] of this.read()) this.last.set(pid, cpu)
+    }
+
+    total(): number {
+        let t = 0
+        for (const [pid, cpu] of this.last) t += cpu - (this.first.get(pid) ?? 0)
+        return t
+    }
+}
+
 function peakRssKb(pid: number): number {
     try {
         const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))
@@ -111,7 +165,11 @@ function peakRssKb(pid: number): number {
     }
 }
 
-async function runChild(script: string, env: Record<string, string>): Promise<{seconds: number; peakRssMb: number}> {
+async function runChild(
+    script: string,
+    env: Record<string, string>
+): Promise<{seconds: number; peakRssMb: number; processorCpu: number; postgresCpu: number}> {
+    const pg = new PostgresCpu()
     const t0 = process.hrtime.bigint()
     const child = spawn(process.execPath, [script], {cwd: ROOT, env: {...(process.env as Record<string, string>), ...env}, stdio: ['ignore', 'pipe', 'pipe']})
     let tail = ''
@@ -121,14 +179,17 @@ async function runChild(script: string, env: Record<string, string>): Promise<{s
     child.stdout.on('data', keep)
     child.stderr.on('data', keep)
     let peak = 0
+    let cpu = 0
     const iv = setInterval(() => {
         peak = Math.max(peak, peakRssKb(child.pid!))
+        cpu = Math.max(cpu, processCpu(child.pid!))
+        pg.sample()
     }, 100)
     const code = await new Promise<number | null>(r => child.on('exit', c => r(c)))
     clearInterval(iv)
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9
     if (code !== 0) throw new Error(`${script} exited with ${code}:\n${tail}`)
-    return {seconds, peakRssMb: Math.round(peak / 1024)}
+    return {seconds, peakRssMb: Math.round(peak / 1024), processorCpu: cpu, postgresCpu: pg.total()}
 }
 
 export async function runLedgerBench(opts: {scenario?: string; seed?: number; only?: string; runs?: number} = {}): Promise<LedgerBenchResult> {
@@ -154,11 +215,13 @@ export async function runLedgerBench(opts: {scenario?: string; seed?: number; on
                 const rows = Number((await query(url, `SELECT count(*) AS n FROM baseline_event`))[0].n)
                 events = rows
                 runs.push({name: 'baseline', ...r, events: rows, blocks: height, eventsPerSec: rows / r.seconds, blocksPerSec: height / r.seconds, rows})
-                console.error(`baseline: ${r.seconds.toFixed(1)} s, ${Math.round(rows / r.seconds)} events/s, peak RSS ${r.peakRssMb} MB`)
+                console.error(`baseline: ${r.seconds.toFixed(1)} s, ${Math.round(rows / r.seconds)} events/s, peak RSS ${r.peakRssMb} MB, CPU ${r.processorCpu.toFixed(1)} s + PostgreSQL ${r.postgresCpu.toFixed(1)} s`)
             }
             if (opts.only !== 'baseline') {
                 const url = await recreate('bench_ledger')
                 await migrate(url)
+                // experiments: SQL run on the fresh schema before the ledger starts (e.g. dropping an index)
+                if (process.env.BENCH_LEDGER_SQL) await query(url, process.env.BENCH_LEDGER_SQL)
                 const r = await runChild(path.join(ROOT, 'lib/src/main.js'), {...common, DB_URL: url})
                 const counts = await query(
                     url,
@@ -177,7 +240,7 @@ export async function runLedgerBench(opts: {scenario?: string; seed?: number; on
                     blocksPerSec: height / r.seconds,
                     rows: Number(counts[0].n),
                 })
-                console.error(`ledger: ${r.seconds.toFixed(1)} s, ${Math.round(events / r.seconds)} events/s, peak RSS ${r.peakRssMb} MB`)
+                console.error(`ledger: ${r.seconds.toFixed(1)} s, ${Math.round(events / r.seconds)} events/s, peak RSS ${r.peakRssMb} MB, CPU ${r.processorCpu.toFixed(1)} s + PostgreSQL ${r.postgresCpu.toFixed(1)} s`)
             }
         }
     } finally {
@@ -216,9 +279,12 @@ export function formatResult(r: LedgerBenchResult): string {
     const lines = [
         `scenario ${r.scenario} (seed ${r.seed}): ${r.blocks} blocks, ${r.events} mining events, ${r.cpus} CPUs`,
         '',
-        '| processor | seconds | events/s | blocks/s | peak RSS (MB) | rows written |',
-        '|---|---:|---:|---:|---:|---:|',
-        ...r.runs.map(x => `| ${x.name} | ${x.seconds.toFixed(1)} | ${Math.round(x.eventsPerSec)} | ${Math.round(x.blocksPerSec)} | ${x.peakRssMb} | ${x.rows} |`),
+        '| processor | seconds | events/s | blocks/s | peak RSS (MB) | processor CPU (s) | PostgreSQL CPU (s) | rows written |',
+        '|---|---:|---:|---:|---:|---:|---:|---:|',
+        ...r.runs.map(
+            x =>
+                `| ${x.name} | ${x.seconds.toFixed(1)} | ${Math.round(x.eventsPerSec)} | ${Math.round(x.blocksPerSec)} | ${x.peakRssMb} | ${x.processorCpu.toFixed(1)} | ${x.postgresCpu.toFixed(1)} | ${x.rows} |`
+        ),
     ]
     if (r.ratio != null) lines.push('', `ledger / baseline events/s: ${r.ratio.toFixed(2)}`)
     return lines.join('\n')

@@ -1,6 +1,7 @@
 /**
  * All configuration, read from the environment and validated once, with messages that name the setting.
  */
+import {DEFAULT_COALESCE} from './ingest/coalesce'
 
 export type ChainName = 'khala' | 'phala' | 'devnet'
 
@@ -68,6 +69,10 @@ export interface Config {
     finalityConfirmation: number | undefined
     db: DbConfig
     gqlPort: number
+    /** finalized blocks merged into one handler batch at most (src/ingest/coalesce.ts) */
+    maxBatchBlocks: number
+    /** events + calls + extrinsics in one handler batch at most */
+    maxBatchItems: number
 }
 
 export class ConfigError extends Error {
@@ -118,6 +123,15 @@ function parseUrl(env: Env, name: string, protocols: string[]): string | undefin
     }
     if (!url.hostname) throw new ConfigError(name, `URL has no host: ${JSON.stringify(v)}`)
     return v
+}
+
+function parseCount(env: Env, name: string, dflt: number): number {
+    const v = nonEmpty(env, name)
+    if (v == null) return dflt
+    if (!/^\d+$/.test(v) || Number(v) < 1 || !Number.isSafeInteger(Number(v))) {
+        throw new ConfigError(name, `must be a whole number of at least 1, got ${JSON.stringify(v)}`)
+    }
+    return Number(v)
 }
 
 function parsePositive(env: Env, name: string): number | undefined {
@@ -171,5 +185,7 @@ export function loadConfig(env: Env = process.env): Config {
         finalityConfirmation: parseBlock(env, 'FINALITY_CONFIRMATION'),
         db: {url, embedded: url == null},
         gqlPort: parsePort(env, 'GQL_PORT', 4350),
+        maxBatchBlocks: parseCount(env, 'MAX_BATCH_BLOCKS', DEFAULT_COALESCE.maxBlocks),
+        maxBatchItems: parseCount(env, 'MAX_BATCH_ITEMS', DEFAULT_COALESCE.maxItems),
     }
 }

@@ -12,6 +12,7 @@ import {
 } from '@subsquid/substrate-processor'
 import {Config, loadConfig} from './config'
 import {MINING_EVENT_NAMES} from './decode'
+import {coalesceFinalizedBatches} from './ingest/coalesce'
 
 export const FIELDS = {
     block: {timestamp: true},
@@ -32,6 +33,8 @@ export function createProcessor(config: Config = loadConfig()) {
     p.setBlockRange({from: config.fromBlock, to: config.toBlock})
     p.setFields(FIELDS)
     p.addEvent({name: [...MINING_EVENT_NAMES]})
+    // finalized RPC splits of 10 blocks are read ahead and merged while the handler works
+    coalesceFinalizedBatches(p, {maxBlocks: config.maxBatchBlocks, maxItems: config.maxBatchItems})
     return p.setFields(FIELDS)
 }
 

@@ -51,5 +51,12 @@ describe('configuration', () => {
     it('fails fast when FROM_BLOCK > TO_BLOCK', () => fails({FROM_BLOCK: '100', TO_BLOCK: '99'}, 'FROM_BLOCK', /greater than TO_BLOCK/))
     it('fails fast on a non-numeric block', () => fails({TO_BLOCK: '12abc'}, 'TO_BLOCK', /whole block number/))
     it('fails fast on a bad port', () => fails({GQL_PORT: '70000'}, 'GQL_PORT', /between 1 and 65535/))
+    it('takes batch size limits and rejects bad ones', () => {
+        const c = loadConfig({MAX_BATCH_BLOCKS: '200', MAX_BATCH_ITEMS: '5000'})
+        expect([c.maxBatchBlocks, c.maxBatchItems]).toEqual([200, 5000])
+        expect(loadConfig({}).maxBatchBlocks).toBeGreaterThan(10)
+    })
+    it('fails fast on a zero batch size', () => fails({MAX_BATCH_BLOCKS: '0'}, 'MAX_BATCH_BLOCKS', /at least 1/))
+    it('fails fast on a non-numeric batch size', () => fails({MAX_BATCH_ITEMS: 'lots'}, 'MAX_BATCH_ITEMS', /at least 1/))
     it('requires an RPC endpoint for the real chains', () => fails({CHAIN: 'khala'}, 'RPC_ENDPOINT', /required for CHAIN=khala/))
 })

@@ -151,7 +151,7 @@ export class LedgerHandler {
         await writer.flush()
         lap('write')
         this.phases.total += performance.now() - tStart
-        if (TIMING && this.stats.calls % 100 === 0) {
+        if (TIMING && this.stats.calls % Number(process.env.LEDGER_TIMING_EVERY ?? 100) === 0) {
             batch.log.info(`ledger-stats ${JSON.stringify(this.stats)} ${JSON.stringify(this.phases, (_k, v) => (typeof v === 'number' ? Math.round(v) : v))} ${JSON.stringify(Object.fromEntries([...writeTimings].map(([k, v]) => [k, {n: v.calls, rows: v.rows, build: Math.round(v.buildMs), sql: Math.round(v.sqlMs)}])))}`)
         }
     }

@@ -1,0 +1,156 @@
+/**
+ * Adaptive batching of finalized blocks.
+ *
+ * Over RPC the SDK fetches finalized blocks in splits of 10 (fixed in @subsquid/substrate-data-raw) and
+ * hands each split to the data handler as its own batch: one transaction, and one rewrite of every
+ * entity the split touched, per 10 blocks. The handler of a mining ledger touches the same few thousand
+ * entities (busy pools, their owners, the network row) in every split, so most of its database work is
+ * rewriting them.
+ *
+ * `coalesceBatches` sits between the data source and the runner. A pump reads the source ahead into a
+ * bounded queue while the handler works; each time the runner asks for the next batch it receives
+ * everything queued so far (up to `maxBlocks` blocks / `maxItems` items) merged into one. Batches are
+ * therefore exactly as large as the handler is slow: when it keeps up, they stay at one split; when the
+ * database is the bottleneck they grow and the per-batch work is shared by more blocks. Blocks are never
+ * reordered, dropped or split; a source error is raised only after every block read before it has been
+ * delivered, so nothing fetched is lost. Hot (unfinalized) blocks are not touched: they keep going
+ * through the SDK one block per call, with fork handling.
+ */
+import type {SubstrateBatchProcessor} from '@subsquid/substrate-processor'
+
+export interface BlockBatch<B> {
+    blocks: B[]
+    isHead: boolean
+}
+
+export interface CoalesceOptions {
+    /** most blocks in one merged batch, and in the read-ahead queue */
+    maxBlocks: number
+    /** most items (events + calls + extrinsics) in one merged batch, and in the queue */
+    maxItems: number
+}
+
+export const DEFAULT_COALESCE: CoalesceOptions = {maxBlocks: 1000, maxItems: 25_000}
+
+/** what a block weighs in the queue: its events, calls and extrinsics (at least 1) */
+export function blockItems(block: unknown): number {
+    const b = block as {events?: unknown[]; calls?: unknown[]; extrinsics?: unknown[]}
+    return Math.max(1, (b.events?.length ?? 0) + (b.calls?.length ?? 0) + (b.extrinsics?.length ?? 0))
+}
+
+interface Queued<T> {
+    batch: T
+    items: number
+}
+
+/**
+ * Read `source` ahead and yield its batches merged as described above. The queue holds at most
+ * `maxBlocks` blocks and `maxItems` items beyond the batch being handled (one split may overshoot: a
+ * split is never cut).
+ */
+export async function* coalesceBatches<T extends BlockBatch<unknown>>(
+    source: AsyncIterable<T>,
+    opts: CoalesceOptions,
+    weigh: (block: T['blocks'][number]) => number = blockItems
+): AsyncGenerator<T> {
+    const it = source[Symbol.asyncIterator]()
+    const queue: Queued<T>[] = []
+    let queuedBlocks = 0
+    let queuedItems = 0
+    let finished = false
+    let failure: {error: unknown} | undefined
+    let stopped = false
+    let wakeConsumer: (() => void) | undefined
+    let wakePump: (() => void) | undefined
+
+    const full = () => queuedBlocks >= opts.maxBlocks || queuedItems >= opts.maxItems
+
+    const pump = (async () => {
+        try {
+            while (!stopped) {
+                while (full() && !stopped) await new Promise<void>(r => (wakePump = r))
+                if (stopped) break
+                const r = await it.next()
+                if (r.done) break
+                let items = 0
+                for (const b of r.value.blocks) items += weigh(b)
+                queue.push({batch: r.value, items})
+                queuedBlocks += r.value.blocks.length
+                queuedItems += items
+                wakeConsumer?.()
+            }
+        } catch (error) {
+            failure = {error}
+        } finally {
+            finished = true
+            wakeConsumer?.()
+        }
+    })()
+
+    try {
+        while (true) {
+            if (queue.length === 0) {
+                if (finished) {
+                    if (failure) throw failure.error
+                    return
+                }
+                await new Promise<void>(r => (wakeConsumer = r))
+                wakeConsumer = undefined
+                continue
+            }
+            // take whole splits from the front while they fit (the first one always)
+            const taken: Queued<T>[] = [queue.shift()!]
+            let blocks = taken[0].batch.blocks.length
+            let items = taken[0].items
+            while (queue.length > 0) {
+                const next = queue[0]
+                if (blocks + next.batch.blocks.length > opts.maxBlocks || items + next.items > opts.maxItems) break
+                taken.push(queue.shift()!)
+                blocks += next.batch.blocks.length
+                items += next.items
+            }
+            queuedBlocks -= blocks
+            queuedItems -= items
+            wakePump?.()
+            wakePump = undefined
+            const last = taken[taken.length - 1].batch
+            yield taken.length === 1 ? last : ({...last, blocks: taken.flatMap(q => q.batch.blocks)} as T)
+        }
+    } finally {
+        stopped = true
+        wakePump?.()
+        if (!finished) {
+            // the consumer stopped early (the handler failed): end the source once the pump's pending read
+            // is back, without waiting for it here (at the chain head that read may wait for a new block)
+            void pump.then(() => it.return?.()).catch(() => {})
+        }
+    }
+}
+
+interface FinalizedSource {
+    getFinalizedBlocks(requests: unknown, stopOnHead?: boolean): AsyncIterable<BlockBatch<unknown>>
+}
+
+/**
+ * Make `processor` hand its finalized RPC batches to the handler through `coalesceBatches`. The SDK has no
+ * setting for this, so it wraps the processor's RPC data source (a private method of
+ * @subsquid/substrate-processor 8.x; a missing method fails loudly here rather than silently not batching).
+ */
+export function coalesceFinalizedBatches(processor: SubstrateBatchProcessor<any>, opts: CoalesceOptions): void {
+    const p = processor as unknown as {getRpcDataSource?: () => FinalizedSource}
+    const original = p.getRpcDataSource
+    if (typeof original !== 'function') {
+        throw new Error('@subsquid/substrate-processor has no getRpcDataSource(): adaptive batching needs 8.x (written against 8.5.1)')
+    }
+    let wrapped: FinalizedSource | undefined
+    p.getRpcDataSource = function (this: unknown) {
+        if (wrapped) return wrapped
+        const ds = original.call(this)
+        if (typeof ds.getFinalizedBlocks !== 'function') {
+            throw new Error('the RPC data source has no getFinalizedBlocks(): unsupported @subsquid/substrate-processor')
+        }
+        const view = Object.create(ds) as FinalizedSource
+        view.getFinalizedBlocks = (requests, stopOnHead) => coalesceBatches(ds.getFinalizedBlocks(requests, stopOnHead), opts)
+        return (wrapped = view)
+    }
+}

@@ -1,0 +1,124 @@
+import {BlockBatch, blockItems, coalesceBatches} from '../../src/ingest/coalesce'
+
+interface B {
+    height: number
+    events: unknown[]
+}
+
+/** splits of `size` blocks (each block with `eventsPerBlock` events) from 1 to `total` */
+function splits(total: number, size: number, eventsPerBlock = 1): BlockBatch<B>[] {
+    const out: BlockBatch<B>[] = []
+    for (let from = 1; from <= total; from += size) {
+        const blocks: B[] = []
+        for (let h = from; h < from + size && h <= total; h++) blocks.push({height: h, events: new Array(eventsPerBlock).fill(0)})
+        out.push({blocks, isHead: from + size > total})
+    }
+    return out
+}
+
+/** an async source yielding `list`, each split after `delayMs`; fails after `failAfter` splits when set */
+async function* source(list: BlockBatch<B>[], delayMs = 0, failAfter?: number): AsyncGenerator<BlockBatch<B>> {
+    for (let i = 0; i < list.length; i++) {
+        if (failAfter != null && i === failAfter) throw new Error('rpc connection dropped')
+        await new Promise(r => setTimeout(r, delayMs))
+        yield list[i]
+    }
+}
+
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms))
+
+async function consume(src: AsyncIterable<BlockBatch<B>>, handlerMs: number): Promise<BlockBatch<B>[]> {
+    const out: BlockBatch<B>[] = []
+    for await (const b of src) {
+        out.push(b)
+        await sleep(handlerMs)
+    }
+    return out
+}
+
+const heights = (batches: BlockBatch<B>[]) => batches.flatMap(b => b.blocks.map(x => x.height))
+
+describe('coalesceBatches (adaptive batching of finalized blocks)', () => {
+    it('delivers every block once, in order, merging splits that queued up while the handler worked', async () => {
+        const input = splits(200, 10)
+        const out = await consume(coalesceBatches(source(input), {maxBlocks: 1000, maxItems: 100_000}), 20)
+        expect(heights(out)).toEqual(Array.from({length: 200}, (_, i) => i + 1))
+        // a slow handler gets bigger batches than the 10-block splits
+        expect(out.length).toBeLessThan(input.length)
+        expect(Math.max(...out.map(b => b.blocks.length))).toBeGreaterThan(10)
+        // isHead is the last split's
+        expect(out[out.length - 1].isHead).toBe(true)
+        expect(out.slice(0, -1).every(b => !b.isHead)).toBe(true)
+    })
+
+    it('keeps batches within maxBlocks and maxItems, never cutting a split', async () => {
+        const byBlocks = await consume(coalesceBatches(source(splits(300, 10)), {maxBlocks: 30, maxItems: 100_000}), 15)
+        expect(heights(byBlocks)).toEqual(Array.from({length: 300}, (_, i) => i + 1))
+        expect(byBlocks.every(b => b.blocks.length <= 30 && b.blocks.length % 10 === 0)).toBe(true)
+        expect(byBlocks.some(b => b.blocks.length === 30)).toBe(true)
+
+        const byItems = await consume(coalesceBatches(source(splits(300, 10, 5)), {maxBlocks: 1000, maxItems: 100}), 15)
+        expect(heights(byItems)).toEqual(Array.from({length: 300}, (_, i) => i + 1))
+        expect(byItems.every(b => b.blocks.reduce((n, x) => n + blockItems(x), 0) <= 100)).toBe(true)
+
+        // a single split larger than the cap is delivered whole
+        const big = await consume(coalesceBatches(source(splits(50, 25)), {maxBlocks: 10, maxItems: 100_000}), 0)
+        expect(big.map(b => b.blocks.length)).toEqual([25, 25])
+    })
+
+    it('with maxBlocks 1 hands over the source splits unchanged', async () => {
+        const input = splits(100, 10)
+        const out = await consume(coalesceBatches(source(input), {maxBlocks: 1, maxItems: 1}), 10)
+        expect(out).toEqual(input)
+    })
+
+    it('does not hold blocks back when the handler keeps up', async () => {
+        const input = splits(50, 10)
+        const out = await consume(coalesceBatches(source(input, 15), {maxBlocks: 1000, maxItems: 100_000}), 0)
+        expect(out.map(b => b.blocks.length)).toEqual([10, 10, 10, 10, 10])
+    })
+
+    it('reads ahead only up to the queue bound', async () => {
+        let pulled = 0
+        async function* counting(): AsyncGenerator<BlockBatch<B>> {
+            for (const s of splits(1000, 10)) {
+                pulled += s.blocks.length
+                yield s
+            }
+        }
+        const it = coalesceBatches(counting(), {maxBlocks: 50, maxItems: 100_000})[Symbol.asyncIterator]()
+        const first = await it.next()
+        await sleep(50)
+        // what was handed over, plus at most one queue (50 blocks) and the split in flight
+        expect(pulled).toBeLessThanOrEqual(first.value!.blocks.length + 50 + 10)
+        await it.return?.(undefined)
+    })
+
+    it('raises a source error only after every block read before it was delivered', async () => {
+        const input = splits(100, 10)
+        const got: number[] = []
+        await expect(
+            (async () => {
+                for await (const b of coalesceBatches(source(input, 0, 6), {maxBlocks: 1000, maxItems: 100_000})) {
+                    got.push(...b.blocks.map(x => x.height))
+                    await sleep(10)
+                }
+            })()
+        ).rejects.toThrow('rpc connection dropped')
+        expect(got).toEqual(Array.from({length: 60}, (_, i) => i + 1))
+    })
+
+    it('propagates a handler failure without waiting for the source', async () => {
+        // a source that, after two splits, waits forever (a chain head that never moves)
+        async function* stalls(): AsyncGenerator<BlockBatch<B>> {
+            yield* splits(20, 10)
+            await new Promise(() => {})
+        }
+        const run = (async () => {
+            for await (const _b of coalesceBatches(stalls(), {maxBlocks: 1000, maxItems: 100_000})) {
+                throw new Error('handler failed')
+            }
+        })()
+        await expect(run).rejects.toThrow('handler failed')
+    })
+})
