@@ -16,10 +16,18 @@
  * constructs (@subsquid/apollo-server-express), before the server starts.
  *
  * GQL_WORKERS=n (default 1) runs n server processes sharing the port (node:cluster), for machines with
- * more cores than one process can use; each keeps its own result cache and connection pool.
+ * more cores than one process can use; each keeps its own caches and connection pool.
+ *
+ * The response cache (src/api/response-cache.ts, GQL_RESPONSE_CACHE_MB) is an express middleware mounted
+ * on the GraphQL path just before Apollo's (applyMiddleware of the same subclass): a repeated request at
+ * the same chain head is answered with the stored bytes, and Apollo does no work at all. It parses JSON
+ * bodies with the very body parser and limits Apollo would use; Apollo's own parser then skips them.
  */
 import cluster from 'cluster'
+import * as path from 'path'
 import {cleanGraphqlError} from './api/errors'
+import {headQuery} from './api/head'
+import {headTtlFromEnv, ResponseCache, responseCacheBytesFromEnv, responseCacheMiddleware} from './api/response-cache'
 import {graphqlServerArgs} from './server-options'
 
 function workerCount(): number {
@@ -32,13 +40,23 @@ function workerCount(): number {
     return Number(v)
 }
 
+function responseCacheSettings(): {maxBytes: number; headTtlMs: number} {
+    try {
+        return {maxBytes: responseCacheBytesFromEnv(), headTtlMs: headTtlFromEnv()}
+    } catch (e: any) {
+        console.error(`configuration error: ${e?.message ?? e}`)
+        process.exit(2)
+    }
+}
+
 const workers = workerCount()
+const cacheSettings = responseCacheSettings()
 if (workers > 1 && cluster.isPrimary) {
     runPrimary(workers)
 } else {
     const debug = process.env.GQL_DEBUG === '1'
     if (!debug) process.env.NODE_ENV = 'production'
-    patchApollo(process.env.GQL_INTROSPECTION !== '0', debug)
+    patchApollo(process.env.GQL_INTROSPECTION !== '0', debug, new ResponseCache({...cacheSettings, headQuery}))
     process.argv.push(...graphqlServerArgs())
     require('@subsquid/graphql-server/bin/run.js')
 }
@@ -65,10 +83,12 @@ function runPrimary(n: number): void {
     process.on('SIGTERM', () => stop(0))
 }
 
-function patchApollo(introspection: boolean, keepErrors: boolean): void {
+function patchApollo(introspection: boolean, keepErrors: boolean, responseCache: ResponseCache): void {
     try {
         const mod = require('@subsquid/apollo-server-express/dist/ApolloServer')
         const {ApolloServerPluginCacheControlDisabled} = require('@subsquid/apollo-server-core')
+        // the body parser Apollo's middleware uses (its own dependency)
+        const bodyParser = require(require.resolve('body-parser', {paths: [path.dirname(require.resolve('@subsquid/apollo-server-express/package.json'))]}))
         const Base = mod.ApolloServer
         if (typeof Base !== 'function') throw new Error('ApolloServer class not found')
         mod.ApolloServer = class extends Base {
@@ -77,6 +97,17 @@ function patchApollo(introspection: boolean, keepErrors: boolean): void {
                 const hasCacheControl = plugins.some(p => typeof p?.__internal_plugin_id__ === 'function' && p.__internal_plugin_id__() === 'CacheControl')
                 if (!hasCacheControl && typeof ApolloServerPluginCacheControlDisabled === 'function') plugins.push(ApolloServerPluginCacheControlDisabled())
                 super({introspection, ...(keepErrors ? {} : {formatError: (e: any) => cleanGraphqlError(e)}), ...config, plugins})
+            }
+
+            applyMiddleware(opts: Record<string, any>) {
+                if (responseCache.enabled && opts?.app) {
+                    const cfg = opts.bodyParserConfig
+                    if (cfg !== false) {
+                        const parseJson = bodyParser.json(cfg === true || cfg == null ? undefined : cfg)
+                        opts.app.use(opts.path ?? '/graphql', responseCacheMiddleware(responseCache, parseJson))
+                    }
+                }
+                return super.applyMiddleware(opts)
             }
         }
     } catch (e: any) {

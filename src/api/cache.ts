@@ -13,6 +13,7 @@
  * Staleness: an answer may describe the state up to GQL_CACHE_HEAD_MS older than the newest committed
  * batch. docs/api.md says so.
  */
+import {readHead} from './head'
 import {Query} from './sql'
 
 function envInt(name: string, dflt: number): number {
@@ -40,9 +41,8 @@ export class ResultCache {
         return this.maxEntries > 0
     }
 
-    static async readHead(q: Query): Promise<string> {
-        const rows = await q(`SELECT height, hash FROM network_state WHERE id = 'network'`)
-        return rows.length ? `${rows[0].height}:${rows[0].hash}` : 'empty'
+    static readHead(q: Query): Promise<string> {
+        return readHead(q)
     }
 
     /** the head as last seen, re-read through `q` when older than headTtlMs */

@@ -6,31 +6,11 @@ import 'reflect-metadata'
 import {registerEnumType} from 'type-graphql'
 import type {EntityManager} from 'typeorm'
 import {cacheKey, resultCache} from '../../api/cache'
-import {emQuery, pgQuery, Query} from '../../api/sql'
-import {dbUrlFromEnv} from '../../export/db'
-import {Pool} from 'pg'
+import {headQuery} from '../../api/head'
+import {emQuery, Query} from '../../api/sql'
 
 /** graphql-server constructs custom resolvers with `() => Promise<EntityManager>` of the request's transaction */
 export type EntityManagerGetter = () => Promise<EntityManager>
-
-/**
- * The chain head for the result cache is read over a connection of its own: reading it through the
- * request pool could wait for a connection held by requests that themselves wait for the head.
- */
-let headPool: Pool | null | undefined
-
-function headQuery(): Query | null {
-    if (headPool === undefined) {
-        try {
-            headPool = new Pool({connectionString: dbUrlFromEnv(), max: 1})
-            headPool.on('error', () => {})
-        } catch (e: any) {
-            process.stderr.write(`[api] result cache off: ${e?.message ?? e}\n`)
-            headPool = null
-        }
-    }
-    return headPool ? pgQuery(headPool) : null
-}
 
 export class SqlResolver {
     constructor(private readonly tx: EntityManagerGetter) {}
