@@ -24,6 +24,13 @@ export interface AuditArgs {
     includeDropped: boolean
     /** account: the pids it owns (from subjectInfo); the range queries then filter `pool_id = ANY(pids)` */
     pools?: string[]
+    /** the open hour / day buckets of NetworkState (ms), when subjectInfo read them: saves a round trip */
+    openBuckets?: OpenBuckets
+}
+
+export interface OpenBuckets {
+    hour: number | null
+    day: number | null
 }
 
 /** SQL predicate on payout alias `p` selecting the subject's payouts; $1 is the subject id */
@@ -57,6 +64,15 @@ export interface SubjectInfo {
     /** account: pids of the pools it owns; pool: its own pid; worker: the pool it is in now (if any) */
     pools: string[]
     known: boolean
+    /** pool / account: NetworkState's open hour and day buckets, read in the same statement */
+    openBuckets?: OpenBuckets
+}
+
+const OPEN_BUCKETS_SQL = `(SELECT hour_bucket_start FROM network_state WHERE id = 'network') AS hour_bucket_start,
+                          (SELECT day_bucket_start FROM network_state WHERE id = 'network') AS day_bucket_start`
+
+function openBuckets(r: any): OpenBuckets {
+    return {hour: toDate(r.hour_bucket_start)?.getTime() ?? null, day: toDate(r.day_bucket_start)?.getTime() ?? null}
 }
 
 /** the subject must be known to the indexer (one query) */
@@ -68,19 +84,20 @@ export async function subjectInfo(q: Query, s: Subject): Promise<SubjectInfo> {
             return {kind: s.kind, id: s.id, pools: r.pool_id ? [r.pool_id] : [], known: true}
         }
         case 'pool': {
-            const r = await one(q, `SELECT id FROM base_pool WHERE id = $1`, [s.id])
-            if (!r) throw new InputError('pool', `no pool with pid ${s.id} is known to the indexer`)
-            return {kind: s.kind, id: s.id, pools: [s.id], known: true}
+            const r = await one(q, `SELECT EXISTS (SELECT 1 FROM base_pool WHERE id = $1) AS known, ${OPEN_BUCKETS_SQL}`, [s.id])
+            if (!r.known) throw new InputError('pool', `no pool with pid ${s.id} is known to the indexer`)
+            return {kind: s.kind, id: s.id, pools: [s.id], known: true, openBuckets: openBuckets(r)}
         }
         case 'account': {
             const r = await one(
                 q,
                 `SELECT EXISTS (SELECT 1 FROM account WHERE id = $1) AS known,
-                        coalesce((SELECT array_agg(id ORDER BY pid) FROM base_pool WHERE owner_id = $1), '{}') AS pools`,
+                        coalesce((SELECT array_agg(id ORDER BY pid) FROM base_pool WHERE owner_id = $1), '{}') AS pools,
+                        ${OPEN_BUCKETS_SQL}`,
                 [s.id]
             )
             if (!r.known && r.pools.length === 0) throw new InputError('account', `account ${s.id} has no pools, delegations or rewards known to the indexer`)
-            return {kind: s.kind, id: s.id, pools: r.pools, known: true}
+            return {kind: s.kind, id: s.id, pools: r.pools, known: true, openBuckets: openBuckets(r)}
         }
     }
 }
@@ -125,10 +142,10 @@ async function computeSegments(q: Query, a: AuditArgs): Promise<Segments> {
     const to = a.range.to.getTime()
     const ledgerOnly: Segments = {h0: to, hEnd: to, d0: to, d1: to, rollups: false}
     if (a.subject.kind === 'worker' || a.includeDropped) return ledgerOnly
-    const net = await one(q, `SELECT hour_bucket_start, day_bucket_start FROM network_state WHERE id = 'network'`)
-    const openHour = net?.hour_bucket_start ? toDate(net.hour_bucket_start)!.getTime() : null
+    const open = a.openBuckets ?? openBuckets((await one(q, `SELECT hour_bucket_start, day_bucket_start FROM network_state WHERE id = 'network'`)) ?? {})
+    const openHour = open.hour
     if (openHour == null) return ledgerOnly
-    const openDay = net?.day_bucket_start ? toDate(net.day_bucket_start)!.getTime() : openHour
+    const openDay = open.day ?? openHour
     const h0 = Math.ceil(from / HOUR_MS) * HOUR_MS
     const hEnd = Math.min(Math.floor(to / HOUR_MS) * HOUR_MS, openHour)
     if (!(h0 < hEnd)) return ledgerOnly
@@ -197,14 +214,18 @@ export interface AuditBucket {
 export interface AuditAggregate {
     buckets: AuditBucket[]
     totals: AuditTotals
+    /** account: the commission of the range, computed in the same statement */
+    commission?: Commission
 }
 
 /** every bucket of the range (dense: zero buckets included, UTC-aligned) and the totals over them */
 export async function auditAggregate(q: Query, a: AuditArgs): Promise<AuditAggregate> {
     const {field, interval} = pgBucket(a.granularity)
     const seg = await segments(q, a)
+    // an account's commission comes in the same statement (one round trip less); $8 is the account
+    const withCommission = a.subject.kind === 'account'
     const rows = await q(
-        `WITH b AS (
+        `WITH ${withCommission ? `owned AS (${ownedPoolsSql(a)}), c AS (SELECT ${commissionSelectSql()}),` : ''} b AS (
              SELECT generate_series(date_trunc('${field}', $2::timestamptz AT TIME ZONE 'UTC'),
                                     $3::timestamptz AT TIME ZONE 'UTC' - interval '1 microsecond',
                                     interval '${interval}') AS start
@@ -219,10 +240,13 @@ export async function auditAggregate(q: Query, a: AuditArgs): Promise<AuditAggre
                 coalesce(s.to_owner, 0)::text AS to_owner, coalesce(s.to_stakers, 0)::text AS to_stakers,
                 coalesce(s.dismissed, 0)::text AS dismissed,
                 (sum(coalesce(s.amount, 0)) OVER (ORDER BY b.start))::text AS cumulative
-         FROM b LEFT JOIN s ON s.start = b.start
+                ${withCommission ? ', c.amount::text AS c_amount, c.withdrawn AS c_withdrawn' : ''}
+         FROM b LEFT JOIN s ON s.start = b.start ${withCommission ? 'CROSS JOIN c' : ''}
          ORDER BY b.start`,
         // workers sum the ledger alone: $6 / $7 (the daily rollup segment) do not occur
-        [...rangeParams(a), ...segmentParams(seg)].slice(0, a.subject.kind === 'worker' ? 5 : 7)
+        withCommission
+            ? [...rangeParams(a), ...segmentParams(seg), a.subject.id]
+            : [...rangeParams(a), ...segmentParams(seg)].slice(0, a.subject.kind === 'worker' ? 5 : 7)
     )
     const totals: AuditTotals = {count: 0, amount: 0n, treasury: 0n, toOwner: 0n, toStakers: 0n, dismissed: 0n}
     const buckets = rows.map((r: any) => {
@@ -245,7 +269,8 @@ export async function auditAggregate(q: Query, a: AuditArgs): Promise<AuditAggre
         totals.dismissed += bucket.dismissed
         return bucket
     })
-    return {buckets, totals}
+    const commission = withCommission && rows.length > 0 ? {amount: big(rows[0].c_amount), withdrawn: big(rows[0].c_withdrawn)} : undefined
+    return {buckets, totals, commission}
 }
 
 export interface LedgerStats {
@@ -365,13 +390,17 @@ export interface Commission {
     withdrawn: bigint
 }
 
-/** commission in the range: closed rollups (PoolRollup.toOwner = Σ PoolReward.toOwner) + PoolReward rows at the edges */
-export async function accountCommission(q: Query, a: AuditArgs): Promise<Commission> {
-    const seg = await segments(q, a)
-    const r = await one(
-        q,
-        `WITH owned AS (${a.pools ? 'SELECT unnest($1::text[]) AS id' : 'SELECT id FROM base_pool WHERE owner_id = $8'})
-         SELECT (SELECT coalesce(sum(r.to_owner), 0) FROM pool_reward r
+/** the account's pools as `owned(id)` ($1 the pid array, or $8 the account) */
+function ownedPoolsSql(a: AuditArgs): string {
+    return a.pools ? 'SELECT unnest($1::text[]) AS id' : 'SELECT id FROM base_pool WHERE owner_id = $8'
+}
+
+/**
+ * The select list of the commission (amount, withdrawn) over CTE `owned`: $2 from, $3 to, $4 h0, $5 hEnd,
+ * $6 d0, $7 d1, $8 the account.
+ */
+function commissionSelectSql(): string {
+    return `(SELECT coalesce(sum(r.to_owner), 0) FROM pool_reward r
                   WHERE r.pool_id IN (SELECT id FROM owned) AND r.timestamp >= $2 AND r.timestamp < $4)
               + (SELECT coalesce(sum(r.to_owner), 0) FROM pool_reward r
                   WHERE r.pool_id IN (SELECT id FROM owned) AND r.timestamp >= $5 AND r.timestamp < $3)
@@ -382,9 +411,13 @@ export async function accountCommission(q: Query, a: AuditArgs): Promise<Commiss
               + (SELECT coalesce(sum(x.to_owner), 0) FROM pool_rollup x
                   WHERE x.pool_id IN (SELECT id FROM owned) AND x.period = 'Hour' AND x.bucket_start >= $7 AND x.bucket_start < $5) AS amount,
                 (SELECT coalesce(sum(m.amount), 0)::text FROM stake_movement m
-                  WHERE m.account_id = $8 AND m.kind = 'OwnerRewardsWithdrawn' AND m.timestamp >= $2 AND m.timestamp < $3) AS withdrawn`,
-        [...rangeParams(a), ...segmentParams(seg), a.subject.id]
-    )
+                  WHERE m.account_id = $8 AND m.kind = 'OwnerRewardsWithdrawn' AND m.timestamp >= $2 AND m.timestamp < $3) AS withdrawn`
+}
+
+/** commission in the range: closed rollups (PoolRollup.toOwner = Σ PoolReward.toOwner) + PoolReward rows at the edges */
+export async function accountCommission(q: Query, a: AuditArgs): Promise<Commission> {
+    const seg = await segments(q, a)
+    const r = await one(q, `WITH owned AS (${ownedPoolsSql(a)}) SELECT ${commissionSelectSql()}`, [...rangeParams(a), ...segmentParams(seg), a.subject.id])
     return {amount: big(r.amount), withdrawn: big(r.withdrawn)}
 }
 

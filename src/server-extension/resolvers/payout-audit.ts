@@ -192,7 +192,7 @@ export class PayoutAuditResolver extends SqlResolver {
                 granularity: g as Granularity,
                 limit: lim,
                 offset: off,
-                args: {subject, range, granularity: g, includeDropped, pools: subject.kind === 'account' ? info.pools : undefined},
+                args: {subject, range, granularity: g, includeDropped, pools: subject.kind === 'account' ? info.pools : undefined, openBuckets: info.openBuckets},
             })
         })
     }
@@ -257,7 +257,8 @@ export class PayoutAuditResolver extends SqlResolver {
     async commission(@Root() root: PayoutAudit): Promise<CommissionOut | null> {
         if (root.args.subject.kind !== 'account') return null
         return guarded(async () => {
-            const c = await this.cached('commission', root.args, q => accountCommission(q, root.args))
+            // computed with the sums (one statement); alone only if the aggregate did not bring it
+            const c = (await this.aggregate(root)).commission ?? (await this.cached('commission', root.args, q => accountCommission(q, root.args)))
             return Object.assign(new CommissionOut(), {...c, amountPha: pha(c.amount), withdrawnPha: pha(c.withdrawn), audit: root})
         })
     }
