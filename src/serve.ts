@@ -27,7 +27,7 @@ import cluster from 'cluster'
 import * as path from 'path'
 import {cleanGraphqlError} from './api/errors'
 import {headQuery} from './api/head'
-import {headTtlFromEnv, ResponseCache, responseCacheBytesFromEnv, responseCacheMiddleware} from './api/response-cache'
+import {headTtlFromEnv, ResponseCache, responseCacheBytesFromEnv, responseCacheFastPath, responseCacheMiddleware} from './api/response-cache'
 import {graphqlServerArgs} from './server-options'
 
 function workerCount(): number {
@@ -87,8 +87,10 @@ function patchApollo(introspection: boolean, keepErrors: boolean, responseCache:
     try {
         const mod = require('@subsquid/apollo-server-express/dist/ApolloServer')
         const {ApolloServerPluginCacheControlDisabled} = require('@subsquid/apollo-server-core')
-        // the body parser Apollo's middleware uses (its own dependency)
-        const bodyParser = require(require.resolve('body-parser', {paths: [path.dirname(require.resolve('@subsquid/apollo-server-express/package.json'))]}))
+        // the body parser Apollo's middleware uses (its own dependency), and its helpers
+        const bodyParserPath = require.resolve('body-parser', {paths: [path.dirname(require.resolve('@subsquid/apollo-server-express/package.json'))]})
+        const bodyParser = require(bodyParserPath)
+        const fromBodyParser = (name: string) => require(require.resolve(name, {paths: [path.dirname(bodyParserPath)]}))
         const Base = mod.ApolloServer
         if (typeof Base !== 'function') throw new Error('ApolloServer class not found')
         mod.ApolloServer = class extends Base {
@@ -103,8 +105,19 @@ function patchApollo(introspection: boolean, keepErrors: boolean, responseCache:
                 if (responseCache.enabled && opts?.app) {
                     const cfg = opts.bodyParserConfig
                     if (cfg !== false) {
-                        const parseJson = bodyParser.json(cfg === true || cfg == null ? undefined : cfg)
-                        opts.app.use(opts.path ?? '/graphql', responseCacheMiddleware(responseCache, parseJson))
+                        const parserCfg = cfg === true || cfg == null ? undefined : cfg
+                        const parseJson = bodyParser.json(parserCfg)
+                        const gqlPath = opts.path ?? '/graphql'
+                        opts.app.use(gqlPath, responseCacheMiddleware(responseCache, parseJson))
+                        // hits of JSON POSTs are answered before express runs at all
+                        const limit = parserCfg?.limit ?? '100kb'
+                        const limitBytes = typeof limit === 'number' ? limit : fromBodyParser('bytes').parse(limit)
+                        const fast = responseCacheFastPath(responseCache, {path: gqlPath, limitBytes, createError: fromBodyParser('http-errors')})
+                        const app = opts.app
+                        const handle = app.handle
+                        app.handle = function (req: any, res: any, callback: any) {
+                            fast(req, res, () => handle.call(app, req, res, callback))
+                        }
                     }
                 }
                 return super.applyMiddleware(opts)

@@ -193,7 +193,16 @@ export class ResponseCache {
 
 // ------------------------------------------------------------------ the express middleware
 
-type Req = IncomingMessage & {body?: any; query?: any; _body?: boolean; fresh?: boolean; accepts?: (...types: string[]) => string | false}
+type Req = IncomingMessage & {
+    body?: any
+    query?: any
+    _body?: boolean
+    fresh?: boolean
+    accepts?: (...types: string[]) => string | false
+    /** set by the fast path: the raw JSON body as the key, or the error body-parser would have raised */
+    _rcRawKey?: string
+    _rcBodyError?: Error
+}
 type Res = ServerResponse
 type Next = (err?: any) => void
 type Handler = (req: Req, res: Res, next: Next) => void
@@ -299,6 +308,9 @@ export function responseCacheMiddleware(cache: ResponseCache, parseJson: Handler
     const serve = (req: Req, res: Res, next: Next, payload: any) => {
         const key = requestKey(req.method!, payload)
         if (key == null) return next()
+        withHead(req, res, next, key)
+    }
+    const withHead = (req: Req, res: Res, next: Next, key: string) => {
         const head = cache.freshHead()
         if (head !== undefined) return lookup(req, res, next, key, head)
         cache.currentHead().then(
@@ -332,9 +344,15 @@ export function responseCacheMiddleware(cache: ResponseCache, parseJson: Handler
         next()
     }
     return (req, res, next) => {
+        if (req._rcBodyError) return next(req._rcBodyError)
         if (req.method === 'POST') {
             parseJson(req, res, err => {
                 if (err) return next(err)
+                if (req._rcRawKey !== undefined) {
+                    // read by the fast path: cacheable as the parsed request says, keyed by its exact bytes
+                    if (requestKey('POST', req.body) == null) return next()
+                    return withHead(req, res, next, req._rcRawKey)
+                }
                 serve(req, res, next, req.body)
             })
         } else if (req.method === 'GET' && !prefersHtml(req)) {
@@ -342,5 +360,63 @@ export function responseCacheMiddleware(cache: ResponseCache, parseJson: Handler
         } else {
             next()
         }
+    }
+}
+
+// ------------------------------------------------------------------ the fast path, before express
+
+const JSON_TYPE = /^application\/json\s*(;\s*charset\s*=\s*"?utf-8"?\s*)?$/i
+
+/**
+ * The hit path without express: a POST of JSON (exact content type, no content encoding, a known length
+ * within the body limit) to the GraphQL path is read here; if its exact bytes are stored at the current
+ * head, the stored answer is written at once. Otherwise the request goes on through express as usual,
+ * with the body already parsed (`req.body`, `req._body`: Apollo's parser skips it) and its bytes as the
+ * key (`req._rcRawKey`); a body that is not a JSON object or array gets the error body-parser would
+ * have raised (HTTP 400), through express's error handling.
+ *
+ * `createError` is http-errors (body-parser's own).
+ */
+export function responseCacheFastPath(
+    cache: ResponseCache,
+    opts: {path: string; limitBytes: number; createError: (status: number, message: string, props?: object) => Error}
+): (req: Req, res: Res, pass: () => void) => void {
+    const prefix = 'POST\u0001'
+    return (req, res, pass) => {
+        if (req.method !== 'POST' || !cache.enabled) return pass()
+        const url = req.url ?? ''
+        if (!(url === opts.path || url.startsWith(opts.path + '?'))) return pass()
+        const h = req.headers
+        const length = Number(h['content-length'])
+        if (!(length > 0 && length <= opts.limitBytes) || h['transfer-encoding'] || (h['content-encoding'] && h['content-encoding'] !== 'identity')) return pass()
+        if (!JSON_TYPE.test(h['content-type'] ?? '')) return pass()
+        const chunks: Buffer[] = []
+        req.on('data', (c: Buffer) => chunks.push(c))
+        req.once('error', () => pass())
+        req.once('end', () => {
+            const text = (chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)).toString('utf8')
+            const key = prefix + text
+            const head = cache.freshHead()
+            const hit = head !== undefined ? cache.get(head, key) : undefined
+            if (hit) {
+                cache.hits++
+                sendCached(req, res, hit)
+                return
+            }
+            req._body = true
+            const first = text.trimStart()[0]
+            if (first !== '{' && first !== '[') {
+                req._rcBodyError = opts.createError(400, `Unexpected token ${first ?? 'end'} in JSON at position 0`, {body: text, type: 'entity.parse.failed'})
+                return pass()
+            }
+            try {
+                req.body = JSON.parse(text)
+            } catch (e: any) {
+                req._rcBodyError = opts.createError(400, e?.message ?? 'invalid JSON', {body: text, type: 'entity.parse.failed'})
+                return pass()
+            }
+            req._rcRawKey = key
+            pass()
+        })
     }
 }
