@@ -5,7 +5,16 @@
  * PostgreSQL server as `api_bench_khala_day`, re-indexed when the code changed: ~10 min), the real GraphQL
  * server (node lib/src/serve.js) is queried over HTTP by N concurrent keep-alive clients, each sending its
  * next request when the previous answer arrived. Per query: p50 / p95 / p99 / max latency, requests per
- * second, errors. Results go to stdout and to bench/RESULTS.md under `## API` (that section only).
+ * second, errors, and the share of answers the response cache served (`x-cache: hit`). Results go to
+ * stdout and to bench/RESULTS.md under `## API` (that section only).
+ *
+ * Server configurations: the default (response cache and analytics result cache on), the default with
+ * GQL_WORKERS=2, the response cache off (GQL_RESPONSE_CACHE_MB=0: every request goes through Apollo, the
+ * analytics results still cached), and both caches off (every request runs its SQL).
+ *
+ * The load generator runs on the same machine as the server and the database. To take as little CPU from
+ * them as it can, it checks each answer by its status, its first bytes (Apollo writes `errors` first) and
+ * its length, which must equal the length of the answer checked in full before the run (the data is fixed).
  *
  * Environment: BENCH_DB_URL (an already indexed database; skips indexing), else DB_URL / TEST_PG_SERVER
  * (the PostgreSQL server to cache the indexed database on; default postgres://postgres@127.0.0.1:5432/postgres),
@@ -51,6 +60,8 @@ interface Result {
     clients: number
     requests: number
     errors: number
+    /** answers with x-cache: hit */
+    hits: number
     seconds: number
     rps: number
     p50: number
@@ -65,20 +76,25 @@ function quantile(sorted: number[], q: number): number {
     return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]
 }
 
-async function load(url: string, sc: Scenario, clients: number, warmupS: number, seconds: number): Promise<Result> {
+async function load(url: string, sc: Scenario, clients: number, warmupS: number, seconds: number, expectedBytes: number): Promise<Result> {
     const agent = new http.Agent({keepAlive: true, maxSockets: clients})
     const body = JSON.stringify({query: sc.query})
     const u = new URL(url)
     const once = () =>
-        new Promise<{ok: boolean; text: string}>((resolve, reject) => {
+        new Promise<{ok: boolean; hit: boolean; text: string}>((resolve, reject) => {
             const req = http.request(
                 {host: u.hostname, port: u.port, path: u.pathname, method: 'POST', agent, headers: {'content-type': 'application/json', 'content-length': Buffer.byteLength(body)}},
                 res => {
                     const chunks: Buffer[] = []
-                    res.on('data', c => chunks.push(c))
+                    let length = 0
+                    res.on('data', (c: Buffer) => {
+                        chunks.push(c)
+                        length += c.length
+                    })
                     res.on('end', () => {
-                        const text = Buffer.concat(chunks).toString()
-                        resolve({ok: res.statusCode === 200 && !text.includes('"errors"'), text})
+                        const head = chunks.length ? chunks[0].subarray(0, 16).toString('latin1') : ''
+                        const ok = res.statusCode === 200 && head.startsWith('{"data"') && length === expectedBytes
+                        resolve({ok, hit: res.headers['x-cache'] === 'hit', text: ok ? '' : Buffer.concat(chunks).toString()})
                     })
                     res.on('error', reject)
                 }
@@ -88,6 +104,7 @@ async function load(url: string, sc: Scenario, clients: number, warmupS: number,
         })
     const latencies: number[] = []
     let errors = 0
+    let hits = 0
     let firstError: string | undefined
     const warmEnd = Date.now() + warmupS * 1000
     const end = warmEnd + seconds * 1000
@@ -95,16 +112,17 @@ async function load(url: string, sc: Scenario, clients: number, warmupS: number,
     const worker = async () => {
         while (Date.now() < end) {
             const t0 = process.hrtime.bigint()
-            let r: {ok: boolean; text: string}
+            let r: {ok: boolean; hit: boolean; text: string}
             try {
                 r = await once()
             } catch (e: any) {
-                r = {ok: false, text: String(e?.message ?? e)}
+                r = {ok: false, hit: false, text: String(e?.message ?? e)}
             }
             const ms = Number(process.hrtime.bigint() - t0) / 1e6
             if (Date.now() < warmEnd) continue
             if (!measuredFrom) measuredFrom = Date.now()
             latencies.push(ms)
+            if (r.hit) hits++
             if (!r.ok) {
                 errors++
                 firstError ??= r.text.slice(0, 300)
@@ -120,6 +138,7 @@ async function load(url: string, sc: Scenario, clients: number, warmupS: number,
         clients,
         requests: latencies.length,
         errors,
+        hits,
         seconds: elapsed,
         rps: latencies.length / elapsed,
         p50: quantile(latencies, 0.5),
@@ -144,6 +163,26 @@ async function pick(url: string) {
     } finally {
         await c.end()
     }
+}
+
+type ServerKind = 'default' | 'workers2' | 'noResponseCache' | 'uncached'
+
+/** the environment of each server configuration */
+const SERVERS: Record<ServerKind, Record<string, string>> = {
+    default: {},
+    workers2: {GQL_WORKERS: '2'},
+    noResponseCache: {GQL_RESPONSE_CACHE_MB: '0'},
+    uncached: {GQL_RESPONSE_CACHE_MB: '0', GQL_RESULT_CACHE_ENTRIES: '0'},
+}
+
+function cpuModel(): string {
+    try {
+        const m = /^model name\s*:\s*(.+)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))
+        if (m) return m[1].trim()
+    } catch {
+        // not Linux
+    }
+    return os.cpus()[0]?.model?.trim() ?? 'cpu'
 }
 
 function fmt(n: number, d = 1): string {
@@ -183,73 +222,80 @@ async function main() {
     const audit = `{ payoutAudit(account: "${account}", from: "${from}", to: "${to}", granularity: DAY, limit: 100) {
                 count total { amount treasury toOwner toStakers } buckets { start amount count }
                 payouts { id blockHeight timestamp workerId amount toOwner toStakers } commission { amount withdrawn } } }`
-    const runs: (Scenario & {server: 'cached' | 'uncached'; clients: number})[] = [
-        {name: 'payoutAudit: busy account, 30 days (totals, daily buckets, first 100 payouts, commission)', query: audit, server: 'cached' as const, clients: args.clients},
-        {name: 'payoutAudit: the same, 10 clients', query: audit, server: 'cached' as const, clients: 10},
-        {
-            name: 'payoutAudit: the same + reconciliation',
-            query: `{ payoutAudit(account: "${account}", from: "${from}", to: "${to}", granularity: DAY, limit: 100) {
+    const recon = `{ payoutAudit(account: "${account}", from: "${from}", to: "${to}", granularity: DAY, limit: 100) {
                 count total { amount } buckets { start amount } payouts { id amount }
-                reconciliation { differences checks { name difference } invariant { checked mismatched unpaired } } } }`,
-            server: 'cached' as const,
-            clients: args.clients,
-        },
-        {
-            name: 'emission (daily series, budget history, projections)',
-            query: `{ emission(granularity: DAY) { emitted percentOfAllocation remaining budgetPerBlock halvings budgetUpdates
+                reconciliation { differences checks { name difference } invariant { checked mismatched unpaired } } } }`
+    const emission = `{ emission(granularity: DAY) { emitted percentOfAllocation remaining budgetPerBlock halvings budgetUpdates
                 series { start emitted cumulative } budgetHistory { kind blockHeight budgetPerBlock }
-                projections { method exhausts blocksUntilExhausted exhaustionDate } } }`,
-            server: 'cached' as const,
-            clients: args.clients,
-        },
-        {
-            name: 'poolLeaderboard (APR, 24 h rewards, top 20)',
-            query: `{ poolLeaderboard(orderBy: APR, window: DAY, limit: 20) { entries { pid apr commission totalValue delegatorCount idleWorkers unresponsiveWorkers rewards } } }`,
-            server: 'cached' as const,
-            clients: args.clients,
-        },
-        {name: 'floor: `{ squidStatus { height } }` (no analytics, one tiny SQL query)', query: `{ squidStatus { height } }`, server: 'cached' as const, clients: args.clients},
-        {name: 'payoutAudit, busy account, result cache off (every request runs its SQL)', query: audit, server: 'uncached' as const, clients: args.clients},
-        {name: 'payoutAudit, busy account, result cache off', query: audit, server: 'uncached' as const, clients: 10},
-    ].filter(s => !args.only || s.name.toLowerCase().includes(args.only.toLowerCase()))
+                projections { method exhausts blocksUntilExhausted exhaustionDate } } }`
+    const leaderboard = `{ poolLeaderboard(orderBy: APR, window: DAY, limit: 20) { entries { pid apr commission totalValue delegatorCount idleWorkers unresponsiveWorkers rewards } } }`
+    const status = `{ squidStatus { height } }`
+    const AUDIT = 'payoutAudit: busy account, 30 days (totals, daily buckets, first 100 payouts, commission)'
+    type Run = Scenario & {server: ServerKind; clients: number}
+    const all: Run[] = [
+        {name: AUDIT, query: audit, server: 'default', clients: args.clients},
+        {name: 'payoutAudit: the same, 10 clients', query: audit, server: 'default', clients: 10},
+        {name: 'payoutAudit: the same + reconciliation', query: recon, server: 'default', clients: args.clients},
+        {name: 'emission (daily series, budget history, projections)', query: emission, server: 'default', clients: args.clients},
+        {name: 'poolLeaderboard (APR, 24 h rewards, top 20)', query: leaderboard, server: 'default', clients: args.clients},
+        {name: '`{ squidStatus { height } }`', query: status, server: 'default', clients: args.clients},
+        {name: `${AUDIT}, GQL_WORKERS=2`, query: audit, server: 'workers2', clients: args.clients},
+        {name: 'payoutAudit: busy account, response cache off (Apollo runs every request; analytics results cached)', query: audit, server: 'noResponseCache', clients: args.clients},
+        {name: 'floor of the Apollo stack: `{ squidStatus { height } }`, response cache off', query: status, server: 'noResponseCache', clients: args.clients},
+        {name: 'payoutAudit: busy account, both caches off (every request runs its SQL)', query: audit, server: 'uncached', clients: args.clients},
+        {name: 'payoutAudit: busy account, both caches off', query: audit, server: 'uncached', clients: 10},
+    ]
+    const runs = all.filter(s => !args.only || s.name.toLowerCase().includes(args.only.toLowerCase()))
 
     const results: Result[] = []
-    for (const kind of ['cached', 'uncached'] as const) {
+    const loadBefore = os.loadavg()
+    const expected = new Map<string, string>()
+    for (const kind of Object.keys(SERVERS) as ServerKind[]) {
         const mine = runs.filter(r => r.server === kind)
         if (mine.length === 0) continue
-        const server = await GraphqlServer.start(dbUrl, kind === 'uncached' ? {GQL_RESULT_CACHE_ENTRIES: '0'} : {})
+        const server = await GraphqlServer.start(dbUrl, SERVERS[kind])
         try {
             for (const sc of mine) {
-                // correctness first: the query must answer without errors
+                // correctness first: the query must answer without errors, the same bytes from every server
                 const probe = await server.query(sc.query)
-                if (probe.errors?.length) throw new Error(`${sc.name}: ${probe.raw.slice(0, 500)}`)
-                const r = await load(server.url, sc, sc.clients, args.warmup, args.seconds)
+                if (probe.errors?.length || probe.status !== 200) throw new Error(`${sc.name}: ${probe.raw.slice(0, 500)}`)
+                if (expected.has(sc.query) && expected.get(sc.query) !== probe.raw) throw new Error(`${sc.name}: the ${kind} server answers differently`)
+                expected.set(sc.query, probe.raw)
+                const r = await load(server.url, sc, sc.clients, args.warmup, args.seconds, Buffer.byteLength(probe.raw))
                 results.push(r)
-                console.log(`${r.name}\n  ${r.clients} clients: ${fmt(r.rps)} req/s, p50 ${fmt(r.p50)} ms, p95 ${fmt(r.p95)} ms, p99 ${fmt(r.p99)} ms, max ${fmt(r.max)} ms, ${r.errors} errors${r.firstError ? ` (${r.firstError})` : ''}`)
+                console.log(
+                    `${r.name}\n  ${r.clients} clients: ${fmt(r.rps)} req/s, p50 ${fmt(r.p50)} ms, p95 ${fmt(r.p95)} ms, p99 ${fmt(r.p99)} ms, max ${fmt(r.max)} ms, ` +
+                        `${fmt((100 * r.hits) / Math.max(1, r.requests), 0)}% response-cache hits, ${r.errors} errors${r.firstError ? ` (${r.firstError})` : ''}`
+                )
             }
         } finally {
             await server.stop()
         }
     }
-    const load1 = os.loadavg()[0]
+    const loadAfter = os.loadavg()
 
     const date = new Date().toISOString().slice(0, 16).replace('T', ' ')
+    const la = (l: number[]) => l.map(x => x.toFixed(2)).join(' / ')
     const lines = [
         '## API',
         '',
         `\`node lib/bench/api.js\` (bench/api.ts), ${date} UTC. Database: devnet \`khala-day\` indexed by the processor ` +
             `(${info.sizes.payouts.toLocaleString('en')} payouts, ${info.sizes.workers.toLocaleString('en')} workers, ${info.sizes.pools} pools). ` +
-            `Server: \`node lib/src/serve.js\` (one process, default limits, GQL_DB_CONNECTION_POOL_SIZE=${process.env.GQL_DB_CONNECTION_POOL_SIZE ?? 'default'}), ` +
-            `load generator in another process on the same machine (${os.cpus().length} × ${os.cpus()[0]?.model?.trim() ?? 'cpu'}, node ${process.version}), ` +
-            `${args.clients} concurrent keep-alive clients, closed loop, ${args.warmup} s warm-up then ${args.seconds} s measured per query. ` +
+            `Machine: ${os.cpus().length} cores (nproc), ${cpuModel()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, node ${process.version}; ` +
+            `load average (1 / 5 / 15 min) ${la(loadBefore)} before the runs, ${la(loadAfter)} after (the machine is shared with other jobs). ` +
+            `Server: \`node lib/src/serve.js\` (one process unless GQL_WORKERS=2, default limits, GQL_DB_CONNECTION_POOL_SIZE=${process.env.GQL_DB_CONNECTION_POOL_SIZE ?? 'default'}); ` +
+            `the load generator is another node process on the same machine: keep-alive clients, closed loop, ${args.warmup} s warm-up then ${args.seconds} s measured per row. ` +
             `Busy account: owner of ${info.busy.pools} pools (${info.busy.settles.toLocaleString('en')} settlements), range: the 30 days up to the chain head. ` +
-            `The analytics results are cached per chain head (src/api/cache.ts): with the data fixed, every request after the first is a hit, ` +
-            `so the "cache off" rows show what the SQL path costs. Machine load average (1 min) at the end: ${load1.toFixed(2)} ` +
-            `(the machine is shared with other jobs; the \`squidStatus\` row is the floor of the server stack under the same conditions).`,
+            `Default server: the response cache (src/api/response-cache.ts) answers a repeated request at the same chain head with the stored bytes ` +
+            `(with the data fixed, every request after the first is a hit; "hits" = answers with \`x-cache: hit\`), and the analytics result cache ` +
+            `(src/api/cache.ts) holds the resolvers' results. "response cache off" rows: every request goes through Apollo; ` +
+            `"both caches off" rows: every request runs its SQL (a cache miss).`,
         '',
-        '| query | clients | req/s | p50 ms | p95 ms | p99 ms | max ms | errors |',
-        '|---|---:|---:|---:|---:|---:|---:|---:|',
-        ...results.map(r => `| ${r.name} | ${r.clients} | ${fmt(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${fmt(r.max)} | ${r.errors} |`),
+        '| query | clients | req/s | p50 ms | p95 ms | p99 ms | max ms | hits | errors |',
+        '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+        ...results.map(
+            r => `| ${r.name} | ${r.clients} | ${fmt(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${fmt(r.max)} | ${fmt((100 * r.hits) / Math.max(1, r.requests), 0)}% | ${r.errors} |`
+        ),
         '',
     ]
     const text = lines.join('\n')
