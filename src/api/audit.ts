@@ -167,27 +167,27 @@ function segmentParams(s: Segments): string[] {
 }
 
 /**
- * Rows (bucket start truncated to `field`, n, amount, treasury, to_owner, to_stakers, dismissed) of the
- * subject's payouts in [from, to), from rollups and ledger. Parameters: $1 subject, $2 from, $3 to,
- * $4 h0, $5 hEnd, $6 d0, $7 d1.
+ * Rows (rolled: from a rollup, at: timestamp or bucket start, n, amount, treasury, to_owner, to_stakers,
+ * dismissed) of the subject's payouts in [from, to): one scan of the ledger over both edges, one of the
+ * rollups over the closed days and hours (an OR of disjoint ranges each: planned once, each table read
+ * once). Parameters: $1 subject, $2 from, $3 to, $4 h0, $5 hEnd, $6 d0, $7 d1.
  */
-function payoutSourceSql(a: AuditArgs, field: string): string {
-    // one simple range per branch, so each can use the (subject, timestamp) index
-    const ledger = (lo: string, hi: string) =>
-        `SELECT date_trunc('${field}', p.timestamp AT TIME ZONE 'UTC') AS start, 1 AS n, p.amount, p.treasury, p.to_owner, p.to_stakers, p.dismissed
+function payoutSourceSql(a: AuditArgs): string {
+    const ledger = `SELECT false AS rolled, p.timestamp AS at, 1 AS n, p.amount, p.treasury, p.to_owner, p.to_stakers, p.dismissed
          FROM payout p
-         WHERE ${subjectSql(a)} AND ${droppedSql(a)} AND p.timestamp >= ${lo} AND p.timestamp < ${hi}`
-    const edges = `${ledger('$2', '$4')} UNION ALL ${ledger('$5', '$3')}`
-    if (a.subject.kind === 'worker') return edges
-    const roll = (period: string, lo: string, hi: string) =>
-        `SELECT date_trunc('${field}', r.bucket_start AT TIME ZONE 'UTC') AS start, r.settle_count AS n, r.payout AS amount, r.treasury,
-                r.to_owner, r.to_stakers, r.dismissed
-         FROM pool_rollup r WHERE ${subjectSql(a, 'r')} AND r.period = '${period}' AND r.bucket_start >= ${lo} AND r.bucket_start < ${hi}`
-    return `${edges}
-            UNION ALL ${roll('Day', '$6', '$7')}
-            UNION ALL ${roll('Hour', '$4', '$6')}
-            UNION ALL ${roll('Hour', '$7', '$5')}`
+         WHERE ${subjectSql(a)} AND ${droppedSql(a)} AND ${a.subject.kind === 'worker' ? 'p.timestamp >= $2 AND p.timestamp < $3' : EDGES_SQL('p.timestamp')}`
+    if (a.subject.kind === 'worker') return ledger
+    return `${ledger}
+            UNION ALL
+            SELECT true, r.bucket_start, r.settle_count, r.payout, r.treasury, r.to_owner, r.to_stakers, r.dismissed
+            FROM pool_rollup r
+            WHERE ${subjectSql(a, 'r')}
+              AND ((r.period = 'Day' AND r.bucket_start >= $6 AND r.bucket_start < $7)
+                OR (r.period = 'Hour' AND ((r.bucket_start >= $4 AND r.bucket_start < $6) OR (r.bucket_start >= $7 AND r.bucket_start < $5))))`
 }
+
+/** the ledger part of the range: [from, h0) ∪ [hEnd, to) */
+const EDGES_SQL = (col: string) => `((${col} >= $2 AND ${col} < $4) OR (${col} >= $5 AND ${col} < $3))`
 
 export interface AuditTotals {
     count: number
@@ -222,18 +222,28 @@ export interface AuditAggregate {
 export async function auditAggregate(q: Query, a: AuditArgs): Promise<AuditAggregate> {
     const {field, interval} = pgBucket(a.granularity)
     const seg = await segments(q, a)
-    // an account's commission comes in the same statement (one round trip less); $8 is the account
+    // an account's commission comes in the same statement (one round trip less); $8 is the account. Over
+    // the closed buckets it is the pool rollups' to_owner (the rows summed here), at the edges the
+    // PoolReward rows.
     const withCommission = a.subject.kind === 'account'
+    const commissionCte = `c AS (
+             SELECT (SELECT coalesce(sum(to_owner), 0) FROM src WHERE rolled)
+                  + (SELECT coalesce(sum(r.to_owner), 0) FROM pool_reward r WHERE ${subjectSql(a, 'r')} AND ${EDGES_SQL('r.timestamp')}) AS amount,
+                    (SELECT coalesce(sum(m.amount), 0)::text FROM stake_movement m
+                      WHERE m.account_id = $8 AND m.kind = 'OwnerRewardsWithdrawn' AND m.timestamp >= $2 AND m.timestamp < $3) AS withdrawn
+         ),`
     const rows = await q(
-        `WITH ${withCommission ? `owned AS (${ownedPoolsSql(a)}), c AS (SELECT ${commissionSelectSql()}),` : ''} b AS (
+        `WITH src AS (${payoutSourceSql(a)}),
+         ${withCommission ? commissionCte : ''}
+         b AS (
              SELECT generate_series(date_trunc('${field}', $2::timestamptz AT TIME ZONE 'UTC'),
                                     $3::timestamptz AT TIME ZONE 'UTC' - interval '1 microsecond',
                                     interval '${interval}') AS start
          ), s AS (
-             SELECT start, sum(n)::int AS n, sum(amount) AS amount, sum(treasury) AS treasury,
+             SELECT date_trunc('${field}', at AT TIME ZONE 'UTC') AS start, sum(n)::int AS n, sum(amount) AS amount, sum(treasury) AS treasury,
                     sum(to_owner) AS to_owner, sum(to_stakers) AS to_stakers, sum(dismissed) AS dismissed
-             FROM (${payoutSourceSql(a, field)}) src
-             GROUP BY start
+             FROM src
+             GROUP BY 1
          )
          SELECT b.start AT TIME ZONE 'UTC' AS start, (b.start + interval '${interval}') AT TIME ZONE 'UTC' AS "end",
                 coalesce(s.n, 0) AS n, coalesce(s.amount, 0)::text AS amount, coalesce(s.treasury, 0)::text AS treasury,
@@ -243,10 +253,12 @@ export async function auditAggregate(q: Query, a: AuditArgs): Promise<AuditAggre
                 ${withCommission ? ', c.amount::text AS c_amount, c.withdrawn AS c_withdrawn' : ''}
          FROM b LEFT JOIN s ON s.start = b.start ${withCommission ? 'CROSS JOIN c' : ''}
          ORDER BY b.start`,
-        // workers sum the ledger alone: $6 / $7 (the daily rollup segment) do not occur
+        // workers sum the ledger alone over [from, to): $4 … $7 do not occur
         withCommission
             ? [...rangeParams(a), ...segmentParams(seg), a.subject.id]
-            : [...rangeParams(a), ...segmentParams(seg)].slice(0, a.subject.kind === 'worker' ? 5 : 7)
+            : a.subject.kind === 'worker'
+              ? rangeParams(a)
+              : [...rangeParams(a), ...segmentParams(seg)]
     )
     const totals: AuditTotals = {count: 0, amount: 0n, treasury: 0n, toOwner: 0n, toStakers: 0n, dismissed: 0n}
     const buckets = rows.map((r: any) => {
