@@ -26,7 +26,7 @@ export interface HttpResult {
 
 const agent = new http.Agent({keepAlive: true, maxSockets: 256})
 
-export function httpRequest(url: string, opts: {method?: string; body?: string; headers?: Record<string, string>} = {}): Promise<HttpResult> {
+export function httpRequest(url: string, opts: {method?: string; body?: string; headers?: Record<string, string>} = {}, retried = false): Promise<HttpResult> {
     return new Promise((resolve, reject) => {
         const req = http.request(url, {method: opts.method ?? 'GET', headers: opts.headers, agent}, res => {
             const chunks: Buffer[] = []
@@ -34,7 +34,13 @@ export function httpRequest(url: string, opts: {method?: string; body?: string; 
             res.on('end', () => resolve({status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8')}))
             res.on('error', reject)
         })
-        req.on('error', reject)
+        req.on('error', (e: any) => {
+            // a kept-alive socket the server closed while the test was busy (its idle timeout): once more
+            // on a new one, as Node's documentation advises (`reusedSocket`)
+            if (!retried && req.reusedSocket && (e?.code === 'ECONNRESET' || /socket hang up/.test(String(e?.message)))) {
+                httpRequest(url, opts, true).then(resolve, reject)
+            } else reject(e)
+        })
         if (opts.body != null) req.write(opts.body)
         req.end()
     })
