@@ -73,6 +73,8 @@ export interface Config {
     maxBatchBlocks: number
     /** events + calls + extrinsics in one handler batch at most */
     maxBatchItems: number
+    /** drop secondary ledger/rollup indexes during a long catch-up and rebuild them at the head */
+    deferIndexes: 'auto' | 'off'
 }
 
 export class ConfigError extends Error {
@@ -134,6 +136,12 @@ function parseCount(env: Env, name: string, dflt: number): number {
     return Number(v)
 }
 
+function parseDeferIndexes(env: Env): 'auto' | 'off' {
+    const v = (nonEmpty(env, 'DEFER_INDEXES') ?? 'auto').toLowerCase()
+    if (v !== 'auto' && v !== 'off') throw new ConfigError('DEFER_INDEXES', `expected auto or off, got ${JSON.stringify(env.DEFER_INDEXES)}`)
+    return v
+}
+
 function parsePositive(env: Env, name: string): number | undefined {
     const v = nonEmpty(env, name)
     if (v == null) return undefined
@@ -187,5 +195,6 @@ export function loadConfig(env: Env = process.env): Config {
         gqlPort: parsePort(env, 'GQL_PORT', 4350),
         maxBatchBlocks: parseCount(env, 'MAX_BATCH_BLOCKS', DEFAULT_COALESCE.maxBlocks),
         maxBatchItems: parseCount(env, 'MAX_BATCH_ITEMS', DEFAULT_COALESCE.maxItems),
+        deferIndexes: parseDeferIndexes(env),
     }
 }

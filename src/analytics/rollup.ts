@@ -51,6 +51,11 @@ export function dayStart(ts: number): number {
     return ts - (((ts % DAY_MS) + DAY_MS) % DAY_MS)
 }
 
+/** the id prefix of every ledger row of block `height` (ids are `<10-digit height>-<hash>-<index>`) */
+export function heightKey(height: number): string {
+    return String(height).padStart(10, '0')
+}
+
 /** time first: a close inserts its rows at the end of the primary key's index, not all over it */
 export function bucketId(entity: string, period: RollupPeriod, start: number): string {
     const iso = new Date(start).toISOString()
@@ -101,7 +106,9 @@ async function sequential(queries: (() => Promise<any[]>)[]): Promise<any[][]> {
 
 export async function closeBucket(q: Query, state: MiningState, b: BucketSpec): Promise<RollupRows> {
     const dense = b.period === RollupPeriod.Day
-    const range = [b.startHeight, b.endHeight]
+    // ledger ids start with the zero-padded block height (the event id), so a height range is an id range
+    // and the primary key serves it, whatever other indexes exist (src/store/deferred-indexes.ts)
+    const range = [heightKey(b.startHeight), heightKey(b.endHeight)]
     const bucketMs = b.end - b.start
     const bucketStart = new Date(b.start)
     const n = state.network
@@ -109,25 +116,25 @@ export async function closeBucket(q: Query, state: MiningState, b: BucketSpec): 
     // one connection (the batch transaction): the queries run one after the other
     const [payByWorker, payByPool, payTotals, rewardByPool, rewardByOwner, moveByPool, moveByAccount, changes] = await sequential([
         () => q(`SELECT worker_id, sum(amount)::text AS amount, sum(treasury)::text AS treasury, count(*)::int AS n
-           FROM payout WHERE block_height >= $1 AND block_height < $2 AND NOT dropped AND worker_id IS NOT NULL GROUP BY worker_id`, range),
+           FROM payout WHERE id >= $1 AND id < $2 AND NOT dropped AND worker_id IS NOT NULL GROUP BY worker_id`, range),
         () => q(`SELECT pool_id, sum(amount)::text AS amount, sum(treasury)::text AS treasury, sum(dismissed)::text AS dismissed, count(*)::int AS n
-           FROM payout WHERE block_height >= $1 AND block_height < $2 AND NOT dropped AND pool_id IS NOT NULL GROUP BY pool_id`, range),
+           FROM payout WHERE id >= $1 AND id < $2 AND NOT dropped AND pool_id IS NOT NULL GROUP BY pool_id`, range),
         () => q(`SELECT coalesce(sum(amount) FILTER (WHERE NOT dropped), 0)::text AS amount,
                   coalesce(sum(treasury) FILTER (WHERE NOT dropped), 0)::text AS treasury,
                   coalesce(sum(dismissed) FILTER (WHERE NOT dropped), 0)::text AS dismissed,
                   coalesce(sum(amount) FILTER (WHERE dropped), 0)::text AS dropped,
                   (count(*) FILTER (WHERE NOT dropped))::int AS n
-           FROM payout WHERE block_height >= $1 AND block_height < $2`, range),
+           FROM payout WHERE id >= $1 AND id < $2`, range),
         () => q(`SELECT pool_id, sum(to_owner)::text AS to_owner, sum(to_stakers)::text AS to_stakers
-           FROM pool_reward WHERE block_height >= $1 AND block_height < $2 GROUP BY pool_id`, range),
+           FROM pool_reward WHERE id >= $1 AND id < $2 GROUP BY pool_id`, range),
         () => q(`SELECT pool_owner_id, sum(to_owner - owner_dismissed)::text AS to_owner
-           FROM pool_reward WHERE block_height >= $1 AND block_height < $2 AND pool_owner_id IS NOT NULL GROUP BY pool_owner_id`, range),
+           FROM pool_reward WHERE id >= $1 AND id < $2 AND pool_owner_id IS NOT NULL GROUP BY pool_owner_id`, range),
         () => q(`SELECT pool_id, kind, sum(amount)::text AS amount
-           FROM stake_movement WHERE block_height >= $1 AND block_height < $2 GROUP BY pool_id, kind`, range),
+           FROM stake_movement WHERE id >= $1 AND id < $2 GROUP BY pool_id, kind`, range),
         () => q(`SELECT account_id, kind, sum(amount)::text AS amount
-           FROM stake_movement WHERE block_height >= $1 AND block_height < $2 AND account_id IS NOT NULL GROUP BY account_id, kind`, range),
+           FROM stake_movement WHERE id >= $1 AND id < $2 AND account_id IS NOT NULL GROUP BY account_id, kind`, range),
         () => q(`SELECT worker_id, timestamp, from_state, to_state
-           FROM worker_state_change WHERE block_height >= $1 AND block_height < $2 AND worker_id IS NOT NULL
+           FROM worker_state_change WHERE id >= $1 AND id < $2 AND worker_id IS NOT NULL
            ORDER BY block_height, event_index`, range),
     ])
 

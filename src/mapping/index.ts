@@ -30,6 +30,9 @@ import {ledgerRowCount, MiningState} from '../domain/state'
 import {closeBucket, currentPoolAprs, dayStart, emptyRollupRows, hourStart, RollupRows} from '../analytics/rollup'
 import {loadState, readNetworkHead, writeLedgerRows, writeRollupRows, writeState} from '../store/state-store'
 import {storeEntityManager, Writer, writerFor, writeTimings} from '../store/writer'
+import {deferIndexes, DeferMode, deferredIndexes, mustRestore, restoreIndexes, worthDeferring} from '../store/deferred-indexes'
+import {LEDGER_TABLES, ROLLUP_TABLES} from '../store/state-store'
+import {loadConfig} from '../config'
 
 const TIMING = !!process.env.LEDGER_TIMING
 /** ledger rows that make a mid-batch statement worth sending */
@@ -71,6 +74,15 @@ export interface LedgerBatch {
     store: Store
     blocks: {header: Block; events: {name: string}[]}[]
     log: LedgerLog
+    /** the runner's isHead (the batch reaches the chain head); without it indexes are never deferred */
+    isHead?: boolean
+}
+
+export interface LedgerOptions {
+    /** src/store/deferred-indexes.ts; 'off' by default (the processor passes its configuration) */
+    deferIndexes: DeferMode
+    fromBlock: number
+    toBlock?: number
 }
 
 export class LedgerHandler {
@@ -83,8 +95,12 @@ export class LedgerHandler {
 
     constructor(
         private readonly storage: StorageReader = chainStorage,
-        private readonly decode: (e: any) => MiningEvent = decodeMiningEvent
+        private readonly decode: (e: any) => MiningEvent = decodeMiningEvent,
+        private readonly options: LedgerOptions = {deferIndexes: 'off', fromBlock: 0}
     ) {}
+
+    /** indexes deferred right now (read from the database once per state load) */
+    private deferred: string[] | undefined
 
     /** ms spent per phase (LEDGER_TIMING) */
     readonly phases = {state: 0, decode: 0, apply: 0, close: 0, write: 0, total: 0}
@@ -98,6 +114,7 @@ export class LedgerHandler {
         if (writer.hot) this.stats.hotCalls++
         const ledger = await this.ensureState(em, batch.log)
         const state = this.state!
+        await this.manageIndexes(em, writer, batch)
         const rollups = emptyRollupRows()
         let t = performance.now()
         this.phases.state += t - tStart
@@ -167,8 +184,43 @@ export class LedgerHandler {
         }
         this.state = await loadState(em)
         this.ledger = new MiningLedger(this.state, log)
+        this.deferred = undefined
         this.stats.reloads++
         return this.ledger
+    }
+
+    /**
+     * Defer the secondary indexes of the ledger and rollup tables at the start of a long catch-up, rebuild
+     * them when it ends (src/store/deferred-indexes.ts). Both happen in the batch transaction.
+     */
+    private async manageIndexes(em: EntityManager, writer: Writer, batch: LedgerBatch): Promise<void> {
+        const last = batch.blocks[batch.blocks.length - 1]?.header
+        if (last == null) return
+        this.deferred ??= await deferredIndexes(em)
+        const view = {
+            isHead: batch.isHead ?? true,
+            height: last.height,
+            timestamp: last.timestamp ?? Date.now(),
+            fromHeight: this.options.fromBlock,
+            toHeight: this.options.toBlock,
+            avgBlockTimeMs: this.state!.network.avgBlockTimeMs,
+        }
+        if (this.deferred.length > 0) {
+            if (this.options.deferIndexes === 'off' || mustRestore({...view, hot: writer.hot})) {
+                const t0 = Date.now()
+                const names = await restoreIndexes(em)
+                this.deferred = []
+                batch.log.info(`catch-up over at #${last.height}: rebuilt ${names.length} deferred indexes in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
+            }
+            return
+        }
+        if (this.options.deferIndexes === 'off' || writer.hot || batch.isHead == null) return
+        if (!worthDeferring(view)) return
+        const tables = [...LEDGER_TABLES, ...ROLLUP_TABLES].map(t => writer.spec(t.entity).table)
+        this.deferred = await deferIndexes(em, tables)
+        batch.log.info(
+            `long catch-up from #${last.height}: deferring ${this.deferred.length} secondary indexes of the ledger and rollup tables until the head (DEFER_INDEXES=off keeps them)`
+        )
     }
 
     /** close the hour / day buckets the block at `ts` leaves behind, and open its own */
@@ -277,8 +329,15 @@ let defaultHandler: LedgerHandler | undefined
 
 /** the processor's data handler (src/main.ts): one LedgerHandler per process */
 export async function handleBatch(ctx: ProcessorContext<Store>): Promise<void> {
-    defaultHandler ??= new LedgerHandler()
-    await defaultHandler.handle({store: ctx.store, blocks: ctx.blocks as any, log: ctx.log})
+    if (defaultHandler == null) {
+        const config = loadConfig()
+        defaultHandler = new LedgerHandler(chainStorage, decodeMiningEvent, {
+            deferIndexes: config.deferIndexes,
+            fromBlock: config.fromBlock,
+            toBlock: config.toBlock,
+        })
+    }
+    await defaultHandler.handle({store: ctx.store, blocks: ctx.blocks as any, log: ctx.log, isHead: ctx.isHead})
 }
 
 export function processStats(): BatchStats | undefined {

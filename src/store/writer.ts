@@ -107,33 +107,33 @@ export class RawWriter implements Writer {
         this.pending.push({spec, kind, rows, columns: columns ?? spec.columns})
     }
 
-    /** a statement sent by flushInBackground, not awaited yet */
-    private inflight: Promise<void> | undefined
+    /** statements sent by flushInBackground, not awaited yet (in the order they were sent) */
+    private inflight: Promise<void>[] = []
 
     /**
-     * Send what is pending without waiting: PostgreSQL writes it while the caller goes on (applying the
-     * next blocks). At most one statement is in flight; the next flush / query waits for it first, and
-     * its failure surfaces there (the batch transaction is aborted by then anyway).
+     * Send what is pending without waiting: the statement is queued on the batch transaction's connection
+     * (the driver sends queued statements one after the other, in order), and PostgreSQL works through the
+     * queue while the caller goes on applying the next blocks. The next flush / query waits for all of
+     * them; the first failure surfaces there (the transaction is aborted by then anyway, so nothing after
+     * it can commit).
      */
     async flushInBackground(): Promise<void> {
-        await this.settle()
         if (this.pending.length === 0) return
         const p = this.send()
         p.catch(() => {}) // observed by settle()
-        this.inflight = p
+        this.inflight.push(p)
     }
 
     private async settle(): Promise<void> {
-        const p = this.inflight
-        if (p) {
-            this.inflight = undefined
-            await p
-        }
+        const list = this.inflight
+        if (list.length === 0) return
+        this.inflight = []
+        for (const p of list) await p
     }
 
     async flush(): Promise<void> {
+        await this.flushInBackground()
         await this.settle()
-        await this.send()
     }
 
     private async send(): Promise<void> {
@@ -163,7 +163,7 @@ export class RawWriter implements Writer {
         }
         const g = globalThis as any
         g.__flushes = (g.__flushes ?? 0) + 1
-        if (process.env.LEDGER_DUMP && g.__flushes > 400 && ops.length >= 9 && !g.__dumped) {
+        if (process.env.LEDGER_DUMP && g.__flushes > 400 && ops.length >= Number(process.env.LEDGER_DUMP_OPS ?? 9) && !g.__dumped) {
             ;(globalThis as any).__dumped = true
             require('fs').writeFileSync(process.env.LEDGER_DUMP, JSON.stringify({sql, params}))
         }

@@ -28,6 +28,12 @@ export const KNOWN_GAPS = ['workers-v1-registry', 'vault-value']
 
 jest.setTimeout(1_200_000)
 
+/** every index of the public schema, by table */
+async function indexNames(db: string): Promise<string[]> {
+    const rows = await sql(db, `SELECT tablename || '.' || indexname AS n FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1`)
+    return rows.map(r => r.n)
+}
+
 describe('devnet → processor → PostgreSQL: small', () => {
     let cleanDb: string
     let rpc: string
@@ -62,6 +68,9 @@ describe('devnet → processor → PostgreSQL: small', () => {
         // the migration was read from storage at the upgrade block
         const n = (await sql(cleanDb, `SELECT pool_migration_height FROM network_state`))[0]
         expect(n.pool_migration_height).toBe(truth.chain.upgradeBlock)
+        // indexes deferred during the catch-up were all rebuilt at the head
+        expect(await sql(cleanDb, `SELECT name FROM deferred_index`)).toEqual([])
+        expect(await indexNames(cleanDb)).toEqual(await indexNames(await migratedDatabase('e2e_small_schema')))
     })
 
     it('after SIGKILL mid-run and a restart, ends with the same database as the clean run', async () => {
@@ -78,8 +87,13 @@ describe('devnet → processor → PostgreSQL: small', () => {
         const mid = await progress(db)
         expect(mid.height).toBeGreaterThanOrEqual(killAt)
         expect(mid.height).toBeLessThan(height)
+        // killed during the catch-up: its secondary ledger indexes are deferred, and the table says which
+        const deferred = (await sql(db, `SELECT name FROM deferred_index`)).map(r => r.name)
+        expect(deferred.length).toBeGreaterThan(0)
+        expect(await indexNames(db)).not.toEqual(await indexNames(cleanDb))
         await runProcessor(db, rpc, height)
         expect(await tableChecksums(db)).toEqual(await tableChecksums(cleanDb))
+        expect(await indexNames(db)).toEqual(await indexNames(cleanDb))
     })
 })
 

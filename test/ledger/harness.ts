@@ -153,7 +153,7 @@ export async function tableChecksums(url: string): Promise<Record<string, string
         ).rows.map(r => r.table_name as string)
         const out: Record<string, string> = {}
         for (const t of tables) {
-            const r = await c.query(`SELECT count(*)::int AS n, coalesce(md5(string_agg(x::text, '|' ORDER BY x.id)), '') AS h FROM "${t}" x`)
+            const r = await c.query(`SELECT count(*)::int AS n, coalesce(md5(string_agg(x::text, '|' ORDER BY x::text)), '') AS h FROM "${t}" x`)
             out[t] = `${r.rows[0].n}:${r.rows[0].h}`
         }
         return out
