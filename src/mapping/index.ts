@@ -36,7 +36,7 @@ import {loadConfig} from '../config'
 
 const TIMING = !!process.env.LEDGER_TIMING
 /** ledger rows that make a mid-batch statement worth sending */
-const PIPELINE_ROWS = Number(process.env.LEDGER_PIPELINE_ROWS ?? 150)
+const PIPELINE_ROWS = Number(process.env.LEDGER_PIPELINE_ROWS ?? 1000)
 /**
  * Finalized batches commit with synchronous_commit off (LEDGER_SYNC_COMMIT=1 turns it back on). Safe for an
  * indexer: a batch and the processor's status commit in one transaction, so if the PostgreSQL server
