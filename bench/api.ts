@@ -53,6 +53,34 @@ function parseArgs(argv: string[]): Args {
 interface Scenario {
     name: string
     query: string
+    /** move the chain head this often while measuring (a new NetworkState.hash, as a processor commit would) */
+    headEveryMs?: number
+}
+
+/**
+ * While `f` runs, rewrite NetworkState.hash every `everyMs` (the answers measured do not show it, so their
+ * bytes stay the same, but every cache keyed by the head starts over); the hash is restored afterwards.
+ */
+async function withMovingHead<T>(dbUrl: string, everyMs: number | undefined, f: () => Promise<T>): Promise<{result: T; moves: number}> {
+    if (!everyMs) return {result: await f(), moves: 0}
+    const c = new Client({connectionString: dbUrl})
+    await c.connect()
+    const original = (await c.query(`SELECT hash FROM network_state WHERE id = 'network'`)).rows[0].hash
+    let moves = 0
+    let busy = false
+    const timer = setInterval(() => {
+        if (busy) return
+        busy = true
+        c.query(`UPDATE network_state SET hash = $1 WHERE id = 'network'`, [`${original}-bench-${++moves}`]).finally(() => (busy = false))
+    }, everyMs)
+    try {
+        return {result: await f(), moves}
+    } finally {
+        clearInterval(timer)
+        while (busy) await new Promise(r => setTimeout(r, 10))
+        await c.query(`UPDATE network_state SET hash = $1 WHERE id = 'network'`, [original])
+        await c.end()
+    }
 }
 
 interface Result {
@@ -60,8 +88,9 @@ interface Result {
     clients: number
     requests: number
     errors: number
-    /** answers with x-cache: hit */
+    /** answers with x-cache: hit / miss */
     hits: number
+    misses: number
     seconds: number
     rps: number
     p50: number
@@ -81,7 +110,7 @@ async function load(url: string, sc: Scenario, clients: number, warmupS: number,
     const body = JSON.stringify({query: sc.query})
     const u = new URL(url)
     const once = () =>
-        new Promise<{ok: boolean; hit: boolean; text: string}>((resolve, reject) => {
+        new Promise<{ok: boolean; hit: boolean; miss: boolean; text: string}>((resolve, reject) => {
             const req = http.request(
                 {host: u.hostname, port: u.port, path: u.pathname, method: 'POST', agent, headers: {'content-type': 'application/json', 'content-length': Buffer.byteLength(body)}},
                 res => {
@@ -94,7 +123,7 @@ async function load(url: string, sc: Scenario, clients: number, warmupS: number,
                     res.on('end', () => {
                         const head = chunks.length ? chunks[0].subarray(0, 16).toString('latin1') : ''
                         const ok = res.statusCode === 200 && head.startsWith('{"data"') && length === expectedBytes
-                        resolve({ok, hit: res.headers['x-cache'] === 'hit', text: ok ? '' : Buffer.concat(chunks).toString()})
+                        resolve({ok, hit: res.headers['x-cache'] === 'hit', miss: res.headers['x-cache'] === 'miss', text: ok ? '' : Buffer.concat(chunks).toString()})
                     })
                     res.on('error', reject)
                 }
@@ -105,6 +134,7 @@ async function load(url: string, sc: Scenario, clients: number, warmupS: number,
     const latencies: number[] = []
     let errors = 0
     let hits = 0
+    let misses = 0
     let firstError: string | undefined
     const warmEnd = Date.now() + warmupS * 1000
     const end = warmEnd + seconds * 1000
@@ -112,17 +142,18 @@ async function load(url: string, sc: Scenario, clients: number, warmupS: number,
     const worker = async () => {
         while (Date.now() < end) {
             const t0 = process.hrtime.bigint()
-            let r: {ok: boolean; hit: boolean; text: string}
+            let r: {ok: boolean; hit: boolean; miss: boolean; text: string}
             try {
                 r = await once()
             } catch (e: any) {
-                r = {ok: false, hit: false, text: String(e?.message ?? e)}
+                r = {ok: false, hit: false, miss: false, text: String(e?.message ?? e)}
             }
             const ms = Number(process.hrtime.bigint() - t0) / 1e6
             if (Date.now() < warmEnd) continue
             if (!measuredFrom) measuredFrom = Date.now()
             latencies.push(ms)
             if (r.hit) hits++
+            if (r.miss) misses++
             if (!r.ok) {
                 errors++
                 firstError ??= r.text.slice(0, 300)
@@ -139,6 +170,7 @@ async function load(url: string, sc: Scenario, clients: number, warmupS: number,
         requests: latencies.length,
         errors,
         hits,
+        misses,
         seconds: elapsed,
         rps: latencies.length / elapsed,
         p50: quantile(latencies, 0.5),
@@ -240,6 +272,13 @@ async function main() {
         {name: 'poolLeaderboard (APR, 24 h rewards, top 20)', query: leaderboard, server: 'default', clients: args.clients},
         {name: '`{ squidStatus { height } }`', query: status, server: 'default', clients: args.clients},
         {name: `${AUDIT}, GQL_WORKERS=2`, query: audit, server: 'workers2', clients: args.clients},
+        {
+            name: 'payoutAudit: busy account, the chain head moves every 2 s (GQL_CACHE_HEAD_MS=1000: each move is one coalesced miss, then hits)',
+            query: audit,
+            server: 'default',
+            clients: args.clients,
+            headEveryMs: 2000,
+        },
         {name: 'payoutAudit: busy account, response cache off (Apollo runs every request; analytics results cached)', query: audit, server: 'noResponseCache', clients: args.clients},
         {name: 'floor of the Apollo stack: `{ squidStatus { height } }`, response cache off', query: status, server: 'noResponseCache', clients: args.clients},
         {name: 'payoutAudit: busy account, both caches off (every request runs its SQL)', query: audit, server: 'uncached', clients: args.clients},
@@ -261,7 +300,8 @@ async function main() {
                 if (probe.errors?.length || probe.status !== 200) throw new Error(`${sc.name}: ${probe.raw.slice(0, 500)}`)
                 if (expected.has(sc.query) && expected.get(sc.query) !== probe.raw) throw new Error(`${sc.name}: the ${kind} server answers differently`)
                 expected.set(sc.query, probe.raw)
-                const r = await load(server.url, sc, sc.clients, args.warmup, args.seconds, Buffer.byteLength(probe.raw))
+                const {result: r, moves} = await withMovingHead(dbUrl!, sc.headEveryMs, () => load(server.url, sc, sc.clients, args.warmup, args.seconds, Buffer.byteLength(probe.raw)))
+                if (moves) r.name += ` (${moves} head moves, ${r.misses} misses measured)`
                 results.push(r)
                 console.log(
                     `${r.name}\n  ${r.clients} clients: ${fmt(r.rps)} req/s, p50 ${fmt(r.p50)} ms, p95 ${fmt(r.p95)} ms, p99 ${fmt(r.p99)} ms, max ${fmt(r.max)} ms, ` +
@@ -288,7 +328,8 @@ async function main() {
             `Busy account: owner of ${info.busy.pools} pools (${info.busy.settles.toLocaleString('en')} settlements), range: the 30 days up to the chain head. ` +
             `Default server: the response cache (src/api/response-cache.ts) answers a repeated request at the same chain head with the stored bytes ` +
             `(with the data fixed, every request after the first is a hit; "hits" = answers with \`x-cache: hit\`), and the analytics result cache ` +
-            `(src/api/cache.ts) holds the resolvers' results. "response cache off" rows: every request goes through Apollo; ` +
+            `(src/api/cache.ts) holds the resolvers' results. "head moves" row: NetworkState.hash is rewritten every 2 s during the run ` +
+            `(restored afterwards), so both caches start over as after a processor commit. "response cache off" rows: every request goes through Apollo; ` +
             `"both caches off" rows: every request runs its SQL (a cache miss).`,
         '',
         '| query | clients | req/s | p50 ms | p95 ms | p99 ms | max ms | hits | errors |',
