@@ -115,18 +115,17 @@ function textElement(s: string): string {
     return NEEDS_QUOTES.test(s) ? '"' + s.replace(/\\/g, '\\\\').replace(/"/g, '\\"') + '"' : s
 }
 
-/** rows of a batch share few distinct timestamps (one per block): render each once */
-let lastDate: Date | undefined
+/** rows of a batch share few distinct timestamps (one per block, one per bucket): render each once */
+let lastDateMs = NaN
 let lastDateText = ''
 function dateElement(v: Date | number | string): string {
-    if (v instanceof Date) {
-        if (v !== lastDate) {
-            lastDate = v
-            lastDateText = '"' + v.toISOString() + '"'
-        }
-        return lastDateText
+    const d = v instanceof Date ? v : new Date(v)
+    const ms = d.getTime()
+    if (ms !== lastDateMs) {
+        lastDateText = '"' + d.toISOString() + '"'
+        lastDateMs = ms
     }
-    return '"' + new Date(v).toISOString() + '"'
+    return lastDateText
 }
 
 /**
