@@ -28,10 +28,9 @@ import {DAY_MS, HOUR_MS} from '../domain/constants'
 import {LedgerLog, MiningLedger} from '../domain/ledger'
 import {ledgerRowCount, MiningState} from '../domain/state'
 import {closeBucket, currentPoolAprs, dayStart, emptyRollupRows, hourStart, RollupRows} from '../analytics/rollup'
-import {loadState, readNetworkHead, writeLedgerRows, writeRollupRows, writeState} from '../store/state-store'
+import {LEDGER_TABLES, loadState, readNetworkHead, ROLLUP_TABLES, writeLedgerRows, writeRollupRows, writeState} from '../store/state-store'
 import {storeEntityManager, Writer, writerFor, writeTimings} from '../store/writer'
 import {deferIndexes, DeferMode, deferredIndexes, mustRestore, restoreIndexes, worthDeferring} from '../store/deferred-indexes'
-import {LEDGER_TABLES, ROLLUP_TABLES} from '../store/state-store'
 import {loadConfig} from '../config'
 
 const TIMING = !!process.env.LEDGER_TIMING

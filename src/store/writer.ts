@@ -161,12 +161,6 @@ export class RawWriter implements Writer {
             sql = `WITH ${ctes.join(', ')} SELECT ${counts.length ? counts.join(', ') : '1 AS done'}`
             this.statements.set(signature, sql)
         }
-        const g = globalThis as any
-        g.__flushes = (g.__flushes ?? 0) + 1
-        if (process.env.LEDGER_DUMP && g.__flushes > 400 && ops.length >= Number(process.env.LEDGER_DUMP_OPS ?? 9) && !g.__dumped) {
-            ;(globalThis as any).__dumped = true
-            require('fs').writeFileSync(process.env.LEDGER_DUMP, JSON.stringify({sql, params}))
-        }
         const res: any[] = await this.em.query(sql, params)
         ops.forEach((op, i) => {
             if (op.kind !== 'update') return
