@@ -75,6 +75,8 @@ export interface Config {
     maxBatchItems: number
     /** drop secondary ledger/rollup indexes during a long catch-up and rebuild them at the head */
     deferIndexes: 'auto' | 'off'
+    /** fetch and decode finalized blocks in a worker thread (src/ingest/decode-worker.ts) */
+    ingestWorker: boolean
 }
 
 export class ConfigError extends Error {
@@ -142,6 +144,15 @@ function parseDeferIndexes(env: Env): 'auto' | 'off' {
     return v
 }
 
+function parseOnOff(env: Env, name: string, dflt: boolean): boolean {
+    const v = nonEmpty(env, name)
+    if (v == null) return dflt
+    const t = v.toLowerCase()
+    if (['on', '1', 'true', 'yes'].includes(t)) return true
+    if (['off', '0', 'false', 'no'].includes(t)) return false
+    throw new ConfigError(name, `expected on or off, got ${JSON.stringify(v)}`)
+}
+
 function parsePositive(env: Env, name: string): number | undefined {
     const v = nonEmpty(env, name)
     if (v == null) return undefined
@@ -196,5 +207,6 @@ export function loadConfig(env: Env = process.env): Config {
         maxBatchBlocks: parseCount(env, 'MAX_BATCH_BLOCKS', DEFAULT_COALESCE.maxBlocks),
         maxBatchItems: parseCount(env, 'MAX_BATCH_ITEMS', DEFAULT_COALESCE.maxItems),
         deferIndexes: parseDeferIndexes(env),
+        ingestWorker: parseOnOff(env, 'INGEST_WORKER', true),
     }
 }
