@@ -13,13 +13,16 @@ import {
 import {Config, loadConfig} from './config'
 import {MINING_EVENT_NAMES} from './decode'
 import {coalesceFinalizedBatches} from './ingest/coalesce'
+import {decodeWorker} from './ingest/worker-source'
+import {leanRpcMapping} from './ingest/lean-mapping'
 
 export const FIELDS = {
     block: {timestamp: true},
     event: {name: true, args: true},
 } as const
 
-export function createProcessor(config: Config = loadConfig()) {
+/** the SDK processor as configured, reading blocks on this thread (the decode worker's own source) */
+export function buildProcessor(config: Config) {
     const p = new SubstrateBatchProcessor()
     const gateway = config.gatewayUrl ?? (process.env.USE_PUBLIC_GATEWAY === '1' ? config.chain.gateway : undefined)
     if (gateway) p.setGateway(gateway)
@@ -33,9 +36,24 @@ export function createProcessor(config: Config = loadConfig()) {
     p.setBlockRange({from: config.fromBlock, to: config.toBlock})
     p.setFields(FIELDS)
     p.addEvent({name: [...MINING_EVENT_NAMES]})
-    // finalized RPC splits of 10 blocks are read ahead and merged while the handler works
-    coalesceFinalizedBatches(p, {maxBlocks: config.maxBatchBlocks, maxItems: config.maxBatchItems})
+    // plain event objects instead of the SDK's Event class (src/ingest/lean-mapping.ts)
+    leanRpcMapping(p, MINING_EVENT_NAMES)
     return p.setFields(FIELDS)
+}
+
+/**
+ * The processor the indexer runs: finalized blocks are fetched and decoded by the decode worker
+ * (INGEST_WORKER, src/ingest/decode-worker.ts) and read ahead and merged into adaptive batches while the
+ * handler works (src/ingest/coalesce.ts); hot blocks go through the SDK on this thread.
+ */
+export function createProcessor(config: Config = loadConfig()) {
+    const p = buildProcessor(config)
+    coalesceFinalizedBatches(
+        p,
+        {maxBlocks: config.maxBatchBlocks, maxItems: config.maxBatchItems},
+        config.ingestWorker ? (requests, stopOnHead) => decodeWorker().finalizedBlocks(requests, stopOnHead) : undefined
+    )
+    return p
 }
 
 export type Processor = ReturnType<typeof createProcessor>

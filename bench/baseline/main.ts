@@ -7,7 +7,7 @@
  * directory whose lib/model re-exports ./model (bench/ledger.ts prepares it).
  */
 import {TypeormDatabase} from '@subsquid/typeorm-store'
-import {decodeMiningEvent} from '../../src/decode'
+import {decodeIfNeeded} from '../../src/ingest/worker-source'
 import {createProcessor} from '../../src/processor'
 import {BaselineEvent} from './model'
 
@@ -26,7 +26,7 @@ processor.run(new TypeormDatabase({supportHotBlocks: true, projectDir: process.e
     const rows: BaselineEvent[] = []
     for (const block of ctx.blocks) {
         for (const e of block.events) {
-            const ev = decodeMiningEvent(e as any)
+            const ev = decodeIfNeeded(e)
             rows.push(
                 new BaselineEvent({
                     id: ev.id,

@@ -1,9 +1,13 @@
 /**
  * Hour / day rollups, computed when a bucket closes (the first block after it is being processed):
- * sums come from the ledger rows of the bucket (by block-height range, in SQL), time spent in each state
- * from the WorkerStateChange rows, and "at close" values from the in-memory state, which at that moment is
- * the state after the bucket's last block. A closed bucket never changes, so each rollup row is inserted
- * once; nothing about open buckets lives only in memory (a restart loses nothing).
+ * sums come from the ledger rows of the bucket, time spent in each state from the WorkerStateChange rows,
+ * and "at close" values from the in-memory state, which at that moment is the state after the bucket's last
+ * block. A closed bucket never changes, so each rollup row is inserted once.
+ *
+ * The ledger rows' sums are tallied in memory as the rows are made (`BucketTally`) when this process saw the
+ * bucket open; otherwise (a restart or a state reload in the middle of a bucket) they are read back from the
+ * database by block-height range. Both give the same numbers: nothing about open buckets lives only in
+ * memory (a restart loses nothing).
  *
  * Hourly worker / pool / account rows exist only for entities with ledger activity in the hour (a missing
  * hour means: no payout, no movement, and the whole hour in the state of the previous row's close). Daily
@@ -12,7 +16,7 @@
 import {AccountRollup, NetworkRollup, PoolRollup, RollupPeriod, WorkerRollup, WorkerState} from '../model'
 import {DAY_MS, HOUR_MS} from '../domain/constants'
 import {shareValue, sharePrice} from '../domain/pool-math'
-import type {MiningState} from '../domain/state'
+import type {LedgerRows, MiningState} from '../domain/state'
 import {aprPerShare, plancksToFloat, poolApr, realizedApr} from './apr'
 
 export type Query = (sql: string, params?: unknown[]) => Promise<any[]>
@@ -94,17 +98,112 @@ function credit(t: StateTimes, state: string | null, ms: number): void {
 const big = (x: unknown): bigint => (x == null ? 0n : BigInt(x as string))
 const int = (x: unknown): number => (x == null ? 0 : Number(x))
 
-/**
- * Rows of a closed bucket. Reads the bucket's ledger rows through `q` (they must be written already) and
- * the current state (the state at the bucket's close).
- */
 async function sequential(queries: (() => Promise<any[]>)[]): Promise<any[][]> {
     const out: any[][] = []
     for (const q of queries) out.push(await q())
     return out
 }
 
-export async function closeBucket(q: Query, state: MiningState, b: BucketSpec): Promise<RollupRows> {
+/**
+ * The sums of one bucket's ledger rows, added block by block as the ledger makes them: the same results, in
+ * the same shapes, as the bucket's SQL reads in `closeBucket` (which it replaces when it holds the whole bucket).
+ */
+export class BucketTally {
+    private readonly payByWorker = new Map<string, {worker_id: string; amount: bigint; treasury: bigint; n: number}>()
+    private readonly payByPool = new Map<string, {pool_id: string; amount: bigint; treasury: bigint; dismissed: bigint; n: number}>()
+    private readonly payTotals = {amount: 0n, treasury: 0n, dismissed: 0n, dropped: 0n, n: 0}
+    private readonly rewardByPool = new Map<string, {pool_id: string; to_owner: bigint; to_stakers: bigint}>()
+    private readonly rewardByOwner = new Map<string, {pool_owner_id: string; to_owner: bigint}>()
+    private readonly moveByPool = new Map<string, {pool_id: string; kind: string; amount: bigint}>()
+    private readonly moveByAccount = new Map<string, {account_id: string; kind: string; amount: bigint}>()
+    private readonly changes: {worker_id: string; timestamp: Date; from_state: string | null; to_state: string | null; h: number; i: number}[] = []
+
+    /** `startHeight`: the bucket's first block, whose rows must be the first added */
+    constructor(readonly startHeight: number) {}
+
+    add(rows: LedgerRows): void {
+        for (const p of rows.payouts) {
+            if (p.dropped) {
+                this.payTotals.dropped += p.amount
+                continue
+            }
+            this.payTotals.amount += p.amount
+            this.payTotals.treasury += p.treasury
+            this.payTotals.dismissed += p.dismissed
+            this.payTotals.n++
+            if (p.workerId != null) {
+                let w = this.payByWorker.get(p.workerId)
+                if (w == null) this.payByWorker.set(p.workerId, (w = {worker_id: p.workerId, amount: 0n, treasury: 0n, n: 0}))
+                w.amount += p.amount
+                w.treasury += p.treasury
+                w.n++
+            }
+            if (p.poolId != null) {
+                let o = this.payByPool.get(p.poolId)
+                if (o == null) this.payByPool.set(p.poolId, (o = {pool_id: p.poolId, amount: 0n, treasury: 0n, dismissed: 0n, n: 0}))
+                o.amount += p.amount
+                o.treasury += p.treasury
+                o.dismissed += p.dismissed
+                o.n++
+            }
+        }
+        for (const r of rows.poolRewards) {
+            let o = this.rewardByPool.get(r.poolId)
+            if (o == null) this.rewardByPool.set(r.poolId, (o = {pool_id: r.poolId, to_owner: 0n, to_stakers: 0n}))
+            o.to_owner += r.toOwner
+            o.to_stakers += r.toStakers
+            if (r.poolOwnerId != null) {
+                let a = this.rewardByOwner.get(r.poolOwnerId)
+                if (a == null) this.rewardByOwner.set(r.poolOwnerId, (a = {pool_owner_id: r.poolOwnerId, to_owner: 0n}))
+                a.to_owner += r.toOwner - r.ownerDismissed
+            }
+        }
+        for (const m of rows.stakeMovements) {
+            const key = `${m.poolId}\u0000${m.kind}`
+            let o = this.moveByPool.get(key)
+            if (o == null) this.moveByPool.set(key, (o = {pool_id: m.poolId, kind: m.kind, amount: 0n}))
+            o.amount += m.amount ?? 0n
+            if (m.accountId != null) {
+                const akey = `${m.accountId}\u0000${m.kind}`
+                let a = this.moveByAccount.get(akey)
+                if (a == null) this.moveByAccount.set(akey, (a = {account_id: m.accountId, kind: m.kind, amount: 0n}))
+                a.amount += m.amount ?? 0n
+            }
+        }
+        for (const c of rows.stateChanges) {
+            if (c.workerId == null) continue
+            this.changes.push({
+                worker_id: c.workerId,
+                timestamp: c.timestamp,
+                from_state: c.fromState ?? null,
+                to_state: c.toState ?? null,
+                h: c.blockHeight,
+                i: c.eventIndex,
+            })
+        }
+    }
+
+    /** the results of closeBucket's eight reads */
+    results(): any[][] {
+        return [
+            [...this.payByWorker.values()],
+            [...this.payByPool.values()],
+            [this.payTotals],
+            [...this.rewardByPool.values()],
+            [...this.rewardByOwner.values()],
+            [...this.moveByPool.values()],
+            [...this.moveByAccount.values()],
+            // chain order, as the SQL read's ORDER BY block_height, event_index (a stable sort)
+            [...this.changes].sort((a, b) => a.h - b.h || a.i - b.i),
+        ]
+    }
+}
+
+/**
+ * The rows of a closed bucket. The ledger sums come from `tally` when it holds the whole bucket, else from
+ * the database through `q` (the bucket's ledger rows must be written already).
+ */
+export async function closeBucket(q: Query, state: MiningState, b: BucketSpec, tally?: BucketTally): Promise<RollupRows> {
     const dense = b.period === RollupPeriod.Day
     // ledger ids start with the zero-padded block height (the event id), so a height range is an id range
     // and the primary key serves it, whatever other indexes exist (src/store/deferred-indexes.ts)
@@ -113,8 +212,11 @@ export async function closeBucket(q: Query, state: MiningState, b: BucketSpec): 
     const bucketStart = new Date(b.start)
     const n = state.network
 
+    if (tally != null && tally.startHeight !== b.startHeight) {
+        throw new Error(`rollup tally from #${tally.startHeight} does not cover the bucket from #${b.startHeight}`)
+    }
     // one connection (the batch transaction): the queries run one after the other
-    const [payByWorker, payByPool, payTotals, rewardByPool, rewardByOwner, moveByPool, moveByAccount, changes] = await sequential([
+    const [payByWorker, payByPool, payTotals, rewardByPool, rewardByOwner, moveByPool, moveByAccount, changes] = tally ? tally.results() : await sequential([
         () => q(`SELECT worker_id, sum(amount)::text AS amount, sum(treasury)::text AS treasury, count(*)::int AS n
            FROM payout WHERE id >= $1 AND id < $2 AND NOT dropped AND worker_id IS NOT NULL GROUP BY worker_id`, range),
         () => q(`SELECT pool_id, sum(amount)::text AS amount, sum(treasury)::text AS treasury, sum(dismissed)::text AS dismissed, count(*)::int AS n

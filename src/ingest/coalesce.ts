@@ -136,7 +136,12 @@ interface FinalizedSource {
  * setting for this, so it wraps the processor's RPC data source (a private method of
  * @subsquid/substrate-processor 8.x; a missing method fails loudly here rather than silently not batching).
  */
-export function coalesceFinalizedBatches(processor: SubstrateBatchProcessor<any>, opts: CoalesceOptions): void {
+export function coalesceFinalizedBatches(
+    processor: SubstrateBatchProcessor<any>,
+    opts: CoalesceOptions,
+    /** serves the finalized blocks instead of the SDK's source (the decode worker) */
+    finalized?: (requests: unknown, stopOnHead?: boolean) => AsyncIterable<BlockBatch<unknown>>
+): void {
     const p = processor as unknown as {getRpcDataSource?: () => FinalizedSource}
     const original = p.getRpcDataSource
     if (typeof original !== 'function') {
@@ -150,7 +155,8 @@ export function coalesceFinalizedBatches(processor: SubstrateBatchProcessor<any>
             throw new Error('the RPC data source has no getFinalizedBlocks(): unsupported @subsquid/substrate-processor')
         }
         const view = Object.create(ds) as FinalizedSource
-        view.getFinalizedBlocks = (requests, stopOnHead) => coalesceBatches(ds.getFinalizedBlocks(requests, stopOnHead), opts)
+        view.getFinalizedBlocks = (requests, stopOnHead) =>
+            coalesceBatches(finalized ? finalized(requests, stopOnHead) : ds.getFinalizedBlocks(requests, stopOnHead), opts)
         return (wrapped = view)
     }
 }

@@ -17,21 +17,19 @@ import {
     decodeMiningEvent,
     MiningEvent,
     NormalizedPool,
-    readPools,
-    readTokenomicParameters,
     TokenomicParams,
-    tryReadTokenomicParameters,
 } from '../decode'
 import {RollupPeriod, PoolKind} from '../model'
 import type {Block, ProcessorContext} from '../processor'
 import {DAY_MS, HOUR_MS} from '../domain/constants'
 import {LedgerLog, MiningLedger} from '../domain/ledger'
-import {ledgerRowCount, MiningState} from '../domain/state'
-import {closeBucket, currentPoolAprs, dayStart, emptyRollupRows, hourStart, RollupRows} from '../analytics/rollup'
+import {emptyLedgerRows, LedgerRows, ledgerRowCount, MiningState} from '../domain/state'
+import {BucketTally, closeBucket, currentPoolAprs, dayStart, emptyRollupRows, hourStart, RollupRows} from '../analytics/rollup'
 import {LEDGER_TABLES, loadState, readNetworkHead, ROLLUP_TABLES, writeLedgerRows, writeRollupRows, writeState} from '../store/state-store'
 import {storeEntityManager, Writer, writerFor, writeTimings} from '../store/writer'
 import {deferIndexes, DeferMode, deferredIndexes, mustRestore, restoreIndexes, worthDeferring} from '../store/deferred-indexes'
 import {loadConfig} from '../config'
+import {activeDecodeWorker, decodeIfNeeded, hybridStorage} from '../ingest/worker-source'
 
 const TIMING = !!process.env.LEDGER_TIMING
 /** ledger rows that make a mid-batch statement worth sending */
@@ -51,11 +49,8 @@ export interface StorageReader {
     pools(block: Block): Promise<NormalizedPool[]>
 }
 
-export const chainStorage: StorageReader = {
-    tokenomicParameters: (block, required) => (required ? readTokenomicParameters(block as any) : tryReadTokenomicParameters(block as any)),
-    hasPoolsStorage: block => block._runtime.hasStorageItem('PhalaBasePool.Pools'),
-    pools: block => readPools(block as any),
-}
+/** reads through the block's runtime (SDK blocks) or in the decode worker (its blocks) */
+export const chainStorage: StorageReader = hybridStorage(activeDecodeWorker)
 
 export interface BatchStats {
     calls: number
@@ -100,6 +95,11 @@ export class LedgerHandler {
 
     /** indexes deferred right now (read from the database once per state load) */
     private deferred: string[] | undefined
+    /** ledger sums of the open hour / day, when this process saw the bucket open (src/analytics/rollup.ts) */
+    private hourTally: BucketTally | undefined
+    private dayTally: BucketTally | undefined
+    /** ledger rows of finished blocks not yet written, already tallied */
+    private pending: LedgerRows = emptyLedgerRows()
 
     /** ms spent per phase (LEDGER_TIMING) */
     readonly phases = {state: 0, decode: 0, apply: 0, close: 0, write: 0, total: 0}
@@ -149,19 +149,20 @@ export class LedgerHandler {
             for (const ev of events) ledger.apply(ev)
             await this.maybeMigratePools(h, events, ledger, batch.log)
             ledger.endBlock()
+            this.takeBlockRows(ledger)
             this.stats.blocks++
             this.stats.events += events.length
-            if (!writer.hot && ledgerRowCount(ledger.rows) >= PIPELINE_ROWS) {
+            if (!writer.hot && ledgerRowCount(this.pending) >= PIPELINE_ROWS) {
                 // the block's ledger rows are final (paired, checked): PostgreSQL inserts them while the
                 // next blocks are applied
-                this.stats.ledgerRows += await writeLedgerRows(writer, ledger.takeRows())
+                this.stats.ledgerRows += await writeLedgerRows(writer, this.takePending())
                 await writer.flushInBackground()
             }
             lap('apply')
         }
 
-        const rows = ledger.takeRows()
-        this.stats.ledgerRows += await writeLedgerRows(writer, rows)
+        this.takeBlockRows(ledger)
+        this.stats.ledgerRows += await writeLedgerRows(writer, this.takePending())
         this.stats.rollupRows += await writeRollupRows(writer, rollups)
         this.stats.entityRows += await writeState(writer, state)
         await writer.flush()
@@ -170,6 +171,21 @@ export class LedgerHandler {
         if (TIMING && this.stats.calls % Number(process.env.LEDGER_TIMING_EVERY ?? 100) === 0) {
             batch.log.info(`ledger-stats ${JSON.stringify(this.stats)} ${JSON.stringify(this.phases, (_k, v) => (typeof v === 'number' ? Math.round(v) : v))} ${JSON.stringify(Object.fromEntries([...writeTimings].map(([k, v]) => [k, {n: v.calls, rows: v.rows, build: Math.round(v.buildMs), sql: Math.round(v.sqlMs)}])))}`)
         }
+    }
+
+    /** move the ledger's finished rows to the write buffer, adding them to the open buckets' sums */
+    private takeBlockRows(ledger: MiningLedger): void {
+        const rows = ledger.takeRows()
+        if (ledgerRowCount(rows) === 0) return
+        this.hourTally?.add(rows)
+        this.dayTally?.add(rows)
+        appendRows(this.pending, rows)
+    }
+
+    private takePending(): LedgerRows {
+        const rows = this.pending
+        this.pending = emptyLedgerRows()
+        return rows
     }
 
     /** the in-memory state, (re)loaded when the database does not hold what memory last wrote */
@@ -184,6 +200,9 @@ export class LedgerHandler {
         this.state = await loadState(em)
         this.ledger = new MiningLedger(this.state, log)
         this.deferred = undefined
+        // the open buckets' sums are read back from the database at their close
+        this.hourTally = this.dayTally = undefined
+        this.pending = emptyLedgerRows()
         this.stats.reloads++
         return this.ledger
     }
@@ -231,9 +250,12 @@ export class LedgerHandler {
         const dayOpen = n.dayBucketStart?.getTime()
         const closeHour = hourOpen != null && hs > hourOpen
         const closeDay = dayOpen != null && ds > dayOpen
-        if (closeHour || closeDay) {
-            // the close reads the bucket's ledger rows from the database
-            const pending = ledger.takeRows()
+        const hourTally = closeHour && this.hourTally?.startHeight === n.hourBucketHeight ? this.hourTally : undefined
+        const dayTally = closeDay && this.dayTally?.startHeight === n.dayBucketHeight ? this.dayTally : undefined
+        if ((closeHour && !hourTally) || (closeDay && !dayTally)) {
+            // a bucket this process did not see open: its close reads the ledger rows from the database
+            this.takeBlockRows(ledger)
+            const pending = this.takePending()
             if (ledgerRowCount(pending) > 0) this.stats.ledgerRows += await writeLedgerRows(writer, pending)
             await writer.flush()
         }
@@ -248,7 +270,7 @@ export class LedgerHandler {
                 firstTimestamp: n.hourBucketFirstTimestamp?.getTime() ?? null,
                 lastTimestamp: n.timestamp?.getTime() ?? null,
                 lastHeight: n.height,
-            })
+            }, hourTally)
             append(out, rows)
             const avg = rows.network[0]?.avgBlockTimeMs
             if (avg != null) n.avgBlockTimeMs = avg
@@ -271,7 +293,7 @@ export class LedgerHandler {
                 firstTimestamp: n.dayBucketFirstTimestamp?.getTime() ?? null,
                 lastTimestamp: n.timestamp?.getTime() ?? null,
                 lastHeight: n.height,
-            })
+            }, dayTally)
             append(out, rows)
             // delegation values at the day's close prices
             for (const d of this.state!.delegations.values()) {
@@ -280,11 +302,13 @@ export class LedgerHandler {
             }
         }
         if (hourOpen == null || closeHour) {
+            this.hourTally = new BucketTally(h.height)
             n.hourBucketStart = new Date(hs)
             n.hourBucketHeight = h.height
             n.hourBucketFirstTimestamp = new Date(ts)
         }
         if (dayOpen == null || closeDay) {
+            this.dayTally = new BucketTally(h.height)
             n.dayBucketStart = new Date(ds)
             n.dayBucketHeight = h.height
             n.dayBucketFirstTimestamp = new Date(ts)
@@ -317,6 +341,15 @@ export class LedgerHandler {
     }
 }
 
+function appendRows(into: LedgerRows, rows: LedgerRows): void {
+    for (const k in rows) {
+        const from = (rows as any)[k] as unknown[]
+        if (from.length === 0) continue
+        const to = (into as any)[k] as unknown[]
+        for (const r of from) to.push(r)
+    }
+}
+
 function append(out: RollupRows, rows: RollupRows): void {
     out.workers.push(...rows.workers)
     out.pools.push(...rows.pools)
@@ -330,7 +363,7 @@ let defaultHandler: LedgerHandler | undefined
 export async function handleBatch(ctx: ProcessorContext<Store>): Promise<void> {
     if (defaultHandler == null) {
         const config = loadConfig()
-        defaultHandler = new LedgerHandler(chainStorage, decodeMiningEvent, {
+        defaultHandler = new LedgerHandler(chainStorage, decodeIfNeeded, {
             deferIndexes: config.deferIndexes,
             fromBlock: config.fromBlock,
             toBlock: config.toBlock,

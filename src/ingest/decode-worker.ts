@@ -1,0 +1,155 @@
+/**
+ * The decode worker: a worker thread that fetches finalized blocks over RPC with the SDK's own data
+ * source, decodes their mining events (src/decode) and posts plain blocks to the main thread.
+ *
+ * Fetching, SCALE decoding and the SDK's block mapping are about half of the processor's CPU time; done
+ * here they run on the second core while the main thread applies the previous blocks and writes them.
+ * The worker runs ahead by at most `window` unacknowledged batches (SDK splits of ~10 blocks).
+ *
+ * It also answers the storage reads the handler needs for the blocks it delivered (tokenomic parameters,
+ * the pools at the v1→v2 migration): the runtimes live here.
+ *
+ * Errors are never swallowed: the blocks decoded before a failing one are posted, then the error.
+ */
+import {parentPort} from 'worker_threads'
+import type {Runtime} from '@subsquid/substrate-runtime'
+import {loadConfig} from '../config'
+import {decodeMiningEvent, MiningEvent, readPools, readTokenomicParameters, tryReadTokenomicParameters} from '../decode'
+import {buildProcessor} from '../processor'
+import {DecodedBlock, FromWorker, PlainHeader, serializeError, ToWorker} from './protocol'
+
+interface SdkHeader {
+    id: string
+    height: number
+    hash: string
+    parentHash: string
+    timestamp?: number
+    specName: string
+    specVersion: number
+    implName: string
+    implVersion: number
+    _runtime: Runtime
+}
+
+interface SdkSource {
+    getFinalizedBlocks(requests: unknown, stopOnHead?: boolean): AsyncIterable<{blocks: {header: SdkHeader; events: any[]}[]; isHead: boolean}>
+}
+
+const port = parentPort
+if (port == null) throw new Error('decode-worker.ts runs as a worker thread (src/ingest/worker-source.ts)')
+
+const processor = buildProcessor(loadConfig()) as unknown as {getRpcDataSource(): SdkSource}
+const source = processor.getRpcDataSource()
+
+/** the runtime of each spec version delivered: storage reads for the blocks of that spec */
+const bySpec = new Map<number, Runtime>()
+
+function post(msg: FromWorker): void {
+    port!.postMessage(msg)
+}
+
+class Stream {
+    inFlight = 0
+    stopped = false
+    private wake: (() => void) | undefined
+    constructor(readonly id: number, readonly window: number) {}
+
+    ack(): void {
+        this.inFlight--
+        this.wake?.()
+    }
+
+    stop(): void {
+        this.stopped = true
+        this.wake?.()
+    }
+
+    async room(): Promise<void> {
+        while (this.inFlight >= this.window && !this.stopped) await new Promise<void>(r => (this.wake = r))
+        this.wake = undefined
+    }
+}
+
+let current: Stream | undefined
+
+function plain(h: SdkHeader): PlainHeader {
+    return {
+        id: h.id,
+        height: h.height,
+        hash: h.hash,
+        parentHash: h.parentHash,
+        timestamp: h.timestamp,
+        specName: h.specName,
+        specVersion: h.specVersion,
+        implName: h.implName,
+        implVersion: h.implVersion,
+        hasPoolsStorage: h._runtime.hasStorageItem('PhalaBasePool.Pools'),
+    }
+}
+
+async function run(s: Stream, requests: unknown, stopOnHead: boolean | undefined): Promise<void> {
+    try {
+        for await (const batch of source.getFinalizedBlocks(requests, stopOnHead)) {
+            if (s.stopped) break
+            const blocks: DecodedBlock[] = []
+            let failure: unknown
+            for (const b of batch.blocks) {
+                let events: MiningEvent[]
+                try {
+                    events = b.events.map(e => decodeMiningEvent(e))
+                } catch (e) {
+                    failure = e
+                    break
+                }
+                bySpec.set(b.header.specVersion, b.header._runtime)
+                blocks.push({header: plain(b.header), events})
+            }
+            if (blocks.length > 0) {
+                s.inFlight++
+                post({type: 'batch', stream: s.id, blocks, isHead: failure == null && batch.isHead})
+            }
+            if (failure != null) throw failure
+            await s.room()
+        }
+        if (!s.stopped) post({type: 'end', stream: s.id})
+    } catch (e) {
+        if (!s.stopped) post({type: 'error', stream: s.id, error: serializeError(e)})
+    }
+}
+
+async function storage(msg: Extract<ToWorker, {type: 'storage'}>): Promise<void> {
+    try {
+        const h = msg.header
+        const runtime = bySpec.get(h.specVersion)
+        if (runtime == null) throw new Error(`decode worker: no runtime known for block #${h.height} (spec ${h.specVersion})`)
+        const block = {height: h.height, hash: h.hash, _runtime: runtime}
+        let value
+        if (msg.op === 'tokenomicParameters') {
+            value = msg.required ? await readTokenomicParameters(block as any) : await tryReadTokenomicParameters(block as any)
+        } else {
+            value = await readPools(block as any)
+        }
+        post({type: 'storage', id: msg.id, ok: true, value})
+    } catch (e) {
+        post({type: 'storage', id: msg.id, ok: false, error: serializeError(e)})
+    }
+}
+
+port.on('message', (msg: ToWorker) => {
+    switch (msg.type) {
+        case 'stream':
+            current?.stop()
+            current = new Stream(msg.stream, msg.window)
+            void run(current, msg.requests, msg.stopOnHead)
+            break
+        case 'ack':
+            if (current?.id === msg.stream) current.ack()
+            break
+        case 'stop':
+            if (current?.id === msg.stream) current.stop()
+            break
+        case 'storage':
+            void storage(msg)
+            break
+    }
+})

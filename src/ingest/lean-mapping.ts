@@ -1,0 +1,120 @@
+/**
+ * A lean block mapping for the SDK's RPC data source.
+ *
+ * @subsquid/substrate-processor 8.x turns every decoded event into an `Event` object with seven private
+ * fields, each a WeakMap entry: on khala-day (~840k events) that constructor alone took 9–15 s of CPU plus
+ * the garbage collector's work on the WeakMaps, more than fetching and SCALE decoding. The indexer reads only
+ * `id`, `index`, `name`, `args` and `block` of an event (src/decode), so this mapping builds exactly those as
+ * plain objects, for the selected events only, and a header with the runtime as a plain (non-enumerable)
+ * field. Ids are the SDK's (`<height:10>-<hash:5>-<index:6>`), so ledger ids do not change.
+ *
+ * Installed on the data source instance by `leanRpcMapping` (src/processor.ts); the SDK's filtering,
+ * hot-block and fork logic run unchanged on top of it.
+ */
+import type {SubstrateBatchProcessor} from '@subsquid/substrate-processor'
+import {toJSON} from '@subsquid/util-internal-json'
+
+interface RawHeader {
+    height: number
+    hash: string
+    parentHash: string
+    specName: string
+    specVersion: number
+    implName: string
+    implVersion: number
+    timestamp?: number
+    [k: string]: unknown
+}
+
+interface RawEvent {
+    index: number
+    name: string
+    args: unknown
+    phase?: string
+    extrinsicIndex?: number
+    callAddress?: number[]
+}
+
+/** the data source's raw block (@subsquid/substrate-data `Block`) */
+interface RawBlock {
+    header: RawHeader
+    runtime: unknown
+    runtimeOfPrevBlock: unknown
+    events?: RawEvent[]
+}
+
+export interface LeanHeader extends RawHeader {
+    id: string
+    readonly _runtime: any
+    readonly _runtimeOfPrevBlock: any
+}
+
+export interface LeanEvent {
+    id: string
+    index: number
+    name: string
+    args: unknown
+    phase?: string
+    extrinsicIndex?: number
+    callAddress?: number[]
+    block: LeanHeader
+}
+
+export interface LeanBlock {
+    header: LeanHeader
+    events: LeanEvent[]
+    calls: never[]
+    extrinsics: never[]
+}
+
+/** the SDK's short block hash in ids: 5 hex digits after 0x */
+export function blockId(height: number, hash: string): string {
+    return `${String(height).padStart(10, '0')}-${hash.startsWith('0x') ? hash.slice(2, 7) : hash.slice(0, 5)}`
+}
+
+export function leanBlock(src: RawBlock, names: ReadonlySet<string>): LeanBlock {
+    const header = {...src.header, id: blockId(src.header.height, src.header.hash)} as LeanHeader
+    Object.defineProperty(header, '_runtime', {value: src.runtime, enumerable: false})
+    Object.defineProperty(header, '_runtimeOfPrevBlock', {value: src.runtimeOfPrevBlock, enumerable: false})
+    const events: LeanEvent[] = []
+    if (src.events) {
+        for (const e of src.events) {
+            if (!names.has(e.name)) continue
+            events.push({
+                id: `${header.id}-${String(e.index).padStart(6, '0')}`,
+                index: e.index,
+                name: e.name,
+                args: e.args == null ? e.args : toJSON(e.args),
+                phase: e.phase,
+                extrinsicIndex: e.extrinsicIndex,
+                callAddress: e.callAddress,
+                block: header,
+            })
+        }
+    }
+    return {header, events, calls: [], extrinsics: []}
+}
+
+/**
+ * Make the processor's RPC data source map blocks with `leanBlock`, keeping only `names` events (the
+ * processor's event selection; calls and extrinsics are not selected by this indexer). It wraps a private
+ * method of @subsquid/substrate-processor 8.x and fails loudly if the SDK's shape differs.
+ */
+export function leanRpcMapping(processor: SubstrateBatchProcessor<any>, names: Iterable<string>): void {
+    const selected = new Set(names)
+    const p = processor as unknown as {getRpcDataSource?: () => object}
+    const original = p.getRpcDataSource
+    if (typeof original !== 'function') {
+        throw new Error('@subsquid/substrate-processor has no getRpcDataSource(): the lean mapping needs 8.x (written against 8.5.1)')
+    }
+    let installed: object | undefined
+    p.getRpcDataSource = function (this: unknown) {
+        if (installed) return installed
+        const ds = original.call(this) as {mapBlock?: unknown}
+        if (typeof ds.mapBlock !== 'function') {
+            throw new Error('the RPC data source has no mapBlock(): unsupported @subsquid/substrate-processor')
+        }
+        ds.mapBlock = (src: RawBlock) => leanBlock(src, selected)
+        return (installed = ds)
+    }
+}

@@ -1,0 +1,63 @@
+/**
+ * Messages between the processor's main thread (src/ingest/worker-source.ts) and the decode worker
+ * (src/ingest/decode-worker.ts). Everything crosses as structured clones: plain objects, bigints, strings.
+ */
+import type {MiningEvent, NormalizedPool, TokenomicParams} from '../decode'
+
+/** a block header as the handler needs it, without the SDK's runtime objects */
+export interface PlainHeader {
+    id: string
+    height: number
+    hash: string
+    parentHash: string
+    timestamp?: number
+    specName: string
+    specVersion: number
+    implName: string
+    implVersion: number
+    /** the block's runtime has PhalaBasePool.Pools (the v1→v2 pool migration has happened) */
+    hasPoolsStorage: boolean
+}
+
+/** a finalized block, its mining events decoded in the worker */
+export interface DecodedBlock {
+    header: PlainHeader
+    events: MiningEvent[]
+}
+
+export interface SerializedError {
+    name: string
+    message: string
+    stack?: string
+}
+
+export type StorageOp =
+    | {op: 'tokenomicParameters'; required: boolean}
+    | {op: 'pools'}
+
+export type ToWorker =
+    | {type: 'stream'; stream: number; requests: unknown; stopOnHead?: boolean; window: number}
+    | {type: 'ack'; stream: number}
+    | {type: 'stop'; stream: number}
+    | ({type: 'storage'; id: number; header: PlainHeader} & StorageOp)
+
+export type FromWorker =
+    | {type: 'batch'; stream: number; blocks: DecodedBlock[]; isHead: boolean}
+    | {type: 'end'; stream: number}
+    | {type: 'error'; stream: number; error: SerializedError}
+    | {type: 'storage'; id: number; ok: true; value: TokenomicParams | NormalizedPool[] | undefined}
+    | {type: 'storage'; id: number; ok: false; error: SerializedError}
+
+export function serializeError(e: unknown): SerializedError {
+    if (e instanceof Error) return {name: e.name, message: e.message, stack: e.stack}
+    return {name: 'Error', message: String(e)}
+}
+
+/** the worker's error, raised on the main thread with its name, message and the worker's stack */
+export class IngestWorkerError extends Error {
+    constructor(src: SerializedError) {
+        super(src.message)
+        this.name = src.name
+        if (src.stack) this.stack = `${src.stack}\n    (raised in the decode worker)`
+    }
+}
