@@ -20,6 +20,7 @@ import {DecodedBlock, FromWorker, IngestWorkerError, PlainHeader, SerializedErro
 
 /** unacknowledged batches (SDK splits of ~10 blocks) the worker may run ahead */
 export const DEFAULT_WINDOW = 8
+export const DEFAULT_WORKER_HEAP_MB = 256
 
 interface Pending {
     resolve(v: any): void
@@ -33,11 +34,16 @@ export class DecodeWorker {
     private readonly pending = new Map<number, Pending>()
     private inbox: ((m: FromWorker | {type: 'crash'; error: SerializedError}) => void) | undefined
 
-    constructor(private readonly window = DEFAULT_WINDOW, private readonly script = path.join(__dirname, 'decode-worker.js')) {}
+    constructor(
+        private readonly window = DEFAULT_WINDOW,
+        /** old-generation heap of the worker, MB: it holds little (runtimes, blocks in flight) but makes much garbage */
+        private readonly heapMb = DEFAULT_WORKER_HEAP_MB,
+        private readonly script = path.join(__dirname, 'decode-worker.js')
+    ) {}
 
     private ensure(): Worker {
         if (this.worker) return this.worker
-        const w = new Worker(this.script)
+        const w = new Worker(this.script, {resourceLimits: {maxOldGenerationSizeMb: this.heapMb}})
         // the processor exits when its work is done, whatever the worker is waiting for
         w.unref()
         w.on('message', (m: FromWorker) => {
