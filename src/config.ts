@@ -77,6 +77,8 @@ export interface Config {
     deferIndexes: 'auto' | 'off'
     /** fetch and decode finalized blocks in a worker thread (src/ingest/decode-worker.ts) */
     ingestWorker: boolean
+    /** commit finalized batches while the next one is applied (src/store/pipelined-database.ts) */
+    pipelineCommits: boolean
 }
 
 export class ConfigError extends Error {
@@ -208,5 +210,6 @@ export function loadConfig(env: Env = process.env): Config {
         maxBatchItems: parseCount(env, 'MAX_BATCH_ITEMS', DEFAULT_COALESCE.maxItems),
         deferIndexes: parseDeferIndexes(env),
         ingestWorker: parseOnOff(env, 'INGEST_WORKER', true),
+        pipelineCommits: parseOnOff(env, 'PIPELINE_COMMITS', true),
     }
 }

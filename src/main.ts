@@ -1,10 +1,15 @@
 /**
  * The processor: wiring only. Decoding, state and writes live in src/mapping (handleBatch).
  */
-import {TypeormDatabase} from '@subsquid/typeorm-store'
+import {loadConfig} from './config'
 import {handleBatch} from './mapping'
 import {createProcessor} from './processor'
+import {PipelinedDatabase} from './store/pipelined-database'
 
-const processor = createProcessor()
+const config = loadConfig()
+const processor = createProcessor(config)
 
-processor.run(new TypeormDatabase({supportHotBlocks: true}), ctx => handleBatch(ctx))
+processor.run(
+    new PipelinedDatabase({supportHotBlocks: true, toBlock: config.toBlock, pipeline: config.pipelineCommits}),
+    ctx => handleBatch(ctx)
+)

@@ -62,8 +62,17 @@ export function heightKey(height: number): string {
 
 /** time first: a close inserts its rows at the end of the primary key's index, not all over it */
 export function bucketId(entity: string, period: RollupPeriod, start: number): string {
-    const iso = new Date(start).toISOString()
-    return `${period === RollupPeriod.Hour ? iso.slice(0, 13) : iso.slice(0, 10)}-${period}-${entity}`
+    return bucketPrefix(period, start) + entity
+}
+
+/** `<hour or day>-<period>-` of a bucket's ids (the ISO rendering cached: one per bucket, not per row) */
+let lastPrefix = {period: '' as RollupPeriod | '', start: NaN, text: ''}
+function bucketPrefix(period: RollupPeriod, start: number): string {
+    if (lastPrefix.period !== period || lastPrefix.start !== start) {
+        const iso = new Date(start).toISOString()
+        lastPrefix = {period, start, text: `${period === RollupPeriod.Hour ? iso.slice(0, 13) : iso.slice(0, 10)}-${period}-`}
+    }
+    return lastPrefix.text
 }
 
 interface StateTimes {
@@ -183,6 +192,59 @@ export class BucketTally {
         }
     }
 
+    /** add another tally's sums (an hour's, into its day's) */
+    merge(o: BucketTally): void {
+        for (const [k, v] of o.payByWorker) {
+            const w = this.payByWorker.get(k)
+            if (w == null) this.payByWorker.set(k, {...v})
+            else {
+                w.amount += v.amount
+                w.treasury += v.treasury
+                w.n += v.n
+            }
+        }
+        for (const [k, v] of o.payByPool) {
+            const p = this.payByPool.get(k)
+            if (p == null) this.payByPool.set(k, {...v})
+            else {
+                p.amount += v.amount
+                p.treasury += v.treasury
+                p.dismissed += v.dismissed
+                p.n += v.n
+            }
+        }
+        const t = this.payTotals
+        t.amount += o.payTotals.amount
+        t.treasury += o.payTotals.treasury
+        t.dismissed += o.payTotals.dismissed
+        t.dropped += o.payTotals.dropped
+        t.n += o.payTotals.n
+        for (const [k, v] of o.rewardByPool) {
+            const r = this.rewardByPool.get(k)
+            if (r == null) this.rewardByPool.set(k, {...v})
+            else {
+                r.to_owner += v.to_owner
+                r.to_stakers += v.to_stakers
+            }
+        }
+        for (const [k, v] of o.rewardByOwner) {
+            const r = this.rewardByOwner.get(k)
+            if (r == null) this.rewardByOwner.set(k, {...v})
+            else r.to_owner += v.to_owner
+        }
+        for (const [k, v] of o.moveByPool) {
+            const m = this.moveByPool.get(k)
+            if (m == null) this.moveByPool.set(k, {...v})
+            else m.amount += v.amount
+        }
+        for (const [k, v] of o.moveByAccount) {
+            const m = this.moveByAccount.get(k)
+            if (m == null) this.moveByAccount.set(k, {...v})
+            else m.amount += v.amount
+        }
+        for (const c of o.changes) this.changes.push(c)
+    }
+
     /** the results of closeBucket's eight reads */
     results(): any[][] {
         return [
@@ -247,8 +309,7 @@ export async function closeBucket(q: Query, state: MiningState, b: BucketSpec, t
         if (l == null) changesByWorker.set(r.worker_id, (l = []))
         l.push({ts: new Date(r.timestamp).getTime(), from: r.from_state, to: r.to_state})
     }
-    const timesByWorker = new Map<string, StateTimes>()
-    for (const w of state.workers.values()) {
+    const timesOf = (w: {id: string; state?: string | null}): StateTimes => {
         const l = changesByWorker.get(w.id)
         const t = zeroTimes()
         if (l == null) {
@@ -263,7 +324,7 @@ export async function closeBucket(q: Query, state: MiningState, b: BucketSpec, t
             }
             credit(t, cur, b.end - at)
         }
-        timesByWorker.set(w.id, t)
+        return t
     }
 
     // ---- APR inputs
@@ -288,7 +349,7 @@ export async function closeBucket(q: Query, state: MiningState, b: BucketSpec, t
     const poolTimes = new Map<string, StateTimes>()
     const netTimes = zeroTimes()
     for (const w of state.workers.values()) {
-        const t = timesByWorker.get(w.id)!
+        const t = timesOf(w)
         netTimes.ready += t.ready
         netTimes.idle += t.idle
         netTimes.unresponsive += t.unresponsive

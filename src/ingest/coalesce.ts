@@ -38,6 +38,9 @@ export function blockItems(block: unknown): number {
     return Math.max(1, (b.events?.length ?? 0) + (b.calls?.length ?? 0) + (b.extrinsics?.length ?? 0))
 }
 
+/** ms the handler side waited for the source (an empty read-ahead queue) */
+export let sourceWaitMs = 0
+
 interface Queued<T> {
     batch: T
     items: number
@@ -94,8 +97,10 @@ export async function* coalesceBatches<T extends BlockBatch<unknown>>(
                     if (failure) throw failure.error
                     return
                 }
+                const t0 = performance.now()
                 await new Promise<void>(r => (wakeConsumer = r))
                 wakeConsumer = undefined
+                sourceWaitMs += performance.now() - t0
                 continue
             }
             // take whole splits from the front while they fit (the first one always)

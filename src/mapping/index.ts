@@ -26,7 +26,9 @@ import {LedgerLog, MiningLedger} from '../domain/ledger'
 import {emptyLedgerRows, LedgerRows, ledgerRowCount, MiningState} from '../domain/state'
 import {BucketTally, closeBucket, currentPoolAprs, dayStart, emptyRollupRows, hourStart, RollupRows} from '../analytics/rollup'
 import {LEDGER_TABLES, loadState, readNetworkHead, ROLLUP_TABLES, writeLedgerRows, writeRollupRows, writeState} from '../store/state-store'
-import {storeEntityManager, Writer, writerFor, writeTimings} from '../store/writer'
+import {RawWriter, storeEntityManager, Writer, writerFor, writeTimings} from '../store/writer'
+import {pipelineOf, pipelineWaitMs} from '../store/pipelined-database'
+import {sourceWaitMs} from '../ingest/coalesce'
 import {deferIndexes, DeferMode, deferredIndexes, mustRestore, restoreIndexes, worthDeferring} from '../store/deferred-indexes'
 import {loadConfig} from '../config'
 import {activeDecodeWorker, decodeIfNeeded, hybridStorage} from '../ingest/worker-source'
@@ -41,6 +43,8 @@ const PIPELINE_ROWS = Number(process.env.LEDGER_PIPELINE_ROWS ?? 1000)
  * applied or counted twice. Hot (unfinalized) blocks always commit synchronously.
  */
 const ASYNC_COMMIT = process.env.LEDGER_SYNC_COMMIT !== '1'
+/** longest stretch of applying blocks without giving the event loop a turn (ms) */
+const YIELD_MS = Number(process.env.LEDGER_YIELD_MS ?? 2)
 
 /** storage access the handler needs; replaceable in tests */
 export interface StorageReader {
@@ -108,10 +112,16 @@ export class LedgerHandler {
         const tStart = performance.now()
         const em = storeEntityManager(batch.store)
         const writer = writerFor(batch.store)
-        if (ASYNC_COMMIT && !writer.hot) await em.query('SET LOCAL synchronous_commit TO OFF')
+        // a pipelined batch (src/store/pipelined-database.ts): statements are queued, never waited for
+        const pipeline = writer.hot ? undefined : pipelineOf(batch.store)
+        if (ASYNC_COMMIT && !writer.hot) {
+            const set = em.query('SET LOCAL synchronous_commit TO OFF')
+            if (pipeline) pipeline.track(set)
+            else await set
+        }
         this.stats.calls++
         if (writer.hot) this.stats.hotCalls++
-        const ledger = await this.ensureState(em, batch.log)
+        const ledger = await this.ensureState(em, batch.log, pipeline?.prevHead)
         const state = this.state!
         await this.manageIndexes(em, writer, batch)
         const rollups = emptyRollupRows()
@@ -123,7 +133,14 @@ export class LedgerHandler {
             t = now
         }
 
+        let lastYield = performance.now()
         for (const block of batch.blocks) {
+            if (performance.now() - lastYield > YIELD_MS) {
+                // let the event loop run: the database driver sends the next queued statement only when it
+                // has read the previous one's answer, and the decode worker's messages wait for it too
+                await new Promise<void>(r => setImmediate(r))
+                lastYield = performance.now()
+            }
             const h = block.header
             // decode first: an unknown event shape stops the processor before anything is applied
             const events = block.events.map(e => this.decode(e))
@@ -165,11 +182,15 @@ export class LedgerHandler {
         this.stats.ledgerRows += await writeLedgerRows(writer, this.takePending())
         this.stats.rollupRows += await writeRollupRows(writer, rollups)
         this.stats.entityRows += await writeState(writer, state)
-        await writer.flush()
+        if (pipeline) {
+            for (const p of await (writer as RawWriter).detach()) pipeline.track(p)
+        } else {
+            await writer.flush()
+        }
         lap('write')
         this.phases.total += performance.now() - tStart
         if (TIMING && this.stats.calls % Number(process.env.LEDGER_TIMING_EVERY ?? 100) === 0) {
-            batch.log.info(`ledger-stats ${JSON.stringify(this.stats)} ${JSON.stringify(this.phases, (_k, v) => (typeof v === 'number' ? Math.round(v) : v))} ${JSON.stringify(Object.fromEntries([...writeTimings].map(([k, v]) => [k, {n: v.calls, rows: v.rows, build: Math.round(v.buildMs), sql: Math.round(v.sqlMs)}])))}`)
+            batch.log.info(`ledger-stats waits: source ${Math.round(sourceWaitMs)} ms, commit ${Math.round(pipelineWaitMs)} ms ${JSON.stringify(this.stats)} ${JSON.stringify(this.phases, (_k, v) => (typeof v === 'number' ? Math.round(v) : v))} ${JSON.stringify(Object.fromEntries([...writeTimings].map(([k, v]) => [k, {n: v.calls, rows: v.rows, build: Math.round(v.buildMs), sql: Math.round(v.sqlMs)}])))}`)
         }
     }
 
@@ -177,8 +198,8 @@ export class LedgerHandler {
     private takeBlockRows(ledger: MiningLedger): void {
         const rows = ledger.takeRows()
         if (ledgerRowCount(rows) === 0) return
+        // the day's sums are the hours' (merged at each hour's close)
         this.hourTally?.add(rows)
-        this.dayTally?.add(rows)
         appendRows(this.pending, rows)
     }
 
@@ -189,8 +210,11 @@ export class LedgerHandler {
     }
 
     /** the in-memory state, (re)loaded when the database does not hold what memory last wrote */
-    private async ensureState(em: EntityManager, log: LedgerLog): Promise<MiningLedger> {
+    private async ensureState(em: EntityManager, log: LedgerLog, prevHead?: {height: number; hash: string}): Promise<MiningLedger> {
         if (this.state && this.ledger) {
+            // a pipelined batch follows the one this process just queued: memory is at its head by construction
+            const n0 = this.state.network
+            if (prevHead && n0.height === prevHead.height && n0.hash === prevHead.hash) return this.ledger
             const head = await readNetworkHead(em)
             const n = this.state.network
             const same = head == null ? n.height === -1 : head.height === n.height && head.hash === n.hash
@@ -251,7 +275,8 @@ export class LedgerHandler {
         const closeHour = hourOpen != null && hs > hourOpen
         const closeDay = dayOpen != null && ds > dayOpen
         const hourTally = closeHour && this.hourTally?.startHeight === n.hourBucketHeight ? this.hourTally : undefined
-        const dayTally = closeDay && this.dayTally?.startHeight === n.dayBucketHeight ? this.dayTally : undefined
+        // a day's sums are its hours' merged: complete only if its last hour (closing now) has a tally too
+        const dayTally = closeDay && hourTally && this.dayTally?.startHeight === n.dayBucketHeight ? this.dayTally : undefined
         if ((closeHour && !hourTally) || (closeDay && !dayTally)) {
             // a bucket this process did not see open: its close reads the ledger rows from the database
             this.takeBlockRows(ledger)
@@ -272,6 +297,8 @@ export class LedgerHandler {
                 lastHeight: n.height,
             }, hourTally)
             append(out, rows)
+            if (hourTally && this.dayTally?.startHeight === n.dayBucketHeight) this.dayTally!.merge(hourTally)
+            else this.dayTally = undefined
             const avg = rows.network[0]?.avgBlockTimeMs
             if (avg != null) n.avgBlockTimeMs = avg
             // BasePool.apr: the official formula at the hour's close

@@ -136,13 +136,24 @@ export class RawWriter implements Writer {
         await this.settle()
     }
 
+    /** send what is pending and hand over the statements in flight (a pipelined batch's end) */
+    async detach(): Promise<Promise<void>[]> {
+        await this.flushInBackground()
+        const list = this.inflight
+        this.inflight = []
+        return list
+    }
+
     private async send(): Promise<void> {
         const ops = this.pending
         if (ops.length === 0) return
         this.pending = []
         const t0 = TIMING ? performance.now() : 0
         const params: string[] = []
-        for (const op of ops) for (const c of op.columns) params.push(columnLiteral(c, op.rows))
+        for (const op of ops) {
+            for (const c of op.columns) params.push(columnLiteral(c, op.rows))
+            if (op.kind === 'update') params.push(String(op.rows.length))
+        }
         const t1 = TIMING ? performance.now() : 0
         const signature = ops
             .map(op => `${op.kind}:${op.spec.table}${op.columns === op.spec.columns ? '' : ':' + op.columns.map(c => c.db).join('.')}`)
@@ -156,12 +167,26 @@ export class RawWriter implements Writer {
                 const body = op.kind === 'update' ? op.spec.updateSqlFor(op.columns, offset) : op.spec.sql(op.kind, offset)
                 offset += op.columns.length
                 ctes.push(`w${i} AS (${body}${op.kind === 'update' ? ' RETURNING 1' : ''})`)
-                if (op.kind === 'update') counts.push(`(SELECT count(*) FROM w${i})::int AS w${i}`)
+                if (op.kind === 'update') {
+                    // the count is checked in SQL too: a mismatch aborts the transaction (a pipelined batch's
+                    // COMMIT is sent before this result is read; src/store/pipelined-database.ts)
+                    offset++
+                    counts.push(`(SELECT count(*) FROM w${i})::int AS w${i}`, `1 / ((SELECT count(*) FROM w${i}) = $${offset})::int AS c${i}`)
+                }
             })
             sql = `WITH ${ctes.join(', ')} SELECT ${counts.length ? counts.join(', ') : '1 AS done'}`
             this.statements.set(signature, sql)
         }
-        const res: any[] = await this.em.query(sql, params)
+        let res: any[]
+        try {
+            res = await this.em.query(sql, params)
+        } catch (e) {
+            if ((e as {code?: string}).code === '22012') {
+                const tables = ops.filter(op => op.kind === 'update').map(op => op.spec.table)
+                throw new Error(`an UPDATE of ${tables.join(', ')} found fewer rows than known to exist`, {cause: e})
+            }
+            throw e
+        }
         ops.forEach((op, i) => {
             if (op.kind !== 'update') return
             const n = res[0]?.[`w${i}`]

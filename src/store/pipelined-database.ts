@@ -1,0 +1,199 @@
+/**
+ * Pipelined commits for finalized batches.
+ *
+ * TypeormDatabase runs every batch as `BEGIN … handler … UPDATE status … COMMIT` and returns only when
+ * PostgreSQL has committed it, so the handler of the next batch waits for the database every time (in a
+ * catch-up, ~a third of the wall time was the main thread waiting for the end-of-batch statements).
+ *
+ * Here a finalized batch is sent on one dedicated connection, and `transact` returns as soon as the handler
+ * has queued its statements, the guarded status update and COMMIT: PostgreSQL commits batch N while the
+ * processor applies batch N+1. The connection executes statements strictly in order, so batch N+1's
+ * statements run after batch N's COMMIT, exactly as before. At most one batch is unconfirmed: before
+ * returning, `transact` waits for the previous batch's COMMIT (by then normally long done).
+ *
+ * Nothing changes in what a crash can leave behind: every batch is still one transaction together with
+ * its status row, so a kill at any moment leaves the database at the end of some committed batch and the
+ * restart resumes there. Failures are never lost: a failed statement aborts its transaction, the status
+ * update after it fails, and the next `transact` (or the synchronous end, see below) throws that error.
+ * The status update is guarded (height and hash of the previous head) and fails loudly on a mismatch, as
+ * TypeormDatabase's check does.
+ *
+ * Synchronous (waits for its COMMIT): the batch that reaches the chain head or the configured last block
+ * (the processor exits right after it), and everything involving unfinalized blocks, which goes through
+ * TypeormDatabase unchanged once the pipeline has drained.
+ */
+import assert from 'assert'
+import {Store, TypeormDatabase} from '@subsquid/typeorm-store'
+import type {DataSource, EntityManager, QueryRunner} from 'typeorm'
+
+interface HashAndHeight {
+    height: number
+    hash: string
+}
+
+interface FinalTxInfo {
+    prevHead: HashAndHeight
+    nextHead: HashAndHeight
+    isOnTop: boolean
+}
+
+/** what the handler learns about a pipelined batch (through its Store) */
+export interface PipelineContext {
+    /** the head the previous batch committed (the database's state when this batch's statements run) */
+    readonly prevHead: HashAndHeight
+    /** statements the handler queued without waiting: their failure fails the batch */
+    track(p: Promise<unknown>): void
+}
+
+const PIPELINE = Symbol('pipelined batch')
+
+/** ms the processor waited for a previous batch's COMMIT (LEDGER_TIMING) */
+export let pipelineWaitMs = 0
+
+/** the pipeline context of a batch's store, if it runs pipelined */
+export function pipelineOf(store: Store): PipelineContext | undefined {
+    return (store as unknown as {[PIPELINE]?: PipelineContext})[PIPELINE]
+}
+
+export interface PipelinedDatabaseOptions {
+    supportHotBlocks?: boolean
+    projectDir?: string
+    /** the last block the processor indexes (its batch commits synchronously) */
+    toBlock?: number
+    /** false: behave exactly as TypeormDatabase */
+    pipeline?: boolean
+}
+
+export class PipelinedDatabase extends TypeormDatabase {
+    private runner: QueryRunner | undefined
+    /** the previous pipelined batch: its head and its statements' completion */
+    private unconfirmed: {head: HashAndHeight; done: Promise<void>} | undefined
+    private readonly toBlock: number | undefined
+    private readonly pipeline: boolean
+
+    constructor(options: PipelinedDatabaseOptions = {}) {
+        super({supportHotBlocks: options.supportHotBlocks, projectDir: options.projectDir})
+        this.toBlock = options.toBlock
+        this.pipeline = options.pipeline !== false
+    }
+
+    private get dataSource(): DataSource {
+        const con = (this as unknown as {con?: DataSource}).con
+        assert(con != null, 'not connected')
+        return con
+    }
+
+    /** wait for the unconfirmed batch; its failure is this call's failure */
+    private async drain(): Promise<void> {
+        const u = this.unconfirmed
+        if (u == null) return
+        this.unconfirmed = undefined
+        await u.done
+    }
+
+    override async transact(info: FinalTxInfo, cb: (store: Store) => Promise<void>): Promise<void> {
+        if (!this.pipeline) return super.transact(info, cb)
+        const prev = this.unconfirmed
+        if (prev == null) {
+            // the first batch of this process (or after hot blocks): as TypeormDatabase, synchronously; it also
+            // rolls back hot blocks left in the database
+            await super.transact(info, cb)
+            this.unconfirmed = {head: info.nextHead, done: Promise.resolve()}
+            return
+        }
+        assert(prev.head.hash === info.prevHead.hash && prev.head.height === info.prevHead.height, 'pipelined batches must follow each other')
+        assert(info.prevHead.height < info.nextHead.height)
+
+        const runner = await this.ensureRunner()
+        const em = runner.manager
+        const statements: Promise<unknown>[] = []
+        const send = (sql: string, params?: unknown[]) => {
+            const p = em.query(sql, params)
+            p.catch(() => {}) // observed below
+            statements.push(p)
+            return p
+        }
+        send('BEGIN ISOLATION LEVEL SERIALIZABLE')
+        const store = new Store(() => em)
+        const ctx: PipelineContext = {
+            prevHead: info.prevHead,
+            track: p => {
+                p.catch(() => {}) // observed by `done`
+                statements.push(p)
+            },
+        }
+        ;(store as unknown as {[PIPELINE]: PipelineContext})[PIPELINE] = ctx
+        try {
+            await cb(store)
+        } catch (e) {
+            this.unconfirmed = undefined
+            em.query('ROLLBACK').catch(() => {})
+            throw e
+        }
+        // one batch in flight at most: the previous one must have committed before this one may
+        try {
+            const t0 = performance.now()
+            await prev.done
+            pipelineWaitMs += performance.now() - t0
+        } catch (e) {
+            this.unconfirmed = undefined
+            em.query('ROLLBACK').catch(() => {})
+            throw e
+        }
+        // the guarded status update: fails (division by zero) unless the database is at the previous head,
+        // which aborts the transaction, so the COMMIT after it rolls back
+        send(
+            `WITH u AS (UPDATE "squid_processor".status SET height = $1, hash = $2, nonce = nonce + 1
+                        WHERE id = 0 AND height = $3 AND hash = $4 RETURNING 1)
+             SELECT 1 / (SELECT count(*)::int FROM u) AS ok`,
+            [info.nextHead.height, info.nextHead.hash, info.prevHead.height, info.prevHead.hash]
+        )
+        send('COMMIT')
+        const range = `#${info.prevHead.height + 1}–#${info.nextHead.height}`
+        const done = (async () => {
+            for (const p of statements) {
+                try {
+                    await p
+                } catch (e) {
+                    throw new Error(`batch ${range} was not committed: ${(e as Error)?.message ?? e}`, {cause: e})
+                }
+            }
+        })()
+        done.catch(() => {})
+        this.unconfirmed = {head: info.nextHead, done}
+        if (info.isOnTop || (this.toBlock != null && info.nextHead.height >= this.toBlock)) await this.drain()
+    }
+
+    override async transactHot2(info: any, cb: any): Promise<void> {
+        await this.drain()
+        this.unconfirmed = undefined
+        return super.transactHot2(info, cb)
+    }
+
+    override async transactHot(info: any, cb: any): Promise<void> {
+        await this.drain()
+        this.unconfirmed = undefined
+        return super.transactHot(info, cb)
+    }
+
+    override async disconnect(): Promise<void> {
+        try {
+            await this.drain()
+        } finally {
+            await this.runner?.release().catch(() => {})
+            this.runner = undefined
+            await super.disconnect()
+        }
+    }
+
+    private async ensureRunner(): Promise<QueryRunner> {
+        if (this.runner == null || this.runner.isReleased) {
+            const r = this.dataSource.createQueryRunner('master')
+            await r.connect()
+            this.runner = r
+        }
+        return this.runner
+    }
+}
+
+export type {EntityManager}
