@@ -475,8 +475,12 @@ export async function closeBucket(q: Query, state: MiningState, b: BucketSpec, t
         aprValue: number
     }
     const held = new Map<string, Held>()
+    // hourly rows exist only for accounts active in the hour: only their delegations are needed
+    const wanted = dense ? undefined : acc
+    const list: typeof state.delegations extends {values(): IterableIterator<infer D>} ? D[] : never = []
+    for (const d of state.delegations.values()) if (wanted == null || wanted.has(d.accountId)) list.push(d)
     // float sums in a fixed order (by id): a restart reloads the state in another order
-    const delegations = [...state.delegations.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    const delegations = list.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     for (const d of delegations) {
         if (d.shares + d.withdrawingShares <= 0n) continue
         const p = state.pools.get(d.poolId)

@@ -10,6 +10,8 @@ export type ValueKind = 'bigint' | 'float' | 'decimal' | 'int' | 'date' | 'bool'
 
 export interface ColumnSpec {
     prop: string
+    /** reads `prop` of a row: a function per column, so each property load site sees one shape */
+    get: (row: any) => unknown
     db: string
     /** element type for `unnest($n::<type>[])` */
     pgType: string
@@ -76,7 +78,7 @@ export function tableSpec(em: EntityManager, entity: Function): TableSpec {
     const meta = em.connection.getMetadata(entity)
     const columns: ColumnSpec[] = meta.columns.map(c => {
         if (c.isArray) throw new Error(`${meta.name}.${c.propertyName}: array columns are not supported by the bulk writer`)
-        return {prop: c.propertyName, db: c.databaseName, nullable: c.isNullable, ...columnKind(meta, c)}
+        return {prop: c.propertyName, db: c.databaseName, nullable: c.isNullable, get: propertyReader(c.propertyName), ...columnKind(meta, c)}
     })
     const table = meta.tableName
     const names = columns.map(c => `"${c.db}"`).join(', ')
@@ -106,6 +108,12 @@ export function tableSpec(em: EntityManager, entity: Function): TableSpec {
 
 // ------------------------------------------------------------------ array literals
 
+/** `row => row.<name>` for an identifier-like property name (a computed key otherwise) */
+function propertyReader(name: string): (row: any) => unknown {
+    if (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name)) return new Function('row', `return row.${name}`) as (row: any) => unknown
+    return row => row[name]
+}
+
 const NEEDS_QUOTES = /[",\\{}\s]|^$|^null$/i
 const PLAIN = /^[0-9A-Za-z_\-.:]+$/
 
@@ -134,8 +142,9 @@ function dateElement(v: Date | number | string): string {
  */
 export function columnLiteral(c: ColumnSpec, rows: readonly any[]): string {
     const parts = new Array<string>(rows.length)
+    const get = c.get
     for (let i = 0; i < rows.length; i++) {
-        const v = rows[i][c.prop]
+        const v = get(rows[i])
         if (v == null) {
             if (!c.nullable) {
                 throw new Error(`column ${c.db} is NOT NULL but row ${rows[i].id ?? i} has ${v}`)
@@ -163,7 +172,7 @@ export function columnLiteral(c: ColumnSpec, rows: readonly any[]): string {
                 parts[i] = String(v)
                 break
             case 'date':
-                parts[i] = dateElement(v)
+                parts[i] = dateElement(v as Date | number | string)
                 break
             case 'bool':
                 parts[i] = v ? 't' : 'f'
