@@ -1,5 +1,5 @@
 import 'reflect-metadata'
-import {Arg, Ctx, Field, Float, Int, ObjectType, Query, Resolver} from 'type-graphql'
+import {Arg, Ctx, Field, FieldResolver, Float, Int, ObjectType, Query, Resolver, Root} from 'type-graphql'
 import {InputError} from '../../api/address'
 import {chainNetwork, ChainNetwork, PEERS_SETTING} from '../../api/chains'
 import {
@@ -159,11 +159,8 @@ export class EmissionReport {
     @Field(() => Int) halvingPeriodBlocks!: number
     @Field(() => Int, {nullable: true, description: 'height the decay schedule is anchored at (last SubsidyBudgetHalved)'}) decayAnchorHeight!: number | null
     @Field(() => [EmissionProjectionOut]) projections!: EmissionProjectionOut[]
-    @Field(() => CombinedEmissionOut, {
-        nullable: true,
-        description: `without \`chain\` and with peers (${PEERS_SETTING}): every chain against the shared allocation; else null`,
-    })
-    combined!: CombinedEmissionOut | null
+    /** what the `combined` field needs (not a GraphQL field): set without `chain` when peers are configured */
+    combineFrom?: {local: string; st: EmissionState; proj: Projections; halvingPeriodBlocks: number} | null
 }
 
 type Projections = Awaited<ReturnType<typeof projections>>
@@ -282,7 +279,7 @@ function combine(chains: {chain: string; local: boolean; st: EmissionState; proj
     }
 }
 
-@Resolver()
+@Resolver(() => EmissionReport)
 export class EmissionResolver extends SqlResolver {
     constructor(tx: EntityManagerGetter) {
         super(tx)
@@ -324,19 +321,6 @@ export class EmissionResolver extends SqlResolver {
             const {st, series, history, proj} = peer
                 ? await this.cached('emissionPeer', [peer.chain, g, range, halvingPeriodBlocks], () => peer.read(q => chainReport(q, g, range, halvingPeriodBlocks)), rows)
                 : await this.cached('emission', [g, range, halvingPeriodBlocks], q => chainReport(q, g, range, halvingPeriodBlocks), rows)
-            let combined: CombinedEmissionOut | null = null
-            if (asked == null && net.peers.length > 0) {
-                // every peer or none: one that cannot be read fails the whole answer (never a partial total)
-                const others = await Promise.all(
-                    net.peers.map(async p => ({
-                        chain: p.chain,
-                        local: false,
-                        ...(await this.cached('emissionPeerSummary', [p.chain, halvingPeriodBlocks], () => p.read(q => chainSummary(q, halvingPeriodBlocks)))),
-                    }))
-                )
-                combined = combine([{chain: indexed, local: true, st, proj}, ...others], halvingPeriodBlocks)
-                chargeResponse(ctx, combined.chains.length * 17 + combined.projections.length * (9 + combined.chains.length * 10))
-            }
             chargeResponse(ctx, series.length * 13 + history.length * 8)
             return {
                 chain: peer ? peer.chain : indexed,
@@ -370,8 +354,33 @@ export class EmissionResolver extends SqlResolver {
                     projectedTotalPha: pha(p.projectedTotal),
                     projectedPercentOfAllocation: percent(p.projectedTotal, st.cap),
                 })),
-                combined,
+                combineFrom: asked == null && net.peers.length > 0 ? {local: indexed, st, proj, halvingPeriodBlocks} : null,
             }
+        })
+    }
+
+    @FieldResolver(() => CombinedEmissionOut, {
+        nullable: true,
+        description:
+            `Without \`chain\` and with peers (${PEERS_SETTING}): every chain against the shared allocation (null otherwise). ` +
+            'A peer that cannot be read makes this field an error naming it, never a partial total.',
+    })
+    async combined(@Root() root: EmissionReport, @Ctx() ctx: RequestContext): Promise<CombinedEmissionOut | null> {
+        const from = root.combineFrom
+        if (!from) return null
+        return guarded(async () => {
+            const {halvingPeriodBlocks} = from
+            // every peer or none: one that cannot be read fails the whole field
+            const others = await Promise.all(
+                network().peers.map(async p => ({
+                    chain: p.chain,
+                    local: false,
+                    ...(await this.cached('emissionPeerSummary', [p.chain, halvingPeriodBlocks], () => p.read(q => chainSummary(q, halvingPeriodBlocks)))),
+                }))
+            )
+            const combined = combine([{chain: from.local, local: true, st: from.st, proj: from.proj}, ...others], halvingPeriodBlocks)
+            chargeResponse(ctx, combined.chains.length * 17 + combined.projections.length * (9 + combined.chains.length * 10))
+            return combined
         })
     }
 }
