@@ -107,9 +107,18 @@ export function parseEmissionPeers(env: Env = process.env): PeerConfig[] {
 
 /** a peer database could not be read: the user sees the chain and a short reason, the log the details */
 export class PeerUnavailableError extends ApiError {
-    constructor(readonly chain: string, reason: string) {
-        super(`chain ${chain}: its database (${PEERS_SETTING}) cannot be read: ${reason}; no combined figures without it`, 'PEER_UNAVAILABLE')
+    constructor(
+        readonly chain: string,
+        readonly reason: string,
+        suffix = ''
+    ) {
+        super(`chain ${chain}: its database (${PEERS_SETTING}) cannot be read: ${reason}${suffix}`, 'PEER_UNAVAILABLE')
         ;(this.extensions as Record<string, string>).chain = chain
+    }
+
+    /** the same error, for a combined figure */
+    forCombined(): PeerUnavailableError {
+        return new PeerUnavailableError(this.chain, this.reason, '; no combined figures without it')
     }
 }
 

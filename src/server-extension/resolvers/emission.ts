@@ -1,7 +1,7 @@
 import 'reflect-metadata'
 import {Arg, Ctx, Field, FieldResolver, Float, Int, ObjectType, Query, Resolver, Root} from 'type-graphql'
 import {InputError} from '../../api/address'
-import {chainNetwork, ChainNetwork, PEERS_SETTING} from '../../api/chains'
+import {chainNetwork, ChainNetwork, PeerUnavailableError, PEERS_SETTING} from '../../api/chains'
 import {
     BudgetEvent,
     budgetHistory,
@@ -375,7 +375,9 @@ export class EmissionResolver extends SqlResolver {
                 network().peers.map(async p => ({
                     chain: p.chain,
                     local: false,
-                    ...(await this.cached('emissionPeerSummary', [p.chain, halvingPeriodBlocks], () => p.read(q => chainSummary(q, halvingPeriodBlocks)))),
+                    ...(await this.cached('emissionPeerSummary', [p.chain, halvingPeriodBlocks], () => p.read(q => chainSummary(q, halvingPeriodBlocks))).catch(e => {
+                        throw e instanceof PeerUnavailableError ? e.forCombined() : e
+                    })),
                 }))
             )
             const combined = combine([{chain: from.local, local: true, st: from.st, proj: from.proj}, ...others], halvingPeriodBlocks)
