@@ -25,6 +25,7 @@
  */
 import cluster from 'cluster'
 import * as path from 'path'
+import {parseEmissionPeers} from './api/chains'
 import {cleanGraphqlError} from './api/errors'
 import {headQuery} from './api/head'
 import {headTtlFromEnv, ResponseCache, responseCacheBytesFromEnv, responseCacheFastPath, responseCacheMiddleware} from './api/response-cache'
@@ -40,6 +41,16 @@ function workerCount(): number {
     return Number(v)
 }
 
+/** EMISSION_PEERS (src/api/chains.ts) is read when first needed; a bad value stops the server here */
+function checkEmissionPeers(): void {
+    try {
+        parseEmissionPeers()
+    } catch (e: any) {
+        console.error(`configuration error: ${e?.message ?? e}`)
+        process.exit(2)
+    }
+}
+
 function responseCacheSettings(): {maxBytes: number; headTtlMs: number} {
     try {
         return {maxBytes: responseCacheBytesFromEnv(), headTtlMs: headTtlFromEnv()}
@@ -51,6 +62,7 @@ function responseCacheSettings(): {maxBytes: number; headTtlMs: number} {
 
 const workers = workerCount()
 const cacheSettings = responseCacheSettings()
+checkEmissionPeers()
 if (workers > 1 && cluster.isPrimary) {
     runPrimary(workers)
 } else {

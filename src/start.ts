@@ -12,6 +12,7 @@
 import {ChildProcess, spawn, spawnSync} from 'child_process'
 import * as net from 'net'
 import * as path from 'path'
+import {parseEmissionPeers} from './api/chains'
 import {ConfigError, loadConfig} from './config'
 import {startEmbeddedPostgres} from './db/embedded'
 
@@ -42,6 +43,7 @@ async function main() {
     let config
     try {
         config = loadConfig()
+        parseEmissionPeers() // the GraphQL server reads it; a bad value stops everything before anything starts
     } catch (e) {
         if (e instanceof ConfigError) {
             console.error(`configuration error: ${e.message}`)

@@ -359,3 +359,172 @@ export async function projections(q: Query, st: EmissionState, halvingPeriodBloc
     }
     return {projections: out, anchorHeight: anchor, observedPerBlock}
 }
+
+// ------------------------------------------------------------------ several chains, one allocation
+
+/** one chain's part of a combined projection: its budget schedule, counted from its own head */
+export interface ChainSchedule {
+    chain: string
+    height: number
+    /** the head's timestamp; null: unknown (counted from the latest known head of the others) */
+    head: Date | null
+    /** average block time of the chain, ms (rounded to a whole ms ≥ 1 for the combined schedule) */
+    blockTimeMs: number
+    /** plancks per block the schedule starts from */
+    perBlock: bigint
+    /** DECAY: the first decay height and the period (blocks); null: the budget stays constant */
+    decay: {next: bigint; period: bigint} | null
+}
+
+export interface ChainProjection {
+    chain: string
+    perBlock: bigint
+    /** the whole milliseconds per block the combined schedule counts with */
+    blockTimeMs: number
+    /** blocks this chain produces until the allocation is exhausted (null: never exhausted) */
+    blocksUntilExhausted: bigint | null
+    exhaustionHeight: bigint | null
+    /** what this chain's schedule pays from its head until then (never exhausted: in total) */
+    paid: bigint
+    decays: number
+    nextDecayHeight: bigint | null
+}
+
+export interface CombinedProjection {
+    method: Projection['method']
+    /** Σ of the chains' budgets per block at their heads */
+    perBlock: bigint
+    exhausts: boolean
+    exhaustionDate: Date | null
+    /** Σ emitted + what the schedules would still pay (at most the allocation) */
+    projectedTotal: bigint
+    chains: ChainProjection[]
+}
+
+/** a run of blocks at one budget; blocks null: forever */
+interface Segment {
+    blocks: bigint | null
+    rate: bigint
+}
+
+/** the segments of a schedule, the same steps as decayProjection / constantProjection */
+function scheduleSegments(s: ChainSchedule): Segment[] {
+    if (s.decay == null) return [{blocks: null, rate: s.perBlock > 0n ? s.perBlock : 0n}]
+    const out: Segment[] = []
+    let seg = s.decay.next - BigInt(s.height)
+    if (seg < 1n) seg = 1n
+    let num = 1n
+    let den = 1n
+    let b = s.perBlock
+    while (b > 0n) {
+        out.push({blocks: seg, rate: b})
+        num *= 3n
+        den *= 4n
+        b = (s.perBlock * num) / den
+        seg = s.decay.period
+    }
+    return out
+}
+
+/** what the first `n` blocks of a schedule pay */
+function segmentsPay(segs: Segment[], n: bigint): bigint {
+    let left = n
+    let pay = 0n
+    for (const g of segs) {
+        if (left <= 0n) break
+        const k = g.blocks == null || g.blocks > left ? left : g.blocks
+        pay += k * g.rate
+        left -= k
+    }
+    return pay
+}
+
+/** what the schedule pays in total; null: without end */
+function segmentsTotal(segs: Segment[]): bigint | null {
+    let total = 0n
+    for (const g of segs) {
+        if (g.blocks == null) {
+            if (g.rate > 0n) return null
+        } else total += g.blocks * g.rate
+    }
+    return total
+}
+
+/** decays applied by the time `n` blocks are produced (the index of the segment block n falls in) */
+function segmentsDecays(segs: Segment[], s: ChainSchedule, n: bigint): number {
+    if (s.decay == null) return 0
+    let end = 0n
+    for (let i = 0; i < segs.length; i++) {
+        end += segs[i].blocks!
+        if (n <= end) return i
+    }
+    return segs.length
+}
+
+/**
+ * When would the chains together exhaust what remains of the shared allocation? Each chain follows its own
+ * schedule from its own head, producing a block every `blockTimeMs` (whole ms): by time t it has produced
+ * ⌊(t − head) / blockTime⌋ blocks and paid what its schedule pays over them. The exhaustion time is the
+ * first millisecond at which the chains together have paid `remaining` (exact in plancks: a binary search
+ * over integer milliseconds of a monotone sum). With one chain this is exactly constantProjection /
+ * decayProjection. When every schedule ends (decay rounds the budget to zero) before `remaining` is paid,
+ * the allocation is never exhausted and `projectedTotal` says what would have been emitted in the end.
+ */
+export function combinedProjection(method: Projection['method'], remaining: bigint, emitted: bigint, chains: ChainSchedule[]): CombinedProjection {
+    const known = chains.filter(c => c.head != null).map(c => BigInt(c.head!.getTime()))
+    const latest = known.length ? known.reduce((a, b) => (b > a ? b : a)) : 0n
+    const items = chains.map(c => {
+        const segs = scheduleSegments(c)
+        const ms = Math.max(1, Math.round(c.blockTimeMs))
+        return {c, segs, total: segmentsTotal(segs), origin: c.head ? BigInt(c.head.getTime()) : latest, ms, step: BigInt(ms)}
+    })
+    const perBlock = chains.reduce((s, c) => s + (c.perBlock > 0n ? c.perBlock : 0n), 0n)
+    const blocksAt = (it: (typeof items)[number], t: bigint) => (t <= it.origin ? 0n : (t - it.origin) / it.step)
+    const paidBy = (t: bigint) => items.reduce((s, it) => s + segmentsPay(it.segs, blocksAt(it, t)), 0n)
+    const toDate = (t: bigint): Date | null => (known.length && t <= BigInt(MAX_DATE_MS) ? new Date(Number(t)) : null)
+    const out = (exhausts: boolean, date: Date | null, total: bigint, per: (it: (typeof items)[number]) => {blocks: bigint | null; paid: bigint; decays: number}): CombinedProjection => ({
+        method,
+        perBlock,
+        exhausts,
+        exhaustionDate: date,
+        projectedTotal: total,
+        chains: items.map(it => {
+            const p = per(it)
+            return {
+                chain: it.c.chain,
+                perBlock: it.c.perBlock,
+                blockTimeMs: it.ms,
+                blocksUntilExhausted: p.blocks,
+                exhaustionHeight: p.blocks == null ? null : BigInt(it.c.height) + p.blocks,
+                paid: p.paid,
+                decays: p.decays,
+                nextDecayHeight: it.c.decay?.next ?? null,
+            }
+        }),
+    })
+    if (remaining <= 0n || items.length === 0) return out(remaining <= 0n, toDate(latest), emitted, () => ({blocks: 0n, paid: 0n, decays: 0}))
+    if (items.every(it => it.total != null)) {
+        const all = items.reduce((s, it) => s + it.total!, 0n)
+        if (all < remaining) {
+            return out(false, null, emitted + all, it => ({blocks: null, paid: it.total!, decays: it.c.decay ? it.segs.length : 0}))
+        }
+    }
+    // paidBy(lo) < remaining ≤ paidBy(hi); every schedule that pays at all has paid in full (or enough) far enough out
+    let lo = items.reduce((m, it) => (it.origin < m ? it.origin : m), latest)
+    let span = 86_400_000n
+    let hi = latest + span
+    while (paidBy(hi) < remaining) {
+        lo = hi
+        span *= 2n
+        hi = latest + span
+    }
+    while (hi - lo > 1n) {
+        const mid = (lo + hi) / 2n
+        if (paidBy(mid) >= remaining) hi = mid
+        else lo = mid
+    }
+    return out(true, toDate(hi), emitted + remaining, it => {
+        const n = blocksAt(it, hi)
+        return {blocks: n, paid: segmentsPay(it.segs, n), decays: segmentsDecays(it.segs, it.c, n)}
+    })
+}

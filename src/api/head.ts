@@ -6,6 +6,7 @@
  */
 import {Pool} from 'pg'
 import {dbUrlFromEnv} from '../export/db'
+import {peerHeadsKey} from './chains'
 import {pgQuery, Query} from './sql'
 
 let headPool: Pool | null | undefined
@@ -24,8 +25,13 @@ export function headQuery(): Query | null {
     return headPool ? pgQuery(headPool) : null
 }
 
-/** `height:hash` of the indexed head, `empty` before the first batch */
+/**
+ * `height:hash` of the indexed head, `empty` before the first batch; with EMISSION_PEERS, followed by each
+ * peer's head as last polled (src/api/chains.ts), so answers that depend on a peer follow it too
+ */
 export async function readHead(q: Query): Promise<string> {
     const rows = await q(`SELECT height, hash FROM network_state WHERE id = 'network'`)
-    return rows.length ? `${rows[0].height}:${rows[0].hash}` : 'empty'
+    const local = rows.length ? `${rows[0].height}:${rows[0].hash}` : 'empty'
+    const peers = peerHeadsKey()
+    return peers ? `${local}|${peers}` : local
 }

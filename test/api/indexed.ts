@@ -100,6 +100,13 @@ async function readMarker(url: string): Promise<{fingerprint: string; truth: str
     }
 }
 
+/** TEST_DB_PREFIX: prepended to the names of the databases tests create (default none) */
+export function testDbPrefix(): string {
+    const p = (process.env.TEST_DB_PREFIX ?? '').trim().toLowerCase()
+    if (!/^[a-z0-9_]*$/.test(p)) throw new Error(`TEST_DB_PREFIX: letters, digits and _ only, got ${JSON.stringify(p)}`)
+    return p
+}
+
 /**
  * The database of `scenario` (default `small`, seed 1), indexed by the real processor; reused when the
  * cached one has the same fingerprint. `log` receives progress lines.
@@ -111,7 +118,7 @@ export async function indexedDatabase(
     const seed = opts.seed ?? 1
     const log = opts.log ?? (() => {})
     const server = opts.server ?? serverUrl()
-    const name = opts.dbName ?? `api_${scenario.replace(/[^a-z0-9]/gi, '_').toLowerCase()}`
+    const name = opts.dbName ?? `${testDbPrefix()}api_${scenario.replace(/[^a-z0-9]/gi, '_').toLowerCase()}`
     const url = dbUrl(server, name)
     const fingerprint = indexFingerprint(scenario, seed)
     const marker = await readMarker(url)
