@@ -89,6 +89,8 @@ export class LedgerHandler {
     /** storage was checked for migrated pools once in this process */
     private migrationChecked = false
     private paramsTried = false
+    /** the pool count at which no v1 pool was found (the per-block migration check is skipped until it changes) */
+    private noV1PoolsAt = -1
     readonly stats: BatchStats = {calls: 0, hotCalls: 0, blocks: 0, events: 0, ledgerRows: 0, rollupRows: 0, entityRows: 0, reloads: 0}
 
     constructor(
@@ -227,6 +229,7 @@ export class LedgerHandler {
         // the open buckets' sums are read back from the database at their close
         this.hourTally = this.dayTally = undefined
         this.pending = emptyLedgerRows()
+        this.noV1PoolsAt = -1
         this.stats.reloads++
         return this.ledger
     }
@@ -351,9 +354,14 @@ export class LedgerHandler {
         const state = this.state!
         if (state.network.poolMigrationHeight != null) return
         if (!this.storage.hasPoolsStorage(h)) return
+        // no v1 pool among the same pools as last time: nothing to migrate (pools are only ever added)
+        if (this.noV1PoolsAt === state.pools.size) return
         const v1 = new Set<string>()
         for (const p of state.pools.values()) if (p.kind === PoolKind.StakePoolV1) v1.add(p.id)
-        if (v1.size === 0) return
+        if (v1.size === 0) {
+            this.noV1PoolsAt = state.pools.size
+            return
+        }
         const v2Event = events.some(e => 'poolKind' in e && e.poolKind !== 'StakePoolV1')
         if (this.migrationChecked && !v2Event) return
         this.migrationChecked = true

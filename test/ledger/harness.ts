@@ -30,7 +30,7 @@ export async function migratedDatabase(name: string): Promise<string> {
     return url
 }
 
-async function withDbUrl<T>(url: string, f: () => Promise<T>): Promise<T> {
+export async function withDbUrl<T>(url: string, f: () => Promise<T>): Promise<T> {
     const saved = process.env.DB_URL
     process.env.DB_URL = url
     try {
