@@ -18,18 +18,8 @@ import {decodeMiningEvent, MiningEvent, readPools, readTokenomicParameters, tryR
 import {buildProcessor} from '../processor'
 import {DecodedBlock, FromWorker, PlainHeader, serializeError, ToWorker} from './protocol'
 
-interface SdkHeader {
-    id: string
-    height: number
-    hash: string
-    parentHash: string
-    timestamp?: number
-    specName: string
-    specVersion: number
-    implName: string
-    implVersion: number
-    _runtime: Runtime
-}
+/** the SDK data source's header: a plain header's fields with the runtime instead of the derived flag */
+type SdkHeader = Omit<PlainHeader, 'hasPoolsStorage'> & {_runtime: Runtime}
 
 interface SdkSource {
     getFinalizedBlocks(requests: unknown, stopOnHead?: boolean): AsyncIterable<{blocks: {header: SdkHeader; events: any[]}[]; isHead: boolean}>

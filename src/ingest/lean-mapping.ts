@@ -49,14 +49,8 @@ export interface LeanHeader extends RawHeader {
     readonly _runtimeOfPrevBlock: any
 }
 
-export interface LeanEvent {
+export interface LeanEvent extends RawEvent {
     id: string
-    index: number
-    name: string
-    args: unknown
-    phase?: string
-    extrinsicIndex?: number
-    callAddress?: number[]
     block: LeanHeader
 }
 
