@@ -17,6 +17,7 @@
  * through the SDK one block per call, with fork handling.
  */
 import type {SubstrateBatchProcessor} from '@subsquid/substrate-processor'
+import {wrapRpcDataSource} from './sdk-source'
 
 export interface BlockBatch<B> {
     blocks: B[]
@@ -147,21 +148,13 @@ export function coalesceFinalizedBatches(
     /** serves the finalized blocks instead of the SDK's source (the decode worker) */
     finalized?: (requests: unknown, stopOnHead?: boolean) => AsyncIterable<BlockBatch<unknown>>
 ): void {
-    const p = processor as unknown as {getRpcDataSource?: () => FinalizedSource}
-    const original = p.getRpcDataSource
-    if (typeof original !== 'function') {
-        throw new Error('@subsquid/substrate-processor has no getRpcDataSource(): adaptive batching needs 8.x (written against 8.5.1)')
-    }
-    let wrapped: FinalizedSource | undefined
-    p.getRpcDataSource = function (this: unknown) {
-        if (wrapped) return wrapped
-        const ds = original.call(this)
+    wrapRpcDataSource<FinalizedSource>(processor, 'adaptive batching', ds => {
         if (typeof ds.getFinalizedBlocks !== 'function') {
             throw new Error('the RPC data source has no getFinalizedBlocks(): unsupported @subsquid/substrate-processor')
         }
         const view = Object.create(ds) as FinalizedSource
         view.getFinalizedBlocks = (requests, stopOnHead) =>
             coalesceBatches(finalized ? finalized(requests, stopOnHead) : ds.getFinalizedBlocks(requests, stopOnHead), opts)
-        return (wrapped = view)
-    }
+        return view
+    })
 }

@@ -13,6 +13,7 @@
  */
 import type {SubstrateBatchProcessor} from '@subsquid/substrate-processor'
 import {toJSON} from '@subsquid/util-internal-json'
+import {wrapRpcDataSource} from './sdk-source'
 
 interface RawHeader {
     height: number
@@ -96,19 +97,11 @@ export function leanBlock(src: RawBlock, names: ReadonlySet<string>): LeanBlock 
  */
 export function leanRpcMapping(processor: SubstrateBatchProcessor<any>, names: Iterable<string>): void {
     const selected = new Set(names)
-    const p = processor as unknown as {getRpcDataSource?: () => object}
-    const original = p.getRpcDataSource
-    if (typeof original !== 'function') {
-        throw new Error('@subsquid/substrate-processor has no getRpcDataSource(): the lean mapping needs 8.x (written against 8.5.1)')
-    }
-    let installed: object | undefined
-    p.getRpcDataSource = function (this: unknown) {
-        if (installed) return installed
-        const ds = original.call(this) as {mapBlock?: unknown}
+    wrapRpcDataSource<{mapBlock?: unknown}>(processor, 'the lean mapping', ds => {
         if (typeof ds.mapBlock !== 'function') {
             throw new Error('the RPC data source has no mapBlock(): unsupported @subsquid/substrate-processor')
         }
         ds.mapBlock = (src: RawBlock) => leanBlock(src, selected)
-        return (installed = ds)
-    }
+        return ds
+    })
 }

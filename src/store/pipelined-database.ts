@@ -24,7 +24,7 @@
  */
 import assert from 'assert'
 import {Store, TypeormDatabase} from '@subsquid/typeorm-store'
-import type {DataSource, EntityManager, QueryRunner} from 'typeorm'
+import type {DataSource, QueryRunner} from 'typeorm'
 
 interface HashAndHeight {
     height: number
@@ -196,4 +196,3 @@ export class PipelinedDatabase extends TypeormDatabase {
     }
 }
 
-export type {EntityManager}

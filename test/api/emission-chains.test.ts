@@ -6,9 +6,8 @@
  */
 import {spawn} from 'child_process'
 import * as path from 'path'
-import {Client} from 'pg'
 import {Peer} from '../../src/api/chains'
-import {indexedDatabase, IndexedDb, LIB, ROOT, serverUrl, testDbPrefix} from './indexed'
+import {dbUrl as serverDbUrl, indexedDatabase, IndexedDb, LIB, ROOT, serverUrl, testDbPrefix, withClient} from './indexed'
 import {GqlResponse, GraphqlServer} from './server'
 import {b} from './truth'
 
@@ -22,21 +21,8 @@ let soloLocal: GraphqlServer
 let soloPeer: GraphqlServer
 let gql: GraphqlServer
 
-function dbUrl(name: string): string {
-    const u = new URL(serverUrl())
-    u.pathname = '/' + name
-    return u.toString()
-}
+const dbUrl = (name: string) => serverDbUrl(serverUrl(), name)
 
-async function withClient<T>(url: string, f: (c: Client) => Promise<T>): Promise<T> {
-    const c = new Client({connectionString: url})
-    await c.connect()
-    try {
-        return await f(c)
-    } finally {
-        await c.end()
-    }
-}
 
 beforeAll(async () => {
     local = await indexedDatabase('small', {log: m => console.log(`[emission test] ${m}`)})

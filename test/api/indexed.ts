@@ -73,13 +73,13 @@ export function serverUrl(): string {
     return url
 }
 
-function dbUrl(server: string, name: string): string {
+export function dbUrl(server: string, name: string): string {
     const u = new URL(server)
     u.pathname = '/' + name
     return u.toString()
 }
 
-async function withClient<T>(url: string, f: (c: Client) => Promise<T>): Promise<T> {
+export async function withClient<T>(url: string, f: (c: Client) => Promise<T>): Promise<T> {
     const c = new Client({connectionString: url})
     await c.connect()
     try {
