@@ -213,3 +213,53 @@ export function loadConfig(env: Env = process.env): Config {
         pipelineCommits: parseOnOff(env, 'PIPELINE_COMMITS', true),
     }
 }
+
+/**
+ * Every environment variable the project reads, with the component that reads it. A setting a deployment
+ * file (docker-compose.yml) passes must be one of these; a test keeps the list equal to what the code reads.
+ */
+export const KNOWN_SETTINGS: Readonly<Record<string, string>> = {
+    CHAIN: 'processor, api',
+    RPC_ENDPOINT: 'processor',
+    RPC_RATE_LIMIT: 'processor',
+    GATEWAY_URL: 'processor',
+    USE_PUBLIC_GATEWAY: 'processor',
+    FROM_BLOCK: 'processor',
+    TO_BLOCK: 'processor',
+    FINALITY_CONFIRMATION: 'processor',
+    MAX_BATCH_BLOCKS: 'processor',
+    MAX_BATCH_ITEMS: 'processor',
+    INGEST_WORKER: 'processor',
+    PIPELINE_COMMITS: 'processor',
+    DEFER_INDEXES: 'processor',
+    LEDGER_PIPELINE_ROWS: 'processor',
+    LEDGER_SYNC_COMMIT: 'processor',
+    LEDGER_TIMING: 'processor',
+    LEDGER_TIMING_EVERY: 'processor',
+    LEDGER_YIELD_MS: 'processor',
+    DB_URL: 'all',
+    DB_HOST: 'all',
+    DB_PORT: 'all',
+    DB_NAME: 'all',
+    DB_USER: 'all',
+    DB_PASS: 'all',
+    DATA_DIR: 'start',
+    EMBEDDED_PG_PORT: 'start',
+    GQL_PORT: 'api',
+    GQL_MAX_ROOT_FIELDS: 'api',
+    GQL_MAX_RESPONSE_NODES: 'api',
+    GQL_MAX_REQUEST_KB: 'api',
+    GQL_SQL_TIMEOUT_MS: 'api',
+    GQL_RESPONSE_CACHE_MB: 'api',
+    GQL_RESULT_CACHE_ENTRIES: 'api',
+    GQL_CACHE_HEAD_MS: 'api',
+    GQL_DB_CONNECTION_POOL_SIZE: 'api',
+    GQL_WORKERS: 'api',
+    GQL_DEBUG: 'api',
+    GQL_INTROSPECTION: 'api',
+    EMISSION_PEERS: 'api',
+    EXPORT_PORT: 'export',
+    DEVNET_SCENARIO: 'start, devnet',
+    DEVNET_PORT: 'start, devnet',
+    DEVNET_SEED: 'start, devnet',
+}
