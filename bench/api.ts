@@ -16,8 +16,8 @@
  * them as it can, it checks each answer by its status, its first bytes (Apollo writes `errors` first) and
  * its length, which must equal the length of the answer checked in full before the run (the data is fixed).
  *
- * Environment: BENCH_DB_URL (an already indexed database; skips indexing), else DB_URL / TEST_PG_SERVER
- * (the PostgreSQL server to cache the indexed database on; default postgres://postgres@127.0.0.1:5432/postgres),
+ * Environment: BENCH_DB_URL (an already indexed database; skips indexing), else the PostgreSQL server to cache
+ * the indexed database on: DB_URL, or the embedded PostgreSQL of a running `npm start` (bench/db.ts),
  * GQL_DB_CONNECTION_POOL_SIZE etc. pass through to the server.
  */
 import * as fs from 'fs'
@@ -27,6 +27,7 @@ import * as path from 'path'
 import {Client} from 'pg'
 import {indexedDatabase, ROOT} from '../test/api/indexed'
 import {GraphqlServer} from '../test/api/server'
+import {benchServerUrl} from './db'
 
 interface Args {
     seconds: number
@@ -240,7 +241,7 @@ async function main() {
     const args = parseArgs(process.argv.slice(2))
     let dbUrl = process.env.BENCH_DB_URL
     if (!dbUrl) {
-        const server = process.env.TEST_PG_SERVER ?? process.env.DB_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+        const server = benchServerUrl()
         const t0 = Date.now()
         const db = await indexedDatabase('khala-day', {server, dbName: 'api_bench_khala_day', log: m => console.error(`[bench] ${m}`)})
         dbUrl = db.url

@@ -6,8 +6,8 @@
  *
  *   node lib/bench/ledger.js [scenario] [--seed N] [--only ledger|baseline] [--runs N]
  *
- * The devnet chain is cached under bench/out/ (built once per scenario and seed). Database: DB_URL (or
- * postgres://postgres@127.0.0.1:5432); databases bench_ledger / bench_baseline are dropped and recreated.
+ * The devnet chain is cached under bench/out/ (built once per scenario and seed). Database server: DB_URL,
+ * or the embedded PostgreSQL of a running `npm start` (bench/db.ts); databases bench_ledger / bench_baseline are dropped and recreated.
  */
 import {spawn} from 'child_process'
 import * as fs from 'fs'
@@ -17,6 +17,7 @@ import {DataSource} from 'typeorm'
 import {createOrmConfig} from '@subsquid/typeorm-config'
 import {startDevnet, startScenarioDevnet} from '../devnet'
 import {BASELINE_DDL} from './baseline/model'
+import {benchServerUrl} from './db'
 
 const ROOT = path.resolve(__dirname, '../..')
 const OUT = path.join(ROOT, 'bench/out')
@@ -47,7 +48,7 @@ export interface LedgerBenchResult {
 }
 
 function serverUrl(): string {
-    return process.env.DB_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+    return benchServerUrl()
 }
 
 function dbUrl(name: string): string {

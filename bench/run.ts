@@ -5,11 +5,12 @@
  *   ledger  khala-day indexed over RPC by the processor vs the baseline       (bench/ledger.ts)
  *   api     GraphQL latency under 50 concurrent clients on khala-day         (bench/api.ts)
  *
- * Figures are printed and recorded in bench/RESULTS.md. Needs a PostgreSQL server: DB_URL, or the local
- * one at 127.0.0.1:5432.
+ * Figures are printed and recorded in bench/RESULTS.md. Needs a PostgreSQL server: DB_URL, or the embedded
+ * one of a running `npm start` (bench/db.ts); with neither it refuses before running anything.
  */
 import {spawnSync} from 'child_process'
 import * as path from 'path'
+import {benchServerUrl} from './db'
 
 const ALL: Record<string, string[]> = {
     devnet: ['devnet.js', '--scenario', 'khala-day'],
@@ -25,6 +26,7 @@ for (const n of names) {
         process.exit(2)
     }
 }
+benchServerUrl()
 for (const n of names) {
     const [file, ...args] = ALL[n]
     console.log(`\n=== bench: ${n} ===`)

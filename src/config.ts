@@ -163,6 +163,25 @@ function parsePositive(env: Env, name: string): number | undefined {
     return n
 }
 
+/** the database settings alone (commands that need nothing else: migrations, export) */
+export function loadDbConfig(env: Env = process.env): DbConfig {
+    const dbUrl = parseUrl(env, 'DB_URL', ['postgres:', 'postgresql:'])
+    const dbHost = nonEmpty(env, 'DB_HOST')
+    let url = dbUrl
+    if (url == null && dbHost != null) {
+        const port = parsePort(env, 'DB_PORT', 5432)
+        const user = encodeURIComponent(nonEmpty(env, 'DB_USER') ?? 'postgres')
+        const pass = nonEmpty(env, 'DB_PASS')
+        const name = encodeURIComponent(nonEmpty(env, 'DB_NAME') ?? 'squid')
+        url = `postgres://${user}${pass ? ':' + encodeURIComponent(pass) : ''}@${dbHost}:${port}/${name}`
+    } else if (dbUrl == null) {
+        // validate the port even when unused, so a typo never passes silently
+        parsePort(env, 'DB_PORT', 5432)
+    }
+
+    return {url, embedded: url == null}
+}
+
 export function loadConfig(env: Env = process.env): Config {
     const chainName = (nonEmpty(env, 'CHAIN') ?? 'devnet').toLowerCase()
     if (!(chainName in CHAIN_PRESETS)) {
@@ -182,20 +201,6 @@ export function loadConfig(env: Env = process.env): Config {
         throw new ConfigError('FROM_BLOCK', `FROM_BLOCK (${fromBlock}) is greater than TO_BLOCK (${toBlock})`)
     }
 
-    const dbUrl = parseUrl(env, 'DB_URL', ['postgres:', 'postgresql:'])
-    const dbHost = nonEmpty(env, 'DB_HOST')
-    let url = dbUrl
-    if (url == null && dbHost != null) {
-        const port = parsePort(env, 'DB_PORT', 5432)
-        const user = encodeURIComponent(nonEmpty(env, 'DB_USER') ?? 'postgres')
-        const pass = nonEmpty(env, 'DB_PASS')
-        const name = encodeURIComponent(nonEmpty(env, 'DB_NAME') ?? 'squid')
-        url = `postgres://${user}${pass ? ':' + encodeURIComponent(pass) : ''}@${dbHost}:${port}/${name}`
-    } else if (dbUrl == null) {
-        // validate the port even when unused, so a typo never passes silently
-        parsePort(env, 'DB_PORT', 5432)
-    }
-
     return {
         chain,
         rpcEndpoint,
@@ -204,7 +209,7 @@ export function loadConfig(env: Env = process.env): Config {
         fromBlock,
         toBlock,
         finalityConfirmation: parseBlock(env, 'FINALITY_CONFIRMATION'),
-        db: {url, embedded: url == null},
+        db: loadDbConfig(env),
         gqlPort: parsePort(env, 'GQL_PORT', 4350),
         maxBatchBlocks: parseCount(env, 'MAX_BATCH_BLOCKS', DEFAULT_COALESCE.maxBlocks),
         maxBatchItems: parseCount(env, 'MAX_BATCH_ITEMS', DEFAULT_COALESCE.maxItems),

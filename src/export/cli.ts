@@ -3,19 +3,21 @@
  *      [--from 2023-01-01] [--to 2023-02-01] [--period day|hour] [--include-dropped] [--out file.csv]`
  *
  * The same CSV as the HTTP export (src/export/csv.ts), streamed from a PostgreSQL cursor to a file or
- * stdout. Database from DB_URL / DB_* settings. Exit code 2 on bad input, 1 on other failures.
+ * stdout. Database from DB_URL / DB_* settings, else the embedded one of a running `npm start`. Exit code 2 on bad input, 1 on other failures.
  */
 import * as fs from 'fs'
 import {once} from 'events'
 import {Client} from 'pg'
 import {isInputError} from '../api/errors'
+import {ConfigError} from '../config'
+import {describeDbError} from '../db/errors'
 import {checkSubject, EXPORT_KINDS, parseExportRequest, parseKind, streamCsv} from './csv'
 import {dbUrlFromEnv} from './db'
 
 const USAGE = `usage: npm run export -- <${EXPORT_KINDS.join('|')}> (--account X | --worker X | --pool N)
                       [--from DATE] [--to DATE] [--period day|hour] [--include-dropped] [--out FILE]
 DATE: ISO 8601 date or date-time (UTC unless a zone is given); the range is [from, to).
-Database: DB_URL (or DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASS).`
+Database: DB_URL (or DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASS), else the embedded one of a running npm start.`
 
 const OPTION_NAMES: Record<string, string> = {
     '--account': 'account',
@@ -81,8 +83,19 @@ async function main(argv: string[]): Promise<number> {
         }
         throw e
     }
-    const client = new Client({connectionString: dbUrlFromEnv()})
-    await client.connect()
+    const url = dbUrlFromEnv()
+    const client = new Client({connectionString: url})
+    client.on('error', () => undefined)
+    try {
+        await client.connect()
+    } catch (e) {
+        const line = describeDbError(e, url)
+        if (line) {
+            process.stderr.write(`export: ${line}\n`)
+            return 1
+        }
+        throw e
+    }
     try {
         if (!(await checkSubject(client, request.subject))) {
             process.stderr.write(`error: no ${request.subject.kind} ${request.subject.id} is known to the indexer\n`)
@@ -124,7 +137,7 @@ if (require.main === module) {
         code => process.exit(code),
         e => {
             process.stderr.write(`export failed: ${e?.message ?? e}\n`)
-            process.exit(1)
+            process.exit(e instanceof ConfigError ? 2 : 1)
         }
     )
 }
