@@ -1,103 +1,188 @@
 /**
  * `npm start`: everything needed to see the indexer work, on a machine where nothing is configured.
  *
- * 1. configuration is validated (src/config.ts);
- * 2. no database configured (no DB_URL / DB_HOST): the embedded PostgreSQL starts, data in .data/postgres;
+ * 1. configuration is validated (src/config.ts), and the ports it will open are checked to be free;
+ * 2. no database configured (no DB_URL / DB_HOST): the embedded PostgreSQL starts, data in .data/postgres,
+ *    and its address is written to .data/connection.json for the commands run beside it (export, serve,
+ *    process, bench: src/db/connection.ts); a configured database is created if it does not exist;
  * 3. CHAIN=devnet (the default) and no RPC_ENDPOINT: the project's own devnet starts in this process,
- *    serving the DEVNET_SCENARIO scenario (default `small`);
+ *    serving the DEVNET_SCENARIO scenario (default `small`); a configured RPC_ENDPOINT must answer;
  * 4. migrations are applied, then the processor, the GraphQL server and the CSV export server
  *    (src/export/server.ts, port EXPORT_PORT, default 4351) run as child processes;
- * 5. the GraphQL and export URLs are printed. Ctrl-C stops everything.
+ * 5. the database, GraphQL and export addresses are printed. Ctrl-C stops everything.
+ *
+ * Ordinary mistakes (a second `npm start`, a port in use, an unreachable database or node) end in one
+ * line that says what to do.
  */
-import {ChildProcess, spawn, spawnSync} from 'child_process'
+import {ChildProcess, spawn} from 'child_process'
 import * as net from 'net'
 import * as path from 'path'
 import {parseEmissionPeers} from './api/chains'
-import {ConfigError, loadConfig} from './config'
+import {Config, ConfigError, loadConfig} from './config'
+import {checkDatabase, DatabaseCheckError} from './db/check'
+import {connectionFilePath, dataDir, PROJECT_ROOT, readConnectionRecord, removeConnectionRecord, writeConnectionRecord} from './db/connection'
 import {startEmbeddedPostgres} from './db/embedded'
+import {redactUrl} from './db/errors'
+import {applyMigrations, describeMigrations} from './db/migrate'
+import {finalizedHeight, RpcCheckError} from './ingest/rpc-check'
 
-const ROOT = path.resolve(__dirname, '../..')
+const ROOT = PROJECT_ROOT
 
 function log(msg: string) {
     process.stderr.write(`[start] ${msg}\n`)
 }
 
+/** one line, then exit */
+function fail(msg: string, code = 1): never {
+    process.stderr.write(`npm start: ${msg}\n`)
+    process.exit(code)
+}
+
+async function canConnectTcp(port: number): Promise<boolean> {
+    return new Promise<boolean>(resolve => {
+        const s = net.connect(port, '127.0.0.1')
+        s.once('connect', () => {
+            s.destroy()
+            resolve(true)
+        })
+        s.once('error', () => resolve(false))
+    })
+}
+
+/** whether a server can listen on the port (the way ours will: all interfaces) */
+async function portFree(port: number): Promise<boolean> {
+    return new Promise<boolean>(resolve => {
+        const srv = net.createServer()
+        srv.once('error', () => resolve(false))
+        srv.listen(port, () => srv.close(() => resolve(true)))
+    })
+}
+
 async function waitForPort(port: number, timeoutMs: number): Promise<boolean> {
     const until = Date.now() + timeoutMs
     while (Date.now() < until) {
-        const ok = await new Promise<boolean>(resolve => {
-            const s = net.connect(port, '127.0.0.1')
-            s.once('connect', () => {
-                s.destroy()
-                resolve(true)
-            })
-            s.once('error', () => resolve(false))
-        })
-        if (ok) return true
+        if (await canConnectTcp(port)) return true
         await new Promise(r => setTimeout(r, 250))
     }
     return false
 }
 
-async function main() {
-    let config
+function intSetting(name: string, dflt: number): number {
+    const v = process.env[name]?.trim()
+    if (!v) return dflt
+    if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 65535) fail(`${name}: must be a TCP port between 1 and 65535, got ${JSON.stringify(v)}`, 2)
+    return Number(v)
+}
+
+function loadSettings(): Config {
     try {
-        config = loadConfig()
+        const config = loadConfig()
         parseEmissionPeers() // the GraphQL server reads it; a bad value stops everything before anything starts
+        return config
     } catch (e) {
-        if (e instanceof ConfigError) {
-            console.error(`configuration error: ${e.message}`)
-            process.exit(2)
-        }
+        if (e instanceof ConfigError) fail(`configuration error: ${e.message}`, 2)
         throw e
     }
+}
+
+async function main() {
+    const config = loadSettings()
+    const startDevnet = config.chain.name === 'devnet' && !process.env.RPC_ENDPOINT
+    const exportPort = intSetting('EXPORT_PORT', 4351)
+    const devnetPort = intSetting('DEVNET_PORT', 9944)
+    const pgPort = intSetting('EMBEDDED_PG_PORT', 54329)
+
+    const other = readConnectionRecord()
+    if (other && config.db.embedded) {
+        fail(`another npm start (pid ${other.pid}) is running from this folder: use it, or stop it first (Ctrl-C in its terminal, or kill ${other.pid})`)
+    }
+    const ports: [number, string][] = [
+        [config.gqlPort, 'GQL_PORT'],
+        [exportPort, 'EXPORT_PORT'],
+    ]
+    if (startDevnet) ports.push([devnetPort, 'DEVNET_PORT'])
+    for (const [port, name] of ports) {
+        if (!(await portFree(port))) fail(`port ${port} (${name}) is already in use, perhaps by another npm start: stop it, or set ${name} to a free port`)
+    }
+
     const env: NodeJS.ProcessEnv = {...process.env}
     const cleanups: (() => Promise<void>)[] = []
     const children: ChildProcess[] = []
     let stopping = false
 
-    async function shutdown(code: number) {
-        if (stopping) return
+    async function stopAll() {
         stopping = true
         for (const c of children) if (c.exitCode == null) c.kill('SIGTERM')
         await Promise.all(children.map(c => (c.exitCode != null ? null : new Promise(r => c.once('exit', r)))))
         for (const f of cleanups.reverse()) await f().catch(e => log(`cleanup failed: ${e}`))
+    }
+    async function shutdown(code: number) {
+        if (stopping) return
+        await stopAll()
         process.exit(code)
     }
     process.on('SIGINT', () => void shutdown(0))
     process.on('SIGTERM', () => void shutdown(0))
 
+    let dbLine: string
     if (config.db.embedded) {
-        const dataDir = path.resolve(ROOT, process.env.DATA_DIR ?? '.data', 'postgres')
-        const port = Number(process.env.EMBEDDED_PG_PORT ?? 54329)
-        log(`no database configured: starting the embedded PostgreSQL (data in ${dataDir}, port ${port})`)
-        const pg = await startEmbeddedPostgres({dataDir, port, database: 'squid'})
+        const dir = path.join(dataDir(), 'postgres')
+        log(`no database configured: starting the embedded PostgreSQL (data in ${dir}, port ${pgPort})`)
+        let pg
+        try {
+            pg = await startEmbeddedPostgres({dataDir: dir, port: pgPort, database: 'squid'})
+        } catch (e: any) {
+            if (!(await portFree(pgPort))) {
+                fail(`port ${pgPort} (EMBEDDED_PG_PORT) is in use by another program: set EMBEDDED_PG_PORT to a free port, or DB_URL to use a PostgreSQL of yours`)
+            }
+            fail(String(e?.message ?? e).split('\n')[0])
+        }
         cleanups.push(() => pg.stop())
         env.DB_URL = pg.url
+        writeConnectionRecord(pg.url)
+        cleanups.push(async () => removeConnectionRecord())
+        dbLine = `${pg.url} (embedded, data in ${dir}; its address is in ${connectionFilePath()} while npm start runs)`
     } else {
-        env.DB_URL = config.db.url
+        const url = config.db.url!
+        try {
+            const {created} = await checkDatabase(url, {create: true})
+            if (created) log(`created the database of ${redactUrl(url)}`)
+        } catch (e) {
+            if (e instanceof DatabaseCheckError) fail(e.message)
+            throw e
+        }
+        env.DB_URL = url
+        for (const name of ['DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_USER', 'DB_PASS']) delete env[name]
+        dbLine = redactUrl(url)
     }
+    log(`database: ${dbLine}`)
 
-    if (config.chain.name === 'devnet' && !process.env.RPC_ENDPOINT) {
+    if (startDevnet) {
         const scenario = process.env.DEVNET_SCENARIO ?? 'small'
-        const port = Number(process.env.DEVNET_PORT ?? 9944)
-        log(`no RPC_ENDPOINT: starting the local devnet with scenario "${scenario}" on port ${port}`)
+        log(`no RPC_ENDPOINT: starting the local devnet with scenario "${scenario}" on port ${devnetPort}`)
         // loaded lazily: only the offline demo needs the simulator
         const devnet = require('../devnet') as typeof import('../devnet')
-        const node = await devnet.startScenarioDevnet({scenario, port, seed: Number(process.env.DEVNET_SEED ?? 1)})
+        const node = await devnet.startScenarioDevnet({scenario, port: devnetPort, seed: Number(process.env.DEVNET_SEED ?? 1)})
         cleanups.push(() => node.close())
         env.RPC_ENDPOINT = node.wsUrl
         log(`devnet serving ${node.height + 1} blocks at ${node.wsUrl}`)
+    } else {
+        try {
+            const head = await finalizedHeight(config.rpcEndpoint!)
+            log(`node ${config.rpcEndpoint}: finalized head #${head}`)
+        } catch (e) {
+            if (e instanceof RpcCheckError) {
+                await stopAll()
+                fail(e.message)
+            }
+            throw e
+        }
     }
 
-    log('applying database migrations')
-    const mig = spawnSync(process.execPath, [require.resolve('@subsquid/typeorm-migration/lib/apply.js')], {
-        cwd: ROOT,
-        env,
-        stdio: 'inherit',
-    })
-    if (mig.status !== 0) {
-        log('migrations failed')
+    try {
+        log(describeMigrations(await applyMigrations(env.DB_URL!)))
+    } catch (e: any) {
+        log(`migrations failed: ${e?.message ?? e}`)
         return shutdown(1)
     }
 
@@ -110,7 +195,7 @@ async function main() {
                 log('processor reached the end of its block range; the GraphQL server keeps serving (Ctrl-C to stop)')
                 return
             }
-            log(`${name} exited with code ${code}; stopping`)
+            log(`stopping: the ${name} exited with code ${code}`)
             void shutdown(code ?? 1)
         })
         return c
@@ -118,7 +203,6 @@ async function main() {
     run('processor', [path.join(ROOT, 'lib/src/main.js')])
     env.GQL_PORT = String(config.gqlPort)
     run('graphql server', [path.join(ROOT, 'lib/src/serve.js')])
-    const exportPort = Number(process.env.EXPORT_PORT || 4351)
     env.EXPORT_PORT = String(exportPort)
     run('csv export', [path.join(ROOT, 'lib/src/export/server.js')])
     if (await waitForPort(config.gqlPort, 60_000)) {
@@ -129,9 +213,10 @@ async function main() {
     if (await waitForPort(exportPort, 10_000)) {
         log(`CSV export: http://localhost:${exportPort}/export/payouts.csv?account=<address>&from=<date>&to=<date>`)
     }
+    log('Ctrl-C stops everything')
 }
 
 main().catch(e => {
-    console.error(e)
+    process.stderr.write(`npm start: unexpected failure: ${e?.stack ?? e}\n`)
     process.exit(1)
 })

@@ -1,0 +1,92 @@
+/**
+ * One JSON-RPC request to the node, on a connection of its own: the start-up check that the endpoint
+ * answers (so that a wrong RPC_ENDPOINT ends in one line, not in the SDK's retry loop), and the chain head
+ * for the progress log. WebSocket (ws://, wss://) and HTTP (http://, https://) endpoints.
+ */
+import WebSocket from 'ws'
+
+export class RpcCheckError extends Error {
+    constructor(message: string) {
+        super(message)
+        this.name = 'RpcCheckError'
+    }
+}
+
+function explain(url: string, e: any): string {
+    const code = e?.code ?? e?.cause?.code
+    if (code === 'ECONNREFUSED') return `no node answers at ${url} (connection refused): start the node or fix RPC_ENDPOINT`
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `the host of RPC_ENDPOINT ${url} cannot be resolved: fix RPC_ENDPOINT`
+    if (code === 'ECONNRESET') return `the node at ${url} closed the connection: check that RPC_ENDPOINT is a Substrate JSON-RPC endpoint`
+    return `the node at ${url} cannot be reached (${e?.message ?? e}): check RPC_ENDPOINT`
+}
+
+function wsRequest(url: string, method: string, params: unknown[], timeoutMs: number): Promise<any> {
+    return new Promise((resolve, reject) => {
+        const ws = new WebSocket(url, {handshakeTimeout: timeoutMs})
+        let done = false
+        const finish = (f: () => void) => {
+            if (done) return
+            done = true
+            clearTimeout(timer)
+            ws.removeAllListeners()
+            ws.on('error', () => undefined)
+            ws.terminate()
+            f()
+        }
+        const timer = setTimeout(() => finish(() => reject(new RpcCheckError(`the node at ${url} did not answer ${method} within ${timeoutMs / 1000} s: check RPC_ENDPOINT`))), timeoutMs)
+        ws.on('open', () => ws.send(JSON.stringify({jsonrpc: '2.0', id: 1, method, params})))
+        ws.on('message', data => {
+            let msg: any
+            try {
+                msg = JSON.parse(String(data))
+            } catch {
+                return finish(() => reject(new RpcCheckError(`the node at ${url} sent a reply that is not JSON: check RPC_ENDPOINT`)))
+            }
+            if (msg?.id !== 1) return
+            if (msg.error) return finish(() => reject(new RpcCheckError(`the node at ${url} answered ${method} with an error: ${msg.error.message ?? JSON.stringify(msg.error)}`)))
+            finish(() => resolve(msg.result))
+        })
+        ws.on('unexpected-response', (_req, res) =>
+            finish(() => reject(new RpcCheckError(`the node at ${url} refused the WebSocket connection (HTTP ${res.statusCode}): check RPC_ENDPOINT`)))
+        )
+        ws.on('error', e => finish(() => reject(new RpcCheckError(explain(url, e)))))
+        ws.on('close', () => finish(() => reject(new RpcCheckError(`the node at ${url} closed the connection before answering: check RPC_ENDPOINT`))))
+    })
+}
+
+async function httpRequest(url: string, method: string, params: unknown[], timeoutMs: number): Promise<any> {
+    let res: Response
+    try {
+        res = await fetch(url, {
+            method: 'POST',
+            headers: {'content-type': 'application/json'},
+            body: JSON.stringify({jsonrpc: '2.0', id: 1, method, params}),
+            signal: AbortSignal.timeout(timeoutMs),
+        })
+    } catch (e: any) {
+        if (e?.name === 'TimeoutError') throw new RpcCheckError(`the node at ${url} did not answer ${method} within ${timeoutMs / 1000} s: check RPC_ENDPOINT`)
+        throw new RpcCheckError(explain(url, e))
+    }
+    if (!res.ok) throw new RpcCheckError(`the node at ${url} answered HTTP ${res.status}: check RPC_ENDPOINT`)
+    let msg: any
+    try {
+        msg = await res.json()
+    } catch {
+        throw new RpcCheckError(`the node at ${url} sent a reply that is not JSON: check RPC_ENDPOINT`)
+    }
+    if (msg?.error) throw new RpcCheckError(`the node at ${url} answered ${method} with an error: ${msg.error.message ?? JSON.stringify(msg.error)}`)
+    return msg?.result
+}
+
+export function rpcRequest(url: string, method: string, params: unknown[] = [], timeoutMs = 10_000): Promise<any> {
+    return /^wss?:/i.test(url) ? wsRequest(url, method, params, timeoutMs) : httpRequest(url, method, params, timeoutMs)
+}
+
+/** the height of the node's finalized head */
+export async function finalizedHeight(url: string, timeoutMs = 10_000): Promise<number> {
+    const hash = await rpcRequest(url, 'chain_getFinalizedHead', [], timeoutMs)
+    const header = await rpcRequest(url, 'chain_getHeader', [hash], timeoutMs)
+    const n = parseInt(String(header?.number), 16)
+    if (!Number.isSafeInteger(n)) throw new RpcCheckError(`the node at ${url} sent a header without a block number: check RPC_ENDPOINT`)
+    return n
+}
