@@ -1,0 +1,155 @@
+/**
+ * The processor's progress log: where it is, how fast it goes, when it will be done, and one line when it
+ * has caught up with the chain head.
+ *
+ * The estimate is honest rather than early: no ETA is given until the speed has been measured for
+ * `minMeasureMs` past the first batch (the first batch carries the start-up: connections, metadata, the
+ * decode worker's warm-up), and the speed is that of the last `windowMs`, so a stretch of denser or
+ * sparser blocks moves the estimate within a minute.
+ */
+
+export interface ProgressOptions {
+    log: (msg: string) => void
+    /** the chain's finalized head; polled every `headPollMs` */
+    head: () => Promise<number>
+    /** the last block to index, if bounded (TO_BLOCK) */
+    toBlock?: number
+    /** ms between progress lines (default 5 s) */
+    intervalMs?: number
+    headPollMs?: number
+    minMeasureMs?: number
+    windowMs?: number
+    now?: () => number
+}
+
+interface Sample {
+    t: number
+    height: number
+    events: number
+}
+
+export function formatDuration(seconds: number): string {
+    if (!Number.isFinite(seconds)) return 'unknown'
+    const s = Math.max(0, Math.round(seconds))
+    if (s < 60) return `${s}s`
+    const m = Math.floor(s / 60)
+    if (m < 60) return `${m}m ${String(s % 60).padStart(2, '0')}s`
+    const h = Math.floor(m / 60)
+    if (h < 48) return `${h}h ${String(m % 60).padStart(2, '0')}m`
+    return `${Math.floor(h / 24)}d ${String(h % 24).padStart(2, '0')}h`
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US')
+
+export class ProgressLog {
+    private readonly now: () => number
+    private readonly intervalMs: number
+    private readonly minMeasureMs: number
+    private readonly windowMs: number
+    private readonly headPollMs: number
+    private headHeight: number | undefined
+    private samples: Sample[] = []
+    private totalEvents = 0
+    private startedAt: number
+    private firstHeight: number | undefined
+    private lastLine = 0
+    private caughtUp = false
+    private timer: NodeJS.Timeout | undefined
+
+    constructor(private readonly opts: ProgressOptions) {
+        this.now = opts.now ?? Date.now
+        this.intervalMs = opts.intervalMs ?? 5_000
+        this.minMeasureMs = opts.minMeasureMs ?? 5_000
+        this.windowMs = opts.windowMs ?? 60_000
+        this.headPollMs = opts.headPollMs ?? 10_000
+        this.startedAt = this.now()
+    }
+
+    /** reads the head now and then every headPollMs (a failed read keeps the last one) */
+    async start(): Promise<void> {
+        await this.pollHead()
+        this.timer = setInterval(() => void this.pollHead(), this.headPollMs)
+        this.timer.unref()
+    }
+
+    stop(): void {
+        if (this.timer) clearInterval(this.timer)
+    }
+
+    setHead(height: number): void {
+        this.headHeight = height
+    }
+
+    private async pollHead(): Promise<void> {
+        try {
+            this.setHead(await this.opts.head())
+        } catch {
+            // the processor reports a node that has gone; the log keeps its last head
+        }
+    }
+
+    /** the block the indexer is heading for: the head, or TO_BLOCK if that comes first */
+    target(): number | undefined {
+        const h = this.headHeight
+        const to = this.opts.toBlock
+        if (h == null) return to
+        return to == null ? h : Math.min(h, to)
+    }
+
+    /** speed over the window: [blocks/s, events/s], undefined until measured long enough */
+    speed(): [number, number] | undefined {
+        if (this.samples.length < 2) return undefined
+        const last = this.samples[this.samples.length - 1]
+        const first = this.samples[0]
+        const dt = last.t - first.t
+        if (dt < this.minMeasureMs) return undefined
+        return [((last.height - first.height) * 1000) / dt, ((last.events - first.events) * 1000) / dt]
+    }
+
+    /** seconds to the target at the measured speed, undefined while unknown */
+    etaSeconds(): number | undefined {
+        const s = this.speed()
+        const target = this.target()
+        if (!s || target == null || s[0] <= 0) return undefined
+        const last = this.samples[this.samples.length - 1]
+        return Math.max(0, target - last.height) / s[0]
+    }
+
+    /** after each handler batch: the last block indexed, its event count, and the runner's isHead */
+    batch(lastHeight: number, events: number, isHead: boolean): void {
+        const t = this.now()
+        this.totalEvents += events
+        this.firstHeight ??= lastHeight
+        this.samples.push({t, height: lastHeight, events: this.totalEvents})
+        // keep one sample older than the window, so the window is always covered
+        while (this.samples.length > 2 && t - this.samples[1].t > this.windowMs) this.samples.shift()
+
+        const target = this.target()
+        const atTarget = isHead || (target != null && lastHeight >= target)
+        if (atTarget) {
+            if (!this.caughtUp) {
+                this.caughtUp = true
+                const secs = (t - this.startedAt) / 1000
+                const what = this.opts.toBlock != null && lastHeight >= this.opts.toBlock ? `TO_BLOCK #${fmt(lastHeight)}` : `the chain head at #${fmt(lastHeight)}`
+                this.opts.log(`caught up with ${what}: ${fmt(this.totalEvents)} mining events in ${formatDuration(secs)}`)
+            }
+            return
+        }
+        if (this.caughtUp && target != null && target - lastHeight < 100) return
+        this.caughtUp = false
+        if (t - this.lastLine < this.intervalMs) return
+        this.lastLine = t
+        this.opts.log(this.line(lastHeight))
+    }
+
+    line(height: number): string {
+        const target = this.target()
+        let msg = `indexed to #${fmt(height)}`
+        if (target != null && target > 0) msg += ` of ${fmt(target)} (${((100 * Math.min(height, target)) / target).toFixed(1)}%)`
+        const s = this.speed()
+        if (!s) return `${msg}, measuring speed`
+        msg += `, ${fmt(s[0])} blocks/s, ${fmt(s[1])} events/s`
+        const eta = this.etaSeconds()
+        return eta == null ? msg : `${msg}, ETA ${formatDuration(eta)}`
+    }
+}
