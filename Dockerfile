@@ -1,8 +1,9 @@
-# One image for the processor and the GraphQL API (see docker-compose.yml).
+# One image for every service of docker-compose.yml: migrations, processor, GraphQL API, CSV export, devnet.
 FROM node:20-bookworm-slim
 WORKDIR /squid
 COPY package.json package-lock.json ./
 RUN npm ci
+# everything tsconfig.json includes, built to lib/ by the same script as `npm run build`
 COPY tsconfig.json typegen.json schema.graphql ./
 COPY src src
 COPY devnet devnet
@@ -11,4 +12,6 @@ COPY test test
 COPY bench bench
 RUN npm run build
 ENV GQL_PORT=4350
+ENV EXPORT_PORT=4351
+EXPOSE 4350 4351 9944
 CMD ["node", "lib/src/main.js"]

@@ -1,7 +1,7 @@
 /**
  * Development-time tool: prints a compact RuntimeDesc (devnet/runtime/desc.ts) for the pallets the devnet needs,
- * read from a real Khala metadata file in ../shared/chain/. Its output was reviewed and committed as
- * devnet/runtime/khala1170.ts and khala1251.ts; nothing at run time depends on the real files.
+ * read from a real Khala metadata file in chain/khala/ (kept in the repository). Its output was reviewed and
+ * committed as devnet/runtime/khala1170.ts and khala1251.ts; nothing at run time depends on the real files.
  *
  *   node lib/devnet/runtime/extract.js 1251 > devnet/runtime/khala1251.ts
  */
@@ -42,9 +42,10 @@ export const SELECTION_V2: ExtractSelection = {
     PhalaBasePool: {events: true, storage: ['Pools', 'PoolCount']},
 }
 
-export const SHARED_CHAIN_DIR = path.resolve(__dirname, '../../../../shared/chain')
+/** chain/khala in the repository, seen from lib/devnet/runtime */
+export const CHAIN_DIR = path.resolve(__dirname, '../../../chain/khala')
 
-export function realMetadataPath(spec: number, dir = SHARED_CHAIN_DIR): string {
+export function realMetadataPath(spec: number, dir = CHAIN_DIR): string {
     return path.join(dir, `khala-${spec}.scale`)
 }
 
@@ -314,9 +315,9 @@ if (require.main === module) {
     }
     let file = realMetadataPath(spec)
     if (!fs.existsSync(file)) {
-        console.error(`${file} not found: the real metadata (../shared/chain) is not available here`)
+        console.error(`${file} not found: the real metadata is part of the repository (chain/khala); restore it with git checkout`)
         process.exit(1)
     }
     let desc = extractRuntimeDesc(fs.readFileSync(file), spec === 1170 ? SELECTION_V1 : SELECTION_V2)
-    process.stdout.write(printRuntimeDesc(desc, `KHALA_${spec}`, `../shared/chain/khala-${spec}.scale`))
+    process.stdout.write(printRuntimeDesc(desc, `KHALA_${spec}`, `chain/khala/khala-${spec}.scale`))
 }

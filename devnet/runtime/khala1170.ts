@@ -1,7 +1,7 @@
 /**
  * khala spec 1170: the pallets the devnet needs, as in the real runtime
  * (pallet and variant indices, field names and types). Generated at development time by
- * devnet/runtime/extract.ts from ../shared/chain/khala-1170.scale, then reviewed; checked by test/devnet/fidelity.test.ts.
+ * devnet/runtime/extract.ts from chain/khala/khala-1170.scale, then reviewed; checked by test/devnet/fidelity.test.ts.
  */
 import type {RuntimeDesc} from './desc'
 

@@ -10,7 +10,6 @@ import {decodeMiningEvent, isMiningEventName, MINING_EVENT_NAMES, MiningEvent} f
 import {
     blockHash,
     Canon,
-    describeWithChain,
     encodeChecked,
     eventsStorageValue,
     EventVariantInfo,
@@ -70,7 +69,7 @@ function eventsOf(spec: RealSpec): EventVariantInfo[] {
     return out
 }
 
-describeWithChain('every mining event of every real spec decodes as expected', () => {
+describe('every mining event of every real spec decodes as expected', () => {
     const specs = realSpecs()
 
     test('the real specs are the five documented ones', () => {

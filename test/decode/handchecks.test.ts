@@ -14,7 +14,6 @@ import {fixedToDecimal} from '../../src/domain/fixed'
 import {phalaBasePool} from '../../src/types/events'
 import {
     blockHash,
-    describeWithChain,
     eventsStorageValue,
     fakeRuntime,
     processorEvents,
@@ -73,7 +72,7 @@ function meta(name: string, index = 0) {
     }
 }
 
-describeWithChain('hand-checked decodes', () => {
+describe('hand-checked decodes', () => {
     // V = 3.5: 3·2^64 + 2^63
     const V_BITS = 3n * 2n ** 64n + 2n ** 63n
     // payout = 187.999…: 187·2^64 + (2^64 − 1), a u128 well above 2^64

@@ -14,7 +14,6 @@ import {decimalToFixed} from '../../src/domain/fixed'
 import {
     blockHash,
     Canon,
-    describeWithChain,
     encodeChecked,
     fakeRuntime,
     FakeRpc,
@@ -45,7 +44,7 @@ function paramsPallet(spec: RealSpec): 'PhalaMining' | 'PhalaComputation' {
     return spec.storageItem('PhalaComputation', 'TokenomicParameters') ? 'PhalaComputation' : 'PhalaMining'
 }
 
-describeWithChain('readTokenomicParameters', () => {
+describe('readTokenomicParameters', () => {
     for (const spec of realSpecs()) {
         test(`spec ${spec.specVersion}: generated values round-trip field by field`, async () => {
             const pallet = paramsPallet(spec)
@@ -185,7 +184,7 @@ function expectedPool(pid: bigint, canon: any): NormalizedPool {
     }
 }
 
-describeWithChain('readPools', () => {
+describe('readPools', () => {
     /**
      * Four distinct generated pools (StakePool / Vault × options Some / None), replicated to `count` pids
      * by patching the pid, which is the first field (u64) after the enum byte in both variants.

@@ -11,7 +11,6 @@ import {
 import {phalaComputation} from '../../src/types/events'
 import {
     blockHash,
-    describeWithChain,
     eventsStorageValue,
     fakeRuntime,
     processorEvents,
@@ -33,7 +32,7 @@ function u128(v: bigint): Uint8Array {
     return out
 }
 
-describeWithChain('unknown shapes and non-mining events', () => {
+describe('unknown shapes and non-mining events', () => {
     const real = () => realSpec(1251)
 
     function settledIndices() {

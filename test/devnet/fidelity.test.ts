@@ -1,5 +1,5 @@
 /**
- * The devnet runtimes against the real Khala metadata (../shared/chain; skipped with a message when absent):
+ * The devnet runtimes against the real Khala metadata (chain/khala; a missing file fails the tests):
  *  - structurally: pallet indices, event variant indices and names, field names, primitive widths, compact vs
  *    fixed, Option, array lengths, storage hashers/modifiers/fallbacks, signed extensions;
  *  - by value: every event variant and storage item, encoded by the devnet, decodes to the same values with the
@@ -19,7 +19,7 @@ import {DevRuntime} from '../../devnet/runtime/runtime'
 import type {PortableType} from '../../devnet/runtime/registry'
 import {toHex} from '../../devnet/runtime/codec'
 import {KEYS} from '../../devnet/chain/chain'
-import {canon, describeWithRealMetadata, quietPolkadotWarnings, realMetadataFile} from './fixtures'
+import {canon, quietPolkadotWarnings, realMetadataFile} from './fixtures'
 
 // ---------------------------------------------------------------- sample values from the devnet's type table
 
@@ -192,7 +192,7 @@ const CASES = [
     {era: 'v2' as const, spec: 1251},
 ]
 
-describeWithRealMetadata('devnet runtimes vs real Khala metadata', () => {
+describe('devnet runtimes vs real Khala metadata', () => {
     beforeAll(() => quietPolkadotWarnings())
 
     for (let {era, spec} of CASES) {
@@ -206,7 +206,7 @@ describeWithRealMetadata('devnet runtimes vs real Khala metadata', () => {
 
             beforeAll(() => {
                 rt = getRuntime(era)
-                realBytes = fs.readFileSync(realMetadataFile(spec)!)
+                realBytes = fs.readFileSync(realMetadataFile(spec))
                 real = sqRuntime(spec, realBytes)
                 dev = sqRuntime(rt.specVersion, rt.metadata)
                 pd = polkadotRegistry(realBytes)
@@ -331,7 +331,7 @@ describeWithRealMetadata('devnet runtimes vs real Khala metadata', () => {
         it('differs from 1251 exactly by the two PhalaBasePool fields, and 1251 cannot decode its events', () => {
             let rt = getRuntime('v2', {v2Spec: 1254})
             expect(rt.specVersion).toBe(1254)
-            let realBytes = fs.readFileSync(realMetadataFile(1251)!)
+            let realBytes = fs.readFileSync(realMetadataFile(1251))
             let problems = compareWithRealMetadata(rt, realBytes)
             expect(problems).toHaveLength(2)
             expect(problems.join('\n')).toMatch(/WithdrawalQueued: 6 fields \[pid,user,shares,nft_id,as_vault,withdrawing_nft_id\]/)
@@ -362,7 +362,7 @@ describeWithRealMetadata('devnet runtimes vs real Khala metadata', () => {
                 let b = vs.find(v => v.name === 'InternalErrorWorkerSettleFailed')!
                 ;[a.index, b.index] = [b.index, a.index]
             })
-            let problems = compareWithRealMetadata(rt, fs.readFileSync(realMetadataFile(1251)!))
+            let problems = compareWithRealMetadata(rt, fs.readFileSync(realMetadataFile(1251)))
             expect(problems.some(p => /SessionSettled: index 9 vs real 8/.test(p))).toBe(true)
         })
 
@@ -374,13 +374,13 @@ describeWithRealMetadata('devnet runtimes vs real Khala metadata', () => {
                 let started = vs.find(v => v.name === 'MinerStarted')!
                 started.fields = {miner: 'AccountId32', init_v: 'u128', initP: 'u32'}
             })
-            let problems = compareWithRealMetadata(rt, fs.readFileSync(realMetadataFile(1170)!))
+            let problems = compareWithRealMetadata(rt, fs.readFileSync(realMetadataFile(1170)))
             expect(problems.some(p => /MinerSettled\.payout_bits: u64 vs real u128/.test(p))).toBe(true)
             expect(problems.some(p => /MinerStarted: field 2 named initP vs real init_p/.test(p))).toBe(true)
         })
 
         it('catches a runtime compared with the wrong real spec', () => {
-            let problems = compareWithRealMetadata(getRuntime('v2'), fs.readFileSync(realMetadataFile(1170)!))
+            let problems = compareWithRealMetadata(getRuntime('v2'), fs.readFileSync(realMetadataFile(1170)))
             expect(problems.length).toBeGreaterThan(5)
         })
     })

@@ -1,7 +1,7 @@
 /**
  * Hand-made DevBlock fixtures for the devnet's own tests (the simulator is someone else's and may be absent):
  * a v1-era chain, a runtime upgrade, a v2-era chain (see devnet/chain/builtin.ts), alternative branches for
- * forks, and helpers to locate the real metadata in ../shared/chain.
+ * forks, and helpers to locate the real Khala metadata the repository keeps in chain/khala.
  */
 import * as fs from 'fs'
 import * as path from 'path'
@@ -34,25 +34,24 @@ function findRepoRoot(start: string): string {
 }
 
 export const REPO_ROOT = findRepoRoot(__dirname)
-/** ../shared/chain next to the repository (DEVNET_SHARED_CHAIN overrides it, e.g. to check the skip path) */
-export const SHARED_CHAIN = process.env.DEVNET_SHARED_CHAIN ?? path.resolve(REPO_ROOT, '../shared/chain')
+/** the in-repo copy of the real Khala metadata (chain/khala/README.md) */
+export const CHAIN_DIR = path.join(REPO_ROOT, 'chain', 'khala')
 
-export function realMetadataFile(spec: number): string | undefined {
-    let f = path.join(SHARED_CHAIN, `khala-${spec}.scale`)
-    return fs.existsSync(f) ? f : undefined
+/** The path of a file of chain/khala; throws, naming the file, when it is not there (the tests fail, never skip). */
+export function chainFile(name: string): string {
+    let f = path.join(CHAIN_DIR, name)
+    if (!fs.existsSync(f)) {
+        throw new Error(
+            `real Khala metadata missing: ${f} does not exist. It is part of the repository (chain/khala, see ` +
+                'chain/khala/README.md): the devnet is checked against it. Restore it with `git checkout -- chain/khala`.'
+        )
+    }
+    return f
 }
 
-export const HAVE_REAL_METADATA = !!(realMetadataFile(1170) && realMetadataFile(1251))
-
-/** describe() when the real metadata is present, otherwise skip with a message */
-export function describeWithRealMetadata(name: string, fn: () => void): void {
-    if (HAVE_REAL_METADATA) {
-        describe(name, fn)
-    } else {
-        // eslint-disable-next-line no-console
-        console.log(`skipping "${name}": real Khala metadata not found in ${SHARED_CHAIN}`)
-        describe.skip(name, fn)
-    }
+/** the real metadata of a Khala spec (900, 1130, 1140, 1170 or 1251) */
+export function realMetadataFile(spec: number): string {
+    return chainFile(`khala-${spec}.scale`)
 }
 
 /** JSON-comparable form: integers as decimal strings, bytes as hex, undefined as null, keys sorted */

@@ -1,10 +1,9 @@
 /**
  * The simulator's field-type table (devnet/sim/events.ts) against the real Khala metadata: through the typegen
- * output in src/types (always), and against the metadata itself when ../shared/chain/khala-specs.jsonl is
- * present (skipped otherwise).
+ * output in src/types, and against the metadata itself (chain/khala/khala-specs.jsonl, kept in the repository; a
+ * missing file fails the tests).
  */
 import * as fs from 'fs'
-import * as path from 'path'
 import {EVENTS, STORAGE, ERA_SPEC, TypeDef} from '../../devnet/sim/events'
 import * as phalaMining from '../../src/types/phala-mining/events'
 import * as phalaStakePool from '../../src/types/phala-stake-pool/events'
@@ -14,6 +13,7 @@ import * as phalaBasePool from '../../src/types/phala-base-pool/events'
 import * as phalaVault from '../../src/types/phala-vault/events'
 import * as phalaRegistry from '../../src/types/phala-registry/events'
 import * as balances from '../../src/types/balances/events'
+import {chainFile} from './fixtures'
 
 const TYPEGEN: Record<string, Record<string, any>> = {
     PhalaMining: phalaMining, PhalaStakePool: phalaStakePool, PhalaComputation: phalaComputation, PhalaStakePoolv2: phalaStakePoolv2,
@@ -54,10 +54,6 @@ describe('event field names match the typegen of the era spec', () => {
 
 // ---- against the metadata itself ---------------------------------------------------------------------------------
 
-const SPECS = path.resolve(__dirname, '../../../../shared/chain/khala-specs.jsonl')
-const haveSpecs = fs.existsSync(SPECS)
-const describeIfSpecs = haveSpecs ? describe : describe.skip
-
 type Norm = string | {option: Norm} | {vec: Norm} | {struct: [string, Norm][]} | {enum: [string, Norm | null][]}
 
 function normalize(t: TypeDef): Norm {
@@ -68,17 +64,20 @@ function normalize(t: TypeDef): Norm {
     return {enum: t.enum.map(([n, x]) => [n, x === null ? null : normalize(x)] as [string, Norm | null]).sort((a, b) => a[0].localeCompare(b[0]))}
 }
 
-describeIfSpecs('the table equals the real Khala metadata (needs ../shared/chain)', () => {
+describe('the table equals the real Khala metadata', () => {
     let metas: Map<number, any>
     beforeAll(() => {
         const {TypeRegistry, Metadata} = require('@polkadot/types')
         metas = new Map()
-        for (const line of fs.readFileSync(SPECS, 'utf8').trim().split('\n')) {
+        for (const line of fs.readFileSync(chainFile('khala-specs.jsonl'), 'utf8').trim().split('\n')) {
             const r = JSON.parse(line)
             if (r.specVersion !== 1170 && r.specVersion !== 1251) continue
             const reg = new TypeRegistry()
             const md = new Metadata(reg, r.metadata)
             metas.set(r.specVersion, md.asLatest)
+        }
+        for (const spec of [1170, 1251]) {
+            if (!metas.has(spec)) throw new Error(`spec ${spec} is not in chain/khala/khala-specs.jsonl (see chain/khala/README.md)`)
         }
     })
 

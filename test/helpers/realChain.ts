@@ -1,5 +1,5 @@
 /**
- * Test helpers over the real Khala metadata in ../shared/chain (outside the repo, never copied into it).
+ * Test helpers over the real Khala metadata kept in the repository (chain/khala, see its README.md).
  *
  * - `realSpecs()`: the five real specs, each with a subsquid `Runtime` (what the processor decodes with) and
  *   a @polkadot/types registry (an independent SCALE implementation used to *encode* test data).
@@ -10,8 +10,8 @@
  *   (substrate-data `decodeEvents`, then `toJSON` args on `mapping.Event`).
  * - `fakeRpc`: an in-memory storage node for the storage readers.
  *
- * Tests that need the chain data use `describeWithChain`, which skips (with a message) when
- * ../shared/chain is absent.
+ * The chain data is part of the repository: when a file is missing, the helpers throw an error that names it,
+ * so the tests that need it fail (they never skip).
  */
 import * as fs from 'fs'
 import * as path from 'path'
@@ -46,19 +46,19 @@ function findRepoRoot(start: string): string {
 }
 
 export const REPO_ROOT = findRepoRoot(__dirname)
-export const CHAIN_DIR = path.resolve(REPO_ROOT, '../shared/chain')
+/** the in-repo copy of the real Khala metadata */
+export const CHAIN_DIR = path.join(REPO_ROOT, 'chain', 'khala')
 export const SPECS_FILE = path.join(CHAIN_DIR, 'khala-specs.jsonl')
-export const HAVE_CHAIN = fs.existsSync(SPECS_FILE)
+/** the specs chain/khala holds, oldest first */
+export const REAL_SPEC_VERSIONS = [900, 1130, 1140, 1170, 1251]
 
-/** `describe` when ../shared/chain is present, otherwise `describe.skip` with a console message. */
-export function describeWithChain(name: string, fn: () => void): void {
-    if (HAVE_CHAIN) {
-        describe(name, fn)
-    } else {
-        // eslint-disable-next-line no-console
-        console.log(`skipping "${name}": real chain metadata not found at ${CHAIN_DIR}`)
-        describe.skip(name, fn)
-    }
+/** An error for a file of chain/khala that is not there: which file, and why the tests need it. */
+export function missingChainFile(file: string): Error {
+    return new Error(
+        `real Khala metadata missing: ${file} does not exist. It is part of the repository (chain/khala, ` +
+            'see chain/khala/README.md): the tests that decode real chain data build their runtimes from it. ' +
+            'Restore it with `git checkout -- chain/khala`.'
+    )
 }
 
 // ---------------------------------------------------------------- specs
@@ -164,16 +164,22 @@ export interface EventVariantInfo {
 
 let specsCache: RealSpec[] | undefined
 
-/** the real specs, oldest first; [] when ../shared/chain is absent */
+/** the real specs, oldest first; throws (naming the file) when chain/khala/khala-specs.jsonl is missing or short */
 export function realSpecs(): RealSpec[] {
-    if (!HAVE_CHAIN) return []
-    specsCache ??= fs
+    if (specsCache) return specsCache
+    if (!fs.existsSync(SPECS_FILE)) throw missingChainFile(SPECS_FILE)
+    const specs = fs
         .readFileSync(SPECS_FILE, 'utf8')
         .split('\n')
         .filter(l => l.trim() !== '')
         .map(l => JSON.parse(l) as SpecRecord)
         .map(r => new RealSpec({specName: r.specName, specVersion: r.specVersion, metadata: r.metadata}))
-    return specsCache
+    const versions = specs.map(s => s.specVersion)
+    if (versions.join() !== REAL_SPEC_VERSIONS.join()) {
+        throw new Error(`${SPECS_FILE} holds specs [${versions.join(', ')}], expected [${REAL_SPEC_VERSIONS.join(', ')}] (see chain/khala/README.md)`)
+    }
+    specsCache = specs
+    return specs
 }
 
 export function realSpec(version: number): RealSpec {
