@@ -138,8 +138,8 @@ export class LedgerHandler {
         let lastYield = performance.now()
         for (const block of batch.blocks) {
             if (performance.now() - lastYield > YIELD_MS) {
-                // let the event loop run: the database driver sends the next queued statement only when it
-                // has read the previous one's answer, and the decode worker's messages wait for it too
+                // let the event loop run: the connection's statement queue sends the next statement only when
+                // the previous one's answer has been read, and the decode worker's messages wait for it too
                 await new Promise<void>(r => setImmediate(r))
                 lastYield = performance.now()
             }

@@ -7,9 +7,11 @@
  *
  * Here a finalized batch is sent on one dedicated connection, and `transact` returns as soon as the handler
  * has queued its statements, the guarded status update and COMMIT: PostgreSQL commits batch N while the
- * processor applies batch N+1. The connection executes statements strictly in order, so batch N+1's
- * statements run after batch N's COMMIT, exactly as before. At most one batch is unconfirmed: before
- * returning, `transact` waits for the previous batch's COMMIT (by then normally long done).
+ * processor applies batch N+1. Every statement on that connection, ours and the handler's, goes through
+ * its statement queue (src/store/statement-queue.ts), which sends each one as soon as the previous one has
+ * been answered, in order: batch N+1's statements run after batch N's COMMIT, exactly as before. At most
+ * one batch is unconfirmed: before returning, `transact` waits for the previous batch's COMMIT (by then
+ * normally long done).
  *
  * Nothing changes in what a crash can leave behind: every batch is still one transaction together with
  * its status row, so a kill at any moment leaves the database at the end of some committed batch and the
@@ -25,6 +27,7 @@
 import assert from 'assert'
 import {Store, TypeormDatabase} from '@subsquid/typeorm-store'
 import type {DataSource, QueryRunner} from 'typeorm'
+import {queuedManager} from './statement-queue'
 
 interface HashAndHeight {
     height: number
@@ -105,7 +108,8 @@ export class PipelinedDatabase extends TypeormDatabase {
         assert(info.prevHead.height < info.nextHead.height)
 
         const runner = await this.ensureRunner()
-        const em = runner.manager
+        // the handler's statements (through the Store) and ours share the connection's queue
+        const em = queuedManager(runner.manager)
         const statements: Promise<unknown>[] = []
         const send = (sql: string, params?: unknown[]) => {
             const p = em.query(sql, params)

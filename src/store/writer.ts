@@ -3,7 +3,8 @@
  *
  * - fast path (RawWriter): the batch holds only finalized blocks. One multi-row
  *   `INSERT … SELECT * FROM unnest($1::text[], $2::numeric[], …)` per table (upserts add ON CONFLICT), sent
- *   through the batch transaction's EntityManager: no TypeORM entity building, no per-row SQL.
+ *   through the batch transaction's EntityManager (its connection's statement queue): no TypeORM entity
+ *   building, no per-row SQL.
  * - hot path (StoreWriter): the call holds an unfinalized block. Everything goes through ctx.store
  *   (insert / upsert), so TypeormDatabase's hot_change_log records it and a fork rolls it back.
  *
@@ -13,6 +14,7 @@
  */
 import type {Store} from '@subsquid/typeorm-store'
 import {EntityManager} from 'typeorm'
+import {queuedManager} from './statement-queue'
 import {ColumnSpec, columnLiteral, TableSpec, tableSpec, WriteKind} from './tables'
 
 export interface Writer {
@@ -42,9 +44,12 @@ function internals(store: Store): StoreInternals {
     return s
 }
 
-/** the batch transaction's EntityManager */
+/**
+ * the batch transaction's EntityManager, its `query` going through the connection's statement queue
+ * (src/store/statement-queue.ts): statements sent without waiting and those awaited keep their order
+ */
 export function storeEntityManager(store: Store): EntityManager {
-    return internals(store).em()
+    return queuedManager(internals(store).em())
 }
 
 /** true when the store records changes for rollback, i.e. the call processes an unfinalized block */
@@ -112,10 +117,10 @@ export class RawWriter implements Writer {
 
     /**
      * Send what is pending without waiting: the statement is queued on the batch transaction's connection
-     * (the driver sends queued statements one after the other, in order), and PostgreSQL works through the
-     * queue while the caller goes on applying the next blocks. The next flush / query waits for all of
-     * them; the first failure surfaces there (the transaction is aborted by then anyway, so nothing after
-     * it can commit).
+     * (its statement queue sends statements one after the other, in order, src/store/statement-queue.ts),
+     * and PostgreSQL works through the queue while the caller goes on applying the next blocks. The next
+     * flush / query waits for all of them; the first failure surfaces there (the transaction is aborted by
+     * then anyway, so nothing after it can commit).
      */
     async flushInBackground(): Promise<void> {
         if (this.pending.length === 0) return

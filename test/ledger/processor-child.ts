@@ -11,6 +11,8 @@ export interface ProcessorRun {
     proc: ChildProcess
     exited: Promise<number | null>
     output(): string
+    /** the warnings node printed (`(node:pid) DeprecationWarning: …`), all of them, however long the output */
+    warnings(): string[]
 }
 
 export function startProcessor(dbUrl: string, rpc: string, toBlock: number, extraEnv: Record<string, string> = {}): ProcessorRun {
@@ -30,20 +32,28 @@ export function startProcessor(dbUrl: string, rpc: string, toBlock: number, extr
         out += d.toString()
         if (out.length > 200_000) out = out.slice(-100_000)
     }
+    const warnings: string[] = []
+    let line = ''
+    const scan = (d: Buffer) => {
+        const lines = (line + d.toString()).split('\n')
+        line = lines.pop()!
+        for (const l of lines) if (/^\(node:\d+\) \w*Warning: /.test(l)) warnings.push(l)
+    }
     proc.stdout!.on('data', keep)
     proc.stderr!.on('data', keep)
+    proc.stderr!.on('data', scan)
     const exited = new Promise<number | null>(resolve => proc.on('exit', code => resolve(code)))
-    return {proc, exited, output: () => out}
+    return {proc, exited, output: () => out, warnings: () => warnings}
 }
 
 /** run to completion; throws with the processor's output on a non-zero exit */
-export async function runProcessor(dbUrl: string, rpc: string, toBlock: number, timeoutMs = 900_000): Promise<string> {
+export async function runProcessor(dbUrl: string, rpc: string, toBlock: number, timeoutMs = 900_000): Promise<{output: string; warnings: string[]}> {
     const run = startProcessor(dbUrl, rpc, toBlock)
     const timer = setTimeout(() => run.proc.kill('SIGKILL'), timeoutMs)
     const code = await run.exited
     clearTimeout(timer)
     if (code !== 0) throw new Error(`processor exited with ${code}:\n${run.output().slice(-5000)}`)
-    return run.output()
+    return {output: run.output(), warnings: run.warnings()}
 }
 
 /** the processor's committed progress: finalized height and the top hot block */
