@@ -201,7 +201,10 @@ describe('docker-compose.yml', () => {
             const dep = services[name].dependsOn.find(d => d.service === 'migrate')
             expect({service: name, condition: dep?.condition}).toEqual({service: name, condition: 'service_completed_successfully'})
         }
-        expect(commandFiles(services.migrate.command)).toEqual(['node_modules/@subsquid/typeorm-migration/lib/apply.js'])
+        // the same program as `npm run migration:apply`
+        const scripts = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts
+        const applied = /node (lib\/\S+\.js)/.exec(scripts['migration:apply'])?.[1]
+        expect(commandFiles(services.migrate.command)).toEqual([applied])
     })
 
     test('the api and the export get CHAIN and the database settings; CHAIN is the same everywhere', () => {
