@@ -46,7 +46,7 @@ function parse(argv: string[]): Args {
             case '--transport': a.transports = v === 'both' ? ['http', 'ws'] : [v as 'http' | 'ws']; i++; break
             case '--help':
                 console.log('node lib/bench/devnet.js [--scenario NAME] [--seed N] [--from-file X] [--blocks N] [--concurrency N] [--batch N] [--transport http|ws|both]')
-                process.exit(0)
+                return process.exit(0)
             default:
                 throw new Error(`unknown argument ${argv[i]}`)
         }

@@ -10,7 +10,7 @@
  * running from lib/), and lib/model and lib/server-extension link to lib/src/model and lib/src/server-extension (the SDK's TypeORM
  * config and the GraphQL server look for them next to the compiled code).
  */
-'use strict'
+
 const fs = require('fs')
 const path = require('path')
 const {spawnSync} = require('child_process')

@@ -42,8 +42,8 @@ export function loadScenario(name: string, opts: ScenarioOptions): Scenario {
     }
     if (name === 'synthetic' || name.startsWith('synthetic:')) {
         let [, b, e] = name.split(':')
-        let blocks = b ? parseInt(b) : 7200
-        let eventsPerBlock = e ? parseInt(e) : 70
+        let blocks = b ? parseInt(b, 10) : 7200
+        let eventsPerBlock = e ? parseInt(e, 10) : 70
         if (!(blocks > 0) || !(eventsPerBlock >= 0)) throw new Error(`bad synthetic scenario '${name}'`)
         return syntheticScenario({blocks, eventsPerBlock, seed: opts.seed})
     }

@@ -263,7 +263,7 @@ export class RpcServer {
         let isNotification = !('id' in msg)
         let respond = (body: {result?: unknown; error?: unknown}) => (isNotification ? undefined : {jsonrpc: '2.0', id, ...body})
         let method: string = msg.method
-        let handler = Object.prototype.hasOwnProperty.call(METHODS, method) ? METHODS[method] : undefined
+        let handler = Object.hasOwn(METHODS, method) ? METHODS[method] : undefined
         if (!handler) return respond({error: {code: METHOD_NOT_FOUND, message: 'Method not found'}})
         if (!isAdminMethod(method)) {
             let fault = this.faults.callError(ctx.transport ?? 'http')

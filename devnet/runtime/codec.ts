@@ -63,7 +63,7 @@ export class ScaleWriter {
     }
 
     compact(v: number | bigint): void {
-        if (typeof v == 'number' && v < 0x40000000) {
+        if (typeof v === 'number' && v < 0x40000000) {
             if (v < 0x40) this.u8(v << 2)
             else if (v < 0x4000) this.u16((v << 2) | 1)
             else this.u32(((v << 2) | 2) >>> 0)
@@ -115,10 +115,10 @@ const HEX_VAL: number[] = (() => {
 })()
 
 export function describe(v: unknown): string {
-    if (typeof v == 'bigint') return `${v}n`
+    if (typeof v === 'bigint') return `${v}n`
     if (v instanceof Uint8Array) return `Uint8Array(${v.length})`
     try {
-        let s = JSON.stringify(v, (_k, x) => (typeof x == 'bigint' ? `${x}n` : x))
+        let s = JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? `${x}n` : x))
         if (s === undefined) return String(v)
         return s.length > 120 ? s.slice(0, 117) + '...' : s
     } catch {
@@ -132,12 +132,12 @@ const UINT_BYTES: {[p: string]: number} = {u8: 1, u16: 2, u32: 4, u64: 8, u128: 
 const INT_BYTES: {[p: string]: number} = {i8: 1, i16: 2, i32: 4, i64: 8, i128: 16, i256: 32}
 
 function toBigInt(v: unknown, what: string): bigint {
-    if (typeof v == 'bigint') return v
-    if (typeof v == 'number') {
+    if (typeof v === 'bigint') return v
+    if (typeof v === 'number') {
         if (!Number.isSafeInteger(v)) throw new Error(`expected an integer ${what}, got ${v}`)
         return BigInt(v)
     }
-    if (typeof v == 'string' && /^-?[0-9]+$/.test(v)) return BigInt(v)
+    if (typeof v === 'string' && /^-?[0-9]+$/.test(v)) return BigInt(v)
     throw new Error(`expected an integer ${what}, got ${describe(v)}`)
 }
 
@@ -147,7 +147,7 @@ function uintEncoder(prim: string): Encoder {
     if (bytes <= 4) {
         let maxN = Number(max)
         return (w, v) => {
-            let n = typeof v == 'number' ? v : Number(toBigInt(v, prim))
+            let n = typeof v === 'number' ? v : Number(toBigInt(v, prim))
             if (!Number.isInteger(n) || n < 0 || n > maxN) throw new Error(`${describe(v)} does not fit ${prim}`)
             if (bytes === 1) w.u8(n)
             else if (bytes === 2) w.u16(n)
@@ -181,19 +181,19 @@ function primEncoder(prim: string): Encoder {
     switch (prim) {
         case 'bool':
             return (w, v) => {
-                if (typeof v != 'boolean') throw new Error(`expected boolean, got ${describe(v)}`)
+                if (typeof v !== 'boolean') throw new Error(`expected boolean, got ${describe(v)}`)
                 w.u8(v ? 1 : 0)
             }
         case 'str':
             return (w, v) => {
-                if (typeof v != 'string') throw new Error(`expected string, got ${describe(v)}`)
+                if (typeof v !== 'string') throw new Error(`expected string, got ${describe(v)}`)
                 let b = textEncoder.encode(v)
                 w.compact(b.length)
                 w.bytes(b)
             }
         case 'char':
             return (w, v) => {
-                if (typeof v != 'string' || [...v].length !== 1) throw new Error(`expected a char, got ${describe(v)}`)
+                if (typeof v !== 'string' || [...v].length !== 1) throw new Error(`expected a char, got ${describe(v)}`)
                 w.u32(v.codePointAt(0)!)
             }
         default:
@@ -244,7 +244,7 @@ export class EncoderSet {
                 let inner = this.types[def.type].def
                 if (inner.kind === 'tuple' && inner.types.length === 0) return () => {}
                 return (w, v) => {
-                    let b = typeof v == 'number' && Number.isInteger(v) && v >= 0 ? v : toBigInt(v, 'compact')
+                    let b = typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : toBigInt(v, 'compact')
                     if (b < 0) throw new Error(`negative compact ${describe(v)}`)
                     w.compact(b)
                 }
@@ -275,7 +275,7 @@ export class EncoderSet {
                             w.compact(v.length)
                             w.bytes(v)
                         } else {
-                            if (typeof v != 'string' || !v.startsWith('0x')) throw new Error(`expected 0x-hex bytes, got ${describe(v)}`)
+                            if (typeof v !== 'string' || !v.startsWith('0x')) throw new Error(`expected 0x-hex bytes, got ${describe(v)}`)
                             w.compact((v.length - 2) >> 1)
                             w.hex(v)
                         }
@@ -331,10 +331,10 @@ export class EncoderSet {
                 return (w, v) => {
                     let kind: string
                     let payload: any
-                    if (typeof v == 'string') {
+                    if (typeof v === 'string') {
                         kind = v
                         payload = undefined
-                    } else if (v != null && typeof v == 'object' && typeof v.__kind == 'string') {
+                    } else if (v != null && typeof v === 'object' && typeof v.__kind === 'string') {
                         kind = v.__kind
                         if ('value' in v) {
                             payload = v.value
@@ -342,7 +342,7 @@ export class EncoderSet {
                             let {__kind, ...rest} = v
                             payload = Object.keys(rest).length ? rest : undefined
                         }
-                    } else if (v != null && typeof v == 'object' && !Array.isArray(v) && Object.keys(v).length === 1) {
+                    } else if (v != null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1) {
                         kind = Object.keys(v)[0]
                         payload = v[kind]
                     } else {
@@ -364,7 +364,7 @@ export class EncoderSet {
     fieldsEncoder(fields: {name: string | null; type: number}[], what: string, inVariant = false): Encoder {
         if (fields.length === 0) {
             return (_w, v) => {
-                if (v != null && !(typeof v == 'object' && Object.keys(v).length === 0) && !(Array.isArray(v) && v.length === 0)) {
+                if (v != null && !(typeof v === 'object' && Object.keys(v).length === 0) && !(Array.isArray(v) && v.length === 0)) {
                     throw new Error(`${what} has no fields, got ${describe(v)}`)
                 }
             }
@@ -387,7 +387,7 @@ export class EncoderSet {
         let tis = fields.map(f => f.type)
         let known = new Set([...names, ...camel, ...(inVariant ? ['__kind'] : [])])
         return (w, v) => {
-            if (v == null || typeof v != 'object' || Array.isArray(v)) throw new Error(`${what}: expected an object, got ${describe(v)}`)
+            if (v == null || typeof v !== 'object' || Array.isArray(v)) throw new Error(`${what}: expected an object, got ${describe(v)}`)
             for (let i = 0; i < names.length; i++) {
                 let x = v[names[i]]
                 if (x === undefined) x = v[camel[i]]

@@ -106,7 +106,9 @@ export class ShapeComparator {
                     this.problems.push(`${where}: tuple of ${da.types.length} vs real ${tb2.length}`)
                     return
                 }
-                da.types.forEach((t, i) => this.compare(t, tb2[i], `${where}.${i}`))
+                da.types.forEach((t, i) => {
+                    this.compare(t, tb2[i], `${where}.${i}`)
+                })
                 return
             }
             case 'composite':

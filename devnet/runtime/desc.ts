@@ -128,7 +128,7 @@ export function parseTypeExpr(src: string): TypeNode {
             if (!m) fail('expected array length')
             pos += m[0].length
             expect(']')
-            return {kind: 'array', of, len: parseInt(m[0])}
+            return {kind: 'array', of, len: parseInt(m[0], 10)}
         }
         if (ch === '(') {
             pos++

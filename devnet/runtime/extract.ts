@@ -176,7 +176,7 @@ export function extractRuntimeDesc(metadataBytes: Uint8Array, selection: Extract
                     name,
                     modifier: it.modifier.__kind,
                     value: '',
-                    fallback: typeof it.fallback == 'string' ? it.fallback : '0x' + Buffer.from(it.fallback).toString('hex'),
+                    fallback: typeof it.fallback === 'string' ? it.fallback : '0x' + Buffer.from(it.fallback).toString('hex'),
                 }
                 if (it.type.__kind === 'Map') {
                     sd.hashers = it.type.hashers.map((h: any) => h.__kind)
@@ -308,7 +308,7 @@ export function printRuntimeDesc(desc: RuntimeDesc, constName: string, source: s
 }
 
 if (require.main === module) {
-    let spec = parseInt(process.argv[2] || '')
+    let spec = parseInt(process.argv[2] || '', 10)
     if (spec !== 1170 && spec !== 1251) {
         console.error('usage: node lib/devnet/runtime/extract.js 1170|1251')
         process.exit(2)

@@ -617,7 +617,7 @@ export class Engine {
             const frac = sum > 0 ? w.share / sum : 0
             const {treasury, payout} = settleBudget(this.params, frac, n)
             const payoutF = fixedToNumber(payout)
-            const drop = Math.min(vNow - w.v > 0 ? vNow - w.v : 0, payoutF)
+            const drop = Math.min(Math.max(vNow - w.v , 0), payoutF)
             const vNew = vNow - drop
             w.v = vNew
             w.vBits = numberToFixed(vNew)
@@ -963,7 +963,7 @@ export class Engine {
     }
 
     removeFromWhitelist(pool: Pool, staker: string): boolean {
-        if (!pool.whitelist || !pool.whitelist.has(staker)) return false
+        if (!pool.whitelist?.has(staker)) return false
         const pid = BigInt(pool.pid)
         pool.whitelist.delete(staker)
         this.emit(this.bpPallet, 'PoolWhitelistStakerRemoved', {pid, staker})

@@ -5,7 +5,7 @@
 import type {DevBlock, DevStorageWrite, RuntimeEra} from '../model'
 import {Engine, EngineConfig} from './engine'
 import {Policy, PolicyConfig} from './policy'
-import {scenarioSpec, SCENARIOS, ScenarioName} from './scenarios'
+import {scenarioSpec, ScenarioName} from './scenarios'
 import {tinyPlaybook} from './tiny'
 import {GroundTruth, emptyTruth, writeTruth as writeTruthFile} from './truth'
 

@@ -62,7 +62,6 @@ export class Policy {
     private readonly pendingStart: number[] = []
     private readonly plannedStake = new Map<number, bigint>()
     private readonly cooling: number[] = []
-    private readonly rebind: Map<number, number[]> = new Map()
     private readonly poolDelegs = new Map<number, string[]>()
     private delegators: string[] = []
     private owners: string[] = []
@@ -279,7 +278,7 @@ export class Policy {
                 for (let k = this.rate(c.stakerClaimsPerDay); k > 0; k--) {
                     const pool = this.randomStakePool()
                     const l = pool && this.poolDelegs.get(pool.pid)
-                    if (pool && l && l.length) e.claimStakerRewards(pool, rng.pick(l))
+                    if (pool && l?.length) e.claimStakerRewards(pool, rng.pick(l))
                 }
             }
             for (let k = this.rate(c.commissionChangesPerDay); k > 0; k--) {

@@ -53,7 +53,7 @@ export function numberToFixed(x: number): bigint {
     const frac = x - int // exact in IEEE arithmetic
     // frac has at most 52 significant bits: frac·2^64 is an exact integer when frac ≥ 2^-12, otherwise we
     // lose bits below 2^-64 only (truncation)
-    return (BigInt(int) << FRAC_BITS) + BigInt(Math.floor(frac * 18446744073709551616))
+    return (BigInt(int) << FRAC_BITS) + BigInt(Math.floor(frac * 2 ** 64))
 }
 
 /** the TokenomicParameters storage value, field names as in the runtime metadata; U64F64 fields are bits */
@@ -209,7 +209,7 @@ export function growV(g: GrowthParams, v: number, n: number, pBench: number, pIn
         const m = powInt(1 + a, n)
         out = m * v + c * (m - 1) / a
     }
-    return out > g.vMax ? g.vMax : out
+    return Math.min(out , g.vMax)
 }
 
 /**

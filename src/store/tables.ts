@@ -66,7 +66,7 @@ function columnKind(meta: EntityMetadata, c: EntityMetadata['columns'][number]):
 /** true when the entity's value for `c` differs from `before` */
 export function columnChanged(c: ColumnSpec, now: unknown, before: unknown): boolean {
     if (now === before) return false
-    if (now == null || before == null) return now != before
+    if (now == null || before == null) return (now == null) !== (before == null)
     if (c.kind === 'date') return (now as Date).getTime() !== (before as Date).getTime()
     if (c.kind === 'decimal') return String(now) !== String(before)
     return true

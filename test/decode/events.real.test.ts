@@ -98,7 +98,7 @@ describe('every mining event of every real spec decodes as expected', () => {
                     const names = fieldNames(v)
                     let seen = seenFields.get(name)
                     if (seen == null) seenFields.set(name, (seen = new Set()))
-                    names.forEach(n => seen!.add(n))
+                    for (const n of names) seen!.add(n)
 
                     const reg = spec.registry
                     const height = 1_000_000 + spec.specVersion
@@ -111,7 +111,9 @@ describe('every mining event of every real spec decodes as expected', () => {
                         const fields = v.fields.map(f => sampleOf(reg, f.typeId, rng, opts))
                         const data = u8aConcat(...v.fields.map((f, i) => encodeChecked(reg, f.typeId, fields[i])))
                         const values: Record<string, Canon> = {}
-                        names.forEach((n, i) => (values[n] = fields[i].canon))
+                        names.forEach((n, i) => {
+                            values[n] = fields[i].canon
+                        })
                         return {data, values}
                     })
                     const storage = eventsStorageValue(
@@ -122,7 +124,9 @@ describe('every mining event of every real spec decodes as expected', () => {
                     const recs = polkadotEventRecords(spec, storage)
                     expect(recs.map(r => r.method)).toEqual(samples.map(() => v.name))
                     expect(recs.map(r => r.section.toLowerCase())).toEqual(samples.map(() => v.pallet.toLowerCase()))
-                    recs.forEach((r, i) => expect(Buffer.from(r.data).equals(Buffer.from(samples[i].data))).toBe(true))
+                    recs.forEach((r, i) => {
+                        expect(Buffer.from(r.data).equals(Buffer.from(samples[i].data))).toBe(true)
+                    })
 
                     // the processor's path
                     const events = processorEvents(spec.runtime, storage, block)

@@ -313,7 +313,7 @@ describe('docker-compose.yml', () => {
 
 describe('Dockerfile', () => {
     const dockerfile = fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8')
-    const copies = [...dockerfile.matchAll(/^COPY\s+(.+)$/gm)].map(m => m[1].trim().split(/\s+/).slice(0, -1)).flat()
+    const copies = [...dockerfile.matchAll(/^COPY\s+(.+)$/gm)].flatMap(m => m[1].trim().split(/\s+/).slice(0, -1))
 
     test("builds lib/ with package.json's build script", () => {
         const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'))

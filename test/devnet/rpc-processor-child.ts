@@ -11,7 +11,7 @@ import type {FinalTxInfo, HotDatabaseState, HotTxInfo} from '@subsquid/util-inte
 import * as events from '../../src/types/events'
 
 const [url, toArg] = process.argv.slice(2)
-const to = parseInt(toArg)
+const to = parseInt(toArg, 10)
 
 function out(msg: unknown) {
     process.stdout.write(JSON.stringify(msg, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)) + '\n')

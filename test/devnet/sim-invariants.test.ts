@@ -200,7 +200,9 @@ describe('tiny', () => {
         expect(migrated).toEqual(v1Pools)
         expect(ub.storage.some(w => w.pallet === 'PhalaComputation' && w.item === 'TokenomicParameters')).toBe(true)
         // timestamps step by the block time
-        blocks.forEach((b, i) => expect(b.timestamp).toBe(s.startTimestamp + i * s.blockTimeMs))
+        blocks.forEach((b, i) => {
+            expect(b.timestamp).toBe(s.startTimestamp + i * s.blockTimeMs)
+        })
     })
 
     test('at least one of every event kind (except the ones that never fire on Khala)', () => {

@@ -24,7 +24,7 @@ import {compareWithTruth, selfCheck} from './truth-compare'
  *   vault's queued-withdrawal shares included; and it does not credit a vault's free stake for a withdrawal
  *   paid to the vault's account without as_vault. The indexer follows the chain.
  */
-export const KNOWN_GAPS = ['workers-v1-registry', 'vault-value']
+const KNOWN_GAPS = ['workers-v1-registry', 'vault-value']
 
 jest.setTimeout(1_200_000)
 
