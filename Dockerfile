@@ -10,6 +10,7 @@ COPY devnet devnet
 COPY db db
 COPY test test
 COPY bench bench
+COPY scripts scripts
 RUN npm run build
 ENV GQL_PORT=4350
 ENV EXPORT_PORT=4351

@@ -267,4 +267,5 @@ export const KNOWN_SETTINGS: Readonly<Record<string, string>> = {
     DEVNET_SCENARIO: 'start, devnet',
     DEVNET_PORT: 'start, devnet',
     DEVNET_SEED: 'start, devnet',
+    FORCE_PRETTY_LOGGER: 'processor (the SDK logger: 1 pretty, 0 JSON lines)',
 }

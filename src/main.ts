@@ -6,7 +6,6 @@
  * no database configured it uses the embedded PostgreSQL of a running `npm start`, or refuses: it never
  * touches a server it was not told about.
  */
-import {LogLevel, setLogLevelCallback} from '@subsquid/logger'
 import {Config, ConfigError, loadConfig} from './config'
 import {checkDatabase, DatabaseCheckError} from './db/check'
 import {describeDatabase, resolveDatabase, useDatabase} from './db/connection'
@@ -14,6 +13,7 @@ import {finalizedHeight, RpcCheckError} from './ingest/rpc-check'
 import {handleBatch} from './mapping'
 import {createProcessor} from './processor'
 import {ProgressLog} from './progress'
+import {dropSdkStatusLine} from './sdk/logging'
 import {PipelinedDatabase} from './store/pipelined-database'
 
 function say(msg: string) {
@@ -58,7 +58,7 @@ async function prepare(): Promise<{config: Config; head: number}> {
 async function main() {
     const {config, head} = await prepare()
     // the SDK's own status line ("n / m, rate …, eta …") is replaced by the progress log below
-    setLogLevelCallback(ns => (ns === 'sqd:processor' ? LogLevel.WARN : undefined))
+    dropSdkStatusLine()
     const progress = new ProgressLog({log: say, head: () => finalizedHeight(config.rpcEndpoint!), toBlock: config.toBlock})
     progress.setHead(head)
     await progress.start()

@@ -317,7 +317,9 @@ describe('Dockerfile', () => {
 
     test("builds lib/ with package.json's build script", () => {
         const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'))
-        expect(pkg.scripts.build).toMatch(/tsc -p tsconfig\.json/)
+        // npm run build is scripts/build.js, which compiles tsconfig.json into lib/
+        expect(pkg.scripts.build).toBe('node scripts/build.js')
+        expect(fs.readFileSync(path.join(ROOT, 'scripts/build.js'), 'utf8')).toMatch(/'-p', 'tsconfig\.json'/)
         expect(dockerfile).toMatch(/^RUN npm ci$/m)
         expect(dockerfile).toMatch(/^RUN npm run build$/m)
     })

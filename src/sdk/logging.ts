@@ -1,0 +1,29 @@
+/**
+ * The processor's log without the SDK's status line ("n / m, rate: … blocks/sec, …, eta: …"), which the
+ * progress log (src/progress.ts) replaces with one whose ETA holds. Every other SDK message stays, at its
+ * level, in the SDK's own format (pretty on a terminal, JSON lines otherwise; FORCE_PRETTY_LOGGER as the SDK).
+ *
+ * Uses the SDK logger's sink modules, which are not part of its public index: if an upgrade moves them this
+ * fails at start, loudly, rather than logging nothing.
+ */
+import {setRootSink} from '@subsquid/logger'
+
+type LogRecord = {ns?: string; msg?: string} & Record<string, unknown>
+type Sink = (rec: LogRecord) => void
+
+const STATUS_LINE = /^\d+ \/ \d+, rate: /
+
+export function dropSdkStatusLine(): void {
+    const {prettyStderrSink} = require('@subsquid/logger/lib/sinks/pretty') as {prettyStderrSink: Sink}
+    const {jsonLinesStderrSink} = require('@subsquid/logger/lib/sinks/json') as {jsonLinesStderrSink: Sink}
+    if (typeof prettyStderrSink !== 'function' || typeof jsonLinesStderrSink !== 'function') {
+        throw new Error('@subsquid/logger: its stderr sinks were not found (src/sdk/logging.ts needs updating)')
+    }
+    const forced = process.env.FORCE_PRETTY_LOGGER
+    const pretty = forced ? forced !== '0' : process.stderr.isTTY
+    const base = pretty ? prettyStderrSink : jsonLinesStderrSink
+    setRootSink((rec: any) => {
+        if (rec?.ns === 'sqd:processor' && typeof rec.msg === 'string' && STATUS_LINE.test(rec.msg)) return
+        base(rec)
+    })
+}
