@@ -29,7 +29,7 @@ import {parseEmissionPeers} from './api/chains'
 import {cleanGraphqlError} from './api/errors'
 import {headQuery} from './api/head'
 import {headTtlFromEnv, ResponseCache, responseCacheBytesFromEnv, responseCacheFastPath, responseCacheMiddleware} from './api/response-cache'
-import {graphqlServerArgs} from './server-options'
+import {graphqlServerArgs, ServerLimits, serverLimits} from './server-options'
 
 function workerCount(): number {
     const v = process.env.GQL_WORKERS
@@ -60,8 +60,18 @@ function responseCacheSettings(): {maxBytes: number; headTtlMs: number} {
     }
 }
 
+function limitSettings(): ServerLimits {
+    try {
+        return serverLimits()
+    } catch (e: any) {
+        console.error(`configuration error: ${e?.message ?? e}`)
+        process.exit(2)
+    }
+}
+
 const workers = workerCount()
 const cacheSettings = responseCacheSettings()
+const limits = limitSettings()
 checkEmissionPeers()
 if (workers > 1 && cluster.isPrimary) {
     runPrimary(workers)
@@ -69,7 +79,8 @@ if (workers > 1 && cluster.isPrimary) {
     const debug = process.env.GQL_DEBUG === '1'
     if (!debug) process.env.NODE_ENV = 'production'
     patchApollo(process.env.GQL_INTROSPECTION !== '0', debug, new ResponseCache({...cacheSettings, headQuery}))
-    process.argv.push(...graphqlServerArgs())
+    const timeoutArgs = limitApiStatements(limits.sqlStatementTimeoutMs)
+    process.argv.push(...graphqlServerArgs(limits), ...timeoutArgs)
     require('@subsquid/graphql-server/bin/run.js')
 }
 
@@ -93,6 +104,41 @@ function runPrimary(n: number): void {
     }
     process.on('SIGINT', () => stop(0))
     process.on('SIGTERM', () => stop(0))
+}
+
+/**
+ * GQL_SQL_TIMEOUT_MS on the API's queries only. graphql-server runs all SQL of a request (OpenReader's and
+ * the analytics resolvers', which get the same EntityManager) in one transaction its
+ * TypeormOpenreaderContext opens on first use; that transaction now begins with `SET LOCAL
+ * statement_timeout`, which ends with it. The connections themselves have no timeout, so the server's own
+ * queries (TypeORM's `SELECT version()` at start, …) are never cancelled. Returns the command-line flags
+ * still needed: none, or, should the class not be found, the server's own flag (timeout on every
+ * connection) as before.
+ */
+function limitApiStatements(timeoutMs: number): string[] {
+    try {
+        const serverDir = path.dirname(require.resolve('@subsquid/graphql-server/package.json'))
+        const mod = require(path.join(serverDir, 'lib/typeorm'))
+        const {LazyTransaction} = require(require.resolve('@subsquid/openreader/lib/util/lazy-transaction', {paths: [serverDir]}))
+        const Base = mod.TypeormOpenreaderContext
+        if (typeof Base !== 'function' || typeof LazyTransaction !== 'function') throw new Error('TypeormOpenreaderContext not found')
+        const setTimeoutSql = `SET LOCAL statement_timeout = ${Math.floor(timeoutMs)}`
+        mod.TypeormOpenreaderContext = class extends Base {
+            constructor(...args: any[]) {
+                super(...args)
+                this.tx = new LazyTransaction((cb: (em: any) => Promise<unknown>) =>
+                    this.connection.transaction(async (em: any) => {
+                        await em.query(setTimeoutSql)
+                        return cb(em)
+                    })
+                )
+            }
+        }
+        return []
+    } catch (e: any) {
+        process.stderr.write(`[serve] could not limit the API's transactions (${e?.message ?? e}); the SQL timeout applies to every statement\n`)
+        return ['--sql-statement-timeout', String(timeoutMs)]
+    }
 }
 
 function patchApollo(introspection: boolean, keepErrors: boolean, responseCache: ResponseCache): void {
