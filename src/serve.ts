@@ -15,6 +15,9 @@
  * openreader builds its ApolloServer without these options; they are added by subclassing the class it
  * constructs (@subsquid/apollo-server-express), before the server starts.
  *
+ * Before it starts, the port and the database are checked (src/api/startup.ts): a port in use, a missing,
+ * unreachable or empty database, a refused login end it with one line on stderr and exit code 1.
+ *
  * GQL_WORKERS=n (default 1) runs n server processes sharing the port (node:cluster), for machines with
  * more cores than one process can use; each keeps its own caches and connection pool.
  *
@@ -28,6 +31,7 @@ import * as path from 'path'
 import {parseEmissionPeers} from './api/chains'
 import {cleanGraphqlError} from './api/errors'
 import {headQuery} from './api/head'
+import {checkDatabase, checkPortFree, describeListenError, graphqlServerDbConfig, StartupError} from './api/startup'
 import {headTtlFromEnv, ResponseCache, responseCacheBytesFromEnv, responseCacheFastPath, responseCacheMiddleware} from './api/response-cache'
 import {graphqlServerArgs, ServerLimits, serverLimits} from './server-options'
 
@@ -69,13 +73,64 @@ function limitSettings(): ServerLimits {
     }
 }
 
+/** GQL_PORT (graphql-server also reads GRAPHQL_SERVER_PORT); 4350 when neither is set, as documented */
+function serverPort(): number {
+    const name = process.env.GQL_PORT ? 'GQL_PORT' : process.env.GRAPHQL_SERVER_PORT ? 'GRAPHQL_SERVER_PORT' : undefined
+    if (name == null) {
+        process.env.GQL_PORT = String(DEFAULT_GQL_PORT)
+        return DEFAULT_GQL_PORT
+    }
+    const v = process.env[name]!.trim()
+    if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 65535) {
+        console.error(`configuration error: ${name}: expected a port number, got ${JSON.stringify(process.env[name])}`)
+        process.exit(2)
+    }
+    return Number(v)
+}
+
+const DEFAULT_GQL_PORT = 4350
 const workers = workerCount()
 const cacheSettings = responseCacheSettings()
 const limits = limitSettings()
+const port = serverPort()
 checkEmissionPeers()
-if (workers > 1 && cluster.isPrimary) {
-    runPrimary(workers)
+if (cluster.isPrimary) {
+    preflight().then(
+        () => (workers > 1 ? runPrimary(workers) : runServer()),
+        e => {
+            console.error(e instanceof StartupError ? e.message : (e?.stack ?? String(e)))
+            process.exit(1)
+        }
+    )
 } else {
+    runServer()
+}
+
+/**
+ * Before anything is loaded: the port is free and the database answers and holds the project's tables;
+ * otherwise one line says what to do (src/api/startup.ts)
+ */
+async function preflight(): Promise<void> {
+    await checkPortFree(port, 'GQL_PORT')
+    let db
+    try {
+        db = graphqlServerDbConfig()
+    } catch (e: any) {
+        throw new StartupError(`configuration error: ${e?.message ?? e}`)
+    }
+    await checkDatabase(db.config, db.url)
+}
+
+function runServer(): void {
+    // the port can still be taken between the check and the server's listen(): that error is thrown from
+    // an event handler; say it in one line instead of Node's report of an uncaught exception
+    process.on('uncaughtExceptionMonitor', e => {
+        const line = describeListenError(e, port, 'GQL_PORT')
+        if (line) {
+            process.stderr.write(line + '\n')
+            process.exit(1)
+        }
+    })
     const debug = process.env.GQL_DEBUG === '1'
     if (!debug) process.env.NODE_ENV = 'production'
     patchApollo(process.env.GQL_INTROSPECTION !== '0', debug, new ResponseCache({...cacheSettings, headQuery}))
