@@ -8,8 +8,11 @@
  * - Apollo copies every property of an internal error into `extensions.exception`, which for OpenReader's
  *   SQL errors means the query text and its parameters: a formatError drops `exception`, turns a statement
  *   timeout into a QUERY_TIMEOUT error and other internal errors into a short message (logged here);
+ * - the server's log: errors of the request (bad input, validation, limits) are not logged, internal
+ *   errors are (one line and the stack), by cleanGraphqlError; OpenReader's own error log is off;
  * - production mode would also switch GraphQL introspection off, which the GraphiQL console and client
  *   tooling need, so it is kept on (GQL_INTROSPECTION=0 turns it off).
+ * Apollo keeps persisted queries in its bounded LRU cache (`cache: 'bounded'`), not in an unbounded map.
  * Apollo's per-field cache-control bookkeeping is switched off unless the dumb cache (which needs it) is
  * on: it costs time on every field of every answer and nothing reads it.
  * openreader builds its ApolloServer without these options; they are added by subclassing the class it
@@ -206,12 +209,21 @@ function patchApollo(introspection: boolean, keepErrors: boolean, responseCache:
         const fromBodyParser = (name: string) => require(require.resolve(name, {paths: [path.dirname(bodyParserPath)]}))
         const Base = mod.ApolloServer
         if (typeof Base !== 'function') throw new Error('ApolloServer class not found')
+        if (!keepErrors) {
+            // cleanGraphqlError decides what is logged: OpenReader's own log of every failed query (bad
+            // input included, as a JSON line with the stack of the error) is switched off
+            const serverDir = path.dirname(require.resolve('@subsquid/graphql-server/package.json'))
+            const errorHandling = require(require.resolve('@subsquid/openreader/lib/util/error-handling', {paths: [serverDir]}))
+            if (typeof errorHandling.logGraphQLErrors === 'function') errorHandling.logGraphQLErrors = () => {}
+        }
         mod.ApolloServer = class extends Base {
             constructor(config: Record<string, any>) {
                 const plugins: any[] = [...(config.plugins ?? [])]
                 const hasCacheControl = plugins.some(p => typeof p?.__internal_plugin_id__ === 'function' && p.__internal_plugin_id__() === 'CacheControl')
                 if (!hasCacheControl && typeof ApolloServerPluginCacheControlDisabled === 'function') plugins.push(ApolloServerPluginCacheControlDisabled())
-                super({introspection, ...(keepErrors ? {} : {formatError: (e: any) => cleanGraphqlError(e)}), ...config, plugins})
+                // openreader passes `cache: undefined` unless the dumb cache is on: Apollo would then keep
+                // persisted queries in an unbounded map (and warn about it); its bounded LRU cache instead
+                super({introspection, ...(keepErrors ? {} : {formatError: (e: any) => cleanGraphqlError(e)}), ...config, cache: config.cache ?? 'bounded', plugins})
             }
 
             applyMiddleware(opts: Record<string, any>) {

@@ -126,6 +126,8 @@ describe('bad input: a clear GraphQL error naming the argument', () => {
         ['emission: from after to', () => `{ emission(from: "2023-01-01", to: "2022-01-01") { emitted } }`, /^from: .* must be before to/],
         ['emission: too many hourly buckets', () => `{ emission(granularity: HOUR, from: "2000-01-01", to: "2022-12-05") { emitted } }`, /^to: .* hour buckets; at most 10000/],
         ['emission: bad halving period', () => `{ emission(halvingPeriodBlocks: 0) { emitted } }`, /^halvingPeriodBlocks: /],
+        ['OpenReader: negative limit', () => `{ payouts(limit: -1) { id } }`, /^limit: must be a whole number ≥ 0/],
+        ['OpenReader: negative offset', () => `{ payouts(limit: 2, offset: -1) { id } }`, /^offset: must be a whole number ≥ 0/],
         ['leaderboard: too many rows', () => `{ poolLeaderboard(limit: 5000) { height } }`, /^limit: at most 1000/],
         ['leaderboard: unknown kind', () => `{ poolLeaderboard(kind: "Farm") { height } }`, /^kind: unknown pool kind "Farm"/],
         ['leaderboard: unknown order', () => `{ poolLeaderboard(orderBy: STAKE) { height } }`, /Value "STAKE" does not exist in "PoolLeaderboardOrder" enum/],
@@ -151,6 +153,16 @@ describe('bad input: a clear GraphQL error naming the argument', () => {
         expect(r.data?.ok?.height).toBe(truth.chain.blocks)
         expect(r.errors?.[0]?.path).toEqual(['bad'])
         expectNoStack(r.raw)
+    })
+})
+
+describe('the server log', () => {
+    test('no warning at start; bad input and limits are answered, not logged', async () => {
+        // every request of the tests above was refused for its input (or a limit)
+        const log = gql.log
+        expect(log).toMatch(/listening on port/)
+        expect(log).not.toMatch(/Persisted queries|unbounded cache/)
+        expect(log).not.toMatch(/"level":[345]|graphql query ended with errors|internal error/)
     })
 })
 

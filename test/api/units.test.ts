@@ -7,7 +7,7 @@ import {csvLine, parseExportRequest} from '../../src/export/csv'
 import {constantProjection, decayProjection, nextDecayHeight, percent} from '../../src/api/emission'
 import {bucketCount, checkBuckets, parseRange, parseSubject, parseTime, truncUtc} from '../../src/api/params'
 import {fixedToFloat, formatPha} from '../../src/api/pha'
-import {toApiError, InputError} from '../../src/api/errors'
+import {ApiError, cleanGraphqlError, toApiError, InputError} from '../../src/api/errors'
 
 describe('formatPha', () => {
     test.each([
@@ -129,6 +129,37 @@ describe('errors', () => {
         const t = toApiError(Object.assign(new Error('canceling statement due to statement timeout'), {code: '57014'}))
         expect(t.extensions.code).toBe('QUERY_TIMEOUT')
         expect(Object.keys(e)).not.toContain('stack')
+    })
+
+    test('GraphQL errors: bad input is answered and not logged; internal errors are logged with their stack', () => {
+        const logged: string[] = []
+        const log = (m: string) => logged.push(m)
+        const bad = cleanGraphqlError({message: 'response might exceed the size limit', path: ['payouts'], extensions: {code: 'BAD_USER_INPUT'}}, log)
+        expect(bad.extensions?.code).toBe('BAD_USER_INPUT')
+        const invalid = cleanGraphqlError({message: 'Cannot query field "x" on type "Query".', extensions: {code: 'GRAPHQL_VALIDATION_FAILED'}}, log)
+        expect(invalid.message).toBe('Cannot query field "x" on type "Query".')
+        const ours = cleanGraphqlError({message: 'from: bad', path: ['payoutAudit'], extensions: {code: 'BAD_USER_INPUT', argument: 'from'}, originalError: new ApiError('from: bad', 'BAD_USER_INPUT', 'from')}, log)
+        expect(ours).toMatchObject({message: 'from: bad', extensions: {code: 'BAD_USER_INPUT', argument: 'from'}})
+        const sha = cleanGraphqlError({message: 'provided sha does not match query', extensions: {code: 'INTERNAL_SERVER_ERROR'}}, log)
+        expect(sha.extensions?.code).toBe('BAD_REQUEST')
+        // OpenReader passes a negative limit / offset to PostgreSQL
+        const driverError = Object.assign(new Error('LIMIT must not be negative'), {code: '2201W'})
+        const limit = cleanGraphqlError({message: 'LIMIT must not be negative', path: ['payouts'], extensions: {code: 'INTERNAL_SERVER_ERROR'}, originalError: Object.assign(new Error('LIMIT must not be negative'), {driverError, sql: 'SELECT 1 LIMIT -1'})}, log)
+        expect(limit).toMatchObject({message: 'limit: must be a whole number ≥ 0', extensions: {code: 'BAD_USER_INPUT', argument: 'limit'}})
+        expect(logged).toEqual([])
+
+        const boom = new Error('relation "x" does not exist')
+        const internal = cleanGraphqlError({message: boom.message, path: ['payouts'], extensions: {code: 'INTERNAL_SERVER_ERROR'}, originalError: Object.assign(boom, {sql: 'SELECT * FROM x'})}, log)
+        expect(internal).toEqual({message: 'internal error (logged on the server)', locations: undefined, path: ['payouts'], extensions: {code: 'INTERNAL_SERVER_ERROR'}})
+        expect(logged.length).toBe(1)
+        const [first, ...frames] = logged[0].split('\n')
+        expect(first).toBe('[api] internal error: relation "x" does not exist (sql: SELECT * FROM x)')
+        expect(frames.length).toBeGreaterThan(0)
+        expect(frames.every(f => /^\s+at /.test(f))).toBe(true)
+        // a resolver's internal error was logged by toApiError already
+        logged.length = 0
+        cleanGraphqlError({message: 'internal error while computing the result (logged on the server)', path: ['emission'], extensions: {code: 'INTERNAL_SERVER_ERROR'}, originalError: toApiError(new Error('x'), () => {})}, log)
+        expect(logged).toEqual([])
     })
 })
 
