@@ -32,7 +32,7 @@
 import cluster from 'cluster'
 import * as path from 'path'
 import {parseEmissionPeers} from './api/chains'
-import {cleanGraphqlError} from './api/errors'
+import {ApiError, attachSizeLimitHint, cleanGraphqlError, SIZE_LIMIT_MESSAGE} from './api/errors'
 import {headQuery} from './api/head'
 import {checkDatabase, checkPortFree, describeListenError, graphqlServerDbConfig, StartupError} from './api/startup'
 import {headTtlFromEnv, ResponseCache, responseCacheBytesFromEnv, responseCacheFastPath, responseCacheMiddleware} from './api/response-cache'
@@ -137,6 +137,7 @@ function runServer(): void {
     const debug = process.env.GQL_DEBUG === '1'
     if (!debug) process.env.NODE_ENV = 'production'
     patchApollo(process.env.GQL_INTROSPECTION !== '0', debug, new ResponseCache({...cacheSettings, headQuery}))
+    explainResponseSizeLimit()
     const timeoutArgs = limitApiStatements(limits.sqlStatementTimeoutMs)
     process.argv.push(...graphqlServerArgs(limits), ...timeoutArgs)
     require('@subsquid/graphql-server/bin/run.js')
@@ -196,6 +197,68 @@ function limitApiStatements(timeoutMs: number): string[] {
     } catch (e: any) {
         process.stderr.write(`[serve] could not limit the API's transactions (${e?.message ?? e}); the SQL timeout applies to every statement\n`)
         return ['--sql-statement-timeout', String(timeoutMs)]
+    }
+}
+
+/**
+ * OpenReader refuses a list without `limit` (or a page too large) with a bare "response might exceed the
+ * size limit", one shared error object. Its size estimate (limit.size.js) and the check of the request's
+ * node budget (util/limit.js) are wrapped here so that the error carries what to do: the field, and the
+ * largest `limit` / `first` that fits with the fields selected (SizeLimitHint, told by cleanGraphqlError).
+ * The estimate runs synchronously inside the check, so the estimate seen is the check's own.
+ */
+function explainResponseSizeLimit(): void {
+    try {
+        const serverDir = path.dirname(require.resolve('@subsquid/graphql-server/package.json'))
+        const fromOpenreader = (name: string) => require(require.resolve(`@subsquid/openreader/lib/${name}`, {paths: [serverDir]}))
+        const size = fromOpenreader('limit.size')
+        const limit = fromOpenreader('util/limit')
+        const openreaderDir = path.dirname(require.resolve('@subsquid/openreader/package.json', {paths: [serverDir]}))
+        const naming = require(require.resolve('@subsquid/util-naming', {paths: [openreaderDir]}))
+        const {getListSize, getConnectionSize} = size
+        const check = limit.Limit?.prototype?.check
+        if (typeof getListSize !== 'function' || typeof getConnectionSize !== 'function' || typeof check !== 'function') {
+            throw new Error('OpenReader size limit not found')
+        }
+        const plural = (typeName: string) => naming.toPlural(naming.toCamelCase(typeName))
+        // set by the estimates below, read by the check that called them
+        type Estimate = {kind: 'list' | 'connection'; model: any; typeName: string; size: (n: number) => number; given: boolean}
+        const last: {estimate?: Estimate} = {}
+
+        size.getListSize = function (model: any, typeName: string, fields: any, lim: number | undefined, where: any): number {
+            last.estimate = {kind: 'list', model, typeName, size: n => getListSize(model, typeName, fields, n, where), given: lim != null}
+            return getListSize(model, typeName, fields, lim, where)
+        }
+        size.getConnectionSize = function (model: any, typeName: string, req: any): number {
+            last.estimate = {kind: 'connection', model, typeName, size: n => getConnectionSize(model, typeName, {...req, first: n}), given: req?.first != null}
+            return getConnectionSize(model, typeName, req)
+        }
+        limit.Limit.prototype.check = function (this: {value: number}, cb: (left: number) => number): void {
+            const left = this.value
+            last.estimate = undefined
+            try {
+                check.call(this, cb)
+            } catch (e: any) {
+                if (e?.message !== SIZE_LIMIT_MESSAGE) throw e
+                const err = new ApiError(SIZE_LIMIT_MESSAGE, 'BAD_USER_INPUT')
+                const est = last.estimate as Estimate | undefined
+                if (est == null) throw err
+                // the sizes grow linearly with the number of rows: the largest n with size(n) + 1 ≤ left
+                const s0 = est.size(0)
+                const perRow = est.size(1) - s0
+                const max = perRow > 0 && Number.isFinite(perRow) ? Math.max(0, Math.floor((left - 1 - s0) / perRow)) : 0
+                const entity = est.model?.[est.typeName]
+                const list = (entity?.kind === 'entity' && entity.listQueryName) || plural(est.typeName)
+                throw attachSizeLimitHint(
+                    err,
+                    est.kind === 'list'
+                        ? {kind: 'list', field: list, connection: `${plural(est.typeName)}Connection`, max, given: est.given}
+                        : {kind: 'connection', field: `${plural(est.typeName)}Connection`, max, given: est.given}
+                )
+            }
+        }
+    } catch (e: any) {
+        process.stderr.write(`[serve] could not explain the response-size limit (${e?.message ?? e}); its errors stay terse\n`)
     }
 }
 

@@ -71,6 +71,52 @@ export interface FormattedError {
     extensions?: Record<string, any>
 }
 
+// ------------------------------------------------------------------ the response-size limit
+
+/** what OpenReader (and chargeResponse) say when an answer might exceed GQL_MAX_RESPONSE_NODES */
+export const SIZE_LIMIT_MESSAGE = 'response might exceed the size limit'
+
+/**
+ * What src/serve.ts learns when OpenReader refuses a list or a connection for its size: the field and the
+ * largest `limit` / `first` the nodes left in the request's budget allow with the fields selected
+ */
+export interface SizeLimitHint {
+    kind: 'list' | 'connection'
+    /** the list field (`payouts`), or the connection field (`payoutsConnection`) */
+    field: string
+    /** for a list: its connection field */
+    connection?: string
+    /** largest limit / first that fits (0: the other fields of the request leave no room) */
+    max: number
+    /** whether the request gave a limit / first */
+    given: boolean
+}
+
+/** the hint attached (not enumerable, so never copied into an answer) to a size-limit error */
+export function attachSizeLimitHint<E extends object>(e: E, hint: SizeLimitHint): E {
+    Object.defineProperty(e, 'sizeLimitHint', {value: hint, enumerable: false})
+    return e
+}
+
+/** the size-limit error told with what to do about it */
+export function sizeLimitMessage(hint: SizeLimitHint | undefined, path?: unknown): string {
+    const head = `${SIZE_LIMIT_MESSAGE} (GQL_MAX_RESPONSE_NODES)`
+    if (hint == null) {
+        const field = Array.isArray(path) && typeof path[0] === 'string' ? `\`${path[0]}\`` : 'the field'
+        return `${head}: ask ${field} for fewer rows (a smaller \`limit\`, a shorter range, a coarser granularity) or fewer fields`
+    }
+    if (hint.max < 1) {
+        return `${head}: the other fields of this request leave no room for \`${hint.field}\`; ask for it in a request of its own, or select fewer fields`
+    }
+    if (hint.kind === 'connection') {
+        return `${head}: ${hint.given ? 'lower' : 'give'} \`first:\` (at most ${hint.max}) on the connection \`${hint.field}\`, and page with \`after:\``
+    }
+    return (
+        `${head}: ${hint.given ? 'lower' : 'add'} \`limit:\` (at most ${hint.max}) ${hint.given ? 'on' : 'to'} the list field \`${hint.field}\`` +
+        (hint.connection ? `, or use \`${hint.connection}\` with \`first:\`` : '')
+    )
+}
+
 /** codes of errors caused by the request itself: answered, never logged */
 const USER_ERROR_CODES = new Set([
     'BAD_USER_INPUT',
@@ -147,5 +193,6 @@ export function cleanGraphqlError(err: FormattedError & {originalError?: any}, l
         // another code of an error no resolver of ours raised: answered as it is, noted in one line
         log(`[api] ${code}: ${message.split('\n')[0]}`)
     }
+    if (message === SIZE_LIMIT_MESSAGE) message = sizeLimitMessage(original?.sizeLimitHint, err.path)
     return {message, locations: err.locations, path: err.path, extensions: ext}
 }

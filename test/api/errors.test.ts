@@ -47,12 +47,35 @@ describe('server limits (on by default)', () => {
     test('a response that might exceed GQL_MAX_RESPONSE_NODES is refused', async () => {
         expectCleanError(
             await gql.query(`{ payouts(limit: 100000) { id amount timestamp workerId poolId sessionId vBits treasury } }`),
-            /response might exceed the size limit/,
+            /^response might exceed the size limit \(GQL_MAX_RESPONSE_NODES\): lower `limit:` \(at most \d+\) on the list field `payouts`, or use `payoutsConnection` with `first:`$/,
             'BAD_USER_INPUT'
         )
         // a small page is fine
         const ok = await gql.query(`{ payouts(limit: 5, orderBy: blockHeight_ASC) { id amount } }`)
         expect(ok.data.payouts.length).toBe(5)
+    })
+
+    test('a list without `limit` is refused with what to do, and the largest limit that fits', async () => {
+        const r = await gql.query(`{ rows: payouts { id amount } }`)
+        expectCleanError(
+            r,
+            /^response might exceed the size limit \(GQL_MAX_RESPONSE_NODES\): add `limit:` \(at most \d+\) to the list field `payouts`, or use `payoutsConnection` with `first:`$/,
+            'BAD_USER_INPUT'
+        )
+        const max = Number(/at most (\d+)/.exec(r.errors![0].message)![1])
+        // OpenReader counts a row as one node per field (plus one for the list): 200000 nodes, two fields
+        expect(max).toBe(Math.floor((200_000 - 1) / 2))
+        // exact: that limit is answered, one more is refused
+        const ok = await gql.query(`{ payouts(limit: ${max}, orderBy: id_ASC) { id amount } }`)
+        expect(ok.errors).toBeUndefined()
+        expect(ok.data.payouts.length).toBeGreaterThan(0)
+        expectCleanError(await gql.query(`{ payouts(limit: ${max + 1}) { id amount } }`), new RegExp(`lower \`limit:\` \\(at most ${max}\\)`))
+        // a connection page too large says so too
+        expectCleanError(
+            await gql.query(`{ payoutsConnection(orderBy: id_ASC, first: 500000) { edges { node { id amount } } } }`),
+            /^response might exceed the size limit \(GQL_MAX_RESPONSE_NODES\): lower `first:` \(at most \d+\) on the connection `payoutsConnection`, and page with `after:`$/,
+            'BAD_USER_INPUT'
+        )
     })
 
     test('OpenReader connections, filters and ordering work within the limits', async () => {
@@ -88,7 +111,7 @@ describe('server limits (on by default)', () => {
             const w = busiestWorkers(truth)[0]
             expectCleanError(
                 await small.query(`{ payoutAudit(worker: "${w}", from: "2022-01-01", to: "2023-01-01", limit: 1000) { payouts { id amount } } }`),
-                /response might exceed the size limit/
+                /^response might exceed the size limit \(GQL_MAX_RESPONSE_NODES\): ask `payoutAudit` for fewer rows/
             )
         } finally {
             await small.stop()

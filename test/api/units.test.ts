@@ -7,7 +7,7 @@ import {csvLine, parseExportRequest} from '../../src/export/csv'
 import {constantProjection, decayProjection, nextDecayHeight, percent} from '../../src/api/emission'
 import {bucketCount, checkBuckets, parseRange, parseSubject, parseTime, truncUtc} from '../../src/api/params'
 import {fixedToFloat, formatPha} from '../../src/api/pha'
-import {ApiError, cleanGraphqlError, toApiError, InputError} from '../../src/api/errors'
+import {ApiError, attachSizeLimitHint, cleanGraphqlError, sizeLimitMessage, toApiError, InputError} from '../../src/api/errors'
 
 describe('formatPha', () => {
     test.each([
@@ -146,6 +146,14 @@ describe('errors', () => {
         const driverError = Object.assign(new Error('LIMIT must not be negative'), {code: '2201W'})
         const limit = cleanGraphqlError({message: 'LIMIT must not be negative', path: ['payouts'], extensions: {code: 'INTERNAL_SERVER_ERROR'}, originalError: Object.assign(new Error('LIMIT must not be negative'), {driverError, sql: 'SELECT 1 LIMIT -1'})}, log)
         expect(limit).toMatchObject({message: 'limit: must be a whole number ≥ 0', extensions: {code: 'BAD_USER_INPUT', argument: 'limit'}})
+        expect(logged).toEqual([])
+        // the response-size limit says what to do
+        const size = cleanGraphqlError({message: 'response might exceed the size limit', path: ['rows'], extensions: {code: 'BAD_USER_INPUT'},
+            originalError: attachSizeLimitHint(new ApiError('response might exceed the size limit', 'BAD_USER_INPUT'), {kind: 'list', field: 'payouts', connection: 'payoutsConnection', max: 99999, given: false})}, log)
+        expect(size.message).toBe('response might exceed the size limit (GQL_MAX_RESPONSE_NODES): add `limit:` (at most 99999) to the list field `payouts`, or use `payoutsConnection` with `first:`')
+        expect(sizeLimitMessage({kind: 'list', field: 'payouts', connection: 'payoutsConnection', max: 10, given: true})).toMatch(/: lower `limit:` \(at most 10\) on the list field `payouts`/)
+        expect(sizeLimitMessage({kind: 'list', field: 'payouts', max: 0, given: true})).toMatch(/the other fields of this request leave no room for `payouts`/)
+        expect(sizeLimitMessage(undefined, ['payoutAudit'])).toMatch(/: ask `payoutAudit` for fewer rows/)
         expect(logged).toEqual([])
 
         const boom = new Error('relation "x" does not exist')
