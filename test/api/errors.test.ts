@@ -140,7 +140,8 @@ describe('bad input: a clear GraphQL error naming the argument', () => {
         ['empty range', () => `{ payoutAudit(worker: "${worker}", from: "2022-12-05", to: "2022-12-05") { count } }`, /must be before to/],
         ['malformed date', () => `{ payoutAudit(worker: "${worker}", from: "yesterday", to: "2022-12-05") { count } }`, /^from: not an ISO 8601 date/],
         ['impossible date', () => `{ payoutAudit(worker: "${worker}", from: "2022-02-30", to: "2022-12-05") { count } }`, /^from: no such date/],
-        ['time without a zone', () => `{ payoutAudit(worker: "${worker}", from: "2022-12-01T10:00:00", to: "2022-12-05") { count } }`, /^from: not an ISO 8601/],
+        ['a time of hours only', () => `{ payoutAudit(worker: "${worker}", from: "2022-12-01T10", to: "2022-12-05") { count } }`, /^from: not an ISO 8601 date or date-time: /],
+        ['a time zone by name', () => `{ payoutAudit(worker: "${worker}", from: "2022-12-01", to: "2022-12-05 10:00 CET") { count } }`, /^to: not an ISO 8601 date or date-time: /],
         ['unknown granularity', () => `{ payoutAudit(worker: "${worker}", ${RANGE}, granularity: WEEK) { count } }`, /Value "WEEK" does not exist in "Granularity" enum/],
         ['too many buckets', () => `{ payoutAudit(worker: "${worker}", from: "2020-01-01", to: "2022-01-01", granularity: HOUR) { count } }`, /^granularity: .* holds 17544 hour buckets; at most 10000/],
         ['page too large', () => `{ payoutAudit(worker: "${worker}", ${RANGE}, limit: 5000) { count } }`, /^limit: at most 1000/],
@@ -169,6 +170,16 @@ describe('bad input: a clear GraphQL error naming the argument', () => {
         const code = r.errors![0].extensions?.code
         expect(['BAD_USER_INPUT', 'GRAPHQL_VALIDATION_FAILED']).toContain(code)
         expect(r.data?.payoutAudit ?? null).toBeNull()
+    })
+
+    test('a date-time without a zone is UTC', async () => {
+        const q = (from: string, to: string, at: string) =>
+            gql.data(`{ payoutAudit(worker: "${worker}", from: "${from}", to: "${to}") { count total { amount } }
+                        networkStats(at: "${at}") { asOf height } }`)
+        const utc = await q('2022-12-01T06:30:00Z', '2022-12-03T18:00Z', '2022-12-03T06:30:00Z')
+        expect(utc.payoutAudit.count).toBeGreaterThan(0)
+        expect(await q('2022-12-01T06:30:00', '2022-12-03T18:00', '2022-12-03T06:30')).toEqual(utc)
+        expect(await q('2022-12-01 06:30', '2022-12-03 18:00:00.000', '2022-12-03T06:30:00.000')).toEqual(utc)
     })
 
     test('an error in one field leaves the others answered', async () => {

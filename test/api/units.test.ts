@@ -2,6 +2,7 @@
  * The API's pure parts, without a database: argument parsing, PHA formatting, bucket counting, the
  * emission projections, CSV encoding.
  */
+import {spawnSync} from 'child_process'
 import {parseCliArgs} from '../../src/export/cli'
 import {csvLine, parseExportRequest} from '../../src/export/csv'
 import {constantProjection, decayProjection, nextDecayHeight, percent} from '../../src/api/emission'
@@ -32,12 +33,26 @@ describe('formatPha', () => {
 })
 
 describe('times and ranges', () => {
-    test('dates, date-times with zones, rejects the rest', () => {
+    test('dates, date-times with a zone or without one (UTC), rejects the rest', () => {
         expect(parseTime('from', '2023-01-01').toISOString()).toBe('2023-01-01T00:00:00.000Z')
         expect(parseTime('from', '2023-01-01T12:30:00+02:00').toISOString()).toBe('2023-01-01T10:30:00.000Z')
         expect(parseTime('from', '2023-01-01T12:30Z').toISOString()).toBe('2023-01-01T12:30:00.000Z')
-        expect(() => parseTime('from', '2023-01-01T12:30:00')).toThrow(/^from: not an ISO 8601/)
+        // without a zone: UTC, whatever the server's time zone
+        expect(parseTime('from', '2022-12-01T06:30:00').toISOString()).toBe('2022-12-01T06:30:00.000Z')
+        expect(parseTime('from', '2022-12-01T06:30').toISOString()).toBe('2022-12-01T06:30:00.000Z')
+        // …also on a server whose local time is not UTC
+        const script = `const {parseTime} = require(${JSON.stringify(require.resolve('../../src/api/params'))})
+            console.log(new Date(2022, 11, 1).toISOString(), parseTime('from', '2022-12-01T06:30:00').toISOString(), parseTime('from', '2022-12-01T06:30').toISOString())`
+        const ny = spawnSync(process.execPath, ['-e', script], {env: {...process.env, TZ: 'America/New_York'}, encoding: 'utf8'})
+        expect(ny.stdout.trim().split(' ')).toEqual(['2022-12-01T05:00:00.000Z', '2022-12-01T06:30:00.000Z', '2022-12-01T06:30:00.000Z'])
+        expect(parseTime('from', '2022-12-01 06:30:00.250').toISOString()).toBe('2022-12-01T06:30:00.250Z')
         expect(() => parseTime('to', '2023-02-29')).toThrow(/^to: no such date/)
+        expect(() => parseTime('to', '2023-02-29T10:00')).toThrow(/^to: no such date/)
+        expect(() => parseTime('to', '2023-02-29T10:00+01:00')).toThrow(/^to: no such date/)
+        expect(parseTime('to', '2023-02-28T23:00-02:00').toISOString()).toBe('2023-03-01T01:00:00.000Z')
+        for (const bad of ['1 Jan 2023', '2022-12-01T06', '2022-12-01T25:00', '2022-12-01T06:30:00 UTC', '2022-12-01T06:30:00+2', 'soon']) {
+            expect(() => parseTime('at', bad)).toThrow(/^at: not an ISO 8601 date or date-time: /)
+        }
         expect(() => parseTime('to', '1 Jan 2023')).toThrow(InputError)
         expect(() => parseRange('2023-01-02', '2023-01-01')).toThrow(/^from: from \(2023-01-02T00:00:00.000Z\) must be before to \(2023-01-01T00:00:00.000Z\)$/)
     })
@@ -109,6 +124,12 @@ describe('CSV', () => {
         const r = parseExportRequest('rollups', {pool: '3', period: 'HOUR', from: '2023-01-01'})
         expect(r).toMatchObject({kind: 'rollups', subject: {kind: 'pool', id: '3'}, period: 'Hour', to: null})
         expect(() => parseExportRequest('payouts', {pool: '3', period: 'day'})).toThrow(/^period: unknown parameter/)
+        // from / to without a zone are UTC
+        expect(parseExportRequest('payouts', {pool: '3', from: '2022-12-01T06:30:00', to: '2022-12-02T06:30'})).toMatchObject({
+            from: new Date('2022-12-01T06:30:00Z'),
+            to: new Date('2022-12-02T06:30:00Z'),
+        })
+        expect(() => parseExportRequest('payouts', {pool: '3', to: '2022-12-02T6:30'})).toThrow(/^to: not an ISO 8601 date or date-time/)
         expect(parseCliArgs(['payouts', '--account', 'X', '--from=2023-01-01', '--out', 'f.csv', '--include-dropped'])).toEqual({
             kind: 'payouts',
             params: {account: 'X', from: '2023-01-01', includeDropped: 'true'},
