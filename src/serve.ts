@@ -12,6 +12,9 @@
  *   errors are (one line and the stack), by cleanGraphqlError; OpenReader's own error log is off;
  * - production mode would also switch GraphQL introspection off, which the GraphiQL console and client
  *   tooling need, so it is kept on (GQL_INTROSPECTION=0 turns it off).
+ * A request that cannot be read (malformed or oversized body, no GraphQL request, unknown path) is answered
+ * with one JSON line, `{"errors":[{"message":…,"extensions":{"code":"BAD_REQUEST"}}]}`, never an HTML
+ * page or a stack (src/api/request-errors.ts).
  * Apollo keeps persisted queries in its bounded LRU cache (`cache: 'bounded'`), not in an unbounded map.
  * Apollo's per-field cache-control bookkeeping is switched off unless the dumb cache (which needs it) is
  * on: it costs time on every field of every answer and nothing reads it.
@@ -35,6 +38,7 @@ import {parseEmissionPeers} from './api/chains'
 import {ApiError, attachSizeLimitHint, cleanGraphqlError, SIZE_LIMIT_MESSAGE} from './api/errors'
 import {headQuery} from './api/head'
 import {checkDatabase, checkPortFree, describeListenError, graphqlServerDbConfig, StartupError} from './api/startup'
+import {jsonRequestErrors, notFound, requestErrorHandler} from './api/request-errors'
 import {headTtlFromEnv, ResponseCache, responseCacheBytesFromEnv, responseCacheFastPath, responseCacheMiddleware} from './api/response-cache'
 import {graphqlServerArgs, ServerLimits, serverLimits} from './server-options'
 
@@ -290,12 +294,14 @@ function patchApollo(introspection: boolean, keepErrors: boolean, responseCache:
             }
 
             applyMiddleware(opts: Record<string, any>) {
+                const gqlPath = opts?.path ?? '/graphql'
+                // Apollo's plain-text refusals (no JSON body, no query, another method) as a JSON line
+                if (opts?.app) opts.app.use(gqlPath, jsonRequestErrors())
                 if (responseCache.enabled && opts?.app) {
                     const cfg = opts.bodyParserConfig
                     if (cfg !== false) {
                         const parserCfg = cfg === true || cfg == null ? undefined : cfg
                         const parseJson = bodyParser.json(parserCfg)
-                        const gqlPath = opts.path ?? '/graphql'
                         opts.app.use(gqlPath, responseCacheMiddleware(responseCache, parseJson))
                         // hits of JSON POSTs are answered before express runs at all
                         const limit = parserCfg?.limit ?? '100kb'
@@ -308,7 +314,14 @@ function patchApollo(introspection: boolean, keepErrors: boolean, responseCache:
                         }
                     }
                 }
-                return super.applyMiddleware(opts)
+                const result = super.applyMiddleware(opts)
+                if (opts?.app) {
+                    // after every route: unknown paths and express's errors (malformed or oversized
+                    // bodies…) as a JSON line instead of express's HTML page and its logged stack
+                    opts.app.use(notFound(gqlPath))
+                    opts.app.use(requestErrorHandler())
+                }
+                return result
             }
         }
     } catch (e: any) {

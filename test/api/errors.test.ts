@@ -26,6 +26,19 @@ function expectNoStack(raw: string) {
     expect(raw).not.toMatch(/stacktrace|\n\s+at |node_modules|\.js:\d+/)
 }
 
+/** a request refused before GraphQL: the HTTP status and one JSON line {"errors":[{message, extensions: {code}}]} */
+function expectRequestError(r: {status: number; headers: Record<string, any>; body: string}, status: number, message: RegExp, code = 'BAD_REQUEST') {
+    expect(r.status).toBe(status)
+    expect(r.headers['content-type']).toBe('application/json; charset=utf-8')
+    expect(r.body.trim().split('\n').length).toBe(1)
+    const body = JSON.parse(r.body)
+    expect(body.errors.length).toBe(1)
+    expect(body.errors[0].message).toMatch(message)
+    expect(body.errors[0].extensions).toEqual({code})
+    expect(r.body).not.toMatch(/<html|<!DOCTYPE/i)
+    expectNoStack(r.body)
+}
+
 /** a clean GraphQL error whose message matches `message` */
 function expectCleanError(r: GqlResponse, message: RegExp, code?: string) {
     expect(r.status).toBeLessThan(500)
@@ -92,17 +105,37 @@ describe('server limits (on by default)', () => {
         expect(ts).toEqual([...ts].sort().reverse())
     })
 
-    test('a request larger than GQL_MAX_REQUEST_KB is refused with 413, without a stack', async () => {
+    test('a request larger than GQL_MAX_REQUEST_KB is refused with 413, as one JSON line', async () => {
         const body = JSON.stringify({query: '{ squidStatus { height } }', padding: 'x'.repeat(300 * 1024)})
         const r = await httpRequest(gql.url, {method: 'POST', body, headers: {'content-type': 'application/json'}})
-        expect(r.status).toBe(413)
-        expectNoStack(r.body)
+        expectRequestError(r, 413, /^the request body is larger than the limit of 256 kB \(GQL_MAX_REQUEST_KB\)$/)
     })
 
-    test('malformed JSON is a 400 without a stack', async () => {
-        const r = await httpRequest(gql.url, {method: 'POST', body: '{"query": ', headers: {'content-type': 'application/json'}})
-        expect(r.status).toBe(400)
-        expectNoStack(r.body)
+    test('malformed JSON is a 400, as one JSON line', async () => {
+        for (const body of ['{"query": ', 'query { squidStatus { height } }']) {
+            const r = await httpRequest(gql.url, {method: 'POST', body, headers: {'content-type': 'application/json'}})
+            expectRequestError(r, 400, /^the request body is not valid JSON \(.+\)$/)
+        }
+    })
+
+    test('requests that are not GraphQL requests: one JSON line each, never HTML', async () => {
+        const query = '{ squidStatus { height } }'
+        // a GraphQL document sent as text
+        expectRequestError(await httpRequest(gql.url, {method: 'POST', body: query, headers: {'content-type': 'text/plain'}}), 400, /^POST body missing, invalid Content-Type/)
+        // JSON without a query
+        expectRequestError(await httpRequest(gql.url, {method: 'POST', body: '{"variables": {}}', headers: {'content-type': 'application/json'}}), 400, /must contain a non-empty `query`/)
+        expectRequestError(await httpRequest(gql.url, {headers: {accept: 'application/json'}}), 400, /^GET query missing/)
+        expectRequestError(await httpRequest(gql.url, {method: 'PUT', body: JSON.stringify({query}), headers: {'content-type': 'application/json'}}), 405, /supports only GET\/POST/, 'METHOD_NOT_ALLOWED')
+        expectRequestError(
+            await httpRequest(gql.url, {method: 'POST', body: JSON.stringify({query}), headers: {'content-type': 'application/json; charset=latin-9'}}),
+            415,
+            /^the request body's charset is not supported/
+        )
+        expectRequestError(await httpRequest(gql.url.replace('/graphql', '/nope')), 404, /^no such path: GET \/nope \(the GraphQL endpoint is \/graphql\)$/, 'NOT_FOUND')
+        // the GraphiQL console (a browser's GET) and ordinary queries are untouched
+        const page = await httpRequest(gql.url, {headers: {accept: 'text/html'}})
+        expect([page.status, page.headers['content-type']]).toEqual([200, 'text/html; charset=utf-8'])
+        expect(JSON.parse((await httpRequest(`${gql.url}?query=${encodeURIComponent(query)}`, {headers: {accept: 'application/json'}})).body).data.squidStatus.height).toBeGreaterThan(0)
     })
 
     test('the analytics resolvers count against the response-size limit too', async () => {
@@ -191,12 +224,14 @@ describe('bad input: a clear GraphQL error naming the argument', () => {
 })
 
 describe('the server log', () => {
-    test('no warning at start; bad input and limits are answered, not logged', async () => {
+    test('no warning at start; bad input, limits and malformed requests are answered, not logged', async () => {
         // every request of the tests above was refused for its input (or a limit)
         const log = gql.log
         expect(log).toMatch(/listening on port/)
         expect(log).not.toMatch(/Persisted queries|unbounded cache/)
         expect(log).not.toMatch(/"level":[345]|graphql query ended with errors|internal error/)
+        // malformed requests (bad JSON, oversized bodies…) are not logged either
+        expect(log).not.toMatch(/Error:|\n\s+at /)
     })
 })
 

@@ -8,6 +8,7 @@ import {csvLine, parseExportRequest} from '../../src/export/csv'
 import {constantProjection, decayProjection, nextDecayHeight, percent} from '../../src/api/emission'
 import {bucketCount, checkBuckets, parseRange, parseSubject, parseTime, truncUtc} from '../../src/api/params'
 import {fixedToFloat, formatPha} from '../../src/api/pha'
+import {requestErrorHandler} from '../../src/api/request-errors'
 import {ApiError, attachSizeLimitHint, cleanGraphqlError, sizeLimitMessage, toApiError, InputError} from '../../src/api/errors'
 
 describe('formatPha', () => {
@@ -189,6 +190,42 @@ describe('errors', () => {
         logged.length = 0
         cleanGraphqlError({message: 'internal error while computing the result (logged on the server)', path: ['emission'], extensions: {code: 'INTERNAL_SERVER_ERROR'}, originalError: toApiError(new Error('x'), () => {})}, log)
         expect(logged).toEqual([])
+    })
+})
+
+describe('requests that cannot be read', () => {
+    function fakeRes() {
+        const headers: Record<string, string> = {}
+        const res = {
+            statusCode: 200,
+            headersSent: false,
+            body: '',
+            getHeader: (n: string) => headers[n.toLowerCase()],
+            setHeader: (n: string, v: string) => (headers[n.toLowerCase()] = v),
+            removeHeader: (n: string) => delete headers[n.toLowerCase()],
+            end: (b?: unknown) => (res.body = String(b ?? '')),
+            headers,
+        }
+        return res
+    }
+
+    test('4xx: one JSON line, not logged; anything else: logged with its stack, told in one line', () => {
+        const logged: string[] = []
+        const handle = requestErrorHandler(m => logged.push(m))
+        const bad = fakeRes()
+        handle(Object.assign(new Error('Unexpected token } in JSON at position 9'), {status: 400, type: 'entity.parse.failed'}), {}, bad, () => {})
+        expect([bad.statusCode, bad.headers['content-type'], bad.body]).toEqual([
+            400,
+            'application/json; charset=utf-8',
+            '{"errors":[{"message":"the request body is not valid JSON (Unexpected token } in JSON at position 9)","extensions":{"code":"BAD_REQUEST"}}]}\n',
+        ])
+        expect(logged).toEqual([])
+        const boom = fakeRes()
+        handle(new TypeError('x is not a function'), {}, boom, () => {})
+        expect(boom.statusCode).toBe(500)
+        expect(JSON.parse(boom.body)).toEqual({errors: [{message: 'internal error (logged on the server)', extensions: {code: 'INTERNAL_SERVER_ERROR'}}]})
+        expect(logged.length).toBe(1)
+        expect(logged[0]).toMatch(/^\[api\] internal error: x is not a function\n\s+at /)
     })
 })
 
