@@ -35,11 +35,13 @@ export function parseGranularity(field: string, input: string | null | undefined
 }
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i
+/** date, time (minutes, optional seconds and fraction), optional zone (group 1) */
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/i
 
 /**
- * An ISO 8601 date (`2023-01-01`, midnight UTC) or date-time with a zone (`2023-01-01T12:00:00Z`,
- * `…+02:00`). Also accepted: a Date, or milliseconds since the epoch as a number.
+ * An ISO 8601 date (`2023-01-01`, midnight UTC) or date-time (`2023-01-01T12:00:00Z`, `…+02:00`; without
+ * a zone, `2023-01-01T12:00:00` or `2023-01-01T12:00`, it is UTC). Also accepted: a Date, or milliseconds
+ * since the epoch as a number.
  */
 export function parseTime(field: string, input: unknown): Date {
     if (input instanceof Date) {
@@ -53,17 +55,26 @@ export function parseTime(field: string, input: unknown): Date {
     if (typeof input !== 'string') throw new InputError(field, 'expected an ISO 8601 date or date-time')
     const s = input.trim()
     let ms = NaN
-    if (DATE_ONLY.test(s)) ms = Date.parse(s + 'T00:00:00Z')
-    else if (DATE_TIME.test(s)) ms = Date.parse(s.replace(' ', 'T'))
+    /** the zone's offset from UTC, ms: the local date of the input is that of ms + offset */
+    let offsetMs = 0
+    const dt = DATE_TIME.exec(s)
+    if (DATE_ONLY.test(s)) {
+        ms = Date.parse(s + 'T00:00:00Z')
+    } else if (dt) {
+        // without a zone, UTC (Date.parse would take it as the server's local time)
+        ms = Date.parse(s.replace(' ', 'T') + (dt[1] == null ? 'Z' : ''))
+        const zone = /^([+-])(\d{2}):?(\d{2})$/.exec(dt[1] ?? '')
+        if (zone) offsetMs = (zone[1] === '-' ? -1 : 1) * (Number(zone[2]) * 60 + Number(zone[3])) * 60_000
+    }
     if (Number.isNaN(ms)) {
         throw new InputError(
             field,
-            `not an ISO 8601 date or date-time with a time zone: ${JSON.stringify(input)} (e.g. 2023-01-01 or 2023-01-01T00:00:00Z)`
+            `not an ISO 8601 date or date-time: ${JSON.stringify(input)} (e.g. 2023-01-01, 2023-01-01T06:30:00Z, or 2023-01-01T06:30 for UTC)`
         )
     }
     // reject dates that Date.parse silently rolls over (2023-02-30)
     const check = new Date(ms)
-    if (DATE_ONLY.test(s) && check.toISOString().slice(0, 10) !== s) throw new InputError(field, `no such date: ${JSON.stringify(input)}`)
+    if (new Date(ms + offsetMs).toISOString().slice(0, 10) !== s.slice(0, 10)) throw new InputError(field, `no such date: ${JSON.stringify(input)}`)
     if (check.getUTCFullYear() < 1970 || check.getUTCFullYear() > 9999) throw new InputError(field, `time out of range: ${JSON.stringify(input)}`)
     return check
 }

@@ -9,13 +9,15 @@
  * Bad input → 400 with a one-line message; unknown subject → 404. Responses stream (chunked) straight
  * from a PostgreSQL cursor; a client that goes away stops the query.
  *
- * Run alone: `node lib/src/export/server.js` (DB_URL / DB_* settings). `npm start` runs it beside the
+ * Run alone: `node lib/src/export/server.js` (DB_URL / DB_* settings); a port in use or a database that
+ * is missing, unreachable or without the project's tables stops it with one line (src/api/startup.ts). `npm start` runs it beside the
  * GraphQL server (src/start.ts). In-process: `startExportServer({port, dbUrl})`.
  */
 import * as http from 'http'
 import {once} from 'events'
 import {Pool} from 'pg'
 import {InputError, isInputError} from '../api/errors'
+import {checkDatabase, checkPortFree, describeListenError, StartupError} from '../api/startup'
 import {checkSubject, EXPORT_KINDS, exportFileName, parseExportRequest, parseKind, streamCsv} from './csv'
 import {dbUrlFromEnv} from './db'
 
@@ -127,7 +129,12 @@ export async function startExportServer(opts: ExportServerOptions = {}): Promise
     }
 
     server.listen(opts.port ?? DEFAULT_EXPORT_PORT, opts.host)
-    await once(server, 'listening')
+    try {
+        await once(server, 'listening')
+    } catch (e) {
+        await pool.end().catch(() => {})
+        throw e
+    }
     const addr = server.address()
     const port = typeof addr === 'object' && addr ? addr.port : (opts.port ?? DEFAULT_EXPORT_PORT)
     return {
@@ -160,7 +167,18 @@ async function main() {
         console.error(`configuration error: ${e.message}`)
         process.exit(2)
     }
-    const s = await startExportServer({port, dbUrl})
+    let s: ExportServer
+    try {
+        await checkPortFree(port, 'EXPORT_PORT')
+        await checkDatabase({connectionString: dbUrl}, dbUrl)
+        s = await startExportServer({port, dbUrl})
+    } catch (e: any) {
+        // the ordinary reasons not to start, in one line (src/api/startup.ts)
+        const line = e instanceof StartupError ? e.message : describeListenError(e, port, 'EXPORT_PORT')
+        if (line == null) throw e
+        console.error(line)
+        process.exit(1)
+    }
     process.stderr.write(`[export] CSV export listening on port ${s.port}\n`)
     const stop = () => {
         s.close().then(

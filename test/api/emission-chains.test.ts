@@ -46,22 +46,22 @@ afterAll(async () => {
 })
 
 const REPORT = `
-    chain height at allocation allocationPha emitted emittedPha emittedPayout emittedTreasury percentOfAllocation
+    chain height at allocation allocationPha emitted emittedPha emittedPayout emittedTreasury percentOfAllocation allocationEmittedPercent
     remaining remainingPha droppedPayout budgetPerBlock budgetPerBlockPha treasuryRatio avgBlockTimeMs halvings budgetUpdates
     budgetHistory { id kind blockHeight timestamp nonce budgetPerBlock budgetPerBlockPha previousBudgetPerBlock }
     granularity series { start end partial blocks settleCount payout treasury emitted emittedPha cumulative remaining budgetPerBlock }
     halvingPeriodBlocks decayAnchorHeight
     projections { method perBlock perBlockPha blockTimeMs exhausts blocksUntilExhausted exhaustionHeight exhaustionDate
-                  projectedTotal projectedTotalPha projectedPercentOfAllocation decays nextDecayHeight }`
+                  projectedTotal projectedTotalPha projectedPercentOfAllocation allocationProjectedPercent decays nextDecayHeight }`
 
 const COMBINED = `
     combined {
-        allocation allocationPha emitted emittedPha emittedPayout emittedTreasury percentOfAllocation remaining remainingPha
+        allocation allocationPha emitted emittedPha emittedPayout emittedTreasury percentOfAllocation allocationEmittedPercent remaining remainingPha
         budgetPerBlock budgetPerBlockPha
         chains { chain local height at emitted emittedPha emittedPayout emittedTreasury percentOfAllocation percentOfCombined
-                 remaining remainingPha budgetPerBlock budgetPerBlockPha avgBlockTimeMs halvings decayAnchorHeight }
+                 allocationEmittedPercent combinedSharePercent remaining remainingPha budgetPerBlock budgetPerBlockPha avgBlockTimeMs halvings decayAnchorHeight }
         projections { method perBlock perBlockPha exhausts exhaustionDate projectedTotal projectedTotalPha projectedPercentOfAllocation
-                      chains { chain perBlock perBlockPha blockTimeMs blocksUntilExhausted exhaustionHeight paid paidPha decays nextDecayHeight } } }`
+                      allocationProjectedPercent chains { chain perBlock perBlockPha blockTimeMs blocksUntilExhausted exhaustionHeight paid paidPha decays nextDecayHeight } } }`
 
 async function emission(server: GraphqlServer, args: string, fields: string): Promise<any> {
     return (await server.data(`{ emission${args ? `(${args})` : ''} { ${fields} } }`)).emission
@@ -144,6 +144,22 @@ describe('combined', () => {
         expect(c.percentOfAllocation).toBeCloseTo((Number(sum) / Number(CAP)) * 100, 6)
         expect(c.chains[0].percentOfCombined + c.chains[1].percentOfCombined).toBeCloseTo(100, 5)
         expect(b(c.budgetPerBlock)).toBe(b(own[0].budgetPerBlock) + b(own[1].budgetPerBlock))
+    })
+
+    test('the fields named for their unit (…Percent: 0–100) equal the deprecated ones they replace', () => {
+        const pct = (part: bigint, whole: bigint) => Number((part * 1_000_000_000n) / whole) / 10_000_000
+        const sum = b(own[0].emitted) + b(own[1].emitted)
+        expect([c.allocationEmittedPercent, c.percentOfAllocation]).toEqual([pct(sum, CAP), pct(sum, CAP)])
+        c.chains.forEach((x: any, i: number) => {
+            expect([x.allocationEmittedPercent, x.percentOfAllocation]).toEqual([pct(b(own[i].emitted), CAP), pct(b(own[i].emitted), CAP)])
+            expect([x.combinedSharePercent, x.percentOfCombined]).toEqual([pct(b(own[i].emitted), sum), pct(b(own[i].emitted), sum)])
+            expect(x.allocationEmittedPercent).toBe(own[i].allocationEmittedPercent)
+        })
+        for (const p of c.projections) expect([p.allocationProjectedPercent, p.method]).toEqual([p.projectedPercentOfAllocation, p.method])
+        for (const o of own) {
+            expect(o.allocationEmittedPercent).toBe(o.percentOfAllocation)
+            for (const p of o.projections) expect(p.allocationProjectedPercent).toBe(pct(b(p.projectedTotal), CAP))
+        }
     })
 
     test('CONSTANT_BUDGET: the first millisecond at which both chains, each from its head at its block time, have paid the remainder', () => {

@@ -116,6 +116,17 @@ describe('HTTP export', () => {
         expect(csv.rows.reduce((s, x) => s + b(x.treasury_plancks), 0n)).toBe(b(truth.workers[w].treasury))
     })
 
+    test('from / to without a zone are UTC', async () => {
+        const w = busiestWorkers(truth)[0]
+        const utc = await httpRequest(`${exportUrl}/export/payouts.csv?worker=${w}&from=2022-12-01T06:30:00Z&to=2022-12-02T18:00Z`)
+        const plain = await httpRequest(`${exportUrl}/export/payouts.csv?worker=${w}&from=2022-12-01T06:30:00&to=2022-12-02T18:00`)
+        expect(plain.status).toBe(200)
+        expect(parseCsv(plain.body).rows.length).toBeGreaterThan(0)
+        expect(plain.body).toBe(utc.body)
+        const first = parseCsv(plain.body).rows[0]
+        expect(first.timestamp >= '2022-12-01T06:30:00.000Z').toBe(true)
+    })
+
     test("a pool's rewards and daily rollups equal the ground truth", async () => {
         const pid = Object.values<any>(truth.pools).sort((x, y) => (b(y.payout) > b(x.payout) ? 1 : -1))[0].pid
         const p = truth.pools[pid]
@@ -148,6 +159,7 @@ describe('HTTP export', () => {
         ['/export/payouts.csv?account=nope', 400, /^bad request: account: not an SS58 address/],
         ['/export/payouts.csv?pool=1&from=2023-02-01&to=2023-01-01', 400, /^bad request: from: from \(2023-02-01T00:00:00.000Z\) must be before to/],
         ['/export/payouts.csv?pool=1&from=last-week', 400, /^bad request: from: not an ISO 8601 date/],
+        ['/export/payouts.csv?pool=1&to=2022-12-01T6', 400, /^bad request: to: not an ISO 8601 date or date-time: "2022-12-01T6"/],
         ['/export/payouts.csv?pool=1&worker=0x' + '11'.repeat(32), 400, /^bad request: .*only one of account, worker or pool/],
         ['/export/payouts.csv', 400, /^bad request: account: give one of account, worker or pool/],
         ['/export/payouts.csv?pool=1&limit=5', 400, /^bad request: limit: unknown parameter/],

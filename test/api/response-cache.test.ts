@@ -173,9 +173,10 @@ describe('response cache', () => {
         expect(intro.status).toBe(200)
         expect(intro.headers['x-cache']).toBeUndefined()
         expect(JSON.parse(intro.body).data.__schema.queryType.name).toBe('Query')
-        // malformed JSON is still a 400 page without a stack
+        // malformed JSON is still a 400, one JSON line without a stack
         const bad = await httpRequest(cached.url, {method: 'POST', body: '{"query": ', headers: {'content-type': 'application/json'}})
         expect(bad.status).toBe(400)
+        expect(JSON.parse(bad.body).errors[0]).toMatchObject({message: expect.stringMatching(/^the request body is not valid JSON/), extensions: {code: 'BAD_REQUEST'}})
         expect(bad.body).not.toMatch(/\n\s+at |node_modules/)
     })
 

@@ -2,12 +2,14 @@
  * The API's pure parts, without a database: argument parsing, PHA formatting, bucket counting, the
  * emission projections, CSV encoding.
  */
+import {spawnSync} from 'child_process'
 import {parseCliArgs} from '../../src/export/cli'
 import {csvLine, parseExportRequest} from '../../src/export/csv'
 import {constantProjection, decayProjection, nextDecayHeight, percent} from '../../src/api/emission'
 import {bucketCount, checkBuckets, parseRange, parseSubject, parseTime, truncUtc} from '../../src/api/params'
 import {fixedToFloat, formatPha} from '../../src/api/pha'
-import {toApiError, InputError} from '../../src/api/errors'
+import {requestErrorHandler} from '../../src/api/request-errors'
+import {ApiError, attachSizeLimitHint, cleanGraphqlError, sizeLimitMessage, toApiError, InputError} from '../../src/api/errors'
 
 describe('formatPha', () => {
     test.each([
@@ -32,12 +34,26 @@ describe('formatPha', () => {
 })
 
 describe('times and ranges', () => {
-    test('dates, date-times with zones, rejects the rest', () => {
+    test('dates, date-times with a zone or without one (UTC), rejects the rest', () => {
         expect(parseTime('from', '2023-01-01').toISOString()).toBe('2023-01-01T00:00:00.000Z')
         expect(parseTime('from', '2023-01-01T12:30:00+02:00').toISOString()).toBe('2023-01-01T10:30:00.000Z')
         expect(parseTime('from', '2023-01-01T12:30Z').toISOString()).toBe('2023-01-01T12:30:00.000Z')
-        expect(() => parseTime('from', '2023-01-01T12:30:00')).toThrow(/^from: not an ISO 8601/)
+        // without a zone: UTC, whatever the server's time zone
+        expect(parseTime('from', '2022-12-01T06:30:00').toISOString()).toBe('2022-12-01T06:30:00.000Z')
+        expect(parseTime('from', '2022-12-01T06:30').toISOString()).toBe('2022-12-01T06:30:00.000Z')
+        // …also on a server whose local time is not UTC
+        const script = `const {parseTime} = require(${JSON.stringify(require.resolve('../../src/api/params'))})
+            console.log(new Date(2022, 11, 1).toISOString(), parseTime('from', '2022-12-01T06:30:00').toISOString(), parseTime('from', '2022-12-01T06:30').toISOString())`
+        const ny = spawnSync(process.execPath, ['-e', script], {env: {...process.env, TZ: 'America/New_York'}, encoding: 'utf8'})
+        expect(ny.stdout.trim().split(' ')).toEqual(['2022-12-01T05:00:00.000Z', '2022-12-01T06:30:00.000Z', '2022-12-01T06:30:00.000Z'])
+        expect(parseTime('from', '2022-12-01 06:30:00.250').toISOString()).toBe('2022-12-01T06:30:00.250Z')
         expect(() => parseTime('to', '2023-02-29')).toThrow(/^to: no such date/)
+        expect(() => parseTime('to', '2023-02-29T10:00')).toThrow(/^to: no such date/)
+        expect(() => parseTime('to', '2023-02-29T10:00+01:00')).toThrow(/^to: no such date/)
+        expect(parseTime('to', '2023-02-28T23:00-02:00').toISOString()).toBe('2023-03-01T01:00:00.000Z')
+        for (const bad of ['1 Jan 2023', '2022-12-01T06', '2022-12-01T25:00', '2022-12-01T06:30:00 UTC', '2022-12-01T06:30:00+2', 'soon']) {
+            expect(() => parseTime('at', bad)).toThrow(/^at: not an ISO 8601 date or date-time: /)
+        }
         expect(() => parseTime('to', '1 Jan 2023')).toThrow(InputError)
         expect(() => parseRange('2023-01-02', '2023-01-01')).toThrow(/^from: from \(2023-01-02T00:00:00.000Z\) must be before to \(2023-01-01T00:00:00.000Z\)$/)
     })
@@ -109,6 +125,12 @@ describe('CSV', () => {
         const r = parseExportRequest('rollups', {pool: '3', period: 'HOUR', from: '2023-01-01'})
         expect(r).toMatchObject({kind: 'rollups', subject: {kind: 'pool', id: '3'}, period: 'Hour', to: null})
         expect(() => parseExportRequest('payouts', {pool: '3', period: 'day'})).toThrow(/^period: unknown parameter/)
+        // from / to without a zone are UTC
+        expect(parseExportRequest('payouts', {pool: '3', from: '2022-12-01T06:30:00', to: '2022-12-02T06:30'})).toMatchObject({
+            from: new Date('2022-12-01T06:30:00Z'),
+            to: new Date('2022-12-02T06:30:00Z'),
+        })
+        expect(() => parseExportRequest('payouts', {pool: '3', to: '2022-12-02T6:30'})).toThrow(/^to: not an ISO 8601 date or date-time/)
         expect(parseCliArgs(['payouts', '--account', 'X', '--from=2023-01-01', '--out', 'f.csv', '--include-dropped'])).toEqual({
             kind: 'payouts',
             params: {account: 'X', from: '2023-01-01', includeDropped: 'true'},
@@ -129,6 +151,81 @@ describe('errors', () => {
         const t = toApiError(Object.assign(new Error('canceling statement due to statement timeout'), {code: '57014'}))
         expect(t.extensions.code).toBe('QUERY_TIMEOUT')
         expect(Object.keys(e)).not.toContain('stack')
+    })
+
+    test('GraphQL errors: bad input is answered and not logged; internal errors are logged with their stack', () => {
+        const logged: string[] = []
+        const log = (m: string) => logged.push(m)
+        const bad = cleanGraphqlError({message: 'response might exceed the size limit', path: ['payouts'], extensions: {code: 'BAD_USER_INPUT'}}, log)
+        expect(bad.extensions?.code).toBe('BAD_USER_INPUT')
+        const invalid = cleanGraphqlError({message: 'Cannot query field "x" on type "Query".', extensions: {code: 'GRAPHQL_VALIDATION_FAILED'}}, log)
+        expect(invalid.message).toBe('Cannot query field "x" on type "Query".')
+        const ours = cleanGraphqlError({message: 'from: bad', path: ['payoutAudit'], extensions: {code: 'BAD_USER_INPUT', argument: 'from'}, originalError: new ApiError('from: bad', 'BAD_USER_INPUT', 'from')}, log)
+        expect(ours).toMatchObject({message: 'from: bad', extensions: {code: 'BAD_USER_INPUT', argument: 'from'}})
+        const sha = cleanGraphqlError({message: 'provided sha does not match query', extensions: {code: 'INTERNAL_SERVER_ERROR'}}, log)
+        expect(sha.extensions?.code).toBe('BAD_REQUEST')
+        // OpenReader passes a negative limit / offset to PostgreSQL
+        const driverError = Object.assign(new Error('LIMIT must not be negative'), {code: '2201W'})
+        const limit = cleanGraphqlError({message: 'LIMIT must not be negative', path: ['payouts'], extensions: {code: 'INTERNAL_SERVER_ERROR'}, originalError: Object.assign(new Error('LIMIT must not be negative'), {driverError, sql: 'SELECT 1 LIMIT -1'})}, log)
+        expect(limit).toMatchObject({message: 'limit: must be a whole number ≥ 0', extensions: {code: 'BAD_USER_INPUT', argument: 'limit'}})
+        expect(logged).toEqual([])
+        // the response-size limit says what to do
+        const size = cleanGraphqlError({message: 'response might exceed the size limit', path: ['rows'], extensions: {code: 'BAD_USER_INPUT'},
+            originalError: attachSizeLimitHint(new ApiError('response might exceed the size limit', 'BAD_USER_INPUT'), {kind: 'list', field: 'payouts', connection: 'payoutsConnection', max: 99999, given: false})}, log)
+        expect(size.message).toBe('response might exceed the size limit (GQL_MAX_RESPONSE_NODES): add `limit:` (at most 99999) to the list field `payouts`, or use `payoutsConnection` with `first:`')
+        expect(sizeLimitMessage({kind: 'list', field: 'payouts', connection: 'payoutsConnection', max: 10, given: true})).toMatch(/: lower `limit:` \(at most 10\) on the list field `payouts`/)
+        expect(sizeLimitMessage({kind: 'list', field: 'payouts', max: 0, given: true})).toMatch(/the other fields of this request leave no room for `payouts`/)
+        expect(sizeLimitMessage(undefined, ['payoutAudit'])).toMatch(/: ask `payoutAudit` for fewer rows/)
+        expect(logged).toEqual([])
+
+        const boom = new Error('relation "x" does not exist')
+        const internal = cleanGraphqlError({message: boom.message, path: ['payouts'], extensions: {code: 'INTERNAL_SERVER_ERROR'}, originalError: Object.assign(boom, {sql: 'SELECT * FROM x'})}, log)
+        expect(internal).toEqual({message: 'internal error (logged on the server)', locations: undefined, path: ['payouts'], extensions: {code: 'INTERNAL_SERVER_ERROR'}})
+        expect(logged.length).toBe(1)
+        const [first, ...frames] = logged[0].split('\n')
+        expect(first).toBe('[api] internal error: relation "x" does not exist (sql: SELECT * FROM x)')
+        expect(frames.length).toBeGreaterThan(0)
+        expect(frames.every(f => /^\s+at /.test(f))).toBe(true)
+        // a resolver's internal error was logged by toApiError already
+        logged.length = 0
+        cleanGraphqlError({message: 'internal error while computing the result (logged on the server)', path: ['emission'], extensions: {code: 'INTERNAL_SERVER_ERROR'}, originalError: toApiError(new Error('x'), () => {})}, log)
+        expect(logged).toEqual([])
+    })
+})
+
+describe('requests that cannot be read', () => {
+    function fakeRes() {
+        const headers: Record<string, string> = {}
+        const res = {
+            statusCode: 200,
+            headersSent: false,
+            body: '',
+            getHeader: (n: string) => headers[n.toLowerCase()],
+            setHeader: (n: string, v: string) => (headers[n.toLowerCase()] = v),
+            removeHeader: (n: string) => delete headers[n.toLowerCase()],
+            end: (b?: unknown) => (res.body = String(b ?? '')),
+            headers,
+        }
+        return res
+    }
+
+    test('4xx: one JSON line, not logged; anything else: logged with its stack, told in one line', () => {
+        const logged: string[] = []
+        const handle = requestErrorHandler(m => logged.push(m))
+        const bad = fakeRes()
+        handle(Object.assign(new Error('Unexpected token } in JSON at position 9'), {status: 400, type: 'entity.parse.failed'}), {}, bad, () => {})
+        expect([bad.statusCode, bad.headers['content-type'], bad.body]).toEqual([
+            400,
+            'application/json; charset=utf-8',
+            '{"errors":[{"message":"the request body is not valid JSON (Unexpected token } in JSON at position 9)","extensions":{"code":"BAD_REQUEST"}}]}\n',
+        ])
+        expect(logged).toEqual([])
+        const boom = fakeRes()
+        handle(new TypeError('x is not a function'), {}, boom, () => {})
+        expect(boom.statusCode).toBe(500)
+        expect(JSON.parse(boom.body)).toEqual({errors: [{message: 'internal error (logged on the server)', extensions: {code: 'INTERNAL_SERVER_ERROR'}}]})
+        expect(logged.length).toBe(1)
+        expect(logged[0]).toMatch(/^\[api\] internal error: x is not a function\n\s+at /)
     })
 })
 

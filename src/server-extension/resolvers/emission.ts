@@ -62,7 +62,9 @@ export class EmissionProjectionOut {
     @Field({nullable: true}) exhaustionDate?: Date
     @Field(() => BigInt, {description: 'emitted so far + what the schedule would still pay (at most the allocation)'}) projectedTotal!: bigint
     @Field() projectedTotalPha!: string
-    @Field(() => Float) projectedPercentOfAllocation!: number
+    @Field(() => Float, {description: 'projectedTotal / allocation × 100 (0–100)'}) allocationProjectedPercent!: number
+    @Field(() => Float, {description: 'projectedTotal / allocation × 100', deprecationReason: 'use allocationProjectedPercent (the same value): a plain name means a fraction (0–1), a name ending in Percent 0–100'})
+    projectedPercentOfAllocation!: number
     @Field(() => Int, {description: 'DECAY: decays before exhaustion (or until the budget rounds to zero)'}) decays!: number
     @Field(() => BigInt, {nullable: true}) nextDecayHeight!: bigint | null
 }
@@ -77,8 +79,15 @@ export class ChainEmissionOut {
     @Field() emittedPha!: string
     @Field(() => BigInt) emittedPayout!: bigint
     @Field(() => BigInt) emittedTreasury!: bigint
-    @Field(() => Float, {description: "this chain's emitted / allocation × 100"}) percentOfAllocation!: number
-    @Field(() => Float, {description: "this chain's emitted / the chains' combined emitted × 100"}) percentOfCombined!: number
+    @Field(() => Float, {description: "this chain's emitted / allocation × 100 (0–100)"}) allocationEmittedPercent!: number
+    @Field(() => Float, {description: "this chain's emitted / the chains' combined emitted × 100 (0–100)"}) combinedSharePercent!: number
+    @Field(() => Float, {description: "this chain's emitted / allocation × 100", deprecationReason: 'use allocationEmittedPercent (the same value): a plain name means a fraction (0–1), a name ending in Percent 0–100'})
+    percentOfAllocation!: number
+    @Field(() => Float, {
+        description: "this chain's emitted / the chains' combined emitted × 100",
+        deprecationReason: 'use combinedSharePercent (the same value): a plain name means a fraction (0–1), a name ending in Percent 0–100',
+    })
+    percentOfCombined!: number
     @Field(() => BigInt, {description: 'allocation − this chain alone (as emission(chain:) reports it)'}) remaining!: bigint
     @Field() remainingPha!: string
     @Field(() => BigInt, {nullable: true}) budgetPerBlock!: bigint | null
@@ -111,7 +120,9 @@ export class CombinedProjectionOut {
     @Field({nullable: true}) exhaustionDate?: Date
     @Field(() => BigInt, {description: 'combined emitted so far + what the schedules would still pay (at most the allocation)'}) projectedTotal!: bigint
     @Field() projectedTotalPha!: string
-    @Field(() => Float) projectedPercentOfAllocation!: number
+    @Field(() => Float, {description: 'projectedTotal / allocation × 100 (0–100)'}) allocationProjectedPercent!: number
+    @Field(() => Float, {description: 'projectedTotal / allocation × 100', deprecationReason: 'use allocationProjectedPercent (the same value): a plain name means a fraction (0–1), a name ending in Percent 0–100'})
+    projectedPercentOfAllocation!: number
     @Field(() => [ChainProjectionOut]) chains!: ChainProjectionOut[]
 }
 
@@ -124,7 +135,9 @@ export class CombinedEmissionOut {
     @Field() emittedPha!: string
     @Field(() => BigInt) emittedPayout!: bigint
     @Field(() => BigInt) emittedTreasury!: bigint
-    @Field(() => Float, {description: 'combined emitted / allocation × 100'}) percentOfAllocation!: number
+    @Field(() => Float, {description: 'combined emitted / allocation × 100 (0–100)'}) allocationEmittedPercent!: number
+    @Field(() => Float, {description: 'combined emitted / allocation × 100', deprecationReason: 'use allocationEmittedPercent (the same value): a plain name means a fraction (0–1), a name ending in Percent 0–100'})
+    percentOfAllocation!: number
     @Field(() => BigInt, {description: 'allocation − combined emitted'}) remaining!: bigint
     @Field() remainingPha!: string
     @Field(() => BigInt, {nullable: true, description: "Σ of the chains' budgets per block (null: no chain has one)"}) budgetPerBlock!: bigint | null
@@ -143,13 +156,15 @@ export class EmissionReport {
     @Field() emittedPha!: string
     @Field(() => BigInt) emittedPayout!: bigint
     @Field(() => BigInt) emittedTreasury!: bigint
-    @Field(() => Float, {description: 'emitted / allocation × 100'}) percentOfAllocation!: number
+    @Field(() => Float, {description: 'emitted / allocation × 100 (0–100)'}) allocationEmittedPercent!: number
+    @Field(() => Float, {description: 'emitted / allocation × 100', deprecationReason: 'use allocationEmittedPercent (the same value): a plain name means a fraction (0–1), a name ending in Percent 0–100'})
+    percentOfAllocation!: number
     @Field(() => BigInt) remaining!: bigint
     @Field() remainingPha!: string
     @Field(() => BigInt, {description: 'payouts of settlements dropped as late (never paid)'}) droppedPayout!: bigint
     @Field(() => BigInt, {nullable: true}) budgetPerBlock!: bigint | null
     @Field(() => String, {nullable: true}) budgetPerBlockPha!: string | null
-    @Field(() => Float, {nullable: true}) treasuryRatio!: number | null
+    @Field(() => Float, {nullable: true, description: "the treasury's share of each block's budget, a fraction (0.2 = 20 %)"}) treasuryRatio!: number | null
     @Field(() => Float, {nullable: true}) avgBlockTimeMs!: number | null
     @Field(() => Int) halvings!: number
     @Field(() => Int) budgetUpdates!: number
@@ -244,6 +259,8 @@ function combine(chains: {chain: string; local: boolean; st: EmissionState; proj
             emittedPha: pha(c.st.emitted),
             emittedPayout: c.st.emittedPayout,
             emittedTreasury: c.st.emittedTreasury,
+            allocationEmittedPercent: percent(c.st.emitted, cap),
+            combinedSharePercent: percent(c.st.emitted, emitted),
             percentOfAllocation: percent(c.st.emitted, cap),
             percentOfCombined: percent(c.st.emitted, emitted),
             remaining: c.st.remaining,
@@ -260,6 +277,7 @@ function combine(chains: {chain: string; local: boolean; st: EmissionState; proj
         emittedPha: pha(emitted),
         emittedPayout: sum(st => st.emittedPayout),
         emittedTreasury: sum(st => st.emittedTreasury),
+        allocationEmittedPercent: percent(emitted, cap),
         percentOfAllocation: percent(emitted, cap),
         remaining,
         remainingPha: pha(remaining),
@@ -273,6 +291,7 @@ function combine(chains: {chain: string; local: boolean; st: EmissionState; proj
             exhaustionDate: p.exhaustionDate ?? undefined,
             projectedTotal: p.projectedTotal,
             projectedTotalPha: pha(p.projectedTotal),
+            allocationProjectedPercent: percent(p.projectedTotal, cap),
             projectedPercentOfAllocation: percent(p.projectedTotal, cap),
             chains: p.chains.map(c => ({...c, perBlockPha: pha(c.perBlock), paidPha: pha(c.paid)})),
         })),
@@ -332,6 +351,7 @@ export class EmissionResolver extends SqlResolver {
                 emittedPha: pha(st.emitted),
                 emittedPayout: st.emittedPayout,
                 emittedTreasury: st.emittedTreasury,
+                allocationEmittedPercent: percent(st.emitted, st.cap),
                 percentOfAllocation: percent(st.emitted, st.cap),
                 remaining: st.remaining,
                 remainingPha: pha(st.remaining),
@@ -352,6 +372,7 @@ export class EmissionResolver extends SqlResolver {
                     perBlockPha: pha(p.perBlock),
                     exhaustionDate: p.exhaustionDate ?? undefined,
                     projectedTotalPha: pha(p.projectedTotal),
+                    allocationProjectedPercent: percent(p.projectedTotal, st.cap),
                     projectedPercentOfAllocation: percent(p.projectedTotal, st.cap),
                 })),
                 combineFrom: asked == null && net.peers.length > 0 ? {local: indexed, st, proj, halvingPeriodBlocks} : null,

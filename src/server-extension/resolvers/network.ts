@@ -27,10 +27,10 @@ export class NetworkStatsOut {
     @Field(() => Float, {description: 'Σ share of computing (idle) workers'}) idleShare!: number
     @Field(() => BigInt, {nullable: true}) budgetPerBlock!: bigint | null
     @Field(() => String, {nullable: true}) budgetPerBlockPha!: string | null
-    @Field(() => Float, {nullable: true}) treasuryRatio!: number | null
+    @Field(() => Float, {nullable: true, description: "the treasury's share of each block's budget, a fraction (0.2 = 20 %)"}) treasuryRatio!: number | null
     @Field(() => Float, {nullable: true}) avgBlockTimeMs!: number | null
-    @Field(() => Float, {nullable: true, description: 'official APR of a pool with apr_multiplier 1'}) aprPerShare!: number | null
-    @Field(() => Float, {nullable: true, description: 'stake-pool-value-weighted mean of the official pool APR'}) averageApr!: number | null
+    @Field(() => Float, {nullable: true, description: 'official APR of a pool with apr_multiplier 1, a fraction per unit of multiplier'}) aprPerShare!: number | null
+    @Field(() => Float, {nullable: true, description: 'stake-pool-value-weighted mean of the official pool APR, a fraction (0.25 = 25 %)'}) averageApr!: number | null
     @Field(() => BigInt, {description: 'stake locked by sessions'}) totalStake!: bigint
     @Field() totalStakePha!: string
     @Field(() => BigInt, {description: 'Σ total value of stake pools (vaults excluded: their value is invested in stake pools)'}) totalValue!: bigint
@@ -43,7 +43,9 @@ export class NetworkStatsOut {
     @Field() emittedPha!: string
     @Field(() => BigInt, {nullable: true}) emittedPayout!: bigint | null
     @Field(() => BigInt, {nullable: true}) emittedTreasury!: bigint | null
-    @Field(() => Float) percentOfAllocation!: number
+    @Field(() => Float, {description: 'emitted / allocation × 100 (0–100)'}) allocationEmittedPercent!: number
+    @Field(() => Float, {description: 'emitted / allocation × 100', deprecationReason: 'use allocationEmittedPercent (the same value): a plain name means a fraction (0–1), a name ending in Percent 0–100'})
+    percentOfAllocation!: number
     @Field(() => BigInt) emissionRemaining!: bigint
 }
 
@@ -84,6 +86,7 @@ export class NetworkStatsResolver extends SqlResolver {
                 emittedPha: pha(s.emitted),
                 emittedPayout: s.emittedPayout,
                 emittedTreasury: s.emittedTreasury,
+                allocationEmittedPercent: percent(s.emitted, s.emissionCap),
                 percentOfAllocation: percent(s.emitted, s.emissionCap),
                 emissionRemaining: s.emissionRemaining,
             }

@@ -13,11 +13,16 @@ export class PoolLeaderboardEntry {
     @Field() pid!: string
     @Field({description: 'StakePoolV1 | StakePool | Vault'}) kind!: string
     @Field() ownerId!: string
-    @Field(() => Int, {description: 'Permill (1,000,000 = 100%)'}) commission!: number
-    @Field(() => Float) commissionPercent!: number
-    @Field(() => Float, {nullable: true, description: 'official formula (Phala apps), on the current state; 0.25 = 25%'}) apr!: number | null
-    @Field(() => Float, {nullable: true}) aprMultiplier!: number | null
-    @Field(() => Float, {nullable: true, description: 'BasePool.apr as the indexer stored it at the last hour close'}) storedApr!: number | null
+    @Field(() => Int, {description: "the pool's commission as the chain stores it, parts per million (1,000,000 = 100 %)"}) commissionPermill!: number
+    @Field(() => Float, {description: 'commissionPermill / 10,000 (0–100)'}) commissionPercent!: number
+    @Field(() => Int, {
+        description: 'parts per million (1,000,000 = 100 %)',
+        deprecationReason: 'use commissionPermill (the same value) or commissionPercent: a plain name means a fraction (0–1)',
+    })
+    commission!: number
+    @Field(() => Float, {nullable: true, description: 'official formula (Phala apps), on the current state; a fraction (0.25 = 25 %)'}) apr!: number | null
+    @Field(() => Float, {nullable: true, description: 'pool idle shares · (1 − commission) / pool value in PHA; apr = aprMultiplier · aprPerShare'}) aprMultiplier!: number | null
+    @Field(() => Float, {nullable: true, description: 'BasePool.apr as the indexer stored it at the last hour close; a fraction'}) storedApr!: number | null
     @Field(() => BigInt) totalValue!: bigint
     @Field() totalValuePha!: string
     @Field(() => BigInt) totalShares!: bigint
@@ -44,7 +49,8 @@ export class PoolLeaderboard {
     @Field(() => PoolLeaderboardOrder) orderBy!: PoolLeaderboardOrder
     @Field(() => LeaderboardWindow) window!: LeaderboardWindow
     @Field({nullable: true, description: 'start of the rewards window (hour-aligned)'}) windowStart?: Date
-    @Field(() => Float, {nullable: true, description: 'yearly PHA per unit of idle share: budget·(1−treasury)·year/blockTime/Σshares'}) aprPerShare!: number | null
+    @Field(() => Float, {nullable: true, description: 'yearly PHA per unit of idle share: budget·(1−treasury)·year/blockTime/Σshares (the APR, a fraction, of a pool with aprMultiplier 1)'})
+    aprPerShare!: number | null
     @Field(() => [PoolLeaderboardEntry]) entries!: PoolLeaderboardEntry[]
 }
 
@@ -80,6 +86,7 @@ export class PoolLeaderboardResolver extends SqlResolver {
                 aprPerShare: lb.aprPerShare,
                 entries: lb.entries.map(e => ({
                     ...e,
+                    commissionPermill: e.commission,
                     commissionPercent: e.commission / 10_000,
                     totalValuePha: pha(e.totalValue),
                     rewardsPha: pha(e.rewards),

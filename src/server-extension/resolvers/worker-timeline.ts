@@ -28,7 +28,7 @@ export class StateTimesOut {
     @Field(() => Float) coolingDownMs!: number
     @Field(() => Float) unboundMs!: number
     @Field(() => Float, {description: 'idle + unresponsive'}) computingMs!: number
-    @Field(() => Float, {nullable: true, description: 'idle / computing × 100'}) uptimePercent!: number | null
+    @Field(() => Float, {nullable: true, description: 'idle / computing × 100 (0–100)'}) uptimePercent!: number | null
 }
 
 @ObjectType({description: 'V after one settle'})
@@ -59,7 +59,7 @@ export class TimelineBucketOut {
     @Field(() => Float) v!: number
     @Field(() => Float) share!: number
     @Field(() => Int, {nullable: true, description: 'P (instant benchmark) at the close'}) pInstant!: number | null
-    @Field(() => Float, {nullable: true, description: 'payout / stake, annualized over the bucket'}) apr!: number | null
+    @Field(() => Float, {nullable: true, description: 'payout / stake, annualized over the bucket; a fraction (0.25 = 25 %)'}) apr!: number | null
 }
 
 @ObjectType()
@@ -96,7 +96,7 @@ export class WorkerTimeline {
     @Field(() => [StateIntervalOut]) intervals!: StateIntervalOut[]
     @Field({description: `more than 10,000 intervals: the rest is cut`}) intervalsTruncated!: boolean
     @Field(() => StateTimesOut) times!: StateTimesOut
-    @Field(() => Float, {nullable: true, description: 'time WorkerIdle / time computing (Idle + Unresponsive), percent'}) uptimePercent!: number | null
+    @Field(() => Float, {nullable: true, description: 'time WorkerIdle / time computing (Idle + Unresponsive) × 100 (0–100)'}) uptimePercent!: number | null
     @Field(() => [SettlePointOut], {description: 'V after every settle in the range (at most 10,000)'}) vSeries!: SettlePointOut[]
     @Field() vSeriesTruncated!: boolean
     @Field(() => Granularity) granularity!: Granularity

@@ -1,0 +1,102 @@
+/**
+ * Checks the GraphQL server (src/serve.ts) and the CSV export server (src/export/server.ts) make before
+ * they start, so that the ordinary reasons not to start — the port is taken, the database is missing,
+ * unreachable, refuses the login or holds no tables of this project — end the program with one line on
+ * stderr instead of a driver or Node stack.
+ */
+import * as net from 'net'
+import {Client, ClientConfig} from 'pg'
+import {describeDbError, redactUrl} from '../db/errors'
+
+/** a failure to start, told in one line (no stack) */
+export class StartupError extends Error {
+    constructor(message: string) {
+        super(message)
+        this.name = 'StartupError'
+    }
+}
+
+/** the tables the API reads first; none of them means the migrations were never applied */
+const REQUIRED_TABLES = ['network_state', 'worker', 'base_pool', 'payout']
+
+const CONNECT_TIMEOUT_MS = 10_000
+
+/** one line for an error of `listen(port)`, or undefined when it is not one of the ordinary ones */
+export function describeListenError(e: unknown, port: number | string, variable: string): string | undefined {
+    const code = (e as {code?: string} | undefined)?.code
+    if (code === 'EADDRINUSE') return `port ${port} is already in use (another \`npm start\`?): stop it or set ${variable}`
+    if (code === 'EACCES') return `port ${port} may not be opened by this user: use a port above 1023 or set ${variable}`
+    if (code === 'EADDRNOTAVAIL') return `port ${port} cannot be opened on this host's addresses: set ${variable}`
+    return undefined
+}
+
+/** resolves when `port` can be listened on (it is released at once), else a StartupError */
+export async function checkPortFree(port: number, variable: string): Promise<void> {
+    const s = net.createServer()
+    try {
+        await new Promise<void>((resolve, reject) => {
+            s.once('error', reject)
+            s.listen(port, () => resolve())
+        })
+    } catch (e) {
+        const line = describeListenError(e, port, variable)
+        if (line) throw new StartupError(line)
+        throw e
+    } finally {
+        await new Promise<void>(resolve => (s.listening ? s.close(() => resolve()) : resolve()))
+    }
+}
+
+/**
+ * Connects once to the database and checks that the project's tables are there. Connection failures
+ * become a StartupError with src/db/errors.ts's description (or the driver's message, without the stack).
+ * `url` names the database in messages (its password is never shown).
+ */
+export async function checkDatabase(config: ClientConfig, url: string): Promise<void> {
+    const client = new Client({connectionTimeoutMillis: CONNECT_TIMEOUT_MS, ...config})
+    client.on('error', () => {})
+    let found: string[]
+    try {
+        await client.connect()
+        const r = await client.query(
+            `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ANY($1)`,
+            [REQUIRED_TABLES]
+        )
+        found = r.rows.map(row => String(row.table_name))
+    } catch (e: any) {
+        throw new StartupError(describeDbError(e, url) ?? `cannot use the database ${redactUrl(url)}: ${String(e?.message ?? e).split('\n')[0]}`)
+    } finally {
+        await client.end().catch(() => {})
+    }
+    const where = databaseName(url)
+    if (found.length === 0) {
+        throw new StartupError(`${where} has no tables: apply the migrations (npm start does it; alone: npm run migration:apply)`)
+    }
+    const missing = REQUIRED_TABLES.filter(t => !found.includes(t))
+    if (missing.length) {
+        throw new StartupError(`${where} lacks the tables ${missing.join(', ')}: apply the migrations (npm start does it; alone: npm run migration:apply)`)
+    }
+}
+
+function databaseName(url: string): string {
+    try {
+        const u = new URL(url)
+        const name = decodeURIComponent(u.pathname.replace(/^\//, '') || 'postgres')
+        return `database "${name}" at ${u.hostname || 'localhost'}:${u.port || '5432'}`
+    } catch {
+        return 'the database'
+    }
+}
+
+/**
+ * The connection graphql-server itself will open (@subsquid/typeorm-config: DB_URL, or DB_HOST, DB_PORT,
+ * DB_NAME, DB_USER, DB_PASS, DB_SSL…), and a URL naming it for messages.
+ */
+export function graphqlServerDbConfig(): {config: ClientConfig; url: string} {
+    const {createConnectionOptions} = require('@subsquid/typeorm-config/lib/connectionOptions')
+    const {toPgClientConfig} = require('@subsquid/typeorm-config/lib/pg')
+    const con = createConnectionOptions()
+    const config: ClientConfig = toPgClientConfig(con)
+    const url: string = con.url ?? `postgres://${encodeURIComponent(con.username ?? 'postgres')}@${con.host ?? 'localhost'}:${con.port ?? 5432}/${encodeURIComponent(con.database ?? 'postgres')}`
+    return {config, url}
+}
