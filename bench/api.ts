@@ -113,7 +113,14 @@ async function load(url: string, sc: Scenario, clients: number, warmupS: number,
     const once = () =>
         new Promise<{ok: boolean; hit: boolean; miss: boolean; text: string}>((resolve, reject) => {
             const req = http.request(
-                {host: u.hostname, port: u.port, path: u.pathname, method: 'POST', agent, headers: {'content-type': 'application/json', 'content-length': Buffer.byteLength(body)}},
+                {
+                    host: u.hostname,
+                    port: u.port,
+                    path: u.pathname,
+                    method: 'POST',
+                    agent,
+                    headers: {'content-type': 'application/json', 'content-length': Buffer.byteLength(body)},
+                },
                 res => {
                     const chunks: Buffer[] = []
                     let length = 0
@@ -124,7 +131,12 @@ async function load(url: string, sc: Scenario, clients: number, warmupS: number,
                     res.on('end', () => {
                         const head = chunks.length ? chunks[0].subarray(0, 16).toString('latin1') : ''
                         const ok = res.statusCode === 200 && head.startsWith('{"data"') && length === expectedBytes
-                        resolve({ok, hit: res.headers['x-cache'] === 'hit', miss: res.headers['x-cache'] === 'miss', text: ok ? '' : Buffer.concat(chunks).toString()})
+                        resolve({
+                            ok,
+                            hit: res.headers['x-cache'] === 'hit',
+                            miss: res.headers['x-cache'] === 'miss',
+                            text: ok ? '' : Buffer.concat(chunks).toString(),
+                        })
                     })
                     res.on('error', reject)
                 }
@@ -188,9 +200,15 @@ async function pick(url: string) {
     try {
         const head = (await c.query(`SELECT height, timestamp FROM network_state WHERE id = 'network'`)).rows[0]
         const busy = (
-            await c.query(`SELECT owner_id, count(*)::int AS pools, sum(settle_count)::int AS settles FROM base_pool GROUP BY owner_id ORDER BY sum(settle_count) DESC LIMIT 1`)
+            await c.query(
+                `SELECT owner_id, count(*)::int AS pools, sum(settle_count)::int AS settles FROM base_pool GROUP BY owner_id ORDER BY sum(settle_count) DESC LIMIT 1`
+            )
         ).rows[0]
-        const sizes = (await c.query(`SELECT (SELECT count(*) FROM payout)::int AS payouts, (SELECT count(*) FROM worker)::int AS workers, (SELECT count(*) FROM base_pool)::int AS pools`)).rows[0]
+        const sizes = (
+            await c.query(
+                `SELECT (SELECT count(*) FROM payout)::int AS payouts, (SELECT count(*) FROM worker)::int AS workers, (SELECT count(*) FROM base_pool)::int AS pools`
+            )
+        ).rows[0]
         const worker = (await c.query(`SELECT id FROM worker ORDER BY settle_count DESC, id LIMIT 1`)).rows[0].id
         return {head, busy, sizes, worker}
     } finally {
@@ -258,10 +276,10 @@ async function main() {
     const recon = `{ payoutAudit(account: "${account}", from: "${from}", to: "${to}", granularity: DAY, limit: 100) {
                 count total { amount } buckets { start amount } payouts { id amount }
                 reconciliation { differences checks { name difference } invariant { checked mismatched unpaired } } } }`
-    const emission = `{ emission(granularity: DAY) { emitted percentOfAllocation remaining budgetPerBlock halvings budgetUpdates
+    const emission = `{ emission(granularity: DAY) { emitted allocationEmittedPercent remaining budgetPerBlock halvings budgetUpdates
                 series { start emitted cumulative } budgetHistory { kind blockHeight budgetPerBlock }
                 projections { method exhausts blocksUntilExhausted exhaustionDate } } }`
-    const leaderboard = `{ poolLeaderboard(orderBy: APR, window: DAY, limit: 20) { entries { pid apr commission totalValue delegatorCount idleWorkers unresponsiveWorkers rewards } } }`
+    const leaderboard = `{ poolLeaderboard(orderBy: APR, window: DAY, limit: 20) { entries { pid apr commissionPermill totalValue delegatorCount idleWorkers unresponsiveWorkers rewards } } }`
     const status = `{ squidStatus { height } }`
     const AUDIT = 'payoutAudit: busy account, 30 days (totals, daily buckets, first 100 payouts, commission)'
     type Run = Scenario & {server: ServerKind; clients: number}
@@ -280,7 +298,12 @@ async function main() {
             clients: args.clients,
             headEveryMs: 2000,
         },
-        {name: 'payoutAudit: busy account, response cache off (Apollo runs every request; analytics results cached)', query: audit, server: 'noResponseCache', clients: args.clients},
+        {
+            name: 'payoutAudit: busy account, response cache off (Apollo runs every request; analytics results cached)',
+            query: audit,
+            server: 'noResponseCache',
+            clients: args.clients,
+        },
         {name: 'floor of the Apollo stack: `{ squidStatus { height } }`, response cache off', query: status, server: 'noResponseCache', clients: args.clients},
         {name: 'payoutAudit: busy account, both caches off (every request runs its SQL)', query: audit, server: 'uncached', clients: args.clients},
         {name: 'payoutAudit: busy account, both caches off', query: audit, server: 'uncached', clients: 10},
@@ -301,7 +324,9 @@ async function main() {
                 if (probe.errors?.length || probe.status !== 200) throw new Error(`${sc.name}: ${probe.raw.slice(0, 500)}`)
                 if (expected.has(sc.query) && expected.get(sc.query) !== probe.raw) throw new Error(`${sc.name}: the ${kind} server answers differently`)
                 expected.set(sc.query, probe.raw)
-                const {result: r, moves} = await withMovingHead(dbUrl!, sc.headEveryMs, () => load(server.url, sc, sc.clients, args.warmup, args.seconds, Buffer.byteLength(probe.raw)))
+                const {result: r, moves} = await withMovingHead(dbUrl!, sc.headEveryMs, () =>
+                    load(server.url, sc, sc.clients, args.warmup, args.seconds, Buffer.byteLength(probe.raw))
+                )
                 if (moves) r.name += ` (${moves} head moves, ${r.misses} misses measured)`
                 results.push(r)
                 console.log(
@@ -336,7 +361,8 @@ async function main() {
         '| query | clients | req/s | p50 ms | p95 ms | p99 ms | max ms | hits | errors |',
         '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
         ...results.map(
-            r => `| ${r.name} | ${r.clients} | ${fmt(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${fmt(r.max)} | ${fmt((100 * r.hits) / Math.max(1, r.requests), 0)}% | ${r.errors} |`
+            r =>
+                `| ${r.name} | ${r.clients} | ${fmt(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${fmt(r.max)} | ${fmt((100 * r.hits) / Math.max(1, r.requests), 0)}% | ${r.errors} |`
         ),
         '',
     ]

@@ -40,6 +40,8 @@ import {headQuery} from './api/head'
 import {checkDatabase, checkPortFree, describeListenError, graphqlServerDbConfig, StartupError} from './api/startup'
 import {jsonRequestErrors, notFound, requestErrorHandler} from './api/request-errors'
 import {headTtlFromEnv, ResponseCache, responseCacheBytesFromEnv, responseCacheFastPath, responseCacheMiddleware} from './api/response-cache'
+import {ConfigError, loadDbConfig} from './config'
+import {resolveDatabase, useDatabase} from './db/connection'
 import {graphqlServerArgs, ServerLimits, serverLimits} from './server-options'
 
 function workerCount(): number {
@@ -119,6 +121,13 @@ if (cluster.isPrimary) {
  */
 async function preflight(): Promise<void> {
     await checkPortFree(port, 'GQL_PORT')
+    // DB_URL / DB_HOST …, else the embedded database of a running npm start; never a server nobody named
+    try {
+        useDatabase(resolveDatabase(loadDbConfig()))
+    } catch (e) {
+        if (e instanceof ConfigError) throw new StartupError(e.message)
+        throw e
+    }
     let db
     try {
         db = graphqlServerDbConfig()
@@ -290,7 +299,13 @@ function patchApollo(introspection: boolean, keepErrors: boolean, responseCache:
                 if (!hasCacheControl && typeof ApolloServerPluginCacheControlDisabled === 'function') plugins.push(ApolloServerPluginCacheControlDisabled())
                 // openreader passes `cache: undefined` unless the dumb cache is on: Apollo would then keep
                 // persisted queries in an unbounded map (and warn about it); its bounded LRU cache instead
-                super({introspection, ...(keepErrors ? {} : {formatError: (e: any) => cleanGraphqlError(e)}), ...config, cache: config.cache ?? 'bounded', plugins})
+                super({
+                    introspection,
+                    ...(keepErrors ? {} : {formatError: (e: any) => cleanGraphqlError(e)}),
+                    ...config,
+                    cache: config.cache ?? 'bounded',
+                    plugins,
+                })
             }
 
             applyMiddleware(opts: Record<string, any>) {

@@ -5,8 +5,8 @@
  * stderr instead of a driver or Node stack.
  */
 import * as net from 'net'
-import {Client, ClientConfig} from 'pg'
-import {describeDbError, redactUrl} from '../db/errors'
+import {ClientConfig} from 'pg'
+import {checkDatabase as checkDb, DatabaseCheckError} from '../db/check'
 
 /** a failure to start, told in one line (no stack) */
 export class StartupError extends Error {
@@ -15,11 +15,6 @@ export class StartupError extends Error {
         this.name = 'StartupError'
     }
 }
-
-/** the tables the API reads first; none of them means the migrations were never applied */
-const REQUIRED_TABLES = ['network_state', 'worker', 'base_pool', 'payout']
-
-const CONNECT_TIMEOUT_MS = 10_000
 
 /** one line for an error of `listen(port)`, or undefined when it is not one of the ordinary ones */
 export function describeListenError(e: unknown, port: number | string, variable: string): string | undefined {
@@ -48,43 +43,15 @@ export async function checkPortFree(port: number, variable: string): Promise<voi
 }
 
 /**
- * Connects once to the database and checks that the project's tables are there. Connection failures
- * become a StartupError with src/db/errors.ts's description (or the driver's message, without the stack).
- * `url` names the database in messages (its password is never shown).
+ * Connects once to the database and checks that the project's tables are there (src/db/check.ts); a failure
+ * becomes a StartupError. `url` names the database in messages (its password is never shown).
  */
 export async function checkDatabase(config: ClientConfig, url: string): Promise<void> {
-    const client = new Client({connectionTimeoutMillis: CONNECT_TIMEOUT_MS, ...config})
-    client.on('error', () => {})
-    let found: string[]
     try {
-        await client.connect()
-        const r = await client.query(
-            `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ANY($1)`,
-            [REQUIRED_TABLES]
-        )
-        found = r.rows.map(row => String(row.table_name))
-    } catch (e: any) {
-        throw new StartupError(describeDbError(e, url) ?? `cannot use the database ${redactUrl(url)}: ${String(e?.message ?? e).split('\n')[0]}`)
-    } finally {
-        await client.end().catch(() => {})
-    }
-    const where = databaseName(url)
-    if (found.length === 0) {
-        throw new StartupError(`${where} has no tables: apply the migrations (npm start does it; alone: npm run migration:apply)`)
-    }
-    const missing = REQUIRED_TABLES.filter(t => !found.includes(t))
-    if (missing.length) {
-        throw new StartupError(`${where} lacks the tables ${missing.join(', ')}: apply the migrations (npm start does it; alone: npm run migration:apply)`)
-    }
-}
-
-function databaseName(url: string): string {
-    try {
-        const u = new URL(url)
-        const name = decodeURIComponent(u.pathname.replace(/^\//, '') || 'postgres')
-        return `database "${name}" at ${u.hostname || 'localhost'}:${u.port || '5432'}`
-    } catch {
-        return 'the database'
+        await checkDb(url, {client: config, needSchema: true})
+    } catch (e) {
+        if (e instanceof DatabaseCheckError) throw new StartupError(e.message)
+        throw e
     }
 }
 
@@ -97,6 +64,8 @@ export function graphqlServerDbConfig(): {config: ClientConfig; url: string} {
     const {toPgClientConfig} = require('@subsquid/typeorm-config/lib/pg')
     const con = createConnectionOptions()
     const config: ClientConfig = toPgClientConfig(con)
-    const url: string = con.url ?? `postgres://${encodeURIComponent(con.username ?? 'postgres')}@${con.host ?? 'localhost'}:${con.port ?? 5432}/${encodeURIComponent(con.database ?? 'postgres')}`
+    const url: string =
+        con.url ??
+        `postgres://${encodeURIComponent(con.username ?? 'postgres')}@${con.host ?? 'localhost'}:${con.port ?? 5432}/${encodeURIComponent(con.database ?? 'postgres')}`
     return {config, url}
 }

@@ -3,7 +3,7 @@
  * a driver stack deep inside the SDK: the server answers, the database exists (or is created, when the
  * command may create it), and, for commands that read the project's tables, the schema is there.
  */
-import {Client} from 'pg'
+import {Client, ClientConfig} from 'pg'
 import {describeDbError, redactUrl} from './errors'
 
 export class DatabaseCheckError extends Error {
@@ -20,10 +20,25 @@ export interface DatabaseCheckOptions {
     needSchema?: boolean
     /** ms to wait for the server */
     timeoutMs?: number
+    /** connection settings beyond the URL (e.g. the GraphQL server's SSL options) */
+    client?: ClientConfig
 }
 
-async function connect(url: string, timeoutMs: number): Promise<Client> {
-    const c = new Client({connectionString: url, connectionTimeoutMillis: timeoutMs})
+/** the tables the processor and the API read first; none of them means the migrations were never applied */
+const REQUIRED_TABLES = ['network_state', 'worker', 'base_pool', 'payout']
+
+function databaseName(url: string): string {
+    try {
+        const u = new URL(url)
+        const name = decodeURIComponent(u.pathname.replace(/^\//, '') || 'postgres')
+        return `database "${name}" at ${u.hostname || 'localhost'}:${u.port || '5432'}`
+    } catch {
+        return 'the database'
+    }
+}
+
+async function connect(url: string, timeoutMs: number, config?: ClientConfig): Promise<Client> {
+    const c = new Client(config ? {connectionTimeoutMillis: timeoutMs, ...config} : {connectionString: url, connectionTimeoutMillis: timeoutMs})
     c.on('error', () => undefined)
     await c.connect()
     return c
@@ -47,7 +62,7 @@ export async function checkDatabase(url: string, opts: DatabaseCheckOptions = {}
     let created = false
     let c: Client
     try {
-        c = await connect(url, timeoutMs)
+        c = await connect(url, timeoutMs, opts.client)
     } catch (e: any) {
         if (opts.create && e?.code === '3D000') {
             try {
@@ -58,17 +73,19 @@ export async function checkDatabase(url: string, opts: DatabaseCheckOptions = {}
             created = true
             c = await connect(url, timeoutMs)
         } else {
-            throw new DatabaseCheckError(describeDbError(e, url) ?? `cannot connect to ${redactUrl(url)}: ${e?.message ?? e}`)
+            throw new DatabaseCheckError(describeDbError(e, url) ?? `cannot use the database ${redactUrl(url)}: ${String(e?.message ?? e).split('\n')[0]}`)
         }
     }
     try {
         if (opts.needSchema) {
-            const r = await c.query(`SELECT to_regclass('payout') IS NOT NULL AS ok`)
-            if (!r.rows[0].ok) {
-                throw new DatabaseCheckError(
-                    `the database ${redactUrl(url)} has no indexer tables: apply the migrations first (npm run migration:apply; npm start does it)`
-                )
-            }
+            const r = await c.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ANY($1)`, [
+                REQUIRED_TABLES,
+            ])
+            const found = r.rows.map(row => String(row.table_name))
+            const hint = 'apply the migrations (npm start does it; alone: npm run migration:apply)'
+            if (found.length === 0) throw new DatabaseCheckError(`${databaseName(url)} has no tables: ${hint}`)
+            const missing = REQUIRED_TABLES.filter(t => !found.includes(t))
+            if (missing.length) throw new DatabaseCheckError(`${databaseName(url)} lacks the tables ${missing.join(', ')}: ${hint}`)
         }
     } finally {
         await c.end().catch(() => undefined)

@@ -62,21 +62,25 @@ describe('npm run process', () => {
     test('a database that does not exist: one line saying how to create it', async () => {
         const r = await runNode('src/main.js', [], bareEnv({DB_URL: dbNamed('no_such_db_first_hour')}))
         expect(r.code).toBe(1)
-        expect(lines(r.stderr)).toEqual([expect.stringMatching(/^processor: database "no_such_db_first_hour" does not exist .*: create it \(createdb .*no_such_db_first_hour\)/)])
+        expect(lines(r.stderr)).toEqual([
+            expect.stringMatching(/^processor: database "no_such_db_first_hour" does not exist .*: create it \(createdb .*no_such_db_first_hour\)/),
+        ])
     })
 
     test('no PostgreSQL at the address: one line', async () => {
         const port = await closedPort()
         const r = await runNode('src/main.js', [], bareEnv({DB_URL: `postgres://postgres@127.0.0.1:${port}/squid`}))
         expect(r.code).toBe(1)
-        expect(lines(r.stderr)).toEqual([`processor: no PostgreSQL answers at 127.0.0.1:${port} (connection refused): start it, or fix DB_URL / DB_HOST / DB_PORT`])
+        expect(lines(r.stderr)).toEqual([
+            `processor: no PostgreSQL answers at 127.0.0.1:${port} (connection refused): start it, or fix DB_URL / DB_HOST / DB_PORT`,
+        ])
     })
 
     test('a database without the tables: one line saying to apply the migrations', async () => {
         const url = await freshDatabase('first_hour_empty')
         const r = await runNode('src/main.js', [], bareEnv({DB_URL: url}))
         expect(r.code).toBe(1)
-        expect(lines(r.stderr)).toEqual([expect.stringMatching(/^processor: the database .* has no indexer tables: apply the migrations first/)])
+        expect(lines(r.stderr)).toEqual([expect.stringMatching(/^processor: database "first_hour_empty" at .* has no tables: apply the migrations/)])
     })
 
     test('an unreachable node: one line naming RPC_ENDPOINT', async () => {
@@ -122,7 +126,9 @@ describe('npm start', () => {
             const url = await freshDatabase('first_hour_port')
             const r = await runNode('src/start.js', [], bareEnv({DB_URL: url, GQL_PORT: String(port)}))
             expect(r.code).toBe(1)
-            expect(lines(r.stderr)).toEqual([`npm start: port ${port} (GQL_PORT) is already in use, perhaps by another npm start: stop it, or set GQL_PORT to a free port`])
+            expect(lines(r.stderr)).toEqual([
+                `npm start: port ${port} (GQL_PORT) is already in use, perhaps by another npm start: stop it, or set GQL_PORT to a free port`,
+            ])
         } finally {
             blocker.close()
         }
@@ -131,79 +137,77 @@ describe('npm start', () => {
     test('an unreachable node: one line', async () => {
         const url = await freshDatabase('first_hour_start_rpc')
         const [gql, exp, node] = [await freePort(), await freePort(), await freePort()]
-        const r = await runNode('src/start.js', [], bareEnv({DB_URL: url, GQL_PORT: String(gql), EXPORT_PORT: String(exp), RPC_ENDPOINT: `ws://127.0.0.1:${node}`}))
+        const r = await runNode(
+            'src/start.js',
+            [],
+            bareEnv({DB_URL: url, GQL_PORT: String(gql), EXPORT_PORT: String(exp), RPC_ENDPOINT: `ws://127.0.0.1:${node}`})
+        )
         expect(r.code).toBe(1)
         expect(lines(r.stderr).filter(l => !l.startsWith('[start] database:'))).toEqual([
             `npm start: no node answers at ws://127.0.0.1:${node} (connection refused): start the node or fix RPC_ENDPOINT`,
         ])
     })
 
-    test(
-        'with nothing configured: embedded database, quiet log, honest progress, caught-up line; ' +
-            'the commands beside it find the database; a second npm start is one line',
-        async () => {
-            const data = tempDir('start')
-            fs.chmodSync(data, 0o755) // as root, the embedded PostgreSQL runs as the postgres user, who must reach its folder
-            const [gql, exp, devnet, pg] = [await freePort(), await freePort(), await freePort(), await freePort()]
-            const env = bareEnv({DATA_DIR: data, GQL_PORT: String(gql), EXPORT_PORT: String(exp), DEVNET_PORT: String(devnet), EMBEDDED_PG_PORT: String(pg)})
-            const start = new LiveProcess('src/start.js', [], env)
-            try {
-                const dbLine = await start.waitFor(/^\[start\] database: /)
-                expect(dbLine.text).toContain(`127.0.0.1:${pg}/squid (embedded, data in ${path.join(data, 'postgres')}`)
-                await start.waitFor(/^\[start\] GraphQL API: http:\/\/localhost:\d+\/graphql$/)
-                const caught = await start.waitFor(/^\[processor\] caught up with the chain head at #14,400: [\d,]+ mining events in /, 300_000)
+    test('with nothing configured: embedded database, quiet log, honest progress, caught-up line; ' +
+        'the commands beside it find the database; a second npm start is one line', async () => {
+        const data = tempDir('start')
+        fs.chmodSync(data, 0o755) // as root, the embedded PostgreSQL runs as the postgres user, who must reach its folder
+        const [gql, exp, devnet, pg] = [await freePort(), await freePort(), await freePort(), await freePort()]
+        const env = bareEnv({DATA_DIR: data, GQL_PORT: String(gql), EXPORT_PORT: String(exp), DEVNET_PORT: String(devnet), EMBEDDED_PG_PORT: String(pg)})
+        const start = new LiveProcess('src/start.js', [], env)
+        try {
+            const dbLine = await start.waitFor(/^\[start\] database: /)
+            expect(dbLine.text).toContain(`127.0.0.1:${pg}/squid (embedded, data in ${path.join(data, 'postgres')}`)
+            await start.waitFor(/^\[start\] GraphQL API: http:\/\/localhost:\d+\/graphql$/)
+            const caught = await start.waitFor(/^\[processor\] caught up with the chain head at #14,400: [\d,]+ mining events in /, 300_000)
 
-                const log = start.text()
-                // every line is one of ours or an SDK line at level info or below: no SQL echo, no warning of any
-                // library, no stack trace
-                const unexpected = start.lines
-                    .map(l => l.text)
-                    .filter(l => !/^\[(start|processor|export|serve)\] /.test(l) && !isQuietSdkLine(l))
-                expect(unexpected).toEqual([])
-                expect(log).not.toMatch(/query:|SELECT |CREATE TABLE|warn|deprecat/i)
-                expect(log).toMatch(/^\[start\] applied \d+ migrations: /m)
+            const log = start.text()
+            // every line is one of ours or an SDK line at level info or below: no SQL echo, no warning of any
+            // library, no stack trace
+            const unexpected = start.lines.map(l => l.text).filter(l => !/^\[(start|processor|export|serve)\] /.test(l) && !isQuietSdkLine(l))
+            expect(unexpected).toEqual([])
+            expect(log).not.toMatch(/query:|SELECT |CREATE TABLE|warn|deprecat/i)
+            expect(log).toMatch(/^\[start\] applied \d+ migrations: /m)
 
-                // every ETA given 10 s or more after the first progress line is within 2x of the real remaining time
-                const first = start.lines.find(l => l.text.startsWith('[processor] indexed to'))
-                expect(first).toBeDefined()
-                for (const l of start.lines) {
-                    const m = /ETA (?:(\d+)m )?(\d+)s$/.exec(l.text)
-                    if (!m || l.t - first!.t < 10_000) continue
-                    const eta = Number(m[1] ?? 0) * 60 + Number(m[2])
-                    const real = (caught.t - l.t) / 1000
-                    expect({line: l.text, real, ok: eta <= 2 * real + 1 && eta >= real / 2 - 1}).toEqual({line: l.text, real, ok: true})
-                }
-
-                // a command beside it finds the embedded database through the connection record
-                const rec = JSON.parse(fs.readFileSync(path.join(data, 'connection.json'), 'utf8'))
-                expect(rec.url).toContain(`:${pg}/squid`)
-                const c = new Client({connectionString: rec.url})
-                await c.connect()
-                const {rows} = await c.query(`SELECT pool_id FROM payout WHERE pool_id IS NOT NULL LIMIT 1`)
-                await c.end()
-                const exported = await runNode('src/export/cli.js', ['payouts', '--pool', String(rows[0].pool_id)], bareEnv({DATA_DIR: data}))
-                expect(exported.stderr).toBe('')
-                expect(exported.code).toBe(0)
-                expect(lines(exported.stdout).length).toBeGreaterThan(1)
-                const gqlAnswer = await httpRequest(`http://127.0.0.1:${gql}/graphql`, {
-                    method: 'POST',
-                    body: JSON.stringify({query: '{ squidStatus { height } }'}),
-                    headers: {'content-type': 'application/json'},
-                })
-                expect(JSON.parse(gqlAnswer.body).data.squidStatus.height).toBe(14400)
-
-                // a second npm start of the same folder
-                const second = await runNode('src/start.js', [], env)
-                expect(second.code).toBe(1)
-                expect(lines(second.stderr)).toEqual([expect.stringMatching(/^npm start: another npm start \(pid \d+\) is running from this folder: /)])
-
-                expect(await start.stop('SIGINT')).toBe(0)
-                // the record goes with it, so the commands refuse again instead of using a stopped server
-                expect(fs.existsSync(path.join(data, 'connection.json'))).toBe(false)
-            } finally {
-                await start.stop('SIGKILL')
+            // every ETA given 10 s or more after the first progress line is within 2x of the real remaining time
+            const first = start.lines.find(l => l.text.startsWith('[processor] indexed to'))
+            expect(first).toBeDefined()
+            for (const l of start.lines) {
+                const m = /ETA (?:(\d+)m )?(\d+)s$/.exec(l.text)
+                if (!m || l.t - first!.t < 10_000) continue
+                const eta = Number(m[1] ?? 0) * 60 + Number(m[2])
+                const real = (caught.t - l.t) / 1000
+                expect({line: l.text, real, ok: eta <= 2 * real + 1 && eta >= real / 2 - 1}).toEqual({line: l.text, real, ok: true})
             }
-        },
-        400_000
-    )
+
+            // a command beside it finds the embedded database through the connection record
+            const rec = JSON.parse(fs.readFileSync(path.join(data, 'connection.json'), 'utf8'))
+            expect(rec.url).toContain(`:${pg}/squid`)
+            const c = new Client({connectionString: rec.url})
+            await c.connect()
+            const {rows} = await c.query(`SELECT pool_id FROM payout WHERE pool_id IS NOT NULL LIMIT 1`)
+            await c.end()
+            const exported = await runNode('src/export/cli.js', ['payouts', '--pool', String(rows[0].pool_id)], bareEnv({DATA_DIR: data}))
+            expect(exported.stderr).toBe('')
+            expect(exported.code).toBe(0)
+            expect(lines(exported.stdout).length).toBeGreaterThan(1)
+            const gqlAnswer = await httpRequest(`http://127.0.0.1:${gql}/graphql`, {
+                method: 'POST',
+                body: JSON.stringify({query: '{ squidStatus { height } }'}),
+                headers: {'content-type': 'application/json'},
+            })
+            expect(JSON.parse(gqlAnswer.body).data.squidStatus.height).toBe(14400)
+
+            // a second npm start of the same folder
+            const second = await runNode('src/start.js', [], env)
+            expect(second.code).toBe(1)
+            expect(lines(second.stderr)).toEqual([expect.stringMatching(/^npm start: another npm start \(pid \d+\) is running from this folder: /)])
+
+            expect(await start.stop('SIGINT')).toBe(0)
+            // the record goes with it, so the commands refuse again instead of using a stopped server
+            expect(fs.existsSync(path.join(data, 'connection.json'))).toBe(false)
+        } finally {
+            await start.stop('SIGKILL')
+        }
+    }, 400_000)
 })
