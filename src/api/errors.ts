@@ -173,7 +173,7 @@ export function cleanGraphqlError(err: FormattedError & {originalError?: any}, l
     const code = ext.code ?? 'INTERNAL_SERVER_ERROR'
     let message = err.message
     const sqlState = exception?.code ?? exception?.driverError?.code ?? original?.code ?? original?.driverError?.code
-    const userSql = typeof sqlState === 'string' && Object.prototype.hasOwnProperty.call(USER_SQL_STATES, sqlState) ? USER_SQL_STATES[sqlState] : undefined
+    const userSql = typeof sqlState === 'string' && Object.hasOwn(USER_SQL_STATES, sqlState) ? USER_SQL_STATES[sqlState] : undefined
     const fromUs = isApiError(original)
     if (code === 'QUERY_TIMEOUT' || sqlState === '57014' || /canceling statement due to statement timeout/.test(message)) {
         log(`[api] query timeout (GQL_SQL_TIMEOUT_MS) at ${Array.isArray(err.path) ? err.path.join('.') : 'the query'}`)

@@ -160,27 +160,73 @@ describe('errors', () => {
         expect(bad.extensions?.code).toBe('BAD_USER_INPUT')
         const invalid = cleanGraphqlError({message: 'Cannot query field "x" on type "Query".', extensions: {code: 'GRAPHQL_VALIDATION_FAILED'}}, log)
         expect(invalid.message).toBe('Cannot query field "x" on type "Query".')
-        const ours = cleanGraphqlError({message: 'from: bad', path: ['payoutAudit'], extensions: {code: 'BAD_USER_INPUT', argument: 'from'}, originalError: new ApiError('from: bad', 'BAD_USER_INPUT', 'from')}, log)
+        const ours = cleanGraphqlError(
+            {
+                message: 'from: bad',
+                path: ['payoutAudit'],
+                extensions: {code: 'BAD_USER_INPUT', argument: 'from'},
+                originalError: new ApiError('from: bad', 'BAD_USER_INPUT', 'from'),
+            },
+            log
+        )
         expect(ours).toMatchObject({message: 'from: bad', extensions: {code: 'BAD_USER_INPUT', argument: 'from'}})
         const sha = cleanGraphqlError({message: 'provided sha does not match query', extensions: {code: 'INTERNAL_SERVER_ERROR'}}, log)
         expect(sha.extensions?.code).toBe('BAD_REQUEST')
         // OpenReader passes a negative limit / offset to PostgreSQL
         const driverError = Object.assign(new Error('LIMIT must not be negative'), {code: '2201W'})
-        const limit = cleanGraphqlError({message: 'LIMIT must not be negative', path: ['payouts'], extensions: {code: 'INTERNAL_SERVER_ERROR'}, originalError: Object.assign(new Error('LIMIT must not be negative'), {driverError, sql: 'SELECT 1 LIMIT -1'})}, log)
+        const limit = cleanGraphqlError(
+            {
+                message: 'LIMIT must not be negative',
+                path: ['payouts'],
+                extensions: {code: 'INTERNAL_SERVER_ERROR'},
+                originalError: Object.assign(new Error('LIMIT must not be negative'), {driverError, sql: 'SELECT 1 LIMIT -1'}),
+            },
+            log
+        )
         expect(limit).toMatchObject({message: 'limit: must be a whole number ≥ 0', extensions: {code: 'BAD_USER_INPUT', argument: 'limit'}})
         expect(logged).toEqual([])
         // the response-size limit says what to do
-        const size = cleanGraphqlError({message: 'response might exceed the size limit', path: ['rows'], extensions: {code: 'BAD_USER_INPUT'},
-            originalError: attachSizeLimitHint(new ApiError('response might exceed the size limit', 'BAD_USER_INPUT'), {kind: 'list', field: 'payouts', connection: 'payoutsConnection', max: 99999, given: false})}, log)
-        expect(size.message).toBe('response might exceed the size limit (GQL_MAX_RESPONSE_NODES): add `limit:` (at most 99999) to the list field `payouts`, or use `payoutsConnection` with `first:`')
-        expect(sizeLimitMessage({kind: 'list', field: 'payouts', connection: 'payoutsConnection', max: 10, given: true})).toMatch(/: lower `limit:` \(at most 10\) on the list field `payouts`/)
+        const size = cleanGraphqlError(
+            {
+                message: 'response might exceed the size limit',
+                path: ['rows'],
+                extensions: {code: 'BAD_USER_INPUT'},
+                originalError: attachSizeLimitHint(new ApiError('response might exceed the size limit', 'BAD_USER_INPUT'), {
+                    kind: 'list',
+                    field: 'payouts',
+                    connection: 'payoutsConnection',
+                    max: 99999,
+                    given: false,
+                }),
+            },
+            log
+        )
+        expect(size.message).toBe(
+            'response might exceed the size limit (GQL_MAX_RESPONSE_NODES): add `limit:` (at most 99999) to the list field `payouts`, or use `payoutsConnection` with `first:`'
+        )
+        expect(sizeLimitMessage({kind: 'list', field: 'payouts', connection: 'payoutsConnection', max: 10, given: true})).toMatch(
+            /: lower `limit:` \(at most 10\) on the list field `payouts`/
+        )
         expect(sizeLimitMessage({kind: 'list', field: 'payouts', max: 0, given: true})).toMatch(/the other fields of this request leave no room for `payouts`/)
         expect(sizeLimitMessage(undefined, ['payoutAudit'])).toMatch(/: ask `payoutAudit` for fewer rows/)
         expect(logged).toEqual([])
 
         const boom = new Error('relation "x" does not exist')
-        const internal = cleanGraphqlError({message: boom.message, path: ['payouts'], extensions: {code: 'INTERNAL_SERVER_ERROR'}, originalError: Object.assign(boom, {sql: 'SELECT * FROM x'})}, log)
-        expect(internal).toEqual({message: 'internal error (logged on the server)', locations: undefined, path: ['payouts'], extensions: {code: 'INTERNAL_SERVER_ERROR'}})
+        const internal = cleanGraphqlError(
+            {
+                message: boom.message,
+                path: ['payouts'],
+                extensions: {code: 'INTERNAL_SERVER_ERROR'},
+                originalError: Object.assign(boom, {sql: 'SELECT * FROM x'}),
+            },
+            log
+        )
+        expect(internal).toEqual({
+            message: 'internal error (logged on the server)',
+            locations: undefined,
+            path: ['payouts'],
+            extensions: {code: 'INTERNAL_SERVER_ERROR'},
+        })
         expect(logged.length).toBe(1)
         const [first, ...frames] = logged[0].split('\n')
         expect(first).toBe('[api] internal error: relation "x" does not exist (sql: SELECT * FROM x)')
@@ -188,7 +234,15 @@ describe('errors', () => {
         expect(frames.every(f => /^\s+at /.test(f))).toBe(true)
         // a resolver's internal error was logged by toApiError already
         logged.length = 0
-        cleanGraphqlError({message: 'internal error while computing the result (logged on the server)', path: ['emission'], extensions: {code: 'INTERNAL_SERVER_ERROR'}, originalError: toApiError(new Error('x'), () => {})}, log)
+        cleanGraphqlError(
+            {
+                message: 'internal error while computing the result (logged on the server)',
+                path: ['emission'],
+                extensions: {code: 'INTERNAL_SERVER_ERROR'},
+                originalError: toApiError(new Error('x'), () => {}),
+            },
+            log
+        )
         expect(logged).toEqual([])
     })
 })
@@ -241,7 +295,14 @@ describe('result cache', () => {
             }
             return []
         }
-        return {db, headQuery: async () => q, tx: async () => (db.txs++, q)}
+        return {
+            db,
+            headQuery: async () => q,
+            tx: async () => {
+                db.txs++
+                return q
+            },
+        }
     }
 
     test('hits at the same head, recomputes after the head moves, runs concurrent identical requests once', async () => {
@@ -269,7 +330,13 @@ describe('result cache', () => {
         await expect(cache.get('bad', headQuery, tx, async () => Promise.reject(new Error('x')))).rejects.toThrow('x')
         await new Promise(r => setImmediate(r))
         expect(cache.size.entries).toBe(0)
-        await cache.get('big', headQuery, tx, async () => Array(350).fill(0), r => r.length) // weighs 4
+        await cache.get(
+            'big',
+            headQuery,
+            tx,
+            async () => Array(350).fill(0),
+            r => r.length
+        ) // weighs 4
         await new Promise(r => setImmediate(r))
         expect(cache.size.weight).toBe(4)
         await cache.get('s1', headQuery, tx, async () => 1)
