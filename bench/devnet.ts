@@ -37,15 +37,38 @@ function parse(argv: string[]): Args {
     for (let i = 0; i < argv.length; i++) {
         let v = argv[i + 1]
         switch (argv[i]) {
-            case '--scenario': a.scenario = v; i++; break
-            case '--seed': a.seed = Number(v); i++; break
-            case '--from-file': a.fromFile = v; i++; break
-            case '--blocks': a.blocks = Number(v); i++; break
-            case '--concurrency': a.concurrency = Number(v); i++; break
-            case '--batch': a.batch = Number(v); i++; break
-            case '--transport': a.transports = v === 'both' ? ['http', 'ws'] : [v as 'http' | 'ws']; i++; break
+            case '--scenario':
+                a.scenario = v
+                i++
+                break
+            case '--seed':
+                a.seed = Number(v)
+                i++
+                break
+            case '--from-file':
+                a.fromFile = v
+                i++
+                break
+            case '--blocks':
+                a.blocks = Number(v)
+                i++
+                break
+            case '--concurrency':
+                a.concurrency = Number(v)
+                i++
+                break
+            case '--batch':
+                a.batch = Number(v)
+                i++
+                break
+            case '--transport':
+                a.transports = v === 'both' ? ['http', 'ws'] : [v as 'http' | 'ws']
+                i++
+                break
             case '--help':
-                console.log('node lib/bench/devnet.js [--scenario NAME] [--seed N] [--from-file X] [--blocks N] [--concurrency N] [--batch N] [--transport http|ws|both]')
+                console.log(
+                    'node lib/bench/devnet.js [--scenario NAME] [--seed N] [--from-file X] [--blocks N] [--concurrency N] [--batch N] [--transport http|ws|both]'
+                )
                 return process.exit(0)
             default:
                 throw new Error(`unknown argument ${argv[i]}`)
@@ -123,12 +146,13 @@ async function wsCaller(url: string): Promise<{call: Caller; close(): void}> {
         pending.delete(first)
     })
     return {
-        call: batch => new Promise(resolve => {
-            let base = id
-            id += batch.length
-            pending.set(base, resolve)
-            ws.send(JSON.stringify(batch.map((c, i) => ({jsonrpc: '2.0', id: base + i, ...c}))))
-        }),
+        call: batch =>
+            new Promise(resolve => {
+                let base = id
+                id += batch.length
+                pending.set(base, resolve)
+                ws.send(JSON.stringify(batch.map((c, i) => ({jsonrpc: '2.0', id: base + i, ...c}))))
+            }),
         close: () => ws.close(),
     }
 }

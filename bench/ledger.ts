@@ -166,10 +166,7 @@ function peakRssKb(pid: number): number {
     }
 }
 
-async function runChild(
-    script: string,
-    env: Record<string, string>
-): Promise<{seconds: number; peakRssMb: number; processorCpu: number; postgresCpu: number}> {
+async function runChild(script: string, env: Record<string, string>): Promise<{seconds: number; peakRssMb: number; processorCpu: number; postgresCpu: number}> {
     const pg = new PostgresCpu()
     const t0 = process.hrtime.bigint()
     const child = spawn(process.execPath, [script], {cwd: ROOT, env: {...(process.env as Record<string, string>), ...env}, stdio: ['ignore', 'pipe', 'pipe']})
@@ -216,7 +213,9 @@ export async function runLedgerBench(opts: {scenario?: string; seed?: number; on
                 const rows = Number((await query(url, `SELECT count(*) AS n FROM baseline_event`))[0].n)
                 events = rows
                 runs.push({name: 'baseline', ...r, events: rows, blocks: height, eventsPerSec: rows / r.seconds, blocksPerSec: height / r.seconds, rows})
-                console.error(`baseline: ${r.seconds.toFixed(1)} s, ${Math.round(rows / r.seconds)} events/s, peak RSS ${r.peakRssMb} MB, CPU ${r.processorCpu.toFixed(1)} s + PostgreSQL ${r.postgresCpu.toFixed(1)} s`)
+                console.error(
+                    `baseline: ${r.seconds.toFixed(1)} s, ${Math.round(rows / r.seconds)} events/s, peak RSS ${r.peakRssMb} MB, CPU ${r.processorCpu.toFixed(1)} s + PostgreSQL ${r.postgresCpu.toFixed(1)} s`
+                )
             }
             if (opts.only !== 'baseline') {
                 const url = await recreate('bench_ledger')
@@ -241,7 +240,9 @@ export async function runLedgerBench(opts: {scenario?: string; seed?: number; on
                     blocksPerSec: height / r.seconds,
                     rows: Number(counts[0].n),
                 })
-                console.error(`ledger: ${r.seconds.toFixed(1)} s, ${Math.round(events / r.seconds)} events/s, peak RSS ${r.peakRssMb} MB, CPU ${r.processorCpu.toFixed(1)} s + PostgreSQL ${r.postgresCpu.toFixed(1)} s`)
+                console.error(
+                    `ledger: ${r.seconds.toFixed(1)} s, ${Math.round(events / r.seconds)} events/s, peak RSS ${r.peakRssMb} MB, CPU ${r.processorCpu.toFixed(1)} s + PostgreSQL ${r.postgresCpu.toFixed(1)} s`
+                )
             }
         }
     } finally {

@@ -28,7 +28,12 @@ const FLAGS: Flag[] = [
     {name: 'from-file', arg: 'PATH', help: 'serve a chain file written by --save-file (no simulation)'},
     {name: 'save-file', arg: 'PATH', help: 'write the generated chain to this file, then serve from it'},
     {name: 'build-only', help: 'with --save-file: write the chain file and exit'},
-    {name: 'v2-spec', arg: '1251|1254', help: 'spec of the v2-era runtime (1254: PhalaBasePool events with withdrawing_nft_id / burnt_shares)', default: '1251'},
+    {
+        name: 'v2-spec',
+        arg: '1251|1254',
+        help: 'spec of the v2-era runtime (1254: PhalaBasePool events with withdrawing_nft_id / burnt_shares)',
+        default: '1251',
+    },
     {name: 'host', arg: 'HOST', help: 'address to listen on', default: '127.0.0.1'},
     {name: 'port', arg: 'N', help: 'port for HTTP and WebSocket (0 = any free port)', default: '9944'},
     {name: 'finality-lag', arg: 'N', help: 'finalized head = best head − N', default: '0'},
@@ -50,7 +55,13 @@ const FLAGS: Flag[] = [
 ]
 
 export function usage(): string {
-    let lines = ['Usage: npm run devnet -- [flags]', '', 'Serves a local Phala-compatible chain (Khala runtimes 1170 → 1251) over JSON-RPC (HTTP + WebSocket).', '', 'Flags:']
+    let lines = [
+        'Usage: npm run devnet -- [flags]',
+        '',
+        'Serves a local Phala-compatible chain (Khala runtimes 1170 → 1251) over JSON-RPC (HTTP + WebSocket).',
+        '',
+        'Flags:',
+    ]
     for (let f of FLAGS) {
         let left = `  --${f.name}${f.arg ? ' ' + f.arg : ''}`
         lines.push(`${left.padEnd(34)} ${f.help}${f.default != null ? ` (default ${f.default})` : ''}`)
@@ -104,7 +115,8 @@ function parseForks(specs: string[] | undefined): ScheduledFork[] {
         let [h, d, mode] = s.split(':')
         let at = Number(h)
         let depth = Number(d)
-        if (!Number.isInteger(at) || !Number.isInteger(depth) || depth < 1) throw new UsageError(`--fork-at: bad fork '${s}' (expected HEIGHT:DEPTH[:salt|empty])`)
+        if (!Number.isInteger(at) || !Number.isInteger(depth) || depth < 1)
+            throw new UsageError(`--fork-at: bad fork '${s}' (expected HEIGHT:DEPTH[:salt|empty])`)
         if (mode != null && mode !== 'salt' && mode !== 'empty') throw new UsageError(`--fork-at: bad mode '${mode}'`)
         return {at, depth, mode: mode as ForkMode | undefined}
     })

@@ -16,7 +16,14 @@ export * from './model'
 export {startDevnet} from './rpc'
 export type {Devnet, StartDevnetOptions} from './rpc'
 export {
-    buildChain, buildChainFromDevBlocks, sourceFromDevBlocks, sourceFromFile, saveChain, writeChainFile, newChain, appendNext,
+    buildChain,
+    buildChainFromDevBlocks,
+    sourceFromDevBlocks,
+    sourceFromFile,
+    saveChain,
+    writeChainFile,
+    newChain,
+    appendNext,
 } from './chain/build'
 export type {ChainSource, SourceBlock, DevSourceOptions} from './chain/build'
 export {Chain, KEYS} from './chain/chain'

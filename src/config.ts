@@ -82,7 +82,10 @@ export interface Config {
 }
 
 export class ConfigError extends Error {
-    constructor(readonly setting: string, message: string) {
+    constructor(
+        readonly setting: string,
+        message: string
+    ) {
         super(`${setting}: ${message}`)
         this.name = 'ConfigError'
     }

@@ -51,7 +51,9 @@ async function prepare(): Promise<{config: Config; head: number}> {
     }
     say(`database ${describeDatabase(db)}`)
     const range = `#${config.fromBlock}…${config.toBlock == null ? 'head' : '#' + config.toBlock}`
-    say(`indexing ${config.chain.name} blocks ${range} from ${config.rpcEndpoint}${config.gatewayUrl ? ` (history from ${config.gatewayUrl})` : ''}; finalized head #${head}`)
+    say(
+        `indexing ${config.chain.name} blocks ${range} from ${config.rpcEndpoint}${config.gatewayUrl ? ` (history from ${config.gatewayUrl})` : ''}; finalized head #${head}`
+    )
     return {config, head}
 }
 

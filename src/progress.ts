@@ -130,7 +130,8 @@ export class ProgressLog {
             if (!this.caughtUp) {
                 this.caughtUp = true
                 const secs = (t - this.startedAt) / 1000
-                const what = this.opts.toBlock != null && lastHeight >= this.opts.toBlock ? `TO_BLOCK #${fmt(lastHeight)}` : `the chain head at #${fmt(lastHeight)}`
+                const what =
+                    this.opts.toBlock != null && lastHeight >= this.opts.toBlock ? `TO_BLOCK #${fmt(lastHeight)}` : `the chain head at #${fmt(lastHeight)}`
                 this.opts.log(`caught up with ${what}: ${fmt(this.totalEvents)} mining events in ${formatDuration(secs)}`)
             }
             return

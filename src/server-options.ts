@@ -36,9 +36,5 @@ export function serverLimits(): ServerLimits {
  * (`SELECT version()`, …); src/serve.ts sets it in each request's transaction instead.
  */
 export function graphqlServerArgs(l: ServerLimits = serverLimits()): string[] {
-    return [
-        '--max-root-fields', String(l.maxRootFields),
-        '--max-response-size', String(l.maxResponseNodes),
-        '--max-request-size', String(l.maxRequestKb),
-    ]
+    return ['--max-root-fields', String(l.maxRootFields), '--max-response-size', String(l.maxResponseNodes), '--max-request-size', String(l.maxRequestKb)]
 }

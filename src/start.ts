@@ -133,7 +133,9 @@ async function main() {
             pg = await startEmbeddedPostgres({dataDir: dir, port: pgPort, database: 'squid'})
         } catch (e: any) {
             if (!(await portFree(pgPort))) {
-                fail(`port ${pgPort} (EMBEDDED_PG_PORT) is in use by another program: set EMBEDDED_PG_PORT to a free port, or DB_URL to use a PostgreSQL of yours`)
+                fail(
+                    `port ${pgPort} (EMBEDDED_PG_PORT) is in use by another program: set EMBEDDED_PG_PORT to a free port, or DB_URL to use a PostgreSQL of yours`
+                )
             }
             fail(String(e?.message ?? e).split('\n')[0])
         }

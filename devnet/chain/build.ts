@@ -108,16 +108,10 @@ export function sourceFromFile(path: string): ChainSource {
         },
     }
     let first = it.next()
-    return new IterSource(
-        runtimeOptions,
-        rts,
-        f.header.genesisEra,
-        f.genesis,
-        it,
-        f.blocks.length,
-        first.done ? undefined : first.value,
-        {...(f.header.info || {}), file: path}
-    )
+    return new IterSource(runtimeOptions, rts, f.header.genesisEra, f.genesis, it, f.blocks.length, first.done ? undefined : first.value, {
+        ...(f.header.info || {}),
+        file: path,
+    })
 }
 
 export function newChain(src: ChainSource): Chain {

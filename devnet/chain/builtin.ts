@@ -28,7 +28,7 @@ const FIX1 = 1n << 64n
 
 export function tokenomics(budgetPha: bigint): {[k: string]: DevValue} {
     return {
-        pha_rate: 83n * FIX1 / 100n,
+        pha_rate: (83n * FIX1) / 100n,
         rho: FIX1 + 12297829382473n,
         budget_per_block: budgetPha * FIX1,
         v_max: 30000n * FIX1,
@@ -39,7 +39,7 @@ export function tokenomics(budgetPha: bigint): {[k: string]: DevValue} {
         heartbeat_window: 20,
         rig_k: 8297144692014305843n,
         rig_b: 0n,
-        re: 3n * FIX1 / 2n,
+        re: (3n * FIX1) / 2n,
         k: 50n * FIX1,
         kappa: FIX1,
     }
@@ -122,9 +122,9 @@ function v1Events(i: number): DevEvent[] {
             break
         case 3:
             ev('PhalaMining', 'BenchmarkUpdated', {miner: session(1), p_instant: 1520})
-            ev('Balances', 'Transfer', {from: hex32(0xee, 1), to: hex32(0xee, 2), amount: 7n * PHA / 10n})
-            ev('PhalaMining', 'MinerSettled', {miner: session(1), v_bits: 3001n * FIX1, payout_bits: 28n * FIX1 / 10n})
-            ev('PhalaStakePool', 'RewardReceived', {pid: 0n, to_owner: 56n * PHA / 100n, to_stakers: 224n * PHA / 100n})
+            ev('Balances', 'Transfer', {from: hex32(0xee, 1), to: hex32(0xee, 2), amount: (7n * PHA) / 10n})
+            ev('PhalaMining', 'MinerSettled', {miner: session(1), v_bits: 3001n * FIX1, payout_bits: (28n * FIX1) / 10n})
+            ev('PhalaStakePool', 'RewardReceived', {pid: 0n, to_owner: (56n * PHA) / 100n, to_stakers: (224n * PHA) / 100n})
             break
         case 4:
             ev('PhalaMining', 'MinerEnterUnresponsive', {miner: session(1)})
@@ -137,7 +137,7 @@ function v1Events(i: number): DevEvent[] {
             break
         default:
             ev('PhalaMining', 'MinerSettled', {miner: session(1), v_bits: BigInt(3000 + i) * FIX1, payout_bits: FIX1 + BigInt(i)})
-            ev('PhalaStakePool', 'RewardReceived', {pid: 0n, to_owner: BigInt(i) * PHA / 5n, to_stakers: BigInt(i) * PHA})
+            ev('PhalaStakePool', 'RewardReceived', {pid: 0n, to_owner: (BigInt(i) * PHA) / 5n, to_stakers: BigInt(i) * PHA})
     }
     return e
 }
@@ -178,12 +178,16 @@ function v2Events(j: number, spec1254: boolean): DevEvent[] {
             ev('PhalaComputation', 'BenchmarkUpdated', {session: session(2), p_instant: 2150})
             ev('Balances', 'Transfer', {from: hex32(0xee, 1), to: hex32(0xee, 2), amount: PHA})
             ev('PhalaComputation', 'SessionSettled', {session: session(2), v_bits: 4001n * FIX1, payout_bits: 4n * FIX1})
-            ev('PhalaStakePoolv2', 'RewardReceived', {pid: 1n, to_owner: 8n * PHA / 10n, to_stakers: 32n * PHA / 10n})
+            ev('PhalaStakePoolv2', 'RewardReceived', {pid: 1n, to_owner: (8n * PHA) / 10n, to_stakers: (32n * PHA) / 10n})
             ev('PhalaVault', 'OwnerSharesGained', {pid: 2n, shares: PHA / 100n, checkout_price: PHA + 1000n})
             break
         case 7:
             ev('PhalaBasePool', 'WithdrawalQueued', {
-                pid: 1n, user: acct(3), shares: 500n * PHA, nft_id: 1, as_vault: null,
+                pid: 1n,
+                user: acct(3),
+                shares: 500n * PHA,
+                nft_id: 1,
+                as_vault: null,
                 ...(spec1254 ? {withdrawing_nft_id: 3} : {}),
             })
             ev('PhalaComputation', 'WorkerEnterUnresponsive', {session: session(2)})
@@ -191,7 +195,10 @@ function v2Events(j: number, spec1254: boolean): DevEvent[] {
         case 8:
             ev('PhalaComputation', 'WorkerExitUnresponsive', {session: session(2)})
             ev('PhalaBasePool', 'Withdrawal', {
-                pid: 1n, user: acct(3), amount: 500n * PHA, shares: 500n * PHA,
+                pid: 1n,
+                user: acct(3),
+                amount: 500n * PHA,
+                shares: 500n * PHA,
                 ...(spec1254 ? {burnt_shares: 0n} : {}),
             })
             ev('PhalaStakePoolv2', 'RewardDismissedDust', {pid: 1n, amount: 3n})
@@ -207,7 +214,7 @@ function v2Events(j: number, spec1254: boolean): DevEvent[] {
             break
         default:
             ev('PhalaComputation', 'SessionSettled', {session: session(2), v_bits: BigInt(4000 + j) * FIX1, payout_bits: FIX1 * BigInt(j)})
-            ev('PhalaStakePoolv2', 'RewardReceived', {pid: 1n, to_owner: BigInt(j) * PHA / 5n, to_stakers: BigInt(j) * 4n * PHA / 5n})
+            ev('PhalaStakePoolv2', 'RewardReceived', {pid: 1n, to_owner: (BigInt(j) * PHA) / 5n, to_stakers: (BigInt(j) * 4n * PHA) / 5n})
     }
     return e
 }
@@ -228,7 +235,7 @@ export function fixtureScenario(opts: FixtureOptions = {}): Scenario & {blocks: 
     for (let i = 1; i <= v1n; i++) {
         let storage: DevStorageWrite[] = []
         if (i === 1) storage.push({pallet: 'PhalaStakePool', item: 'PoolCount', keys: [], value: 1n})
-        if (i === 3) storage.push({pallet: 'System', item: 'Account', keys: [hex32(0xee, 1)], value: accountV1(10_000_000n * PHA - 7n * PHA / 10n)})
+        if (i === 3) storage.push({pallet: 'System', item: 'Account', keys: [hex32(0xee, 1)], value: accountV1(10_000_000n * PHA - (7n * PHA) / 10n)})
         if (i === 5) storage.push({pallet: 'PhalaMining', item: 'TokenomicParameters', keys: [], value: tokenomics(150n)})
         blocks.push({timestamp: t, era: 'v1', events: v1Events(i), storage})
         t += BLOCK_MS
@@ -241,7 +248,7 @@ export function fixtureScenario(opts: FixtureOptions = {}): Scenario & {blocks: 
                 {pallet: 'PhalaComputation', item: 'CoolDownPeriod', keys: [], value: 604800n},
                 {pallet: 'PhalaBasePool', item: 'Pools', keys: [0n], value: stakePoolValue(0, 5000n * PHA, [worker(1)])},
                 {pallet: 'PhalaBasePool', item: 'PoolCount', keys: [], value: 1n},
-                {pallet: 'System', item: 'Account', keys: [hex32(0xee, 1)], value: accountV2(10_000_000n * PHA - 7n * PHA / 10n)},
+                {pallet: 'System', item: 'Account', keys: [hex32(0xee, 1)], value: accountV2(10_000_000n * PHA - (7n * PHA) / 10n)},
                 // the v1 pool storage is migrated away
                 {pallet: 'PhalaStakePool', item: 'PoolCount', keys: [], value: null}
             )
@@ -307,9 +314,7 @@ export function syntheticScenario(opts: SyntheticOptions): Scenario {
     let sessions = opts.sessions ?? 5000
     let pools = opts.pools ?? 200
     let poolEvery = opts.poolWriteEvery ?? 10
-    let genesis: DevStorageWrite[] = [
-        {pallet: 'PhalaComputation', item: 'TokenomicParameters', keys: [], value: tokenomics(187n)},
-    ]
+    let genesis: DevStorageWrite[] = [{pallet: 'PhalaComputation', item: 'TokenomicParameters', keys: [], value: tokenomics(187n)}]
     function* gen(): Generator<DevBlock> {
         for (let n = 1; n <= opts.blocks; n++) {
             let events: DevEvent[] = []
@@ -319,7 +324,11 @@ export function syntheticScenario(opts: SyntheticOptions): Scenario {
                 let payout = BigInt(Math.floor(rnd() * 2 ** 40)) << 16n
                 events.push({pallet: 'PhalaComputation', name: 'BenchmarkUpdated', args: {session: session(s), p_instant: 1000 + (s % 2000)}})
                 events.push({pallet: 'Balances', name: 'Transfer', args: {from: hex32(0xee, 1), to: hex32(0xee, 2), amount: payout / 4n}})
-                events.push({pallet: 'PhalaComputation', name: 'SessionSettled', args: {session: session(s), v_bits: BigInt(3000 + s) << 64n, payout_bits: payout}})
+                events.push({
+                    pallet: 'PhalaComputation',
+                    name: 'SessionSettled',
+                    args: {session: session(s), v_bits: BigInt(3000 + s) << 64n, payout_bits: payout},
+                })
                 events.push({pallet: 'PhalaStakePoolv2', name: 'RewardReceived', args: {pid, to_owner: payout / 10n, to_stakers: payout - payout / 10n}})
             }
             events.length = opts.eventsPerBlock

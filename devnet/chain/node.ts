@@ -56,7 +56,10 @@ export class DevnetNode extends EventEmitter {
     private salt = 0
     private log: (msg: string) => void
 
-    constructor(readonly source: ChainSource, opts: NodeOptions = {}) {
+    constructor(
+        readonly source: ChainSource,
+        opts: NodeOptions = {}
+    ) {
         super()
         this.chain = opts.chain ?? newChain(source)
         this.finalityLag = opts.finalityLag ?? 0

@@ -9,7 +9,11 @@ import type {BlockRec, Chain} from '../chain/chain'
 import type {DevnetNode, ForkOptions} from '../chain/node'
 
 export class RpcError extends Error {
-    constructor(readonly code: number, message: string, readonly data?: unknown) {
+    constructor(
+        readonly code: number,
+        message: string,
+        readonly data?: unknown
+    ) {
         super(message)
     }
 }

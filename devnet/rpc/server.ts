@@ -61,7 +61,10 @@ export class RpcServer {
     readonly stats = {requests: 0, calls: 0, wsConnections: 0}
     private listeners: [string, (...a: any[]) => void][] = []
 
-    constructor(readonly node: DevnetNode, readonly opts: ServerOptions = {}) {
+    constructor(
+        readonly node: DevnetNode,
+        readonly opts: ServerOptions = {}
+    ) {
         this.faults = new Faults(opts.faults)
         this.log = opts.log ?? (() => {})
         this.info = {

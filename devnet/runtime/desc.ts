@@ -93,7 +93,21 @@ export type TypeNode =
 export type Primitive = 'bool' | 'char' | 'str' | 'u8' | 'u16' | 'u32' | 'u64' | 'u128' | 'u256' | 'i8' | 'i16' | 'i32' | 'i64' | 'i128' | 'i256'
 
 export const PRIMITIVES: ReadonlySet<string> = new Set([
-    'bool', 'char', 'str', 'u8', 'u16', 'u32', 'u64', 'u128', 'u256', 'i8', 'i16', 'i32', 'i64', 'i128', 'i256',
+    'bool',
+    'char',
+    'str',
+    'u8',
+    'u16',
+    'u32',
+    'u64',
+    'u128',
+    'u256',
+    'i8',
+    'i16',
+    'i32',
+    'i64',
+    'i128',
+    'i256',
 ])
 
 export function parseTypeExpr(src: string): TypeNode {

@@ -55,10 +55,7 @@ export function extractRuntimeDesc(metadataBytes: Uint8Array, selection: Extract
     let meta: any = md.value
     let lookup: any[] = meta.lookup.types.map((t: any) => t.type)
 
-    let version: any = new Runtime(
-        {specName: 'x', specVersion: 0, implName: 'x', implVersion: 0},
-        metadataBytes
-    ).getConstant('System.Version')
+    let version: any = new Runtime({specName: 'x', specVersion: 0, implName: 'x', implVersion: 0}, metadataBytes).getConstant('System.Version')
 
     let palletByName = new Map<string, any>(meta.pallets.map((p: any) => [p.name, p]))
     let system = palletByName.get('System')
@@ -237,13 +234,13 @@ function printFields(f: Fields): string {
 
 function printParams(p: TypeParams | undefined): string {
     if (!p) return ''
-    return `, params: {${Object.entries(p).map(([k, v]) => `${key(k)}: ${v == null ? 'null' : q(v)}`).join(', ')}}`
+    return `, params: {${Object.entries(p)
+        .map(([k, v]) => `${key(k)}: ${v == null ? 'null' : q(v)}`)
+        .join(', ')}}`
 }
 
 function printVariants(vs: VariantDesc[], indent: string): string {
-    return vs
-        .map(v => `${indent}{index: ${v.index}, name: ${q(v.name)}${v.fields ? `, fields: ${printFields(v.fields)}` : ''}},\n`)
-        .join('')
+    return vs.map(v => `${indent}{index: ${v.index}, name: ${q(v.name)}${v.fields ? `, fields: ${printFields(v.fields)}` : ''}},\n`).join('')
 }
 
 export function printRuntimeDesc(desc: RuntimeDesc, constName: string, source: string): string {

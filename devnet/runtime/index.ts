@@ -49,7 +49,7 @@ export function runtimeDesc(era: RuntimeEra, opts: RuntimeOptions = {}): Runtime
 const cache = new Map<string, DevRuntime>()
 
 export function getRuntime(era: RuntimeEra, opts: RuntimeOptions = {}): DevRuntime {
-    let key = `${era}/${era === 'v2' ? opts.v2Spec ?? 1251 : ''}`
+    let key = `${era}/${era === 'v2' ? (opts.v2Spec ?? 1251) : ''}`
     let rt = cache.get(key)
     if (!rt) {
         rt = new DevRuntime(era, runtimeDesc(era, opts))

@@ -94,8 +94,16 @@ export const KHALA_1170: RuntimeDesc = {
         },
         AccountId32: {path: 'sp_core::crypto::AccountId32', fields: ['[u8; 32]']},
         H256: {path: 'primitive_types::H256', fields: ['[u8; 32]']},
-        AccountInfo: {path: 'frame_system::AccountInfo', params: {Index: 'u32', AccountData: 'AccountData'}, fields: {nonce: 'u32', consumers: 'u32', providers: 'u32', sufficients: 'u32', data: 'AccountData'}},
-        AccountData: {path: 'pallet_balances::AccountData', params: {Balance: 'u128'}, fields: {free: 'u128', reserved: 'u128', misc_frozen: 'u128', fee_frozen: 'u128'}},
+        AccountInfo: {
+            path: 'frame_system::AccountInfo',
+            params: {Index: 'u32', AccountData: 'AccountData'},
+            fields: {nonce: 'u32', consumers: 'u32', providers: 'u32', sufficients: 'u32', data: 'AccountData'},
+        },
+        AccountData: {
+            path: 'pallet_balances::AccountData',
+            params: {Balance: 'u128'},
+            fields: {free: 'u128', reserved: 'u128', misc_frozen: 'u128', fee_frozen: 'u128'},
+        },
         Digest: {path: 'sp_runtime::generic::digest::Digest', fields: {logs: 'Vec<DigestItem>'}},
         DigestItem: {
             path: 'sp_runtime::generic::digest::DigestItem',
@@ -107,7 +115,11 @@ export const KHALA_1170: RuntimeDesc = {
                 {index: 8, name: 'RuntimeEnvironmentUpdated'},
             ],
         },
-        EventRecord: {path: 'frame_system::EventRecord', params: {E: 'RuntimeEvent', T: 'H256'}, fields: {phase: 'Phase', event: 'RuntimeEvent', topics: 'Vec<H256>'}},
+        EventRecord: {
+            path: 'frame_system::EventRecord',
+            params: {E: 'RuntimeEvent', T: 'H256'},
+            fields: {phase: 'Phase', event: 'RuntimeEvent', topics: 'Vec<H256>'},
+        },
         Phase: {
             path: 'frame_system::Phase',
             variants: [
@@ -124,8 +136,29 @@ export const KHALA_1170: RuntimeDesc = {
             ],
         },
         Public: {path: 'sp_core::sr25519::Public', fields: ['[u8; 32]']},
-        TokenomicParameters: {path: 'phala_types::messaging::TokenomicParameters', fields: {pha_rate: 'u128', rho: 'u128', budget_per_block: 'u128', v_max: 'u128', cost_k: 'u128', cost_b: 'u128', slash_rate: 'u128', treasury_ratio: 'u128', heartbeat_window: 'u32', rig_k: 'u128', rig_b: 'u128', re: 'u128', k: 'u128', kappa: 'u128'}},
-        MinerInfo: {path: 'phala_pallets::mining::pallet::MinerInfo', fields: {state: 'MinerState', ve: 'u128', v: 'u128', v_updated_at: 'u64', benchmark: 'Benchmark', cool_down_start: 'u64', stats: 'MinerStats'}},
+        TokenomicParameters: {
+            path: 'phala_types::messaging::TokenomicParameters',
+            fields: {
+                pha_rate: 'u128',
+                rho: 'u128',
+                budget_per_block: 'u128',
+                v_max: 'u128',
+                cost_k: 'u128',
+                cost_b: 'u128',
+                slash_rate: 'u128',
+                treasury_ratio: 'u128',
+                heartbeat_window: 'u32',
+                rig_k: 'u128',
+                rig_b: 'u128',
+                re: 'u128',
+                k: 'u128',
+                kappa: 'u128',
+            },
+        },
+        MinerInfo: {
+            path: 'phala_pallets::mining::pallet::MinerInfo',
+            fields: {state: 'MinerState', ve: 'u128', v: 'u128', v_updated_at: 'u64', benchmark: 'Benchmark', cool_down_start: 'u64', stats: 'MinerStats'},
+        },
         MinerState: {
             path: 'phala_pallets::mining::pallet::MinerState',
             variants: [
@@ -136,13 +169,41 @@ export const KHALA_1170: RuntimeDesc = {
                 {index: 4, name: 'MiningCoolingDown'},
             ],
         },
-        Benchmark: {path: 'phala_pallets::mining::pallet::Benchmark', fields: {p_init: 'u32', p_instant: 'u32', iterations: 'u64', mining_start_time: 'u64', challenge_time_last: 'u64'}},
+        Benchmark: {
+            path: 'phala_pallets::mining::pallet::Benchmark',
+            fields: {p_init: 'u32', p_instant: 'u32', iterations: 'u64', mining_start_time: 'u64', challenge_time_last: 'u64'},
+        },
         MinerStats: {path: 'phala_pallets::mining::pallet::MinerStats', fields: {total_reward: 'u128'}},
-        PoolInfo: {path: 'phala_pallets::stakepool::pallet::PoolInfo', params: {AccountId: 'AccountId32', Balance: 'u128'}, fields: {pid: 'u64', owner: 'AccountId32', payout_commission: 'Option<Permill>', owner_reward: 'u128', cap: 'Option<u128>', reward_acc: 'FixedPoint', total_shares: 'u128', total_stake: 'u128', free_stake: 'u128', releasing_stake: 'u128', workers: 'Vec<Public>', withdraw_queue: 'Vec<WithdrawInfo>'}},
+        PoolInfo: {
+            path: 'phala_pallets::stakepool::pallet::PoolInfo',
+            params: {AccountId: 'AccountId32', Balance: 'u128'},
+            fields: {
+                pid: 'u64',
+                owner: 'AccountId32',
+                payout_commission: 'Option<Permill>',
+                owner_reward: 'u128',
+                cap: 'Option<u128>',
+                reward_acc: 'FixedPoint',
+                total_shares: 'u128',
+                total_stake: 'u128',
+                free_stake: 'u128',
+                releasing_stake: 'u128',
+                workers: 'Vec<Public>',
+                withdraw_queue: 'Vec<WithdrawInfo>',
+            },
+        },
         Permill: {path: 'sp_arithmetic::per_things::Permill', fields: ['u32']},
         FixedPoint: {path: 'phala_pallets::utils::fixed_point::FixedPoint', fields: ['u128']},
-        WithdrawInfo: {path: 'phala_pallets::stakepool::pallet::WithdrawInfo', params: {AccountId: 'AccountId32', Balance: 'u128'}, fields: {user: 'AccountId32', shares: 'u128', start_time: 'u64'}},
-        UserStakeInfo: {path: 'phala_pallets::stakepool::pallet::UserStakeInfo', params: {AccountId: 'AccountId32', Balance: 'u128'}, fields: {user: 'AccountId32', locked: 'u128', shares: 'u128', available_rewards: 'u128', reward_debt: 'u128'}},
+        WithdrawInfo: {
+            path: 'phala_pallets::stakepool::pallet::WithdrawInfo',
+            params: {AccountId: 'AccountId32', Balance: 'u128'},
+            fields: {user: 'AccountId32', shares: 'u128', start_time: 'u64'},
+        },
+        UserStakeInfo: {
+            path: 'phala_pallets::stakepool::pallet::UserStakeInfo',
+            params: {AccountId: 'AccountId32', Balance: 'u128'},
+            fields: {user: 'AccountId32', locked: 'u128', shares: 'u128', available_rewards: 'u128', reward_debt: 'u128'},
+        },
         CheckNonZeroSender: {path: 'frame_system::extensions::check_non_zero_sender::CheckNonZeroSender', params: {T: null}, fields: {}},
         CheckSpecVersion: {path: 'frame_system::extensions::check_spec_version::CheckSpecVersion', params: {T: null}, fields: {}},
         CheckTxVersion: {path: 'frame_system::extensions::check_tx_version::CheckTxVersion', params: {T: null}, fields: {}},
@@ -192,7 +253,15 @@ export const KHALA_1170: RuntimeDesc = {
                 ],
             },
             storage: [
-                {name: 'Account', modifier: 'Default', hashers: ['Blake2_128Concat'], key: 'AccountId32', value: 'AccountInfo', fallback: '0x0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000'},
+                {
+                    name: 'Account',
+                    modifier: 'Default',
+                    hashers: ['Blake2_128Concat'],
+                    key: 'AccountId32',
+                    value: 'AccountInfo',
+                    fallback:
+                        '0x0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000',
+                },
                 {name: 'Number', modifier: 'Default', value: 'u32', fallback: '0x00000000'},
                 {name: 'ParentHash', modifier: 'Default', value: 'H256', fallback: '0x0000000000000000000000000000000000000000000000000000000000000000'},
                 {name: 'Digest', modifier: 'Default', value: 'Digest', fallback: '0x00'},
@@ -204,13 +273,9 @@ export const KHALA_1170: RuntimeDesc = {
             index: 1,
             calls: {
                 path: 'pallet_timestamp::pallet::Call',
-                variants: [
-                    {index: 0, name: 'set', fields: {now: 'Compact<u64>'}},
-                ],
+                variants: [{index: 0, name: 'set', fields: {now: 'Compact<u64>'}}],
             },
-            storage: [
-                {name: 'Now', modifier: 'Default', value: 'u64', fallback: '0x0000000000000000'},
-            ],
+            storage: [{name: 'Now', modifier: 'Default', value: 'u64', fallback: '0x0000000000000000'}],
         },
         {
             name: 'Balances',
@@ -224,15 +289,17 @@ export const KHALA_1170: RuntimeDesc = {
                     {index: 3, name: 'BalanceSet', fields: {who: 'AccountId32', free: 'u128', reserved: 'u128'}},
                     {index: 4, name: 'Reserved', fields: {who: 'AccountId32', amount: 'u128'}},
                     {index: 5, name: 'Unreserved', fields: {who: 'AccountId32', amount: 'u128'}},
-                    {index: 6, name: 'ReserveRepatriated', fields: {from: 'AccountId32', to: 'AccountId32', amount: 'u128', destination_status: 'BalanceStatus'}},
+                    {
+                        index: 6,
+                        name: 'ReserveRepatriated',
+                        fields: {from: 'AccountId32', to: 'AccountId32', amount: 'u128', destination_status: 'BalanceStatus'},
+                    },
                     {index: 7, name: 'Deposit', fields: {who: 'AccountId32', amount: 'u128'}},
                     {index: 8, name: 'Withdraw', fields: {who: 'AccountId32', amount: 'u128'}},
                     {index: 9, name: 'Slashed', fields: {who: 'AccountId32', amount: 'u128'}},
                 ],
             },
-            storage: [
-                {name: 'TotalIssuance', modifier: 'Default', value: 'u128', fallback: '0x00000000000000000000000000000000'},
-            ],
+            storage: [{name: 'TotalIssuance', modifier: 'Default', value: 'u128', fallback: '0x00000000000000000000000000000000'}],
         },
         {
             name: 'PhalaRegistry',

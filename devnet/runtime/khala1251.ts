@@ -100,8 +100,16 @@ export const KHALA_1251: RuntimeDesc = {
         },
         AccountId32: {path: 'sp_core::crypto::AccountId32', fields: ['[u8; 32]']},
         H256: {path: 'primitive_types::H256', fields: ['[u8; 32]']},
-        AccountInfo: {path: 'frame_system::AccountInfo', params: {Index: 'u32', AccountData: 'AccountData'}, fields: {nonce: 'u32', consumers: 'u32', providers: 'u32', sufficients: 'u32', data: 'AccountData'}},
-        AccountData: {path: 'pallet_balances::types::AccountData', params: {Balance: 'u128'}, fields: {free: 'u128', reserved: 'u128', frozen: 'u128', flags: 'ExtraFlags'}},
+        AccountInfo: {
+            path: 'frame_system::AccountInfo',
+            params: {Index: 'u32', AccountData: 'AccountData'},
+            fields: {nonce: 'u32', consumers: 'u32', providers: 'u32', sufficients: 'u32', data: 'AccountData'},
+        },
+        AccountData: {
+            path: 'pallet_balances::types::AccountData',
+            params: {Balance: 'u128'},
+            fields: {free: 'u128', reserved: 'u128', frozen: 'u128', flags: 'ExtraFlags'},
+        },
         ExtraFlags: {path: 'pallet_balances::types::ExtraFlags', fields: ['u128']},
         Digest: {path: 'sp_runtime::generic::digest::Digest', fields: {logs: 'Vec<DigestItem>'}},
         DigestItem: {
@@ -114,7 +122,11 @@ export const KHALA_1251: RuntimeDesc = {
                 {index: 8, name: 'RuntimeEnvironmentUpdated'},
             ],
         },
-        EventRecord: {path: 'frame_system::EventRecord', params: {E: 'RuntimeEvent', T: 'H256'}, fields: {phase: 'Phase', event: 'RuntimeEvent', topics: 'Vec<H256>'}},
+        EventRecord: {
+            path: 'frame_system::EventRecord',
+            params: {E: 'RuntimeEvent', T: 'H256'},
+            fields: {phase: 'Phase', event: 'RuntimeEvent', topics: 'Vec<H256>'},
+        },
         Phase: {
             path: 'frame_system::Phase',
             variants: [
@@ -138,8 +150,29 @@ export const KHALA_1251: RuntimeDesc = {
                 {index: 1, name: 'Ias'},
             ],
         },
-        TokenomicParameters: {path: 'phala_types::messaging::TokenomicParameters', fields: {pha_rate: 'u128', rho: 'u128', budget_per_block: 'u128', v_max: 'u128', cost_k: 'u128', cost_b: 'u128', slash_rate: 'u128', treasury_ratio: 'u128', heartbeat_window: 'u32', rig_k: 'u128', rig_b: 'u128', re: 'u128', k: 'u128', kappa: 'u128'}},
-        SessionInfo: {path: 'phala_pallets::compute::computation::pallet::SessionInfo', fields: {state: 'WorkerState', ve: 'u128', v: 'u128', v_updated_at: 'u64', benchmark: 'Benchmark', cool_down_start: 'u64', stats: 'SessionStats'}},
+        TokenomicParameters: {
+            path: 'phala_types::messaging::TokenomicParameters',
+            fields: {
+                pha_rate: 'u128',
+                rho: 'u128',
+                budget_per_block: 'u128',
+                v_max: 'u128',
+                cost_k: 'u128',
+                cost_b: 'u128',
+                slash_rate: 'u128',
+                treasury_ratio: 'u128',
+                heartbeat_window: 'u32',
+                rig_k: 'u128',
+                rig_b: 'u128',
+                re: 'u128',
+                k: 'u128',
+                kappa: 'u128',
+            },
+        },
+        SessionInfo: {
+            path: 'phala_pallets::compute::computation::pallet::SessionInfo',
+            fields: {state: 'WorkerState', ve: 'u128', v: 'u128', v_updated_at: 'u64', benchmark: 'Benchmark', cool_down_start: 'u64', stats: 'SessionStats'},
+        },
         WorkerState: {
             path: 'phala_pallets::compute::computation::pallet::WorkerState',
             variants: [
@@ -150,7 +183,10 @@ export const KHALA_1251: RuntimeDesc = {
                 {index: 4, name: 'WorkerCoolingDown'},
             ],
         },
-        Benchmark: {path: 'phala_pallets::compute::computation::pallet::Benchmark', fields: {p_init: 'u32', p_instant: 'u32', iterations: 'u64', working_start_time: 'u64', challenge_time_last: 'u64'}},
+        Benchmark: {
+            path: 'phala_pallets::compute::computation::pallet::Benchmark',
+            fields: {p_init: 'u32', p_instant: 'u32', iterations: 'u64', working_start_time: 'u64', challenge_time_last: 'u64'},
+        },
         SessionStats: {path: 'phala_pallets::compute::computation::pallet::SessionStats', fields: {total_reward: 'u128'}},
         PoolProxy: {
             path: 'phala_pallets::compute::pool_proxy::PoolProxy',
@@ -160,11 +196,44 @@ export const KHALA_1251: RuntimeDesc = {
                 {index: 1, name: 'Vault', fields: ['Vault']},
             ],
         },
-        StakePool: {path: 'phala_pallets::compute::pool_proxy::StakePool', params: {AccountId: 'AccountId32', Balance: 'u128'}, fields: {basepool: 'BasePool', payout_commission: 'Option<Permill>', cap: 'Option<u128>', workers: 'Vec<Public>', cd_workers: 'Vec<Public>', lock_account: 'AccountId32', owner_reward_account: 'AccountId32'}},
-        BasePool: {path: 'phala_pallets::compute::base_pool::pallet::BasePool', params: {AccountId: 'AccountId32', Balance: 'u128'}, fields: {pid: 'u64', owner: 'AccountId32', total_shares: 'u128', total_value: 'u128', withdraw_queue: 'Vec<WithdrawInfo>', value_subscribers: 'Vec<u64>', cid: 'u32', pool_account_id: 'AccountId32'}},
-        WithdrawInfo: {path: 'phala_pallets::compute::base_pool::pallet::WithdrawInfo', params: {AccountId: 'AccountId32'}, fields: {user: 'AccountId32', start_time: 'u64', nft_id: 'u32'}},
+        StakePool: {
+            path: 'phala_pallets::compute::pool_proxy::StakePool',
+            params: {AccountId: 'AccountId32', Balance: 'u128'},
+            fields: {
+                basepool: 'BasePool',
+                payout_commission: 'Option<Permill>',
+                cap: 'Option<u128>',
+                workers: 'Vec<Public>',
+                cd_workers: 'Vec<Public>',
+                lock_account: 'AccountId32',
+                owner_reward_account: 'AccountId32',
+            },
+        },
+        BasePool: {
+            path: 'phala_pallets::compute::base_pool::pallet::BasePool',
+            params: {AccountId: 'AccountId32', Balance: 'u128'},
+            fields: {
+                pid: 'u64',
+                owner: 'AccountId32',
+                total_shares: 'u128',
+                total_value: 'u128',
+                withdraw_queue: 'Vec<WithdrawInfo>',
+                value_subscribers: 'Vec<u64>',
+                cid: 'u32',
+                pool_account_id: 'AccountId32',
+            },
+        },
+        WithdrawInfo: {
+            path: 'phala_pallets::compute::base_pool::pallet::WithdrawInfo',
+            params: {AccountId: 'AccountId32'},
+            fields: {user: 'AccountId32', start_time: 'u64', nft_id: 'u32'},
+        },
         Permill: {path: 'sp_arithmetic::per_things::Permill', fields: ['u32']},
-        Vault: {path: 'phala_pallets::compute::pool_proxy::Vault', params: {AccountId: 'AccountId32', Balance: 'u128'}, fields: {basepool: 'BasePool', last_share_price_checkpoint: 'u128', commission: 'Option<Permill>', owner_shares: 'u128', invest_pools: 'Vec<u64>'}},
+        Vault: {
+            path: 'phala_pallets::compute::pool_proxy::Vault',
+            params: {AccountId: 'AccountId32', Balance: 'u128'},
+            fields: {basepool: 'BasePool', last_share_price_checkpoint: 'u128', commission: 'Option<Permill>', owner_shares: 'u128', invest_pools: 'Vec<u64>'},
+        },
         CheckNonZeroSender: {path: 'frame_system::extensions::check_non_zero_sender::CheckNonZeroSender', params: {T: null}, fields: {}},
         CheckSpecVersion: {path: 'frame_system::extensions::check_spec_version::CheckSpecVersion', params: {T: null}, fields: {}},
         CheckTxVersion: {path: 'frame_system::extensions::check_tx_version::CheckTxVersion', params: {T: null}, fields: {}},
@@ -214,7 +283,15 @@ export const KHALA_1251: RuntimeDesc = {
                 ],
             },
             storage: [
-                {name: 'Account', modifier: 'Default', hashers: ['Blake2_128Concat'], key: 'AccountId32', value: 'AccountInfo', fallback: '0x0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000080'},
+                {
+                    name: 'Account',
+                    modifier: 'Default',
+                    hashers: ['Blake2_128Concat'],
+                    key: 'AccountId32',
+                    value: 'AccountInfo',
+                    fallback:
+                        '0x0000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000080',
+                },
                 {name: 'Number', modifier: 'Default', value: 'u32', fallback: '0x00000000'},
                 {name: 'ParentHash', modifier: 'Default', value: 'H256', fallback: '0x0000000000000000000000000000000000000000000000000000000000000000'},
                 {name: 'Digest', modifier: 'Default', value: 'Digest', fallback: '0x00'},
@@ -226,13 +303,9 @@ export const KHALA_1251: RuntimeDesc = {
             index: 1,
             calls: {
                 path: 'pallet_timestamp::pallet::Call',
-                variants: [
-                    {index: 0, name: 'set', fields: {now: 'Compact<u64>'}},
-                ],
+                variants: [{index: 0, name: 'set', fields: {now: 'Compact<u64>'}}],
             },
-            storage: [
-                {name: 'Now', modifier: 'Default', value: 'u64', fallback: '0x0000000000000000'},
-            ],
+            storage: [{name: 'Now', modifier: 'Default', value: 'u64', fallback: '0x0000000000000000'}],
         },
         {
             name: 'Balances',
@@ -246,7 +319,11 @@ export const KHALA_1251: RuntimeDesc = {
                     {index: 3, name: 'BalanceSet', fields: {who: 'AccountId32', free: 'u128'}},
                     {index: 4, name: 'Reserved', fields: {who: 'AccountId32', amount: 'u128'}},
                     {index: 5, name: 'Unreserved', fields: {who: 'AccountId32', amount: 'u128'}},
-                    {index: 6, name: 'ReserveRepatriated', fields: {from: 'AccountId32', to: 'AccountId32', amount: 'u128', destination_status: 'BalanceStatus'}},
+                    {
+                        index: 6,
+                        name: 'ReserveRepatriated',
+                        fields: {from: 'AccountId32', to: 'AccountId32', amount: 'u128', destination_status: 'BalanceStatus'},
+                    },
                     {index: 7, name: 'Deposit', fields: {who: 'AccountId32', amount: 'u128'}},
                     {index: 8, name: 'Withdraw', fields: {who: 'AccountId32', amount: 'u128'}},
                     {index: 9, name: 'Slashed', fields: {who: 'AccountId32', amount: 'u128'}},
@@ -263,9 +340,7 @@ export const KHALA_1251: RuntimeDesc = {
                     {index: 20, name: 'Thawed', fields: {who: 'AccountId32', amount: 'u128'}},
                 ],
             },
-            storage: [
-                {name: 'TotalIssuance', modifier: 'Default', value: 'u128', fallback: '0x00000000000000000000000000000000'},
-            ],
+            storage: [{name: 'TotalIssuance', modifier: 'Default', value: 'u128', fallback: '0x00000000000000000000000000000000'}],
         },
         {
             name: 'PhalaRegistry',
@@ -344,9 +419,7 @@ export const KHALA_1251: RuntimeDesc = {
                     {index: 16, name: 'RewardToDistributionDismissedDust', fields: {pid: 'u64', amount: 'u128'}},
                 ],
             },
-            storage: [
-                {name: 'WorkerAssignments', modifier: 'Optional', hashers: ['Twox64Concat'], key: 'Public', value: 'u64', fallback: '0x00'},
-            ],
+            storage: [{name: 'WorkerAssignments', modifier: 'Optional', hashers: ['Twox64Concat'], key: 'Public', value: 'u64', fallback: '0x00'}],
         },
         {
             name: 'PhalaVault',

@@ -7,9 +7,21 @@ import type {RuntimeDesc} from './desc'
 import type {PortableDef, TypeTable} from './registry'
 
 const PRIM: {[p: string]: string} = {
-    bool: 'Bool', char: 'Char', str: 'Str',
-    u8: 'U8', u16: 'U16', u32: 'U32', u64: 'U64', u128: 'U128', u256: 'U256',
-    i8: 'I8', i16: 'I16', i32: 'I32', i64: 'I64', i128: 'I128', i256: 'I256',
+    bool: 'Bool',
+    char: 'Char',
+    str: 'Str',
+    u8: 'U8',
+    u16: 'U16',
+    u32: 'U32',
+    u64: 'U64',
+    u128: 'U128',
+    u256: 'U256',
+    i8: 'I8',
+    i16: 'I16',
+    i32: 'I32',
+    i64: 'I64',
+    i128: 'I128',
+    i256: 'I256',
 }
 
 function defJson(def: PortableDef): any {

@@ -100,7 +100,10 @@ export class DevRuntime {
     private timestampCall: [number, number]
     private w = new ScaleWriter(256)
 
-    constructor(readonly era: string, readonly desc: RuntimeDesc) {
+    constructor(
+        readonly era: string,
+        readonly desc: RuntimeDesc
+    ) {
         this.table = new TypeTable(desc)
         this.encoders = new EncoderSet(this.table.types)
         this.metadata = buildMetadataV14(desc, this.table)

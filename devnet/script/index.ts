@@ -37,7 +37,11 @@ export interface Script {
 }
 
 export class ScriptError extends Error {
-    constructor(public readonly line: number, public readonly field: string | null, message: string) {
+    constructor(
+        public readonly line: number,
+        public readonly field: string | null,
+        message: string
+    ) {
         super(`script line ${line}${field ? `, ${field}` : ''}: ${message}`)
     }
 }
@@ -159,7 +163,8 @@ export function parseScript(text: string): Script {
             case 'empty': {
                 only(json, ['type', 'count'], n)
                 const c = json.count
-                if (typeof c !== 'number' || !Number.isSafeInteger(c) || c < 1) throw new ScriptError(n, 'count', `expected a positive integer, got ${JSON.stringify(c)}`)
+                if (typeof c !== 'number' || !Number.isSafeInteger(c) || c < 1)
+                    throw new ScriptError(n, 'count', `expected a positive integer, got ${JSON.stringify(c)}`)
                 for (let k = 0; k < c; k++) {
                     const ts = blocks.length === 0 ? start : lastTs + step
                     blocks.push({timestamp: ts, era, events: [], storage: []})
@@ -234,7 +239,10 @@ export interface WriteOptions {
 }
 
 /** The lines of a script for {genesis, blocks} (lazy: works for generated scenarios of any length). */
-export function* scriptLines(src: {genesis: DevStorageWrite[]; blocks: Iterable<DevBlock>; blockTimeMs?: number; name?: string}, opts: WriteOptions = {}): Generator<string> {
+export function* scriptLines(
+    src: {genesis: DevStorageWrite[]; blocks: Iterable<DevBlock>; blockTimeMs?: number; name?: string},
+    opts: WriteOptions = {}
+): Generator<string> {
     const it = src.blocks[Symbol.iterator]()
     const first = it.next()
     const second = first.done ? first : it.next()
@@ -248,7 +256,7 @@ export function* scriptLines(src: {genesis: DevStorageWrite[]; blocks: Iterable<
         era,
         startTimestamp: new Date(firstBlock?.timestamp ?? 0).toISOString(),
         blockTimeMs: step,
-        ...(opts.name ?? src.name ? {name: opts.name ?? src.name} : {}),
+        ...((opts.name ?? src.name) ? {name: opts.name ?? src.name} : {}),
         ...(opts.description ? {description: opts.description} : {}),
     }
     yield JSON.stringify(header)
@@ -282,7 +290,11 @@ export function* scriptLines(src: {genesis: DevStorageWrite[]; blocks: Iterable<
 }
 
 /** Dump {genesis, blocks} (e.g. a simulated scenario) as a script file; returns the number of lines. */
-export function writeScript(path: string, src: {genesis: DevStorageWrite[]; blocks: Iterable<DevBlock>; blockTimeMs?: number; name?: string}, opts: WriteOptions = {}): number {
+export function writeScript(
+    path: string,
+    src: {genesis: DevStorageWrite[]; blocks: Iterable<DevBlock>; blockTimeMs?: number; name?: string},
+    opts: WriteOptions = {}
+): number {
     const fd = fs.openSync(path, 'w')
     let n = 0
     try {
@@ -303,7 +315,10 @@ export function writeScript(path: string, src: {genesis: DevStorageWrite[]; bloc
 }
 
 /** The whole script as text. */
-export function scriptText(src: {genesis: DevStorageWrite[]; blocks: Iterable<DevBlock>; blockTimeMs?: number; name?: string}, opts: WriteOptions = {}): string {
+export function scriptText(
+    src: {genesis: DevStorageWrite[]; blocks: Iterable<DevBlock>; blockTimeMs?: number; name?: string},
+    opts: WriteOptions = {}
+): string {
     let out = ''
     for (const line of scriptLines(src, opts)) out += line + '\n'
     return out

@@ -37,9 +37,17 @@ function main(argv: string[]): void {
     if (opt('--truth')) s.writeTruth(opt('--truth')!)
     const t = s.truth
     const out = {
-        scenario: name, seed, blocks: n, events, storageWrites: storage, buildMs: ms,
-        workers: Object.keys(t.workers).length, pools: Object.keys(t.pools).length, settles: t.totals.settleCount,
-        payoutPha: Number(t.totals.payout / 1_000_000n) / 1e6, treasuryPha: Number(t.totals.treasury / 1_000_000n) / 1e6,
+        scenario: name,
+        seed,
+        blocks: n,
+        events,
+        storageWrites: storage,
+        buildMs: ms,
+        workers: Object.keys(t.workers).length,
+        pools: Object.keys(t.pools).length,
+        settles: t.totals.settleCount,
+        payoutPha: Number(t.totals.payout / 1_000_000n) / 1e6,
+        treasuryPha: Number(t.totals.treasury / 1_000_000n) / 1e6,
         eventCounts: t.eventCounts,
     }
     console.log(JSON.stringify(out, null, 1))

@@ -16,13 +16,21 @@ import {payoutBitsToPlancks, permillMul, fixedToNumber, ONE_FIXED, PERMILL} from
 import type {DevBlock, DevEvent, DevStorageWrite, DevValue, RuntimeEra} from '../model'
 import {Rng} from './rng'
 import {
-    TokenomicParams, GrowthParams, growthParams, growV, initVBits, minimalStake, numberToFixed, settleBudget, share,
-    confidenceScore, mulFixed, vaultRewardCut,
+    TokenomicParams,
+    GrowthParams,
+    growthParams,
+    growV,
+    initVBits,
+    minimalStake,
+    numberToFixed,
+    settleBudget,
+    share,
+    confidenceScore,
+    mulFixed,
+    vaultRewardCut,
 } from './tokenomics'
 import {SUBSIDY_POOL, TREASURY, BASE_POOL_PALLET, sessionAccount, poolAccount, lockAccount, ownerRewardAccount} from './accounts'
-import {
-    GroundTruth, PayoutRecord, WorkerStateName, DismissKind, PoolTruth, AccountTruth, DayTruth, utcDay, emptyTruth, resetTruth,
-} from './truth'
+import {GroundTruth, PayoutRecord, WorkerStateName, DismissKind, PoolTruth, AccountTruth, DayTruth, utcDay, emptyTruth, resetTruth} from './truth'
 
 /** balances ≤ this many plancks are dust (Phala's `balance_close_to_zero`) */
 export const DUST = 1000n
@@ -214,11 +222,7 @@ export class Engine {
     // ---- genesis ------------------------------------------------------------------------------------------
 
     genesis(): DevStorageWrite[] {
-        return [
-            this.tokenomicWrite(),
-            this.coolDownWrite(),
-            ...(this.cfg.accountStorage ? [this.subsidyWrite()] : []),
-        ]
+        return [this.tokenomicWrite(), this.coolDownWrite(), ...(this.cfg.accountStorage ? [this.subsidyWrite()] : [])]
     }
 
     private computationPallet(): string {
@@ -234,9 +238,10 @@ export class Engine {
     }
 
     subsidyWrite(): DevStorageWrite {
-        const data: {[k: string]: DevValue} = this.era === 'v1'
-            ? {free: this.subsidy, reserved: 0n, misc_frozen: 0n, fee_frozen: 0n}
-            : {free: this.subsidy, reserved: 0n, frozen: 0n, flags: 1n << 127n}
+        const data: {[k: string]: DevValue} =
+            this.era === 'v1'
+                ? {free: this.subsidy, reserved: 0n, misc_frozen: 0n, fee_frozen: 0n}
+                : {free: this.subsidy, reserved: 0n, frozen: 0n, flags: 1n << 127n}
         return {pallet: 'System', item: 'Account', keys: [SUBSIDY_POOL], value: {nonce: 0, consumers: 0, providers: 1, sufficients: 0, data}}
     }
 
@@ -290,9 +295,7 @@ export class Engine {
     }
 
     private comp(nameV1: string, nameV2: string, session: string, rest: {[k: string]: DevValue} = {}): number {
-        return this.v1
-            ? this.emit('PhalaMining', nameV1, {miner: session, ...rest})
-            : this.emit('PhalaComputation', nameV2, {session, ...rest})
+        return this.v1 ? this.emit('PhalaMining', nameV1, {miner: session, ...rest}) : this.emit('PhalaComputation', nameV2, {session, ...rest})
     }
 
     private get spPallet(): string {
@@ -309,7 +312,16 @@ export class Engine {
     account(a: string): AccountTruth {
         let t = this.truth.accounts[a]
         if (!t) {
-            t = {account: a, commission: 0n, ownerRewardsWithdrawn: 0n, ownerSharesClaimed: 0n, contributed: 0n, withdrawn: 0n, stakerRewardsWithdrawn: 0n, shares: {}}
+            t = {
+                account: a,
+                commission: 0n,
+                ownerRewardsWithdrawn: 0n,
+                ownerSharesClaimed: 0n,
+                contributed: 0n,
+                withdrawn: 0n,
+                stakerRewardsWithdrawn: 0n,
+                shares: {},
+            }
             this.truth.accounts[a] = t
         }
         return t
@@ -319,7 +331,20 @@ export class Engine {
         const d = utcDay(this.ts)
         let t = this.truth.days[d]
         if (!t) {
-            t = {date: d, firstBlock: this.block, lastBlock: this.block, payout: 0n, treasury: 0n, settleCount: 0, rewardedSettleCount: 0, toOwner: 0n, toStakers: 0n, dismissed: 0n, workers: {}, pools: {}}
+            t = {
+                date: d,
+                firstBlock: this.block,
+                lastBlock: this.block,
+                payout: 0n,
+                treasury: 0n,
+                settleCount: 0,
+                rewardedSettleCount: 0,
+                toOwner: 0n,
+                toStakers: 0n,
+                dismissed: 0n,
+                workers: {},
+                pools: {},
+            }
             this.truth.days[d] = t
         }
         t.lastBlock = this.block
@@ -338,16 +363,47 @@ export class Engine {
     /** create a worker (not yet registered on chain) */
     newWorker(p: number, conf: number): Worker {
         const w: Worker = {
-            i: this.workers.length, pubkey: this.rng.hex(32), registered: false, conf, confScore: confidenceScore(conf), p, pInstant: p,
-            pid: -1, session: null, state: 'Unregistered', stake: 0n, v: 0, vBits: 0n, lastUpdate: 0, share: 0, coolDownEnd: 0,
-            nextHb: -1, unrespUntil: 0, lastSession: null, lastPid: -1,
+            i: this.workers.length,
+            pubkey: this.rng.hex(32),
+            registered: false,
+            conf,
+            confScore: confidenceScore(conf),
+            p,
+            pInstant: p,
+            pid: -1,
+            session: null,
+            state: 'Unregistered',
+            stake: 0n,
+            v: 0,
+            vBits: 0n,
+            lastUpdate: 0,
+            share: 0,
+            coolDownEnd: 0,
+            nextHb: -1,
+            unrespUntil: 0,
+            lastSession: null,
+            lastPid: -1,
         }
         this.workers.push(w)
         this.byPubkey.set(w.pubkey, w)
         this.truth.workers[w.pubkey] = {
-            pubkey: w.pubkey, confidenceLevel: null, initScore: null, payout: 0n, treasury: 0n, settleCount: 0, rewardedSettleCount: 0,
-            sessions: [], state: 'Unregistered', pid: null, session: null, stake: 0n, vBits: 0n, startCount: 0, stopCount: 0,
-            reclaimCount: 0, unresponsiveCount: 0,
+            pubkey: w.pubkey,
+            confidenceLevel: null,
+            initScore: null,
+            payout: 0n,
+            treasury: 0n,
+            settleCount: 0,
+            rewardedSettleCount: 0,
+            sessions: [],
+            state: 'Unregistered',
+            pid: null,
+            session: null,
+            stake: 0n,
+            vBits: 0n,
+            startCount: 0,
+            stopCount: 0,
+            reclaimCount: 0,
+            unresponsiveCount: 0,
         }
         return w
     }
@@ -392,7 +448,16 @@ export class Engine {
         const wt = this.truth.workers[w.pubkey]
         if (!wt.sessions.includes(session)) wt.sessions.push(session)
         if (!this.truth.sessions[session]) {
-            this.truth.sessions[session] = {session, worker: w.pubkey, pid: String(pool.pid), payout: 0n, treasury: 0n, settleCount: 0, startCount: 0, state: 'Ready'}
+            this.truth.sessions[session] = {
+                session,
+                worker: w.pubkey,
+                pid: String(pool.pid),
+                payout: 0n,
+                treasury: 0n,
+                settleCount: 0,
+                startCount: 0,
+                state: 'Ready',
+            }
         }
         return true
     }
@@ -506,7 +571,7 @@ export class Engine {
             let target = this.cfg.heartbeatsPerBlock
             if (this.cfg.heartbeatCapPerHour > 0) {
                 const blocksPerHour = 3600000 / this.cfg.blockTimeMs
-                target = Math.min(target, n * this.cfg.heartbeatCapPerHour / blocksPerHour)
+                target = Math.min(target, (n * this.cfg.heartbeatCapPerHour) / blocksPerHour)
             }
             this.hbRate = n / Math.max(target, 1e-9)
             this.hbRateDirty = false
@@ -617,7 +682,7 @@ export class Engine {
             const frac = sum > 0 ? w.share / sum : 0
             const {treasury, payout} = settleBudget(this.params, frac, n)
             const payoutF = fixedToNumber(payout)
-            const drop = Math.min(Math.max(vNow - w.v , 0), payoutF)
+            const drop = Math.min(Math.max(vNow - w.v, 0), payoutF)
             const vNew = vNow - drop
             w.v = vNew
             w.vBits = numberToFixed(vNew)
@@ -660,7 +725,9 @@ export class Engine {
                 this.truth.totals.droppedSettlements++
                 break
             case 'failed':
-                this.emit(this.v1 ? 'PhalaMining' : 'PhalaComputation', this.v1 ? 'InternalErrorMinerSettleFailed' : 'InternalErrorWorkerSettleFailed', {worker: w.pubkey})
+                this.emit(this.v1 ? 'PhalaMining' : 'PhalaComputation', this.v1 ? 'InternalErrorMinerSettleFailed' : 'InternalErrorWorkerSettleFailed', {
+                    worker: w.pubkey,
+                })
                 this.truth.totals.failedSettlements++
                 break
         }
@@ -712,9 +779,22 @@ export class Engine {
         let rec: PayoutRecord | null = null
         if (t.payouts) {
             rec = {
-                block: this.block, eventIndex: idx, timestamp: this.ts, era: this.era, session, worker: w.pubkey,
-                pid: pid >= 0 ? String(pid) : null, vBits, payoutBits, payout, treasury, toOwner: 0n, toStakers: 0n, dismissed: 0n,
-                dismissKind: null, dustInReward: 0n,
+                block: this.block,
+                eventIndex: idx,
+                timestamp: this.ts,
+                era: this.era,
+                session,
+                worker: w.pubkey,
+                pid: pid >= 0 ? String(pid) : null,
+                vBits,
+                payoutBits,
+                payout,
+                treasury,
+                toOwner: 0n,
+                toStakers: 0n,
+                dismissed: 0n,
+                dismissKind: null,
+                dustInReward: 0n,
             }
             t.payouts.push(rec)
         }
@@ -835,7 +915,7 @@ export class Engine {
 
     halve(): void {
         // budget × 0.75
-        this.params.budget_per_block = mulFixed(this.params.budget_per_block, ONE_FIXED * 3n / 4n)
+        this.params.budget_per_block = mulFixed(this.params.budget_per_block, (ONE_FIXED * 3n) / 4n)
         this.g = growthParams(this.params)
         this.emit(this.computationPallet(), 'SubsidyBudgetHalved', {})
         this.tokenomicsChanged()
@@ -891,17 +971,66 @@ export class Engine {
         const pid = this.pools.length
         const v1 = this.v1
         const pool: Pool = {
-            pid, kind, v1, owner, cid: v1 ? -1 : this.nextCid++, account: poolAccount(pid, owner), lockAccount: lockAccount(pid, owner),
-            ownerRewardAccount: ownerRewardAccount(pid, owner), commission: null, cap: null, totalShares: 0n, totalValue: 0n, free: 0n,
-            workers: [], cdWorkers: [], queue: [], delegs: new Map(), whitelist: null, ownerReward: 0n, rewardAcc: 0n, subscribers: [],
-            lastCheckpoint: PRICE_UNIT, ownerShares: 0n, investPools: [], nextNft: 0,
+            pid,
+            kind,
+            v1,
+            owner,
+            cid: v1 ? -1 : this.nextCid++,
+            account: poolAccount(pid, owner),
+            lockAccount: lockAccount(pid, owner),
+            ownerRewardAccount: ownerRewardAccount(pid, owner),
+            commission: null,
+            cap: null,
+            totalShares: 0n,
+            totalValue: 0n,
+            free: 0n,
+            workers: [],
+            cdWorkers: [],
+            queue: [],
+            delegs: new Map(),
+            whitelist: null,
+            ownerReward: 0n,
+            rewardAcc: 0n,
+            subscribers: [],
+            lastCheckpoint: PRICE_UNIT,
+            ownerShares: 0n,
+            investPools: [],
+            nextNft: 0,
             truth: {
-                pid: String(pid), kind: kind === 'vault' ? 'Vault' : v1 ? 'StakePoolV1' : 'StakePool', migrated: false, owner,
-                poolAccount: v1 ? null : poolAccount(pid, owner), cid: null, commission: null, cap: null, payout: 0n, settleCount: 0,
-                rewardedSettleCount: 0, rewardsToOwner: 0n, rewardsToStakers: 0n, dismissed: 0n, dismissedNoShare: 0n, dismissedDust: 0n,
-                dustInReward: 0n, contributions: 0n, contributionCount: 0, withdrawals: 0n, withdrawalCount: 0, ownerRewardsWithdrawn: 0n,
-                stakerRewardsWithdrawn: 0n, ownerSharesGained: 0n, ownerSharesClaimed: 0n, totalShares: 0n, totalValue: 0n, freeStake: 0n,
-                workerCount: 0, delegatorCount: 0, queuedWithdrawals: 0, ownerRewardPending: 0n, ownerShares: null, lastSharePriceCheckpoint: null,
+                pid: String(pid),
+                kind: kind === 'vault' ? 'Vault' : v1 ? 'StakePoolV1' : 'StakePool',
+                migrated: false,
+                owner,
+                poolAccount: v1 ? null : poolAccount(pid, owner),
+                cid: null,
+                commission: null,
+                cap: null,
+                payout: 0n,
+                settleCount: 0,
+                rewardedSettleCount: 0,
+                rewardsToOwner: 0n,
+                rewardsToStakers: 0n,
+                dismissed: 0n,
+                dismissedNoShare: 0n,
+                dismissedDust: 0n,
+                dustInReward: 0n,
+                contributions: 0n,
+                contributionCount: 0,
+                withdrawals: 0n,
+                withdrawalCount: 0,
+                ownerRewardsWithdrawn: 0n,
+                stakerRewardsWithdrawn: 0n,
+                ownerSharesGained: 0n,
+                ownerSharesClaimed: 0n,
+                totalShares: 0n,
+                totalValue: 0n,
+                freeStake: 0n,
+                workerCount: 0,
+                delegatorCount: 0,
+                queuedWithdrawals: 0,
+                ownerRewardPending: 0n,
+                ownerShares: null,
+                lastSharePriceCheckpoint: null,
             },
         }
         pool.truth.cid = v1 ? null : pool.cid
@@ -1026,7 +1155,7 @@ export class Engine {
             if (!pool.subscribers.includes(asVault)) pool.subscribers.push(asVault)
             this.touch(vault)
         }
-        const shares = pool.totalShares === 0n || pool.totalValue === 0n ? amount : amount * pool.totalShares / pool.totalValue
+        const shares = pool.totalShares === 0n || pool.totalValue === 0n ? amount : (amount * pool.totalShares) / pool.totalValue
         if (shares === 0n) return false
         const d = this.deleg(pool, user)
         this.settleV1(pool, d)
@@ -1086,15 +1215,15 @@ export class Engine {
     processQueue(pool: Pool): void {
         while (pool.queue.length > 0 && pool.totalShares > 0n) {
             const e = pool.queue[0]
-            const value = e.shares * pool.totalValue / pool.totalShares
+            const value = (e.shares * pool.totalValue) / pool.totalShares
             if (value <= pool.free) {
                 this.payWithdrawal(pool, e, e.shares, value)
                 pool.queue.shift()
                 continue
             }
             if (pool.free > DUST) {
-                const part = pool.free * pool.totalShares / pool.totalValue
-                const amount = part * pool.totalValue / pool.totalShares
+                const part = (pool.free * pool.totalShares) / pool.totalValue
+                const amount = (part * pool.totalValue) / pool.totalShares
                 if (part > 0n && amount > 0n && part < e.shares) {
                     this.payWithdrawal(pool, e, part, amount)
                     e.shares -= part
@@ -1153,7 +1282,7 @@ export class Engine {
 
     /** vault share price ×10^12 */
     price(pool: Pool): bigint {
-        return pool.totalShares === 0n ? PRICE_UNIT : pool.totalValue * PRICE_UNIT / pool.totalShares
+        return pool.totalShares === 0n ? PRICE_UNIT : (pool.totalValue * PRICE_UNIT) / pool.totalShares
     }
 
     /** vault owner mints commission shares for the price rise since the last checkpoint */
@@ -1162,10 +1291,10 @@ export class Engine {
         const price = this.price(vault)
         if (price <= vault.lastCheckpoint) return false
         const commission = vault.commission ?? 0
-        const profit = (price - vault.lastCheckpoint) * vault.totalShares / PRICE_UNIT
+        const profit = ((price - vault.lastCheckpoint) * vault.totalShares) / PRICE_UNIT
         const ownerValue = permillMul(commission, profit)
         if (ownerValue === 0n || ownerValue >= vault.totalValue) return false
-        const shares = ownerValue * vault.totalShares / (vault.totalValue - ownerValue)
+        const shares = (ownerValue * vault.totalShares) / (vault.totalValue - ownerValue)
         if (shares === 0n) return false
         vault.totalShares += shares
         vault.ownerShares += shares

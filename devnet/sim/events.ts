@@ -15,7 +15,14 @@
 import type {DevEvent, DevStorageWrite, DevValue, RuntimeEra} from '../model'
 
 export type TypeDef =
-    | 'u8' | 'u16' | 'u32' | 'u64' | 'u128' | 'bool' | 'AccountId32' | '[u8;32]'
+    | 'u8'
+    | 'u16'
+    | 'u32'
+    | 'u64'
+    | 'u128'
+    | 'bool'
+    | 'AccountId32'
+    | '[u8;32]'
     | {option: TypeDef}
     | {vec: TypeDef}
     | {struct: [string, TypeDef][]}
@@ -26,15 +33,33 @@ export type Fields = [string, TypeDef][]
 const A: TypeDef = 'AccountId32'
 const W: TypeDef = '[u8;32]'
 
-const AttestationProvider: TypeDef = {enum: [['Root', null], ['Ias', null]]}
+const AttestationProvider: TypeDef = {
+    enum: [
+        ['Root', null],
+        ['Ias', null],
+    ],
+}
 
 // ---- events -----------------------------------------------------------------------------------------------
 
 const balances: Record<string, Fields> = {
-    Endowed: [['account', A], ['free_balance', 'u128']],
-    Transfer: [['from', A], ['to', A], ['amount', 'u128']],
-    Deposit: [['who', A], ['amount', 'u128']],
-    Withdraw: [['who', A], ['amount', 'u128']],
+    Endowed: [
+        ['account', A],
+        ['free_balance', 'u128'],
+    ],
+    Transfer: [
+        ['from', A],
+        ['to', A],
+        ['amount', 'u128'],
+    ],
+    Deposit: [
+        ['who', A],
+        ['amount', 'u128'],
+    ],
+    Withdraw: [
+        ['who', A],
+        ['amount', 'u128'],
+    ],
 }
 
 const EVENTS_V1: Record<string, Record<string, Fields>> = {
@@ -47,46 +72,149 @@ const EVENTS_V1: Record<string, Record<string, Fields>> = {
     },
     PhalaMining: {
         CoolDownExpirationChanged: [['period', 'u64']],
-        MinerStarted: [['miner', A], ['init_v', 'u128'], ['init_p', 'u32']],
+        MinerStarted: [
+            ['miner', A],
+            ['init_v', 'u128'],
+            ['init_p', 'u32'],
+        ],
         MinerStopped: [['miner', A]],
-        MinerReclaimed: [['miner', A], ['original_stake', 'u128'], ['slashed', 'u128']],
-        MinerBound: [['miner', A], ['worker', W]],
-        MinerUnbound: [['miner', A], ['worker', W]],
+        MinerReclaimed: [
+            ['miner', A],
+            ['original_stake', 'u128'],
+            ['slashed', 'u128'],
+        ],
+        MinerBound: [
+            ['miner', A],
+            ['worker', W],
+        ],
+        MinerUnbound: [
+            ['miner', A],
+            ['worker', W],
+        ],
         MinerEnterUnresponsive: [['miner', A]],
         MinerExitUnresponsive: [['miner', A]],
-        MinerSettled: [['miner', A], ['v_bits', 'u128'], ['payout_bits', 'u128']],
+        MinerSettled: [
+            ['miner', A],
+            ['v_bits', 'u128'],
+            ['payout_bits', 'u128'],
+        ],
         InternalErrorMinerSettleFailed: [['worker', W]],
         SubsidyBudgetHalved: [],
         InternalErrorWrongHalvingConfigured: [],
         TokenomicParametersChanged: [],
-        MinerSettlementDropped: [['miner', A], ['v', 'u128'], ['payout', 'u128']],
-        BenchmarkUpdated: [['miner', A], ['p_instant', 'u32']],
+        MinerSettlementDropped: [
+            ['miner', A],
+            ['v', 'u128'],
+            ['payout', 'u128'],
+        ],
+        BenchmarkUpdated: [
+            ['miner', A],
+            ['p_instant', 'u32'],
+        ],
     },
     PhalaStakePool: {
-        PoolCreated: [['owner', A], ['pid', 'u64']],
-        PoolCommissionSet: [['pid', 'u64'], ['commission', 'u32']],
-        PoolCapacitySet: [['pid', 'u64'], ['cap', 'u128']],
-        PoolWorkerAdded: [['pid', 'u64'], ['worker', W], ['miner', A]],
-        Contribution: [['pid', 'u64'], ['user', A], ['amount', 'u128'], ['shares', 'u128']],
-        Withdrawal: [['pid', 'u64'], ['user', A], ['amount', 'u128'], ['shares', 'u128']],
-        RewardsWithdrawn: [['pid', 'u64'], ['user', A], ['amount', 'u128']],
-        OwnerRewardsWithdrawn: [['pid', 'u64'], ['user', A], ['amount', 'u128']],
-        StakerRewardsWithdrawn: [['pid', 'u64'], ['user', A], ['amount', 'u128']],
-        PoolSlashed: [['pid', 'u64'], ['amount', 'u128']],
-        SlashSettled: [['pid', 'u64'], ['user', A], ['amount', 'u128']],
-        RewardDismissedNotInPool: [['worker', W], ['amount', 'u128']],
-        RewardDismissedNoShare: [['pid', 'u64'], ['amount', 'u128']],
-        RewardDismissedDust: [['pid', 'u64'], ['amount', 'u128']],
-        DustRemoved: [['user', A], ['amount', 'u128']],
-        PoolWorkerRemoved: [['pid', 'u64'], ['worker', W]],
-        WithdrawalQueued: [['pid', 'u64'], ['user', A], ['shares', 'u128']],
+        PoolCreated: [
+            ['owner', A],
+            ['pid', 'u64'],
+        ],
+        PoolCommissionSet: [
+            ['pid', 'u64'],
+            ['commission', 'u32'],
+        ],
+        PoolCapacitySet: [
+            ['pid', 'u64'],
+            ['cap', 'u128'],
+        ],
+        PoolWorkerAdded: [
+            ['pid', 'u64'],
+            ['worker', W],
+            ['miner', A],
+        ],
+        Contribution: [
+            ['pid', 'u64'],
+            ['user', A],
+            ['amount', 'u128'],
+            ['shares', 'u128'],
+        ],
+        Withdrawal: [
+            ['pid', 'u64'],
+            ['user', A],
+            ['amount', 'u128'],
+            ['shares', 'u128'],
+        ],
+        RewardsWithdrawn: [
+            ['pid', 'u64'],
+            ['user', A],
+            ['amount', 'u128'],
+        ],
+        OwnerRewardsWithdrawn: [
+            ['pid', 'u64'],
+            ['user', A],
+            ['amount', 'u128'],
+        ],
+        StakerRewardsWithdrawn: [
+            ['pid', 'u64'],
+            ['user', A],
+            ['amount', 'u128'],
+        ],
+        PoolSlashed: [
+            ['pid', 'u64'],
+            ['amount', 'u128'],
+        ],
+        SlashSettled: [
+            ['pid', 'u64'],
+            ['user', A],
+            ['amount', 'u128'],
+        ],
+        RewardDismissedNotInPool: [
+            ['worker', W],
+            ['amount', 'u128'],
+        ],
+        RewardDismissedNoShare: [
+            ['pid', 'u64'],
+            ['amount', 'u128'],
+        ],
+        RewardDismissedDust: [
+            ['pid', 'u64'],
+            ['amount', 'u128'],
+        ],
+        DustRemoved: [
+            ['user', A],
+            ['amount', 'u128'],
+        ],
+        PoolWorkerRemoved: [
+            ['pid', 'u64'],
+            ['worker', W],
+        ],
+        WithdrawalQueued: [
+            ['pid', 'u64'],
+            ['user', A],
+            ['shares', 'u128'],
+        ],
         PoolWhitelistCreated: [['pid', 'u64']],
         PoolWhitelistDeleted: [['pid', 'u64']],
-        PoolWhitelistStakerAdded: [['pid', 'u64'], ['staker', A]],
-        PoolWhitelistStakerRemoved: [['pid', 'u64'], ['staker', A]],
-        WorkerReclaimed: [['pid', 'u64'], ['worker', W]],
-        RewardReceived: [['pid', 'u64'], ['to_owner', 'u128'], ['to_stakers', 'u128']],
-        MiningStarted: [['pid', 'u64'], ['worker', W], ['amount', 'u128']],
+        PoolWhitelistStakerAdded: [
+            ['pid', 'u64'],
+            ['staker', A],
+        ],
+        PoolWhitelistStakerRemoved: [
+            ['pid', 'u64'],
+            ['staker', A],
+        ],
+        WorkerReclaimed: [
+            ['pid', 'u64'],
+            ['worker', W],
+        ],
+        RewardReceived: [
+            ['pid', 'u64'],
+            ['to_owner', 'u128'],
+            ['to_stakers', 'u128'],
+        ],
+        MiningStarted: [
+            ['pid', 'u64'],
+            ['worker', W],
+            ['amount', 'u128'],
+        ],
     },
 }
 
@@ -95,62 +223,206 @@ const EVENTS_V2: Record<string, Record<string, Fields>> = {
     PhalaRegistry: {
         GatekeeperAdded: [['pubkey', W]],
         GatekeeperRemoved: [['pubkey', W]],
-        WorkerAdded: [['pubkey', W], ['attestation_provider', {option: AttestationProvider}], ['confidence_level', 'u8']],
-        WorkerUpdated: [['pubkey', W], ['attestation_provider', {option: AttestationProvider}], ['confidence_level', 'u8']],
-        InitialScoreSet: [['pubkey', W], ['init_score', 'u32']],
+        WorkerAdded: [
+            ['pubkey', W],
+            ['attestation_provider', {option: AttestationProvider}],
+            ['confidence_level', 'u8'],
+        ],
+        WorkerUpdated: [
+            ['pubkey', W],
+            ['attestation_provider', {option: AttestationProvider}],
+            ['confidence_level', 'u8'],
+        ],
+        InitialScoreSet: [
+            ['pubkey', W],
+            ['init_score', 'u32'],
+        ],
     },
     PhalaComputation: {
         CoolDownExpirationChanged: [['period', 'u64']],
-        WorkerStarted: [['session', A], ['init_v', 'u128'], ['init_p', 'u32']],
+        WorkerStarted: [
+            ['session', A],
+            ['init_v', 'u128'],
+            ['init_p', 'u32'],
+        ],
         WorkerStopped: [['session', A]],
-        WorkerReclaimed: [['session', A], ['original_stake', 'u128'], ['slashed', 'u128']],
-        SessionBound: [['session', A], ['worker', W]],
-        SessionUnbound: [['session', A], ['worker', W]],
+        WorkerReclaimed: [
+            ['session', A],
+            ['original_stake', 'u128'],
+            ['slashed', 'u128'],
+        ],
+        SessionBound: [
+            ['session', A],
+            ['worker', W],
+        ],
+        SessionUnbound: [
+            ['session', A],
+            ['worker', W],
+        ],
         WorkerEnterUnresponsive: [['session', A]],
         WorkerExitUnresponsive: [['session', A]],
-        SessionSettled: [['session', A], ['v_bits', 'u128'], ['payout_bits', 'u128']],
+        SessionSettled: [
+            ['session', A],
+            ['v_bits', 'u128'],
+            ['payout_bits', 'u128'],
+        ],
         InternalErrorWorkerSettleFailed: [['worker', W]],
         SubsidyBudgetHalved: [],
         InternalErrorWrongHalvingConfigured: [],
         TokenomicParametersChanged: [],
-        SessionSettlementDropped: [['session', A], ['v', 'u128'], ['payout', 'u128']],
-        BenchmarkUpdated: [['session', A], ['p_instant', 'u32']],
-        BudgetUpdated: [['nonce', 'u64'], ['budget', 'u128']],
+        SessionSettlementDropped: [
+            ['session', A],
+            ['v', 'u128'],
+            ['payout', 'u128'],
+        ],
+        BenchmarkUpdated: [
+            ['session', A],
+            ['p_instant', 'u32'],
+        ],
+        BudgetUpdated: [
+            ['nonce', 'u64'],
+            ['budget', 'u128'],
+        ],
     },
     PhalaStakePoolv2: {
-        PoolCreated: [['owner', A], ['pid', 'u64'], ['cid', 'u32'], ['pool_account_id', A]],
-        PoolCommissionSet: [['pid', 'u64'], ['commission', 'u32']],
-        PoolCapacitySet: [['pid', 'u64'], ['cap', 'u128']],
-        PoolWorkerAdded: [['pid', 'u64'], ['worker', W], ['session', A]],
-        Contribution: [['pid', 'u64'], ['user', A], ['amount', 'u128'], ['shares', 'u128'], ['as_vault', {option: 'u64'}]],
-        OwnerRewardsWithdrawn: [['pid', 'u64'], ['user', A], ['amount', 'u128']],
-        PoolSlashed: [['pid', 'u64'], ['amount', 'u128']],
-        SlashSettled: [['pid', 'u64'], ['user', A], ['amount', 'u128']],
-        RewardDismissedNotInPool: [['worker', W], ['amount', 'u128']],
-        RewardDismissedNoShare: [['pid', 'u64'], ['amount', 'u128']],
-        RewardDismissedDust: [['pid', 'u64'], ['amount', 'u128']],
-        PoolWorkerRemoved: [['pid', 'u64'], ['worker', W]],
-        WorkerReclaimed: [['pid', 'u64'], ['worker', W]],
-        RewardReceived: [['pid', 'u64'], ['to_owner', 'u128'], ['to_stakers', 'u128']],
-        WorkingStarted: [['pid', 'u64'], ['worker', W], ['amount', 'u128']],
-        RewardToOwnerDismissedDust: [['pid', 'u64'], ['amount', 'u128']],
-        RewardToDistributionDismissedDust: [['pid', 'u64'], ['amount', 'u128']],
+        PoolCreated: [
+            ['owner', A],
+            ['pid', 'u64'],
+            ['cid', 'u32'],
+            ['pool_account_id', A],
+        ],
+        PoolCommissionSet: [
+            ['pid', 'u64'],
+            ['commission', 'u32'],
+        ],
+        PoolCapacitySet: [
+            ['pid', 'u64'],
+            ['cap', 'u128'],
+        ],
+        PoolWorkerAdded: [
+            ['pid', 'u64'],
+            ['worker', W],
+            ['session', A],
+        ],
+        Contribution: [
+            ['pid', 'u64'],
+            ['user', A],
+            ['amount', 'u128'],
+            ['shares', 'u128'],
+            ['as_vault', {option: 'u64'}],
+        ],
+        OwnerRewardsWithdrawn: [
+            ['pid', 'u64'],
+            ['user', A],
+            ['amount', 'u128'],
+        ],
+        PoolSlashed: [
+            ['pid', 'u64'],
+            ['amount', 'u128'],
+        ],
+        SlashSettled: [
+            ['pid', 'u64'],
+            ['user', A],
+            ['amount', 'u128'],
+        ],
+        RewardDismissedNotInPool: [
+            ['worker', W],
+            ['amount', 'u128'],
+        ],
+        RewardDismissedNoShare: [
+            ['pid', 'u64'],
+            ['amount', 'u128'],
+        ],
+        RewardDismissedDust: [
+            ['pid', 'u64'],
+            ['amount', 'u128'],
+        ],
+        PoolWorkerRemoved: [
+            ['pid', 'u64'],
+            ['worker', W],
+        ],
+        WorkerReclaimed: [
+            ['pid', 'u64'],
+            ['worker', W],
+        ],
+        RewardReceived: [
+            ['pid', 'u64'],
+            ['to_owner', 'u128'],
+            ['to_stakers', 'u128'],
+        ],
+        WorkingStarted: [
+            ['pid', 'u64'],
+            ['worker', W],
+            ['amount', 'u128'],
+        ],
+        RewardToOwnerDismissedDust: [
+            ['pid', 'u64'],
+            ['amount', 'u128'],
+        ],
+        RewardToDistributionDismissedDust: [
+            ['pid', 'u64'],
+            ['amount', 'u128'],
+        ],
     },
     PhalaVault: {
-        PoolCreated: [['owner', A], ['pid', 'u64'], ['cid', 'u32'], ['pool_account_id', A]],
-        VaultCommissionSet: [['pid', 'u64'], ['commission', 'u32']],
-        OwnerSharesClaimed: [['pid', 'u64'], ['user', A], ['shares', 'u128']],
-        OwnerSharesGained: [['pid', 'u64'], ['shares', 'u128'], ['checkout_price', 'u128']],
-        Contribution: [['pid', 'u64'], ['user', A], ['amount', 'u128'], ['shares', 'u128']],
+        PoolCreated: [
+            ['owner', A],
+            ['pid', 'u64'],
+            ['cid', 'u32'],
+            ['pool_account_id', A],
+        ],
+        VaultCommissionSet: [
+            ['pid', 'u64'],
+            ['commission', 'u32'],
+        ],
+        OwnerSharesClaimed: [
+            ['pid', 'u64'],
+            ['user', A],
+            ['shares', 'u128'],
+        ],
+        OwnerSharesGained: [
+            ['pid', 'u64'],
+            ['shares', 'u128'],
+            ['checkout_price', 'u128'],
+        ],
+        Contribution: [
+            ['pid', 'u64'],
+            ['user', A],
+            ['amount', 'u128'],
+            ['shares', 'u128'],
+        ],
     },
     PhalaBasePool: {
-        NftCreated: [['pid', 'u64'], ['cid', 'u32'], ['nft_id', 'u32'], ['owner', A], ['shares', 'u128']],
-        WithdrawalQueued: [['pid', 'u64'], ['user', A], ['shares', 'u128'], ['nft_id', 'u32'], ['as_vault', {option: 'u64'}]],
-        Withdrawal: [['pid', 'u64'], ['user', A], ['amount', 'u128'], ['shares', 'u128']],
+        NftCreated: [
+            ['pid', 'u64'],
+            ['cid', 'u32'],
+            ['nft_id', 'u32'],
+            ['owner', A],
+            ['shares', 'u128'],
+        ],
+        WithdrawalQueued: [
+            ['pid', 'u64'],
+            ['user', A],
+            ['shares', 'u128'],
+            ['nft_id', 'u32'],
+            ['as_vault', {option: 'u64'}],
+        ],
+        Withdrawal: [
+            ['pid', 'u64'],
+            ['user', A],
+            ['amount', 'u128'],
+            ['shares', 'u128'],
+        ],
         PoolWhitelistCreated: [['pid', 'u64']],
         PoolWhitelistDeleted: [['pid', 'u64']],
-        PoolWhitelistStakerAdded: [['pid', 'u64'], ['staker', A]],
-        PoolWhitelistStakerRemoved: [['pid', 'u64'], ['staker', A]],
+        PoolWhitelistStakerAdded: [
+            ['pid', 'u64'],
+            ['staker', A],
+        ],
+        PoolWhitelistStakerRemoved: [
+            ['pid', 'u64'],
+            ['staker', A],
+        ],
     },
 }
 
@@ -163,9 +435,20 @@ export const ERA_SPEC: Record<RuntimeEra, number> = {v1: 1170, v2: 1251}
 
 const TokenomicParameters: TypeDef = {
     struct: [
-        ['pha_rate', 'u128'], ['rho', 'u128'], ['budget_per_block', 'u128'], ['v_max', 'u128'], ['cost_k', 'u128'],
-        ['cost_b', 'u128'], ['slash_rate', 'u128'], ['treasury_ratio', 'u128'], ['heartbeat_window', 'u32'],
-        ['rig_k', 'u128'], ['rig_b', 'u128'], ['re', 'u128'], ['k', 'u128'], ['kappa', 'u128'],
+        ['pha_rate', 'u128'],
+        ['rho', 'u128'],
+        ['budget_per_block', 'u128'],
+        ['v_max', 'u128'],
+        ['cost_k', 'u128'],
+        ['cost_b', 'u128'],
+        ['slash_rate', 'u128'],
+        ['treasury_ratio', 'u128'],
+        ['heartbeat_window', 'u32'],
+        ['rig_k', 'u128'],
+        ['rig_b', 'u128'],
+        ['re', 'u128'],
+        ['k', 'u128'],
+        ['kappa', 'u128'],
     ],
 }
 
@@ -175,7 +458,18 @@ const BasePool: TypeDef = {
         ['owner', A],
         ['total_shares', 'u128'],
         ['total_value', 'u128'],
-        ['withdraw_queue', {vec: {struct: [['user', A], ['start_time', 'u64'], ['nft_id', 'u32']]}}],
+        [
+            'withdraw_queue',
+            {
+                vec: {
+                    struct: [
+                        ['user', A],
+                        ['start_time', 'u64'],
+                        ['nft_id', 'u32'],
+                    ],
+                },
+            },
+        ],
         ['value_subscribers', {vec: 'u64'}],
         ['cid', 'u32'],
         ['pool_account_id', A],
@@ -184,31 +478,43 @@ const BasePool: TypeDef = {
 
 const PoolProxy: TypeDef = {
     enum: [
-        ['StakePool', {
-            struct: [
-                ['basepool', BasePool],
-                ['payout_commission', {option: 'u32'}],
-                ['cap', {option: 'u128'}],
-                ['workers', {vec: W}],
-                ['cd_workers', {vec: W}],
-                ['lock_account', A],
-                ['owner_reward_account', A],
-            ],
-        }],
-        ['Vault', {
-            struct: [
-                ['basepool', BasePool],
-                ['last_share_price_checkpoint', 'u128'],
-                ['commission', {option: 'u32'}],
-                ['owner_shares', 'u128'],
-                ['invest_pools', {vec: 'u64'}],
-            ],
-        }],
+        [
+            'StakePool',
+            {
+                struct: [
+                    ['basepool', BasePool],
+                    ['payout_commission', {option: 'u32'}],
+                    ['cap', {option: 'u128'}],
+                    ['workers', {vec: W}],
+                    ['cd_workers', {vec: W}],
+                    ['lock_account', A],
+                    ['owner_reward_account', A],
+                ],
+            },
+        ],
+        [
+            'Vault',
+            {
+                struct: [
+                    ['basepool', BasePool],
+                    ['last_share_price_checkpoint', 'u128'],
+                    ['commission', {option: 'u32'}],
+                    ['owner_shares', 'u128'],
+                    ['invest_pools', {vec: 'u64'}],
+                ],
+            },
+        ],
     ],
 }
 
 const accountInfo = (data: Fields): TypeDef => ({
-    struct: [['nonce', 'u32'], ['consumers', 'u32'], ['providers', 'u32'], ['sufficients', 'u32'], ['data', {struct: data}]],
+    struct: [
+        ['nonce', 'u32'],
+        ['consumers', 'u32'],
+        ['providers', 'u32'],
+        ['sufficients', 'u32'],
+        ['data', {struct: data}],
+    ],
 })
 
 export interface StorageDef {
@@ -222,7 +528,12 @@ export const STORAGE: Record<RuntimeEra, Record<string, StorageDef>> = {
         'PhalaMining.CoolDownPeriod': {keys: [], value: 'u64'},
         'System.Account': {
             keys: [A],
-            value: accountInfo([['free', 'u128'], ['reserved', 'u128'], ['misc_frozen', 'u128'], ['fee_frozen', 'u128']]),
+            value: accountInfo([
+                ['free', 'u128'],
+                ['reserved', 'u128'],
+                ['misc_frozen', 'u128'],
+                ['fee_frozen', 'u128'],
+            ]),
         },
     },
     v2: {
@@ -232,7 +543,12 @@ export const STORAGE: Record<RuntimeEra, Record<string, StorageDef>> = {
         'System.Account': {
             keys: [A],
             // flags is ExtraFlags(u128), given as its inner u128
-            value: accountInfo([['free', 'u128'], ['reserved', 'u128'], ['frozen', 'u128'], ['flags', 'u128']]),
+            value: accountInfo([
+                ['free', 'u128'],
+                ['reserved', 'u128'],
+                ['frozen', 'u128'],
+                ['flags', 'u128'],
+            ]),
         },
     },
 }
@@ -250,7 +566,10 @@ export function storageDef(era: RuntimeEra, pallet: string, item: string): Stora
 // ---- JSON ⇄ typed values ------------------------------------------------------------------------------------
 
 export class ValueError extends Error {
-    constructor(public readonly path: string, message: string) {
+    constructor(
+        public readonly path: string,
+        message: string
+    ) {
         super(`${path}: ${message}`)
     }
 }
@@ -391,14 +710,18 @@ export function checkValue(t: TypeDef, v: unknown, path: string): string | null 
             case 'u8':
             case 'u16':
             case 'u32':
-                return typeof v === 'number' && Number.isInteger(v) && v >= 0 && BigInt(v) <= MAX[t] ? null : `${path}: expected ${t} number, got ${String(v)} (${typeof v})`
+                return typeof v === 'number' && Number.isInteger(v) && v >= 0 && BigInt(v) <= MAX[t]
+                    ? null
+                    : `${path}: expected ${t} number, got ${String(v)} (${typeof v})`
             case 'u64':
             case 'u128':
                 return typeof v === 'bigint' && v >= 0n && v <= MAX[t] ? null : `${path}: expected ${t} bigint, got ${String(v)} (${typeof v})`
             case 'bool':
                 return typeof v === 'boolean' ? null : `${path}: expected boolean`
             default:
-                return typeof v === 'string' && HEX32.test(v) && v === v.toLowerCase() ? null : `${path}: expected lowercase 0x-hex of 32 bytes, got ${String(v)}`
+                return typeof v === 'string' && HEX32.test(v) && v === v.toLowerCase()
+                    ? null
+                    : `${path}: expected lowercase 0x-hex of 32 bytes, got ${String(v)}`
         }
     }
     if ('option' in t) return v === null ? null : checkValue(t.option, v, path)

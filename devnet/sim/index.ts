@@ -82,7 +82,7 @@ export function buildScenario(name: ScenarioName | string, opts: ScenarioOptions
             ;(policyCfg as any)[k] = v
         }
     }
-    if (!policyCfg && (opts.policy !== undefined)) throw new Error(`scenario ${name} has a fixed playbook: policy options do not apply`)
+    if (!policyCfg && opts.policy !== undefined) throw new Error(`scenario ${name} has a fixed playbook: policy options do not apply`)
     if (engineCfg.upgradeAt !== null && (engineCfg.upgradeAt < 2 || engineCfg.startEra !== 'v1')) {
         throw new Error(`upgradeAt must be ≥ 2 and needs a v1 start era`)
     }

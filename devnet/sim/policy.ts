@@ -68,7 +68,10 @@ export class Policy {
     private budgetBase = 0n
     private budgetFrom = 0
 
-    constructor(private readonly e: Engine, private readonly c: PolicyConfig) {
+    constructor(
+        private readonly e: Engine,
+        private readonly c: PolicyConfig
+    ) {
         this.rng = e.rng
         this.perBlock = 86_400_000 / e.cfg.blockTimeMs
         this.plan()
@@ -91,7 +94,7 @@ export class Policy {
         const conf = r < 0.55 ? 1 : r < 0.75 ? 2 : r < 0.85 ? 3 : r < 0.95 ? 4 : 5
         const w = this.e.newWorker(p, conf)
         const min = this.e.minStake(w)
-        const stake = (min * BigInt(Math.floor(this.rng.range(1, 3) * 1000)) / 1000n / PLANCKS_PER_PHA + 1n) * PLANCKS_PER_PHA
+        const stake = ((min * BigInt(Math.floor(this.rng.range(1, 3) * 1000))) / 1000n / PLANCKS_PER_PHA + 1n) * PLANCKS_PER_PHA
         this.plannedStake.set(w.i, stake)
         return w
     }
@@ -106,9 +109,9 @@ export class Policy {
         if (c.coolDownChangeAt > 0) this.at(c.coolDownChangeAt, () => e.setCoolDown(c.coolDownChangeSecs))
 
         // workers per pool: heavy-tailed weights
-        const weights = Array.from({length: c.stakePools}, (_, k) => 1 / Math.pow(k + 1, 0.7) * rng.range(0.5, 1.5))
+        const weights = Array.from({length: c.stakePools}, (_, k) => (1 / Math.pow(k + 1, 0.7)) * rng.range(0.5, 1.5))
         const wsum = weights.reduce((a, b) => a + b, 0)
-        const counts = weights.map(x => Math.floor(x / wsum * c.workers))
+        const counts = weights.map(x => Math.floor((x / wsum) * c.workers))
         let left = c.workers - counts.reduce((a, b) => a + b, 0)
         for (let k = 0; left > 0; k = (k + 1) % counts.length, left--) counts[k]++
 
@@ -126,7 +129,7 @@ export class Policy {
             for (let k = 0; k < c.vaults; k++) this.at(u + 5 + Math.floor(rng.next() * 200), () => this.setupVault())
             for (let k = 0; k < c.stakePoolsAfterUpgrade; k++) {
                 const created = u + 10 + Math.floor(rng.next() * 300)
-                const workers = Array.from({length: 1 + rng.int(0, Math.max(1, Math.round(c.workers / Math.max(1, c.stakePools)))) }, () => this.newWorker())
+                const workers = Array.from({length: 1 + rng.int(0, Math.max(1, Math.round(c.workers / Math.max(1, c.stakePools))))}, () => this.newWorker())
                 this.at(created, () => this.setupPool(this.owners[rng.int(0, nOwners - 1)], workers, created, 300))
             }
         }
@@ -141,21 +144,21 @@ export class Policy {
         e.setCommission(pool, commission)
         let need = 0n
         for (const w of workers) need += this.plannedStake.get(w.i)!
-        need = need * BigInt(Math.floor(rng.range(1.05, 1.4) * 1000)) / 1000n
-        if (rng.chance(this.c.capFraction)) e.setCap(pool, need * BigInt(rng.int(15, 30)) / 10n)
+        need = (need * BigInt(Math.floor(rng.range(1.05, 1.4) * 1000))) / 1000n
+        if (rng.chance(this.c.capFraction)) e.setCap(pool, (need * BigInt(rng.int(15, 30))) / 10n)
         // delegators of this pool
         const n = Math.min(this.delegators.length, Math.max(1, Math.round(2 + workers.length * rng.range(0.5, 2))))
         const members = new Set<string>()
         for (let k = 0; k < n; k++) members.add(rng.pick(this.delegators))
         if (rng.chance(this.c.whitelistFraction)) for (const m of members) e.addToWhitelist(pool, m)
         // the owner puts in 10–30%, delegators the rest, in chunks
-        const ownerPart = need * BigInt(rng.int(10, 30)) / 100n
+        const ownerPart = (need * BigInt(rng.int(10, 30))) / 100n
         const span = Math.max(2, ramp * 0.6 - (created - 1))
         this.at(created + 1 + rng.int(0, 3), () => this.contribute(pool, owner, ownerPart))
         const list = [...members]
         let rest = need - ownerPart
         for (let k = 0; rest > 0n; k++) {
-            const chunk = k === 2 * list.length - 1 ? rest : rest / BigInt(Math.max(1, 2 * list.length - k)) * BigInt(rng.int(50, 150)) / 100n + pha(1)
+            const chunk = k === 2 * list.length - 1 ? rest : ((rest / BigInt(Math.max(1, 2 * list.length - k))) * BigInt(rng.int(50, 150))) / 100n + pha(1)
             const amt = chunk > rest ? rest : chunk
             rest -= amt
             const user = list[k % list.length]
@@ -308,7 +311,7 @@ export class Policy {
             if (b % c.budgetEveryBlocks === 0) {
                 const decay = c.budgetHalvingBlocks > 0 ? Math.pow(0.75, (b - this.budgetFrom) / c.budgetHalvingBlocks) : 1
                 const f = decay * rng.range(0.97, 1.03)
-                e.updateBudget(this.budgetBase * BigInt(Math.floor(f * 2 ** 30)) >> 30n)
+                e.updateBudget((this.budgetBase * BigInt(Math.floor(f * 2 ** 30))) >> 30n)
             }
         }
     }
@@ -325,7 +328,7 @@ export class Policy {
         const d = pool.delegs.get(user)
         if (!d || d.shares === 0n || e.hasQueued(pool, user)) return
         const frac = rng.chance(0.3) ? 1000n : BigInt(rng.int(100, 900))
-        const shares = d.shares * frac / 1000n
+        const shares = (d.shares * frac) / 1000n
         if (shares > 0n) e.withdraw(pool, user, shares)
     }
 
@@ -337,7 +340,7 @@ export class Policy {
             if (pool.queue.length === 0 || pool.totalShares === 0n) continue
             if (e.ts - pool.queue[0].startTime < this.c.graceBlocks * e.cfg.blockTimeMs) continue
             let needed = 0n
-            for (const q of pool.queue) needed += q.shares * pool.totalValue / pool.totalShares
+            for (const q of pool.queue) needed += (q.shares * pool.totalValue) / pool.totalShares
             needed -= pool.free
             for (const i of pool.cdWorkers) needed -= e.workers[i].stake
             for (const i of [...pool.workers]) {
@@ -366,14 +369,15 @@ export class Policy {
             if (vault.queue.length > 0 && vault.investPools.length > 0) {
                 const pool = e.pools[rng.pick(vault.investPools)]
                 const d = pool.delegs.get(vault.account)
-                if (d && d.shares > 0n && !e.hasQueued(pool, vault.account)) e.withdraw(pool, vault.account, d.shares / 2n + 1n > d.shares ? d.shares : d.shares / 2n + 1n, vault.pid)
+                if (d && d.shares > 0n && !e.hasQueued(pool, vault.account))
+                    e.withdraw(pool, vault.account, d.shares / 2n + 1n > d.shares ? d.shares : d.shares / 2n + 1n, vault.pid)
             }
             return
         }
         // invest free stake
         if (vault.free > pha(1000)) {
             const targets = Math.min(3, e.stakePids.length)
-            let budget = vault.free * 9n / 10n
+            let budget = (vault.free * 9n) / 10n
             for (let k = 0; k < targets && budget > pha(100); k++) {
                 const pool = this.randomStakePool()!
                 const amt = k === targets - 1 ? budget : budget / 2n
@@ -394,7 +398,9 @@ export class Policy {
             if (w) e.quirk('dust', w)
         }
         for (let k = this.rate(q.late); k > 0; k--) {
-            const w = this.randomWorker(x => (x.state === 'Ready' || x.state === 'Registered') && (x.session ?? x.lastSession) !== null && this.e.truth.workers[x.pubkey].startCount > 0)
+            const w = this.randomWorker(
+                x => (x.state === 'Ready' || x.state === 'Registered') && (x.session ?? x.lastSession) !== null && this.e.truth.workers[x.pubkey].startCount > 0
+            )
             if (w) e.quirk('late', w)
         }
         for (let k = this.rate(q.dropped); k > 0; k--) {

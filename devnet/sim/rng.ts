@@ -76,7 +76,7 @@ export class Rng {
         if (lambda <= 0) return 0
         if (lambda > 30) {
             const n = Math.round(lambda + Math.sqrt(lambda) * this.gaussian())
-            return Math.max(n , 0)
+            return Math.max(n, 0)
         }
         const l = Math.exp(-lambda)
         let k = 0

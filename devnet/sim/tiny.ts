@@ -18,7 +18,14 @@ export function tinyPlaybook(e: Engine): (e: Engine) => void {
     const D = Array.from({length: 7}, acct)
     // workers: [P, confidence level, stake (PHA)]
     const spec: [number, number, number][] = [
-        [2000, 1, 15000], [3000, 2, 15000], [2500, 4, 15000], [1500, 5, 8000], [4000, 1, 25000], [1000, 3, 5000], [2200, 1, 20000], [3300, 1, 25000],
+        [2000, 1, 15000],
+        [3000, 2, 15000],
+        [2500, 4, 15000],
+        [1500, 5, 8000],
+        [4000, 1, 25000],
+        [1000, 3, 5000],
+        [2200, 1, 20000],
+        [3300, 1, 25000],
     ]
     const W: Worker[] = spec.map(([p, conf]) => e.newWorker(p, conf))
     const stake = (i: number) => pha(spec[i][2])
@@ -120,7 +127,7 @@ export function tinyPlaybook(e: Engine): (e: Engine) => void {
         },
         160: () => must(e.gainOwnerShares(vault!), 'vault owner shares gained'),
         165: () => must(e.claimOwnerShares(vault!), 'vault owner shares claimed'),
-        170: () => must(e.updateBudget(e.params.budget_per_block * 98n / 100n), 'budget update'),
+        170: () => must(e.updateBudget((e.params.budget_per_block * 98n) / 100n), 'budget update'),
         175: () => must(e.stop(W[7]), 'stop W7'),
         180: () => must(e.withdraw(vault!, D[5], shares(vault!, D[5]) / 2n), 'D5 withdraws from the vault'),
         181: () => must(e.withdraw(pools[3], vault!.account, shares(pools[3], vault!.account), vault!.pid), 'vault withdraws from pool 3'),
@@ -137,7 +144,7 @@ export function tinyPlaybook(e: Engine): (e: Engine) => void {
         },
         205: () => e.setCoolDown(180),
         210: () => must(e.gainOwnerShares(vault!) || true, 'vault'),
-        230: () => must(e.updateBudget(e.params.budget_per_block * 99n / 100n), 'budget update 2'),
+        230: () => must(e.updateBudget((e.params.budget_per_block * 99n) / 100n), 'budget update 2'),
     }
     return (eng: Engine) => steps[eng.block]?.()
 }

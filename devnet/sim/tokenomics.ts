@@ -75,8 +75,20 @@ export interface TokenomicParams {
 }
 
 export const TOKENOMIC_FIELDS: (keyof TokenomicParams)[] = [
-    'pha_rate', 'rho', 'budget_per_block', 'v_max', 'cost_k', 'cost_b', 'slash_rate', 'treasury_ratio',
-    'heartbeat_window', 'rig_k', 'rig_b', 're', 'k', 'kappa',
+    'pha_rate',
+    'rho',
+    'budget_per_block',
+    'v_max',
+    'cost_k',
+    'cost_b',
+    'slash_rate',
+    'treasury_ratio',
+    'heartbeat_window',
+    'rig_k',
+    'rig_b',
+    're',
+    'k',
+    'kappa',
 ]
 
 const BLOCK_SEC = 12n
@@ -93,8 +105,8 @@ export function geminiParams(): TokenomicParams {
         rho: decimalToFixed('1.000000666600231'),
         budget_per_block: decimalToFixed('187.8783'),
         v_max: intToFixed(30000),
-        cost_k: decimalToFixed('0.0415625') * BLOCK_SEC / YEAR_SEC,
-        cost_b: decimalToFixed('88.59375') * BLOCK_SEC / YEAR_SEC,
+        cost_k: (decimalToFixed('0.0415625') * BLOCK_SEC) / YEAR_SEC,
+        cost_b: (decimalToFixed('88.59375') * BLOCK_SEC) / YEAR_SEC,
         slash_rate: 0n,
         treasury_ratio: decimalToFixed('0.2'),
         heartbeat_window: 20,
@@ -111,7 +123,7 @@ export function genesisParams(): TokenomicParams {
     return {
         ...geminiParams(),
         budget_per_block: intToFixed(100),
-        slash_rate: decimalToFixed('0.001') * BLOCK_SEC / 3600n,
+        slash_rate: (decimalToFixed('0.001') * BLOCK_SEC) / 3600n,
         heartbeat_window: 10,
         rig_k: decimalToFixed('0.3'),
         re: decimalToFixed('1.3'),
@@ -207,9 +219,9 @@ export function growV(g: GrowthParams, v: number, n: number, pBench: number, pIn
     if (a === 0) out = v + c * n
     else {
         const m = powInt(1 + a, n)
-        out = m * v + c * (m - 1) / a
+        out = m * v + (c * (m - 1)) / a
     }
-    return Math.min(out , g.vMax)
+    return Math.min(out, g.vMax)
 }
 
 /**

@@ -12,7 +12,12 @@ export function plancksToFloat(p: bigint): number {
 }
 
 /** yearly PHA reward per unit of idle share: budget · (1 − r) · year / block time / Σshares */
-export function aprPerShare(budgetPerBlockPha: number | null | undefined, treasuryRatio: number | null | undefined, avgBlockTimeMs: number | null | undefined, idleShareTotal: number): number | null {
+export function aprPerShare(
+    budgetPerBlockPha: number | null | undefined,
+    treasuryRatio: number | null | undefined,
+    avgBlockTimeMs: number | null | undefined,
+    idleShareTotal: number
+): number | null {
     if (budgetPerBlockPha == null || treasuryRatio == null || !avgBlockTimeMs || !(idleShareTotal > 0)) return null
     return (budgetPerBlockPha * (1 - treasuryRatio) * YEAR_MS) / avgBlockTimeMs / idleShareTotal
 }

@@ -278,29 +278,63 @@ export async function closeBucket(q: Query, state: MiningState, b: BucketSpec, t
         throw new Error(`rollup tally from #${tally.startHeight} does not cover the bucket from #${b.startHeight}`)
     }
     // one connection (the batch transaction): the queries run one after the other
-    const [payByWorker, payByPool, payTotals, rewardByPool, rewardByOwner, moveByPool, moveByAccount, changes] = tally ? tally.results() : await sequential([
-        () => q(`SELECT worker_id, sum(amount)::text AS amount, sum(treasury)::text AS treasury, count(*)::int AS n
-           FROM payout WHERE id >= $1 AND id < $2 AND NOT dropped AND worker_id IS NOT NULL GROUP BY worker_id`, range),
-        () => q(`SELECT pool_id, sum(amount)::text AS amount, sum(treasury)::text AS treasury, sum(dismissed)::text AS dismissed, count(*)::int AS n
-           FROM payout WHERE id >= $1 AND id < $2 AND NOT dropped AND pool_id IS NOT NULL GROUP BY pool_id`, range),
-        () => q(`SELECT coalesce(sum(amount) FILTER (WHERE NOT dropped), 0)::text AS amount,
+    const [payByWorker, payByPool, payTotals, rewardByPool, rewardByOwner, moveByPool, moveByAccount, changes] = tally
+        ? tally.results()
+        : await sequential([
+              () =>
+                  q(
+                      `SELECT worker_id, sum(amount)::text AS amount, sum(treasury)::text AS treasury, count(*)::int AS n
+           FROM payout WHERE id >= $1 AND id < $2 AND NOT dropped AND worker_id IS NOT NULL GROUP BY worker_id`,
+                      range
+                  ),
+              () =>
+                  q(
+                      `SELECT pool_id, sum(amount)::text AS amount, sum(treasury)::text AS treasury, sum(dismissed)::text AS dismissed, count(*)::int AS n
+           FROM payout WHERE id >= $1 AND id < $2 AND NOT dropped AND pool_id IS NOT NULL GROUP BY pool_id`,
+                      range
+                  ),
+              () =>
+                  q(
+                      `SELECT coalesce(sum(amount) FILTER (WHERE NOT dropped), 0)::text AS amount,
                   coalesce(sum(treasury) FILTER (WHERE NOT dropped), 0)::text AS treasury,
                   coalesce(sum(dismissed) FILTER (WHERE NOT dropped), 0)::text AS dismissed,
                   coalesce(sum(amount) FILTER (WHERE dropped), 0)::text AS dropped,
                   (count(*) FILTER (WHERE NOT dropped))::int AS n
-           FROM payout WHERE id >= $1 AND id < $2`, range),
-        () => q(`SELECT pool_id, sum(to_owner)::text AS to_owner, sum(to_stakers)::text AS to_stakers
-           FROM pool_reward WHERE id >= $1 AND id < $2 GROUP BY pool_id`, range),
-        () => q(`SELECT pool_owner_id, sum(to_owner - owner_dismissed)::text AS to_owner
-           FROM pool_reward WHERE id >= $1 AND id < $2 AND pool_owner_id IS NOT NULL GROUP BY pool_owner_id`, range),
-        () => q(`SELECT pool_id, kind, sum(amount)::text AS amount
-           FROM stake_movement WHERE id >= $1 AND id < $2 GROUP BY pool_id, kind`, range),
-        () => q(`SELECT account_id, kind, sum(amount)::text AS amount
-           FROM stake_movement WHERE id >= $1 AND id < $2 AND account_id IS NOT NULL GROUP BY account_id, kind`, range),
-        () => q(`SELECT worker_id, timestamp, from_state, to_state
+           FROM payout WHERE id >= $1 AND id < $2`,
+                      range
+                  ),
+              () =>
+                  q(
+                      `SELECT pool_id, sum(to_owner)::text AS to_owner, sum(to_stakers)::text AS to_stakers
+           FROM pool_reward WHERE id >= $1 AND id < $2 GROUP BY pool_id`,
+                      range
+                  ),
+              () =>
+                  q(
+                      `SELECT pool_owner_id, sum(to_owner - owner_dismissed)::text AS to_owner
+           FROM pool_reward WHERE id >= $1 AND id < $2 AND pool_owner_id IS NOT NULL GROUP BY pool_owner_id`,
+                      range
+                  ),
+              () =>
+                  q(
+                      `SELECT pool_id, kind, sum(amount)::text AS amount
+           FROM stake_movement WHERE id >= $1 AND id < $2 GROUP BY pool_id, kind`,
+                      range
+                  ),
+              () =>
+                  q(
+                      `SELECT account_id, kind, sum(amount)::text AS amount
+           FROM stake_movement WHERE id >= $1 AND id < $2 AND account_id IS NOT NULL GROUP BY account_id, kind`,
+                      range
+                  ),
+              () =>
+                  q(
+                      `SELECT worker_id, timestamp, from_state, to_state
            FROM worker_state_change WHERE id >= $1 AND id < $2 AND worker_id IS NOT NULL
-           ORDER BY block_height, event_index`, range),
-    ])
+           ORDER BY block_height, event_index`,
+                      range
+                  ),
+          ])
 
     // ---- time in each state, per worker (all workers, for the pool / network sums)
     const changesByWorker = new Map<string, {ts: number; from: string | null; to: string | null}[]>()
@@ -331,13 +365,8 @@ export async function closeBucket(q: Query, state: MiningState, b: BucketSpec, t
     const avgBlockTimeMs =
         b.firstTimestamp != null && b.lastTimestamp != null && b.lastHeight > b.startHeight
             ? (b.lastTimestamp - b.firstTimestamp) / (b.lastHeight - b.startHeight)
-            : n.avgBlockTimeMs ?? null
-    const perShare = aprPerShare(
-        n.budgetPerBlock == null ? null : plancksToFloat(n.budgetPerBlock),
-        n.treasuryRatio ?? null,
-        avgBlockTimeMs,
-        n.idleShare
-    )
+            : (n.avgBlockTimeMs ?? null)
+    const perShare = aprPerShare(n.budgetPerBlock == null ? null : plancksToFloat(n.budgetPerBlock), n.treasuryRatio ?? null, avgBlockTimeMs, n.idleShare)
     const poolAprs = new Map<string, number | null>()
     for (const p of state.pools.values()) {
         poolAprs.set(p.id, poolApr(perShare, p.idleShare, p.commission, p.totalValue))

@@ -6,7 +6,10 @@
 import * as ss58 from '@subsquid/ss58'
 
 export class InputError extends Error {
-    constructor(readonly field: string, message: string) {
+    constructor(
+        readonly field: string,
+        message: string
+    ) {
         super(`${field}: ${message}`)
         this.name = 'InputError'
     }

@@ -657,7 +657,15 @@ async function workerChecks(q: Query, a: AuditArgs): Promise<ReconciliationCheck
                       WHERE worker_id = $1 AND timestamp >= $2 AND timestamp < $3 AND NOT dropped) AS ledger`,
             [id, days.from, days.to]
         )
-        out.push(check('rollup.day.payout', `Σ daily WorkerRollup.payout vs Σ Payout.amount over the whole days ${days.from.slice(0, 10)} … ${days.to.slice(0, 10)} (exclusive)`, 'range', r.ledger, r.rollup))
+        out.push(
+            check(
+                'rollup.day.payout',
+                `Σ daily WorkerRollup.payout vs Σ Payout.amount over the whole days ${days.from.slice(0, 10)} … ${days.to.slice(0, 10)} (exclusive)`,
+                'range',
+                r.ledger,
+                r.rollup
+            )
+        )
     }
     return out
 }
@@ -697,7 +705,13 @@ async function poolChecks(q: Query, a: AuditArgs): Promise<ReconciliationCheck[]
         check('payouts.toStakers', 'Σ Payout.toStakers (settle side) vs Σ PoolReward.toStakers (reward side)', 'lifetime', r.p_stakers, r.l_stakers),
         check('pool.totalContributed', 'BasePool.totalContributed vs Σ Contribution movements', 'lifetime', r.l_contributed, r.e_contributed),
         check('pool.totalWithdrawn', 'BasePool.totalWithdrawn vs Σ Withdrawal movements', 'lifetime', r.l_withdrawn, r.e_withdrawn),
-        check('pool.ownerRewardsWithdrawn', 'BasePool.ownerRewardsWithdrawn vs Σ OwnerRewardsWithdrawn movements', 'lifetime', r.l_owner_withdrawn, r.e_owner_withdrawn),
+        check(
+            'pool.ownerRewardsWithdrawn',
+            'BasePool.ownerRewardsWithdrawn vs Σ OwnerRewardsWithdrawn movements',
+            'lifetime',
+            r.l_owner_withdrawn,
+            r.e_owner_withdrawn
+        ),
     ]
     const days = await closedDays(q, a.range)
     if (days) {
@@ -744,13 +758,31 @@ async function accountChecks(q: Query, a: AuditArgs): Promise<ReconciliationChec
         [id]
     )
     const out = [
-        check('ownedPools.totalPayout', 'Σ BasePool.totalPayout of the owned pools vs Σ Payout.amount of those pools (all time)', 'lifetime', r.l_amount, r.e_amount),
+        check(
+            'ownedPools.totalPayout',
+            'Σ BasePool.totalPayout of the owned pools vs Σ Payout.amount of those pools (all time)',
+            'lifetime',
+            r.l_amount,
+            r.e_amount
+        ),
         check('account.ownerRewards', 'Account.ownerRewards (commission) vs Σ PoolReward.toOwner of the owned pools', 'lifetime', r.l_owner, r.e_owner ?? 0),
         check('ownedPools.totalOwnerRewards', 'Σ BasePool.totalOwnerRewards of the owned pools vs Σ PoolReward.toOwner', 'lifetime', r.l_owner, r.e_pool_owner),
-        check('account.ownerRewardsWithdrawn', 'Account.ownerRewardsWithdrawn vs Σ OwnerRewardsWithdrawn movements', 'lifetime', r.l_owner_withdrawn, r.e_owner_withdrawn ?? 0),
+        check(
+            'account.ownerRewardsWithdrawn',
+            'Account.ownerRewardsWithdrawn vs Σ OwnerRewardsWithdrawn movements',
+            'lifetime',
+            r.l_owner_withdrawn,
+            r.e_owner_withdrawn ?? 0
+        ),
         check('account.totalContributed', 'Account.totalContributed vs Σ Contribution movements', 'lifetime', r.l_contributed, r.e_contributed ?? 0),
         check('account.totalWithdrawn', 'Account.totalWithdrawn vs Σ Withdrawal movements', 'lifetime', r.l_withdrawn, r.e_withdrawn ?? 0),
-        check('account.stakerRewardsWithdrawn', 'Account.stakerRewardsWithdrawn vs Σ StakerRewardsWithdrawn movements', 'lifetime', r.l_staker_withdrawn, r.e_staker_withdrawn ?? 0),
+        check(
+            'account.stakerRewardsWithdrawn',
+            'Account.stakerRewardsWithdrawn vs Σ StakerRewardsWithdrawn movements',
+            'lifetime',
+            r.l_staker_withdrawn,
+            r.e_staker_withdrawn ?? 0
+        ),
     ]
     const days = await closedDays(q, a.range)
     if (days) {

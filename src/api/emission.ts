@@ -260,7 +260,18 @@ export function constantProjection(
     blockTimeMs: number
 ): Projection {
     if (perBlock <= 0n) {
-        return {method, perBlock, blockTimeMs, exhausts: remaining <= 0n, blocksUntilExhausted: remaining <= 0n ? 0n : null, exhaustionHeight: remaining <= 0n ? BigInt(height) : null, exhaustionDate: remaining <= 0n ? head : null, projectedTotal: emitted, decays: 0, nextDecayHeight: null}
+        return {
+            method,
+            perBlock,
+            blockTimeMs,
+            exhausts: remaining <= 0n,
+            blocksUntilExhausted: remaining <= 0n ? 0n : null,
+            exhaustionHeight: remaining <= 0n ? BigInt(height) : null,
+            exhaustionDate: remaining <= 0n ? head : null,
+            projectedTotal: emitted,
+            decays: 0,
+            nextDecayHeight: null,
+        }
     }
     const blocks = remaining <= 0n ? 0n : ceilDiv(remaining, perBlock)
     return {
@@ -281,7 +292,16 @@ export function constantProjection(
  * The decaying schedule: `budget` per block until `nextDecay`, then ⌊budget·3^k/4^k⌋ per block during the
  * k-th period of `period` blocks. Exact in plancks.
  */
-export function decayProjection(remaining: bigint, emitted: bigint, budget: bigint, height: number, nextDecay: bigint, period: bigint, head: Date | null, blockTimeMs: number): Projection {
+export function decayProjection(
+    remaining: bigint,
+    emitted: bigint,
+    budget: bigint,
+    height: number,
+    nextDecay: bigint,
+    period: bigint,
+    head: Date | null,
+    blockTimeMs: number
+): Projection {
     const base = {method: 'DECAY' as const, perBlock: budget, blockTimeMs, nextDecayHeight: nextDecay}
     if (remaining <= 0n) {
         return {...base, exhausts: true, blocksUntilExhausted: 0n, exhaustionHeight: BigInt(height), exhaustionDate: head, projectedTotal: emitted, decays: 0}
@@ -296,7 +316,15 @@ export function decayProjection(remaining: bigint, emitted: bigint, budget: bigi
     let den = 1n
     for (;;) {
         if (b <= 0n) {
-            return {...base, exhausts: false, blocksUntilExhausted: null, exhaustionHeight: null, exhaustionDate: null, projectedTotal: emitted + (remaining - left), decays: k}
+            return {
+                ...base,
+                exhausts: false,
+                blocksUntilExhausted: null,
+                exhaustionHeight: null,
+                exhaustionDate: null,
+                projectedTotal: emitted + (remaining - left),
+                decays: k,
+            }
         }
         const pay = b * seg
         if (pay >= left) {
@@ -331,7 +359,11 @@ export function nextDecayHeight(anchor: number, period: number, height: number):
     return a + ((h - a) / p + 1n) * p
 }
 
-export async function projections(q: Query, st: EmissionState, halvingPeriodBlocks: number): Promise<{projections: Projection[]; anchorHeight: number | null; observedPerBlock: bigint | null}> {
+export async function projections(
+    q: Query,
+    st: EmissionState,
+    halvingPeriodBlocks: number
+): Promise<{projections: Projection[]; anchorHeight: number | null; observedPerBlock: bigint | null}> {
     const blockTimeMs = st.avgBlockTimeMs ?? DEFAULT_BLOCK_TIME_MS
     const [anchorRow, observed] = await Promise.all([
         one(
@@ -482,7 +514,12 @@ export function combinedProjection(method: Projection['method'], remaining: bigi
     const blocksAt = (it: (typeof items)[number], t: bigint) => (t <= it.origin ? 0n : (t - it.origin) / it.step)
     const paidBy = (t: bigint) => items.reduce((s, it) => s + segmentsPay(it.segs, blocksAt(it, t)), 0n)
     const toDate = (t: bigint): Date | null => (known.length && t <= BigInt(MAX_DATE_MS) ? new Date(Number(t)) : null)
-    const out = (exhausts: boolean, date: Date | null, total: bigint, per: (it: (typeof items)[number]) => {blocks: bigint | null; paid: bigint; decays: number}): CombinedProjection => ({
+    const out = (
+        exhausts: boolean,
+        date: Date | null,
+        total: bigint,
+        per: (it: (typeof items)[number]) => {blocks: bigint | null; paid: bigint; decays: number}
+    ): CombinedProjection => ({
         method,
         perBlock,
         exhausts,

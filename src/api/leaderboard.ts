@@ -137,8 +137,7 @@ export async function poolLeaderboard(q: Query, order: LeaderboardOrder, window:
                    SELECT pool_id, amount, to_owner, to_stakers, 1 FROM payout
                    WHERE block_height >= $3 AND NOT dropped AND pool_id IS NOT NULL
                ) x GROUP BY pool_id`
-    const params: unknown[] =
-        windowStart == null ? [] : [windowStart.toISOString(), openHour!.toISOString(), net.hour_bucket_height ?? 0]
+    const params: unknown[] = windowStart == null ? [] : [windowStart.toISOString(), openHour!.toISOString(), net.hour_bucket_height ?? 0]
     const kindParam = params.length + 1
     params.push(kind)
     const limitParam = params.length + 1

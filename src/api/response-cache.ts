@@ -388,7 +388,8 @@ export function responseCacheFastPath(
         if (!(url === opts.path || url.startsWith(opts.path + '?'))) return pass()
         const h = req.headers
         const length = Number(h['content-length'])
-        if (!(length > 0 && length <= opts.limitBytes) || h['transfer-encoding'] || (h['content-encoding'] && h['content-encoding'] !== 'identity')) return pass()
+        if (!(length > 0 && length <= opts.limitBytes) || h['transfer-encoding'] || (h['content-encoding'] && h['content-encoding'] !== 'identity'))
+            return pass()
         if (!JSON_TYPE.test(h['content-type'] ?? '')) return pass()
         const chunks: Buffer[] = []
         req.on('data', (c: Buffer) => chunks.push(c))

@@ -47,7 +47,10 @@ async function canConnect(port: number): Promise<boolean> {
 /** Owner ids of the `postgres` OS user, needed when running as root (PostgreSQL refuses to run as root). */
 function postgresUserIds(): {uid: number; gid: number} | undefined {
     try {
-        const line = fs.readFileSync('/etc/passwd', 'utf8').split('\n').find(l => l.startsWith('postgres:'))
+        const line = fs
+            .readFileSync('/etc/passwd', 'utf8')
+            .split('\n')
+            .find(l => l.startsWith('postgres:'))
         if (!line) return undefined
         const [, , uid, gid] = line.split(':')
         return {uid: Number(uid), gid: Number(gid)}
@@ -112,9 +115,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
         await pg.start()
     } catch (e: any) {
         const stalePid = path.join(dataDir, 'postmaster.pid')
-        const hint = fs.existsSync(stalePid)
-            ? ` (a stale ${stalePid} may be left from a crash: make sure no postgres runs on that data, then delete it)`
-            : ''
+        const hint = fs.existsSync(stalePid) ? ` (a stale ${stalePid} may be left from a crash: make sure no postgres runs on that data, then delete it)` : ''
         throw new Error(
             `could not start the embedded PostgreSQL in ${dataDir} on port ${opts.port}${hint}: ${e?.message ?? e ?? 'server exited'}\n` +
                 logs.slice(-10).join('')

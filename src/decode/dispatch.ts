@@ -49,11 +49,7 @@ export type VersionMaps<E> = {
 }
 
 /** An extra, hand-written version (see basepool.ts). */
-export function version<T extends sts.Type>(
-    label: string,
-    type: EventType<T>,
-    map: (args: sts.GetType<T>) => MiningPayload
-): VersionCase {
+export function version<T extends sts.Type>(label: string, type: EventType<T>, map: (args: sts.GetType<T>) => MiningPayload): VersionCase {
     return {label, type, map}
 }
 
@@ -115,9 +111,7 @@ function findVersion(dec: EventDecoder, event: DecodableEvent): VersionCase | nu
     const matches = dec.versions.filter(v => v.type.is(event) && exactEventShape(runtime, dec.name, v.type))
     if (matches.length > 1) {
         // a bug in the version tables, not in the chain
-        throw new Error(
-            `${dec.name}: runtime spec ${runtime.specVersion} matches several versions (${matches.map(m => m.label).join(', ')})`
-        )
+        throw new Error(`${dec.name}: runtime spec ${runtime.specVersion} matches several versions (${matches.map(m => m.label).join(', ')})`)
     }
     return matches[0] ?? null
 }

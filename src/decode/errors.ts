@@ -27,8 +27,7 @@ export class UnknownEventVersionError extends UnknownVersionError {
             eventName,
             specVersion,
             blockHeight,
-            `${eventName}: runtime type at spec ${specVersion ?? '?'}, block #${blockHeight ?? '?'} matches no known version` +
-                (detail ? ` (${detail})` : '')
+            `${eventName}: runtime type at spec ${specVersion ?? '?'}, block #${blockHeight ?? '?'} matches no known version` + (detail ? ` (${detail})` : '')
         )
         this.name = 'UnknownEventVersionError'
     }
@@ -41,8 +40,7 @@ export class UnknownStorageVersionError extends UnknownVersionError {
             itemName,
             specVersion,
             blockHeight,
-            `${itemName}: storage type at spec ${specVersion ?? '?'}, block #${blockHeight ?? '?'} matches no known version` +
-                (detail ? ` (${detail})` : '')
+            `${itemName}: storage type at spec ${specVersion ?? '?'}, block #${blockHeight ?? '?'} matches no known version` + (detail ? ` (${detail})` : '')
         )
         this.name = 'UnknownStorageVersionError'
     }
@@ -50,11 +48,11 @@ export class UnknownStorageVersionError extends UnknownVersionError {
 
 /** The caller handed the decoder an event that is not a mining event at all (it was selected by mistake). */
 export class NotAMiningEventError extends Error {
-    constructor(readonly eventName: string, readonly blockHeight: number | undefined) {
-        super(
-            `${eventName} (block #${blockHeight ?? '?'}) is not a mining event: the decoder does not handle it; ` +
-                `select only MINING_EVENT_NAMES`
-        )
+    constructor(
+        readonly eventName: string,
+        readonly blockHeight: number | undefined
+    ) {
+        super(`${eventName} (block #${blockHeight ?? '?'}) is not a mining event: the decoder does not handle it; ` + `select only MINING_EVENT_NAMES`)
         this.name = 'NotAMiningEventError'
     }
 }

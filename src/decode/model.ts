@@ -71,7 +71,16 @@ export type MiningPayload =
     /** shares null for v1 specs before 1170; asVault is the vault pid when a vault delegated */
     | {kind: 'Contribution'; poolKind: PoolKind; pid: bigint; user: Hex; amount: bigint; shares: bigint | null; asVault: bigint | null}
     /** withdrawingNftId only from spec 1254 (null before) */
-    | {kind: 'WithdrawalQueued'; poolKind: PoolKind; pid: bigint; user: Hex; shares: bigint; nftId: number | null; asVault: bigint | null; withdrawingNftId: number | null}
+    | {
+          kind: 'WithdrawalQueued'
+          poolKind: PoolKind
+          pid: bigint
+          user: Hex
+          shares: bigint
+          nftId: number | null
+          asVault: bigint | null
+          withdrawingNftId: number | null
+      }
     /** burntShares only from spec 1254 (null before); shares null for v1 specs before 1170 */
     | {kind: 'Withdrawal'; poolKind: PoolKind; pid: bigint; user: Hex; amount: bigint; shares: bigint | null; burntShares: bigint | null}
     | {kind: 'OwnerRewardsWithdrawn'; poolKind: PoolKind; pid: bigint; user: Hex; amount: bigint}

@@ -75,7 +75,10 @@ export class MiningLedger {
     /** stake pool pid → vault pids holding its shares (derived index) */
     private vaultHoldings = new Map<string, Set<string>>()
 
-    constructor(readonly state: MiningState, private readonly log: LedgerLog) {
+    constructor(
+        readonly state: MiningState,
+        private readonly log: LedgerLog
+    ) {
         this.rebuildIndexes()
     }
 
@@ -126,8 +129,13 @@ export class MiningLedger {
             }
             if (!n.rewardEventsSeen) continue // this runtime emits no pool reward events (before spec 1160)
             n.selfCheckUnpaired++
-            this.failure(SelfCheckKind.UnpairedSettle, p.id, g.settle.amount, 0n,
-                `settle ${p.id} of worker ${g.settle.workerId} (pool ${g.settle.poolId ?? 'none'}) paid ${g.settle.amount} plancks but no pool reward event followed in its block`)
+            this.failure(
+                SelfCheckKind.UnpairedSettle,
+                p.id,
+                g.settle.amount,
+                0n,
+                `settle ${p.id} of worker ${g.settle.workerId} (pool ${g.settle.poolId ?? 'none'}) paid ${g.settle.amount} plancks but no pool reward event followed in its block`
+            )
         }
         n.height = b.height
         n.hash = b.hash
@@ -168,11 +176,16 @@ export class MiningLedger {
         n.selfCheckSettles++
         if (!o.ok) {
             n.selfCheckMismatches++
-            this.failure(SelfCheckKind.RewardMismatch, p.id, g.settle.amount, o.accounted,
+            this.failure(
+                SelfCheckKind.RewardMismatch,
+                p.id,
+                g.settle.amount,
+                o.accounted,
                 `settle ${p.id} (worker ${g.settle.workerId}, pool ${g.settle.poolId ?? 'none'}): payout ${g.settle.amount} plancks but ` +
-                (g.received
-                    ? `RewardReceived ${g.received.eventId} to_owner ${o.toOwner} + to_stakers ${o.toStakers} = ${o.accounted}`
-                    : `dismissed ${o.accounted} (${g.dismissals.map(d => `${d.kind} ${d.amount} @${d.eventId}`).join(', ')})`))
+                    (g.received
+                        ? `RewardReceived ${g.received.eventId} to_owner ${o.toOwner} + to_stakers ${o.toStakers} = ${o.accounted}`
+                        : `dismissed ${o.accounted} (${g.dismissals.map(d => `${d.kind} ${d.amount} @${d.eventId}`).join(', ')})`)
+            )
         }
     }
 
@@ -359,18 +372,22 @@ export class MiningLedger {
             this.unexpected(ev, `SessionBound: session ${s.id} is ${s.bound ? 'already bound' : s.state}`)
         }
         const from = this.workerState(w)
-        this.mutateSession(s, s => {
-            s.bound = true
-            s.workerId = w.id
-            s.state = WorkerState.Ready
-            s.v = 0n
-            s.ve = 0n
-            s.pInit = 0
-            s.pInstant = 0
-            s.boundAt = this.blockTime
-            s.stateChangedAt = this.blockTime
-            if (w.poolId) s.poolId = w.poolId
-        }, {ev, from, force: true})
+        this.mutateSession(
+            s,
+            s => {
+                s.bound = true
+                s.workerId = w.id
+                s.state = WorkerState.Ready
+                s.v = 0n
+                s.ve = 0n
+                s.pInit = 0
+                s.pInstant = 0
+                s.boundAt = this.blockTime
+                s.stateChangedAt = this.blockTime
+                if (w.poolId) s.poolId = w.poolId
+            },
+            {ev, from, force: true}
+        )
         w.sessionId = s.id
         w.sessionCount++
         this.state.workers.touch(w)
@@ -385,9 +402,13 @@ export class MiningLedger {
         if (s.state === WorkerState.WorkerIdle || s.state === WorkerState.WorkerUnresponsive) {
             this.unexpected(ev, `SessionUnbound: session ${s.id} is still computing (${s.state})`)
         }
-        this.mutateSession(s, s => {
-            s.bound = false
-        }, {ev})
+        this.mutateSession(
+            s,
+            s => {
+                s.bound = false
+            },
+            {ev}
+        )
         if (w.sessionId === s.id) {
             w.sessionId = null
             this.state.workers.touch(w)
@@ -425,27 +446,36 @@ export class MiningLedger {
     }
 
     private onWorkerReclaimed(ev: Ev<'WorkerReclaimed'>): void {
-        this.transition(ev, ev.session, 'WorkerReclaimed', (w, s) => {
-            w.reclaimCount++
-            const pool = s.poolId ? this.state.pools.get(s.poolId) : undefined
-            if (pool) {
-                pool.releasingValue -= ev.originalStake
-                if (pool.releasingValue < 0n) {
-                    this.anomaly(ev.id, `WorkerReclaimed: pool ${pool.id} releases ${ev.originalStake} but only ${pool.releasingValue + ev.originalStake} was releasing`)
-                    pool.releasingValue = 0n
+        this.transition(
+            ev,
+            ev.session,
+            'WorkerReclaimed',
+            (w, s) => {
+                w.reclaimCount++
+                const pool = s.poolId ? this.state.pools.get(s.poolId) : undefined
+                if (pool) {
+                    pool.releasingValue -= ev.originalStake
+                    if (pool.releasingValue < 0n) {
+                        this.anomaly(
+                            ev.id,
+                            `WorkerReclaimed: pool ${pool.id} releases ${ev.originalStake} but only ${pool.releasingValue + ev.originalStake} was releasing`
+                        )
+                        pool.releasingValue = 0n
+                    }
+                    pool.freeValue += ev.originalStake - ev.slashed
+                    if (ev.slashed > 0n) pool.totalValue -= ev.slashed
+                    this.refreshPool(pool)
                 }
-                pool.freeValue += ev.originalStake - ev.slashed
-                if (ev.slashed > 0n) pool.totalValue -= ev.slashed
-                this.refreshPool(pool)
-            }
-            if (s.stake !== ev.originalStake) {
-                this.anomaly(ev.id, `WorkerReclaimed: session ${s.id} had stake ${s.stake}, the chain returns original_stake ${ev.originalStake}`)
-            }
-            s.stake = 0n
-            w.stake = 0n
-            s.coolingDownStartAt = null
-            this.movement(ev, StakeMovementKind.WorkerStakeReleased, s.poolId ?? '', null, ev.originalStake, null, s.workerId ?? null)
-        }, true)
+                if (s.stake !== ev.originalStake) {
+                    this.anomaly(ev.id, `WorkerReclaimed: session ${s.id} had stake ${s.stake}, the chain returns original_stake ${ev.originalStake}`)
+                }
+                s.stake = 0n
+                w.stake = 0n
+                s.coolingDownStartAt = null
+                this.movement(ev, StakeMovementKind.WorkerStakeReleased, s.poolId ?? '', null, ev.originalStake, null, s.workerId ?? null)
+            },
+            true
+        )
     }
 
     /** apply a session state-machine transition, plus `extra` on the worker (when bound) and session */
@@ -461,19 +491,23 @@ export class MiningLedger {
         if (!expected) this.unexpected(ev, `${ev.name}: session ${s.id} moves ${s.state} → ${to}`)
         if (!s.bound && !allowUnbound) this.unexpected(ev, `${ev.name}: session ${s.id} is not bound`)
         const w = s.workerId ? this.ensureWorker(s.workerId) : undefined
-        this.mutateSession(s, s => {
-            s.state = to
-            s.stateChangedAt = this.blockTime
-            if (w && s.bound) {
-                extra?.(w, s)
-                this.state.workers.touch(w)
-            } else if (extra) {
-                // an unbound session (e.g. reclaimed after unbinding): its worker's counters still count it
-                const dummy = w ?? this.scratchWorker()
-                extra(dummy, s)
-                if (w) this.state.workers.touch(w)
-            }
-        }, {ev})
+        this.mutateSession(
+            s,
+            s => {
+                s.state = to
+                s.stateChangedAt = this.blockTime
+                if (w && s.bound) {
+                    extra?.(w, s)
+                    this.state.workers.touch(w)
+                } else if (extra) {
+                    // an unbound session (e.g. reclaimed after unbinding): its worker's counters still count it
+                    const dummy = w ?? this.scratchWorker()
+                    extra(dummy, s)
+                    if (w) this.state.workers.touch(w)
+                }
+            },
+            {ev}
+        )
     }
 
     private scratch: Worker | undefined
@@ -533,8 +567,17 @@ export class MiningLedger {
         n.droppedSettleCount++
         this.touchNetwork()
         // a late settlement: the chain keeps V and moves no money for it (not paired with pool rewards)
-        this.payoutRow(ev, s, s.workerId ?? null, s.bound ? (this.state.workers.get(s.workerId!)?.poolId ?? null) : null,
-            ev.v, ev.payout, amount, {amount: 0n, eventId: null}, true)
+        this.payoutRow(
+            ev,
+            s,
+            s.workerId ?? null,
+            s.bound ? (this.state.workers.get(s.workerId!)?.poolId ?? null) : null,
+            ev.v,
+            ev.payout,
+            amount,
+            {amount: 0n, eventId: null},
+            true
+        )
     }
 
     private payoutRow(
@@ -604,8 +647,13 @@ export class MiningLedger {
         if (c == null || c.to !== TREASURY_ACCOUNT) return
         const n = this.state.network
         n.selfCheckUnpaired++
-        this.failure(SelfCheckKind.UnpairedTreasury, c.eventId, null, c.amount,
-            `treasury transfer ${c.eventId} of ${c.amount} plancks from the subsidy pool is not followed by a settle`)
+        this.failure(
+            SelfCheckKind.UnpairedTreasury,
+            c.eventId,
+            null,
+            c.amount,
+            `treasury transfer ${c.eventId} of ${c.amount} plancks from the subsidy pool is not followed by a settle`
+        )
     }
 
     // ------------------------------------------------------------------ tokenomics
@@ -667,7 +715,13 @@ export class MiningLedger {
         this.touchNetwork()
     }
 
-    private budgetChange(ev: Pick<MiningEvent, 'id' | 'blockHeight' | 'index'>, kind: BudgetChangeKind, nonce: bigint | null, budget: bigint | null, previous = this.state.network.budgetPerBlockBits): void {
+    private budgetChange(
+        ev: Pick<MiningEvent, 'id' | 'blockHeight' | 'index'>,
+        kind: BudgetChangeKind,
+        nonce: bigint | null,
+        budget: bigint | null,
+        previous = this.state.network.budgetPerBlockBits
+    ): void {
         this.budgetChangedInBlock = true
         this.rows.budgetChanges.push({
             id: ev.id,
@@ -997,8 +1051,13 @@ export class MiningLedger {
 
     private unpairedReward(ev: MiningEvent, poolId: string | null, worker: string | null, amount: bigint): void {
         this.state.network.selfCheckUnpaired++
-        this.failure(SelfCheckKind.UnpairedReward, ev.id, null, amount,
-            `${ev.name} ${ev.id} (pool ${poolId ?? 'none'}, worker ${worker ?? '?'}) of ${amount} plancks matches no settle of its block`)
+        this.failure(
+            SelfCheckKind.UnpairedReward,
+            ev.id,
+            null,
+            amount,
+            `${ev.name} ${ev.id} (pool ${poolId ?? 'none'}, worker ${worker ?? '?'}) of ${amount} plancks matches no settle of its block`
+        )
     }
 
     private onOwnerSharesGained(ev: Ev<'OwnerSharesGained'>): void {
@@ -1047,7 +1106,9 @@ export class MiningLedger {
                 owner.ownedPoolCount++
                 this.state.accounts.touch(owner)
             } else if (p.totalShares !== sp.totalShares || p.totalValue !== sp.totalValue) {
-                this.log.info(`pool ${id} at the v2 migration (block ${b.height}): shares ${p.totalShares} → ${sp.totalShares}, value ${p.totalValue} → ${sp.totalValue}`)
+                this.log.info(
+                    `pool ${id} at the v2 migration (block ${b.height}): shares ${p.totalShares} → ${sp.totalShares}, value ${p.totalValue} → ${sp.totalValue}`
+                )
             }
             const wasV1 = p.kind === PoolKind.StakePoolV1
             p.kind = kind
@@ -1140,14 +1201,16 @@ export class MiningLedger {
     private ensureStakePool(id: string): StakePool {
         let s = this.state.stakePools.get(id)
         if (s == null) {
-            s = this.state.stakePools.add(new StakePool({
-                id,
-                basePoolId: id,
-                capacity: null,
-                ownerRewardAccount: null,
-                lockAccount: null,
-                v1PendingStakerRewards: 0n,
-            }))
+            s = this.state.stakePools.add(
+                new StakePool({
+                    id,
+                    basePoolId: id,
+                    capacity: null,
+                    ownerRewardAccount: null,
+                    lockAccount: null,
+                    v1PendingStakerRewards: 0n,
+                })
+            )
         }
         return s
     }
@@ -1155,15 +1218,17 @@ export class MiningLedger {
     private ensureVault(id: string): Vault {
         let v = this.state.vaults.get(id)
         if (v == null) {
-            v = this.state.vaults.add(new Vault({
-                id,
-                basePoolId: id,
-                ownerShares: 0n,
-                totalOwnerSharesGained: 0n,
-                totalOwnerSharesClaimed: 0n,
-                lastSharePriceCheckpoint: 0n,
-                investPoolCount: 0,
-            }))
+            v = this.state.vaults.add(
+                new Vault({
+                    id,
+                    basePoolId: id,
+                    ownerShares: 0n,
+                    totalOwnerSharesGained: 0n,
+                    totalOwnerSharesClaimed: 0n,
+                    lastSharePriceCheckpoint: 0n,
+                    investPoolCount: 0,
+                })
+            )
         }
         return v
     }
@@ -1172,22 +1237,24 @@ export class MiningLedger {
         const id = delegationId(p.id, account)
         let d = this.state.delegations.get(id)
         if (d == null) {
-            d = this.state.delegations.add(new Delegation({
-                id,
-                poolId: p.id,
-                accountId: account,
-                poolKind: p.kind,
-                shares: 0n,
-                withdrawingShares: 0n,
-                value: 0n,
-                withdrawingValue: 0n,
-                costBasis: 0n,
-                totalContributed: 0n,
-                totalWithdrawn: 0n,
-                v1RewardsWithdrawn: 0n,
-                withdrawalQueuedAt: null,
-                updatedAt: this.blockTime,
-            }))
+            d = this.state.delegations.add(
+                new Delegation({
+                    id,
+                    poolId: p.id,
+                    accountId: account,
+                    poolKind: p.kind,
+                    shares: 0n,
+                    withdrawingShares: 0n,
+                    value: 0n,
+                    withdrawingValue: 0n,
+                    costBasis: 0n,
+                    totalContributed: 0n,
+                    totalWithdrawn: 0n,
+                    v1RewardsWithdrawn: 0n,
+                    withdrawalQueuedAt: null,
+                    updatedAt: this.blockTime,
+                })
+            )
             this.ensureAccount(account)
         }
         return d
@@ -1280,7 +1347,7 @@ export class MiningLedger {
         const {ev} = change
         // worker-level state: the bound session's state, null when unbound
         if (w && (boundBefore || s.bound)) {
-            const from = change.from !== undefined ? change.from : w.state ?? null
+            const from = change.from !== undefined ? change.from : (w.state ?? null)
             const to = s.bound ? s.state : null
             if (from !== to || change.force) this.setWorkerState(w, to)
             if (from !== to || change.force) this.stateChangeRow(ev, w.id, s, from, to)

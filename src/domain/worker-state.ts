@@ -9,13 +9,7 @@ import {WorkerState} from '../model'
 
 export {WorkerState}
 
-export type SessionTransition =
-    | 'SessionBound'
-    | 'WorkerStarted'
-    | 'WorkerStopped'
-    | 'WorkerReclaimed'
-    | 'WorkerEnterUnresponsive'
-    | 'WorkerExitUnresponsive'
+export type SessionTransition = 'SessionBound' | 'WorkerStarted' | 'WorkerStopped' | 'WorkerReclaimed' | 'WorkerEnterUnresponsive' | 'WorkerExitUnresponsive'
 
 /** allowed source states of each transition, and the state it leads to */
 const TRANSITIONS: Record<SessionTransition, {from: (WorkerState | null)[]; to: WorkerState}> = {

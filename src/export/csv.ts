@@ -33,7 +33,10 @@ const PARAMS: Record<ExportKind, string[]> = {
 }
 
 export function parseKind(input: string): ExportKind {
-    const k = input.trim().toLowerCase().replace(/\.csv$/, '')
+    const k = input
+        .trim()
+        .toLowerCase()
+        .replace(/\.csv$/, '')
     if ((EXPORT_KINDS as string[]).includes(k)) return k as ExportKind
     throw new InputError('export', `unknown export ${JSON.stringify(input)} (use one of ${EXPORT_KINDS.join(', ')})`)
 }
@@ -232,7 +235,13 @@ export function csvLine(values: (string | null)[]): string {
 
 /** file name of an export, e.g. payouts-account-0xabc…-2023-01-01-2023-02-01.csv */
 export function exportFileName(req: ExportRequest): string {
-    const d = (t: Date | null, dflt: string) => (t ? t.toISOString().replace(/T00:00:00\.000Z$/, '').replace(/[:.]/g, '') : dflt)
+    const d = (t: Date | null, dflt: string) =>
+        t
+            ? t
+                  .toISOString()
+                  .replace(/T00:00:00\.000Z$/, '')
+                  .replace(/[:.]/g, '')
+            : dflt
     const period = req.kind === 'rollups' ? `-${req.period.toLowerCase()}` : ''
     return `${req.kind}${period}-${req.subject.kind}-${req.subject.id}-${d(req.from, 'start')}-${d(req.to, 'end')}.csv`
 }

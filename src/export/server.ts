@@ -121,7 +121,9 @@ export async function startExportServer(opts: ExportServerOptions = {}): Promise
                 () => closed
             )
             res.end()
-            log(`${url.pathname} ${request.subject.kind} ${request.subject.id}: ${r.rows} rows in ${Date.now() - started} ms${closed ? ' (client went away)' : ''}`)
+            log(
+                `${url.pathname} ${request.subject.kind} ${request.subject.id}: ${r.rows} rows in ${Date.now() - started} ms${closed ? ' (client went away)' : ''}`
+            )
         } finally {
             res.off('close', onClose)
             client.release()

@@ -42,7 +42,10 @@ class Stream {
     inFlight = 0
     stopped = false
     private wake: (() => void) | undefined
-    constructor(readonly id: number, readonly window: number) {}
+    constructor(
+        readonly id: number,
+        readonly window: number
+    ) {}
 
     ack(): void {
         this.inFlight--

@@ -31,9 +31,7 @@ export interface SerializedError {
     stack?: string
 }
 
-export type StorageOp =
-    | {op: 'tokenomicParameters'; required: boolean}
-    | {op: 'pools'}
+export type StorageOp = {op: 'tokenomicParameters'; required: boolean} | {op: 'pools'}
 
 export type ToWorker =
     | {type: 'stream'; stream: number; requests: unknown; stopOnHead?: boolean; window: number}

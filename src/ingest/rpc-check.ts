@@ -33,7 +33,10 @@ function wsRequest(url: string, method: string, params: unknown[], timeoutMs: nu
             ws.terminate()
             f()
         }
-        const timer = setTimeout(() => finish(() => reject(new RpcCheckError(`the node at ${url} did not answer ${method} within ${timeoutMs / 1000} s: check RPC_ENDPOINT`))), timeoutMs)
+        const timer = setTimeout(
+            () => finish(() => reject(new RpcCheckError(`the node at ${url} did not answer ${method} within ${timeoutMs / 1000} s: check RPC_ENDPOINT`))),
+            timeoutMs
+        )
         ws.on('open', () => ws.send(JSON.stringify({jsonrpc: '2.0', id: 1, method, params})))
         ws.on('message', data => {
             let msg: any
@@ -43,7 +46,10 @@ function wsRequest(url: string, method: string, params: unknown[], timeoutMs: nu
                 return finish(() => reject(new RpcCheckError(`the node at ${url} sent a reply that is not JSON: check RPC_ENDPOINT`)))
             }
             if (msg?.id !== 1) return
-            if (msg.error) return finish(() => reject(new RpcCheckError(`the node at ${url} answered ${method} with an error: ${msg.error.message ?? JSON.stringify(msg.error)}`)))
+            if (msg.error)
+                return finish(() =>
+                    reject(new RpcCheckError(`the node at ${url} answered ${method} with an error: ${msg.error.message ?? JSON.stringify(msg.error)}`))
+                )
             finish(() => resolve(msg.result))
         })
         ws.on('unexpected-response', (_req, res) =>

@@ -13,12 +13,7 @@
  */
 import type {Store} from '@subsquid/typeorm-store'
 import {EntityManager} from 'typeorm'
-import {
-    decodeMiningEvent,
-    MiningEvent,
-    NormalizedPool,
-    TokenomicParams,
-} from '../decode'
+import {decodeMiningEvent, MiningEvent, NormalizedPool, TokenomicParams} from '../decode'
 import {RollupPeriod, PoolKind} from '../model'
 import type {Block, ProcessorContext} from '../processor'
 import {DAY_MS, HOUR_MS} from '../domain/constants'
@@ -192,7 +187,9 @@ export class LedgerHandler {
         lap('write')
         this.phases.total += performance.now() - tStart
         if (TIMING && this.stats.calls % Number(process.env.LEDGER_TIMING_EVERY ?? 100) === 0) {
-            batch.log.info(`ledger-stats waits: source ${Math.round(sourceWaitMs)} ms, commit ${Math.round(pipelineWaitMs)} ms ${JSON.stringify(this.stats)} ${JSON.stringify(this.phases, (_k, v) => (typeof v === 'number' ? Math.round(v) : v))} ${JSON.stringify(Object.fromEntries([...writeTimings].map(([k, v]) => [k, {n: v.calls, rows: v.rows, build: Math.round(v.buildMs), sql: Math.round(v.sqlMs)}])))}`)
+            batch.log.info(
+                `ledger-stats waits: source ${Math.round(sourceWaitMs)} ms, commit ${Math.round(pipelineWaitMs)} ms ${JSON.stringify(this.stats)} ${JSON.stringify(this.phases, (_k, v) => (typeof v === 'number' ? Math.round(v) : v))} ${JSON.stringify(Object.fromEntries([...writeTimings].map(([k, v]) => [k, {n: v.calls, rows: v.rows, build: Math.round(v.buildMs), sql: Math.round(v.sqlMs)}])))}`
+            )
         }
     }
 
@@ -289,16 +286,21 @@ export class LedgerHandler {
         }
         const q = (sql: string, params?: unknown[]) => writer.query(sql, params)
         if (closeHour) {
-            const rows = await closeBucket(q, this.state!, {
-                period: RollupPeriod.Hour,
-                start: hourOpen!,
-                end: hourOpen! + HOUR_MS,
-                startHeight: n.hourBucketHeight!,
-                endHeight: h.height,
-                firstTimestamp: n.hourBucketFirstTimestamp?.getTime() ?? null,
-                lastTimestamp: n.timestamp?.getTime() ?? null,
-                lastHeight: n.height,
-            }, hourTally)
+            const rows = await closeBucket(
+                q,
+                this.state!,
+                {
+                    period: RollupPeriod.Hour,
+                    start: hourOpen!,
+                    end: hourOpen! + HOUR_MS,
+                    startHeight: n.hourBucketHeight!,
+                    endHeight: h.height,
+                    firstTimestamp: n.hourBucketFirstTimestamp?.getTime() ?? null,
+                    lastTimestamp: n.timestamp?.getTime() ?? null,
+                    lastHeight: n.height,
+                },
+                hourTally
+            )
             append(out, rows)
             if (hourTally && this.dayTally?.startHeight === n.dayBucketHeight) this.dayTally!.merge(hourTally)
             else this.dayTally = undefined
@@ -314,16 +316,21 @@ export class LedgerHandler {
             }
         }
         if (closeDay) {
-            const rows = await closeBucket(q, this.state!, {
-                period: RollupPeriod.Day,
-                start: dayOpen!,
-                end: dayOpen! + DAY_MS,
-                startHeight: n.dayBucketHeight!,
-                endHeight: h.height,
-                firstTimestamp: n.dayBucketFirstTimestamp?.getTime() ?? null,
-                lastTimestamp: n.timestamp?.getTime() ?? null,
-                lastHeight: n.height,
-            }, dayTally)
+            const rows = await closeBucket(
+                q,
+                this.state!,
+                {
+                    period: RollupPeriod.Day,
+                    start: dayOpen!,
+                    end: dayOpen! + DAY_MS,
+                    startHeight: n.dayBucketHeight!,
+                    endHeight: h.height,
+                    firstTimestamp: n.dayBucketFirstTimestamp?.getTime() ?? null,
+                    lastTimestamp: n.timestamp?.getTime() ?? null,
+                    lastHeight: n.height,
+                },
+                dayTally
+            )
             append(out, rows)
             // delegation values at the day's close prices
             for (const d of this.state!.delegations.values()) {
@@ -371,7 +378,9 @@ export class LedgerHandler {
             log.info(`block #${h.height}: PhalaBasePool.Pools holds none of the ${v1.size} v1 pools yet`)
             return
         }
-        log.info(`block #${h.height} (spec ${h.specVersion}): applying the v1→v2 pool migration from storage (${pools.length} pools, ${migrated.length} of ${v1.size} v1 pools)`)
+        log.info(
+            `block #${h.height} (spec ${h.specVersion}): applying the v1→v2 pool migration from storage (${pools.length} pools, ${migrated.length} of ${v1.size} v1 pools)`
+        )
         ledger.applyPoolSnapshot(pools)
     }
 }

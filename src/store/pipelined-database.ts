@@ -199,4 +199,3 @@ export class PipelinedDatabase extends TypeormDatabase {
         return this.runner
     }
 }
-

@@ -34,7 +34,6 @@ export interface TableSpec {
 
 export type WriteKind = 'insert' | 'upsert' | 'update'
 
-
 const cache = new WeakMap<Function, TableSpec>()
 
 function columnKind(meta: EntityMetadata, c: EntityMetadata['columns'][number]): {kind: ValueKind; pgType: string} {
@@ -82,8 +81,14 @@ export function tableSpec(em: EntityManager, entity: Function): TableSpec {
     })
     const table = meta.tableName
     const names = columns.map(c => `"${c.db}"`).join(', ')
-    const updates = columns.filter(c => c.db !== 'id').map(c => `"${c.db}" = EXCLUDED."${c.db}"`).join(', ')
-    const sets = columns.filter(c => c.db !== 'id').map(c => `"${c.db}" = u."${c.db}"`).join(', ')
+    const updates = columns
+        .filter(c => c.db !== 'id')
+        .map(c => `"${c.db}" = EXCLUDED."${c.db}"`)
+        .join(', ')
+    const sets = columns
+        .filter(c => c.db !== 'id')
+        .map(c => `"${c.db}" = u."${c.db}"`)
+        .join(', ')
     const sql = (kind: WriteKind, offset: number): string => {
         const unnest = columns.map((c, i) => `$${offset + i + 1}::${c.pgType}[]`).join(', ')
         const insert = `INSERT INTO "${table}" (${names}) SELECT * FROM unnest(${unnest})`
@@ -98,7 +103,10 @@ export function tableSpec(em: EntityManager, entity: Function): TableSpec {
     }
     const updateSqlFor = (cols: ColumnSpec[], offset: number): string => {
         const unnest = cols.map((c, i) => `$${offset + i + 1}::${c.pgType}[]`).join(', ')
-        const set = cols.filter(c => c.db !== 'id').map(c => `"${c.db}" = u."${c.db}"`).join(', ')
+        const set = cols
+            .filter(c => c.db !== 'id')
+            .map(c => `"${c.db}" = u."${c.db}"`)
+            .join(', ')
         return `UPDATE "${table}" AS t SET ${set} FROM unnest(${unnest}) AS u(${cols.map(c => `"${c.db}"`).join(', ')}) WHERE t."id" = u."id"`
     }
     spec = {entity, table, columns, insertSql: sql('insert', 0), upsertSql: sql('upsert', 0), updateSql: sql('update', 0), sql, updateSqlFor}

@@ -198,7 +198,12 @@ export class RawWriter implements Writer {
             if (n !== op.rows.length) throw new Error(`${op.spec.table}: updated ${n} of ${op.rows.length} rows known to exist`)
         })
         if (TIMING) {
-            timed(`flush (${ops.length} tables)`, ops.reduce((n, op) => n + op.rows.length, 0), t1 - t0, performance.now() - t1)
+            timed(
+                `flush (${ops.length} tables)`,
+                ops.reduce((n, op) => n + op.rows.length, 0),
+                t1 - t0,
+                performance.now() - t1
+            )
         }
     }
 

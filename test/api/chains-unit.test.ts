@@ -55,9 +55,9 @@ describe('EMISSION_PEERS', () => {
     })
 
     test('own database: localhost and 127.0.0.1, default port, are the same', () => {
-        expect(() => parseEmissionPeers({CHAIN: 'phala', DB_URL: 'postgres://p@localhost/squid', EMISSION_PEERS: 'khala=postgres://q@127.0.0.1:5432/squid'})).toThrow(
-            /own database/
-        )
+        expect(() =>
+            parseEmissionPeers({CHAIN: 'phala', DB_URL: 'postgres://p@localhost/squid', EMISSION_PEERS: 'khala=postgres://q@127.0.0.1:5432/squid'})
+        ).toThrow(/own database/)
         // DB_HOST settings count too
         expect(() => parseEmissionPeers({CHAIN: 'phala', DB_HOST: 'pg', DB_NAME: 'a', EMISSION_PEERS: 'khala=postgres://q@pg/a'})).toThrow(/own database/)
         expect(parseEmissionPeers({CHAIN: 'phala', DB_HOST: 'pg', DB_NAME: 'a', EMISSION_PEERS: 'khala=postgres://q@pg/b'})).toHaveLength(1)
@@ -103,14 +103,14 @@ describe('combined projection (exact integers)', () => {
             ])
             const d = decayProjection(remaining, emitted, budget, height, next, period, head, 12_000)
             const dc = combinedProjection('DECAY', remaining, emitted, [schedule({height, perBlock: budget, head, decay: {next, period}})])
-            expect([dc.exhausts, dc.chains[0].blocksUntilExhausted, dc.chains[0].exhaustionHeight, dc.exhaustionDate, dc.projectedTotal, dc.chains[0].decays]).toEqual([
-                d.exhausts,
-                d.blocksUntilExhausted,
-                d.exhaustionHeight,
-                d.exhaustionDate,
-                d.projectedTotal,
-                d.decays,
-            ])
+            expect([
+                dc.exhausts,
+                dc.chains[0].blocksUntilExhausted,
+                dc.chains[0].exhaustionHeight,
+                dc.exhaustionDate,
+                dc.projectedTotal,
+                dc.chains[0].decays,
+            ]).toEqual([d.exhausts, d.blocksUntilExhausted, d.exhaustionHeight, d.exhaustionDate, d.projectedTotal, d.decays])
         }
     })
 
@@ -131,10 +131,12 @@ describe('combined projection (exact integers)', () => {
             ['b', 4n, 24n, 20n],
         ])
         // a remainder of 95 is paid by A's 8th block already (t0 + 8 s: 80 + 15)
-        expect(combinedProjection('CONSTANT_BUDGET', 95n, 0n, [
-            schedule({chain: 'a', head: new Date(t0), blockTimeMs: 1000, perBlock: 10n}),
-            schedule({chain: 'b', head: new Date(t0 + 500), blockTimeMs: 2000, perBlock: 5n}),
-        ]).exhaustionDate!.getTime()).toBe(t0 + 8000)
+        expect(
+            combinedProjection('CONSTANT_BUDGET', 95n, 0n, [
+                schedule({chain: 'a', head: new Date(t0), blockTimeMs: 1000, perBlock: 10n}),
+                schedule({chain: 'b', head: new Date(t0 + 500), blockTimeMs: 2000, perBlock: 5n}),
+            ]).exhaustionDate!.getTime()
+        ).toBe(t0 + 8000)
     })
 
     test('two decaying chains: each on its own decay heights; never exhausted → the sum of what each would pay', () => {

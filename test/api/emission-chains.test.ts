@@ -23,7 +23,6 @@ let gql: GraphqlServer
 
 const dbUrl = (name: string) => serverDbUrl(serverUrl(), name)
 
-
 beforeAll(async () => {
     local = await indexedDatabase('small', {log: m => console.log(`[emission test] ${m}`)})
     peer = await indexedDatabase('tiny', {log: m => console.log(`[emission test] ${m}`)})
@@ -119,7 +118,22 @@ describe('combined', () => {
         for (let i = 0; i < 2; i++) {
             const x = c.chains[i]
             const o = own[i]
-            for (const f of ['height', 'at', 'emitted', 'emittedPha', 'emittedPayout', 'emittedTreasury', 'percentOfAllocation', 'remaining', 'remainingPha', 'budgetPerBlock', 'budgetPerBlockPha', 'avgBlockTimeMs', 'halvings', 'decayAnchorHeight']) {
+            for (const f of [
+                'height',
+                'at',
+                'emitted',
+                'emittedPha',
+                'emittedPayout',
+                'emittedTreasury',
+                'percentOfAllocation',
+                'remaining',
+                'remainingPha',
+                'budgetPerBlock',
+                'budgetPerBlockPha',
+                'avgBlockTimeMs',
+                'halvings',
+                'decayAnchorHeight',
+            ]) {
                 expect([x.chain, f, x[f]]).toEqual([x.chain, f, o[f]])
             }
         }
@@ -179,13 +193,21 @@ describe('combined', () => {
         for (const x of p.chains) {
             const ch = c.chains.find((y: any) => y.chain === x.chain)
             const blocks = BigInt(Math.floor((t - Date.parse(ch.at)) / ch.avgBlockTimeMs))
-            expect([x.chain, b(x.blocksUntilExhausted), b(x.exhaustionHeight), b(x.paid)]).toEqual([x.chain, blocks, BigInt(ch.height) + blocks, blocks * b(ch.budgetPerBlock)])
+            expect([x.chain, b(x.blocksUntilExhausted), b(x.exhaustionHeight), b(x.paid)]).toEqual([
+                x.chain,
+                blocks,
+                BigInt(ch.height) + blocks,
+                blocks * b(ch.budgetPerBlock),
+            ])
         }
     })
 
     test('DECAY: each chain on its own decay heights; never exhausted → what each chain alone would still pay, summed', async () => {
         const period = 1000 // short periods: neither chain can pay the allocation
-        const [a, p] = await Promise.all([emission(soloLocal, `halvingPeriodBlocks: ${period}`, REPORT), emission(soloPeer, `halvingPeriodBlocks: ${period}`, REPORT)])
+        const [a, p] = await Promise.all([
+            emission(soloLocal, `halvingPeriodBlocks: ${period}`, REPORT),
+            emission(soloPeer, `halvingPeriodBlocks: ${period}`, REPORT),
+        ])
         const cc = (await emission(gql, `halvingPeriodBlocks: ${period}`, COMBINED)).combined
         const d = cc.projections.find((x: any) => x.method === 'DECAY')
         const da = a.projections.find((x: any) => x.method === 'DECAY')
@@ -218,7 +240,11 @@ describe('combined', () => {
 describe('errors', () => {
     test('a chain neither indexed nor configured: a clean input error listing the known chains', async () => {
         const r = await gql.query(`{ emission(chain: KHALA) { emitted } }`)
-        expectCleanError(r, /^chain: this server indexes devnet, not khala; known chains: devnet, phala \(the others through EMISSION_PEERS\)$/, 'BAD_USER_INPUT')
+        expectCleanError(
+            r,
+            /^chain: this server indexes devnet, not khala; known chains: devnet, phala \(the others through EMISSION_PEERS\)$/,
+            'BAD_USER_INPUT'
+        )
         expect(r.data?.emission ?? null).toBeNull()
         // without peers the message is the one it always was
         const alone = await soloLocal.query(`{ emission(chain: PHALA) { emitted } }`)
@@ -240,7 +266,11 @@ describe('errors', () => {
 
         test('combined is an error naming it, never a partial total; the rest of the answer stands', async () => {
             const r = await down.query(`{ emission { chain emitted combined { emitted chains { chain } } } }`)
-            expectCleanError(r, /^chain khala: its database \(EMISSION_PEERS\) cannot be read: connection refused; no combined figures without it$/, 'PEER_UNAVAILABLE')
+            expectCleanError(
+                r,
+                /^chain khala: its database \(EMISSION_PEERS\) cannot be read: connection refused; no combined figures without it$/,
+                'PEER_UNAVAILABLE'
+            )
             expect(r.errors![0].extensions.chain).toBe('khala')
             expect(r.errors![0].path).toEqual(['emission', 'combined'])
             expect(r.data?.emission).toEqual({chain: 'devnet', emitted: (await emission(soloLocal, '', 'emitted')).emitted, combined: null})

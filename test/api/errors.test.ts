@@ -121,21 +121,42 @@ describe('server limits (on by default)', () => {
     test('requests that are not GraphQL requests: one JSON line each, never HTML', async () => {
         const query = '{ squidStatus { height } }'
         // a GraphQL document sent as text
-        expectRequestError(await httpRequest(gql.url, {method: 'POST', body: query, headers: {'content-type': 'text/plain'}}), 400, /^POST body missing, invalid Content-Type/)
+        expectRequestError(
+            await httpRequest(gql.url, {method: 'POST', body: query, headers: {'content-type': 'text/plain'}}),
+            400,
+            /^POST body missing, invalid Content-Type/
+        )
         // JSON without a query
-        expectRequestError(await httpRequest(gql.url, {method: 'POST', body: '{"variables": {}}', headers: {'content-type': 'application/json'}}), 400, /must contain a non-empty `query`/)
+        expectRequestError(
+            await httpRequest(gql.url, {method: 'POST', body: '{"variables": {}}', headers: {'content-type': 'application/json'}}),
+            400,
+            /must contain a non-empty `query`/
+        )
         expectRequestError(await httpRequest(gql.url, {headers: {accept: 'application/json'}}), 400, /^GET query missing/)
-        expectRequestError(await httpRequest(gql.url, {method: 'PUT', body: JSON.stringify({query}), headers: {'content-type': 'application/json'}}), 405, /supports only GET\/POST/, 'METHOD_NOT_ALLOWED')
+        expectRequestError(
+            await httpRequest(gql.url, {method: 'PUT', body: JSON.stringify({query}), headers: {'content-type': 'application/json'}}),
+            405,
+            /supports only GET\/POST/,
+            'METHOD_NOT_ALLOWED'
+        )
         expectRequestError(
             await httpRequest(gql.url, {method: 'POST', body: JSON.stringify({query}), headers: {'content-type': 'application/json; charset=latin-9'}}),
             415,
             /^the request body's charset is not supported/
         )
-        expectRequestError(await httpRequest(gql.url.replace('/graphql', '/nope')), 404, /^no such path: GET \/nope \(the GraphQL endpoint is \/graphql\)$/, 'NOT_FOUND')
+        expectRequestError(
+            await httpRequest(gql.url.replace('/graphql', '/nope')),
+            404,
+            /^no such path: GET \/nope \(the GraphQL endpoint is \/graphql\)$/,
+            'NOT_FOUND'
+        )
         // the GraphiQL console (a browser's GET) and ordinary queries are untouched
         const page = await httpRequest(gql.url, {headers: {accept: 'text/html'}})
         expect([page.status, page.headers['content-type']]).toEqual([200, 'text/html; charset=utf-8'])
-        expect(JSON.parse((await httpRequest(`${gql.url}?query=${encodeURIComponent(query)}`, {headers: {accept: 'application/json'}})).body).data.squidStatus.height).toBeGreaterThan(0)
+        expect(
+            JSON.parse((await httpRequest(`${gql.url}?query=${encodeURIComponent(query)}`, {headers: {accept: 'application/json'}})).body).data.squidStatus
+                .height
+        ).toBeGreaterThan(0)
     })
 
     test('the analytics resolvers count against the response-size limit too', async () => {
@@ -169,19 +190,43 @@ describe('bad input: a clear GraphQL error naming the argument', () => {
         ['unknown worker', () => `{ payoutAudit(worker: "0x${'11'.repeat(32)}", ${RANGE}) { count } }`, /^worker: no worker 0x1111.* is known/],
         ['unknown pool', () => `{ payoutAudit(pool: "987654", ${RANGE}) { count } }`, /^pool: no pool with pid 987654/],
         ['pool that is not a pid', () => `{ payoutAudit(pool: "abc", ${RANGE}) { count } }`, /^pool: a pool is its numeric pid/],
-        ['from after to', () => `{ payoutAudit(worker: "${worker}", from: "2022-12-05", to: "2022-12-01") { count } }`, /^from: from \(2022-12-05T00:00:00.000Z\) must be before to/],
+        [
+            'from after to',
+            () => `{ payoutAudit(worker: "${worker}", from: "2022-12-05", to: "2022-12-01") { count } }`,
+            /^from: from \(2022-12-05T00:00:00.000Z\) must be before to/,
+        ],
         ['empty range', () => `{ payoutAudit(worker: "${worker}", from: "2022-12-05", to: "2022-12-05") { count } }`, /must be before to/],
         ['malformed date', () => `{ payoutAudit(worker: "${worker}", from: "yesterday", to: "2022-12-05") { count } }`, /^from: not an ISO 8601 date/],
         ['impossible date', () => `{ payoutAudit(worker: "${worker}", from: "2022-02-30", to: "2022-12-05") { count } }`, /^from: no such date/],
-        ['a time of hours only', () => `{ payoutAudit(worker: "${worker}", from: "2022-12-01T10", to: "2022-12-05") { count } }`, /^from: not an ISO 8601 date or date-time: /],
-        ['a time zone by name', () => `{ payoutAudit(worker: "${worker}", from: "2022-12-01", to: "2022-12-05 10:00 CET") { count } }`, /^to: not an ISO 8601 date or date-time: /],
-        ['unknown granularity', () => `{ payoutAudit(worker: "${worker}", ${RANGE}, granularity: WEEK) { count } }`, /Value "WEEK" does not exist in "Granularity" enum/],
-        ['too many buckets', () => `{ payoutAudit(worker: "${worker}", from: "2020-01-01", to: "2022-01-01", granularity: HOUR) { count } }`, /^granularity: .* holds 17544 hour buckets; at most 10000/],
+        [
+            'a time of hours only',
+            () => `{ payoutAudit(worker: "${worker}", from: "2022-12-01T10", to: "2022-12-05") { count } }`,
+            /^from: not an ISO 8601 date or date-time: /,
+        ],
+        [
+            'a time zone by name',
+            () => `{ payoutAudit(worker: "${worker}", from: "2022-12-01", to: "2022-12-05 10:00 CET") { count } }`,
+            /^to: not an ISO 8601 date or date-time: /,
+        ],
+        [
+            'unknown granularity',
+            () => `{ payoutAudit(worker: "${worker}", ${RANGE}, granularity: WEEK) { count } }`,
+            /Value "WEEK" does not exist in "Granularity" enum/,
+        ],
+        [
+            'too many buckets',
+            () => `{ payoutAudit(worker: "${worker}", from: "2020-01-01", to: "2022-01-01", granularity: HOUR) { count } }`,
+            /^granularity: .* holds 17544 hour buckets; at most 10000/,
+        ],
         ['page too large', () => `{ payoutAudit(worker: "${worker}", ${RANGE}, limit: 5000) { count } }`, /^limit: at most 1000/],
         ['negative offset', () => `{ payoutAudit(worker: "${worker}", ${RANGE}, offset: -1) { count } }`, /^offset: must be a whole number/],
         ['emission of another chain', () => `{ emission(chain: KHALA) { emitted } }`, /^chain: this server indexes devnet, not khala/],
         ['emission: from after to', () => `{ emission(from: "2023-01-01", to: "2022-01-01") { emitted } }`, /^from: .* must be before to/],
-        ['emission: too many hourly buckets', () => `{ emission(granularity: HOUR, from: "2000-01-01", to: "2022-12-05") { emitted } }`, /^to: .* hour buckets; at most 10000/],
+        [
+            'emission: too many hourly buckets',
+            () => `{ emission(granularity: HOUR, from: "2000-01-01", to: "2022-12-05") { emitted } }`,
+            /^to: .* hour buckets; at most 10000/,
+        ],
         ['emission: bad halving period', () => `{ emission(halvingPeriodBlocks: 0) { emitted } }`, /^halvingPeriodBlocks: /],
         ['OpenReader: negative limit', () => `{ payouts(limit: -1) { id } }`, /^limit: must be a whole number ≥ 0/],
         ['OpenReader: negative offset', () => `{ payouts(limit: 2, offset: -1) { id } }`, /^offset: must be a whole number ≥ 0/],
@@ -190,11 +235,27 @@ describe('bad input: a clear GraphQL error naming the argument', () => {
         ['leaderboard: unknown order', () => `{ poolLeaderboard(orderBy: STAKE) { height } }`, /Value "STAKE" does not exist in "PoolLeaderboardOrder" enum/],
         ['timeline: malformed worker', () => `{ workerTimeline(worker: "0x12", ${RANGE}) { worker } }`, /^worker: not an SS58 address or 32-byte hex key/],
         ['timeline: unknown worker', () => `{ workerTimeline(worker: "0x${'22'.repeat(32)}", ${RANGE}) { worker } }`, /^worker: no worker .* is known/],
-        ['timeline: from after to', () => `{ workerTimeline(worker: "${worker}", from: "2022-12-05", to: "2022-12-01") { worker } }`, /^from: .* must be before to/],
-        ['timeline: monthly series', () => `{ workerTimeline(worker: "${worker}", ${RANGE}, granularity: MONTH) { series { start } } }`, /^granularity: the worker series comes from hourly or daily rollups/],
-        ['timeline: range too large', () => `{ workerTimeline(worker: "${worker}", from: "1990-01-01", to: "2022-12-05") { worker } }`, /^to: .* day buckets; at most 10000/],
+        [
+            'timeline: from after to',
+            () => `{ workerTimeline(worker: "${worker}", from: "2022-12-05", to: "2022-12-01") { worker } }`,
+            /^from: .* must be before to/,
+        ],
+        [
+            'timeline: monthly series',
+            () => `{ workerTimeline(worker: "${worker}", ${RANGE}, granularity: MONTH) { series { start } } }`,
+            /^granularity: the worker series comes from hourly or daily rollups/,
+        ],
+        [
+            'timeline: range too large',
+            () => `{ workerTimeline(worker: "${worker}", from: "1990-01-01", to: "2022-12-05") { worker } }`,
+            /^to: .* day buckets; at most 10000/,
+        ],
         ['networkStats: malformed time', () => `{ networkStats(at: "soon") { height } }`, /^at: not an ISO 8601 date/],
-        ['networkStats: before the indexed history', () => `{ networkStats(at: "2001-01-01") { height } }`, /^at: no hourly rollup closes at or before 2001-01-01T00:00:00.000Z/],
+        [
+            'networkStats: before the indexed history',
+            () => `{ networkStats(at: "2001-01-01") { height } }`,
+            /^at: no hourly rollup closes at or before 2001-01-01T00:00:00.000Z/,
+        ],
     ]
 
     test.each(cases)('%s', async (_name, query, message) => {
@@ -243,7 +304,9 @@ describe('SQL statement timeout', () => {
             // make sure at least one statement runs long enough: repeat the whole audit a few times
             let r: GqlResponse | undefined
             for (let i = 0; i < 5; i++) {
-                r = await slow.query(`{ payoutAudit(worker: "${w}", from: "2022-01-01", to: "2023-01-01", granularity: HOUR) { count buckets { amount } reconciliation { differences } } }`)
+                r = await slow.query(
+                    `{ payoutAudit(worker: "${w}", from: "2022-01-01", to: "2023-01-01", granularity: HOUR) { count buckets { amount } reconciliation { differences } } }`
+                )
                 if (r.errors?.length) break
             }
             expect(r!.status).toBeLessThan(500)

@@ -32,7 +32,10 @@ beforeAll(async () => {
     exportUrl = `http://127.0.0.1:${port}`
     const until = Date.now() + 30_000
     for (;;) {
-        const ok = await httpRequest(`${exportUrl}/health`).then(r => r.status === 200, () => false)
+        const ok = await httpRequest(`${exportUrl}/health`).then(
+            r => r.status === 200,
+            () => false
+        )
         if (ok) break
         if (Date.now() > until || exportChild.exitCode != null) throw new Error('the export server did not start')
         await new Promise(r => setTimeout(r, 100))
@@ -91,7 +94,9 @@ describe('HTTP export', () => {
         const csv = parseCsv(r.body)
         expect(csv.header.filter(h => h === 'payout_id').length).toBe(1)
         expect(csv.rows.filter(x => x.payout_id === 'payout_id').length).toBe(0)
-        expect(csv.header).toEqual(expect.arrayContaining(['block_height', 'timestamp', 'amount_pha', 'amount_plancks', 'treasury_pha', 'treasury_plancks', 'to_owner_plancks']))
+        expect(csv.header).toEqual(
+            expect.arrayContaining(['block_height', 'timestamp', 'amount_pha', 'amount_plancks', 'treasury_pha', 'treasury_plancks', 'to_owner_plancks'])
+        )
         expectWellFormed(csv)
         const audit = (
             await gql.data(`{ payoutAudit(account: "${acct}", from: "${from}", to: "${to}", limit: 0) { count total { amount amountPha toOwner } } }`)

@@ -155,8 +155,15 @@ export async function indexedDatabase(
     await withClient(url, async c => {
         // fresh statistics, as autovacuum would give a long-running database (the planner needs them)
         await c.query('ANALYZE')
-        await c.query(`CREATE TABLE api_fixture (fingerprint text NOT NULL, scenario text NOT NULL, seed int NOT NULL, truth text NOT NULL, complete bool NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`)
-        await c.query(`INSERT INTO api_fixture (fingerprint, scenario, seed, truth, complete) VALUES ($1, $2, $3, $4, true)`, [fingerprint, scenario, seed, truthJson])
+        await c.query(
+            `CREATE TABLE api_fixture (fingerprint text NOT NULL, scenario text NOT NULL, seed int NOT NULL, truth text NOT NULL, complete bool NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`
+        )
+        await c.query(`INSERT INTO api_fixture (fingerprint, scenario, seed, truth, complete) VALUES ($1, $2, $3, $4, true)`, [
+            fingerprint,
+            scenario,
+            seed,
+            truthJson,
+        ])
     })
     return {url, scenario, seed, truth: JSON.parse(truthJson), fresh: true}
 }

@@ -84,7 +84,9 @@ describe('payoutAudit', () => {
         expect(seen.map(p => [p.blockHeight, p.sessionId, p.poolId, b(p.amount), b(p.treasury), b(p.toOwner), b(p.toStakers), b(p.dismissed)])).toEqual(
             expected.map(p => [p.block, p.session, p.pid, b(p.payout), b(p.treasury), b(p.toOwner), b(p.toStakers), b(p.dismissed)])
         )
-        expect(seen.map(p => p.id)).toEqual(seen.map(p => `${String(p.blockHeight).padStart(10, '0')}-${p.id.slice(11, 16)}-${String(p.eventIndex).padStart(6, '0')}`))
+        expect(seen.map(p => p.id)).toEqual(
+            seen.map(p => `${String(p.blockHeight).padStart(10, '0')}-${p.id.slice(11, 16)}-${String(p.eventIndex).padStart(6, '0')}`)
+        )
         expect(new Set(seen.map(p => p.sessionId))).toEqual(new Set(truth.workers[w].sessions))
     })
 
@@ -135,7 +137,11 @@ describe('payoutAudit', () => {
         for (const f of forms) totals.add((await audit(`worker: "${f}", from: "${from}", to: "${to}", limit: 0`, 'total { amount }')).total.amount)
         expect([...totals]).toEqual([truth.workers[w].payout])
         const day0 = Date.parse(from)
-        for (const [g, n] of [['HOUR', (Date.parse(to) - day0) / 3_600_000], ['DAY', days(truth).length], ['MONTH', 1]] as const) {
+        for (const [g, n] of [
+            ['HOUR', (Date.parse(to) - day0) / 3_600_000],
+            ['DAY', days(truth).length],
+            ['MONTH', 1],
+        ] as const) {
             const a = await audit(`worker: "${w}", from: "${from}", to: "${to}", granularity: ${g}, limit: 0`, 'total { amount } buckets { start amount }')
             expect([g, a.buckets.length]).toEqual([g, n])
             expect(a.buckets.reduce((s: bigint, x: any) => s + b(x.amount), 0n)).toBe(b(a.total.amount))
@@ -194,7 +200,13 @@ describe('emission', () => {
         for (const s of e.series) {
             const d = truth.days[s.start.slice(0, 10)]
             cum += b(d.payout) + b(d.treasury)
-            expect([s.start, b(s.payout), b(s.treasury), s.settleCount, s.blocks]).toEqual([s.start, b(d.payout), b(d.treasury), d.settleCount, blocksOfDay(s.start)])
+            expect([s.start, b(s.payout), b(s.treasury), s.settleCount, s.blocks]).toEqual([
+                s.start,
+                b(d.payout),
+                b(d.treasury),
+                d.settleCount,
+                blocksOfDay(s.start),
+            ])
             expect(b(s.cumulative)).toBe(cum)
             expect(b(s.remaining)).toBe(cap - cum)
         }
@@ -255,15 +267,25 @@ describe('poolLeaderboard', () => {
             ])
             expectValue(e.pid, p.kind, b(e.totalValue), b(p.totalValue))
             if (p.commission != null) expect(e.commission).toBe(p.commission)
-            expect([e.pid, e.workerCount, e.idleWorkers + e.unresponsiveWorkers + e.readyWorkers + e.coolingDownWorkers]).toEqual([p.pid, p.workerCount, p.workerCount])
-            expect([e.pid, b(e.rewards), b(e.ownerRewards), b(e.stakerRewards), e.settleCount]).toEqual([p.pid, b(p.payout), b(p.rewardsToOwner), b(p.rewardsToStakers), p.settleCount])
+            expect([e.pid, e.workerCount, e.idleWorkers + e.unresponsiveWorkers + e.readyWorkers + e.coolingDownWorkers]).toEqual([
+                p.pid,
+                p.workerCount,
+                p.workerCount,
+            ])
+            expect([e.pid, b(e.rewards), b(e.ownerRewards), b(e.stakerRewards), e.settleCount]).toEqual([
+                p.pid,
+                b(p.payout),
+                b(p.rewardsToOwner),
+                b(p.rewardsToStakers),
+                p.settleCount,
+            ])
         }
         const values = lb.entries.map((e: any) => b(e.totalValue))
         expect(values).toEqual([...values].sort((x: bigint, y: bigint) => (x > y ? -1 : x < y ? 1 : 0)))
         expect(lb.entries.map((e: any) => e.rank)).toEqual(lb.entries.map((_: any, i: number) => i + 1))
     })
 
-    test("APR follows the official formula (recomputed here from the entities over OpenReader)", async () => {
+    test('APR follows the official formula (recomputed here from the entities over OpenReader)', async () => {
         const s = await gql.data(`{
             networkStates(limit: 1) { budgetPerBlock treasuryRatio avgBlockTimeMs idleShare }
             basePools(limit: 500) { id kind commission totalValue totalShares idleShare poolAccountId }
@@ -302,7 +324,9 @@ describe('poolLeaderboard', () => {
     })
 
     test('rewards of the last day window equal the ground truth of that day; other orders sort', async () => {
-        const lb = (await gql.data(`{ poolLeaderboard(orderBy: REWARDS, window: DAY, limit: 1000) { windowStart entries { pid rewards ownerRewards settleCount } } }`)).poolLeaderboard
+        const lb = (
+            await gql.data(`{ poolLeaderboard(orderBy: REWARDS, window: DAY, limit: 1000) { windowStart entries { pid rewards ownerRewards settleCount } } }`)
+        ).poolLeaderboard
         const last = days(truth)[days(truth).length - 1]
         expect(lb.windowStart).toBe(`${last}T00:00:00.000Z`)
         for (const e of lb.entries) {
@@ -357,15 +381,27 @@ describe('workerTimeline', () => {
     })
 
     test('time per state of each closed day equals the daily worker rollup', async () => {
-        for (const w of busiestWorkers(truth).slice(0, 2).concat(multiSessionWorker(truth) ?? [])) {
+        for (const w of busiestWorkers(truth)
+            .slice(0, 2)
+            .concat(multiSessionWorker(truth) ?? [])) {
             const rollups = (
-                await gql.data(`{ workerRollups(where: {workerId_eq: "${w}", period_eq: Day}, orderBy: bucketStart_ASC, limit: 100) { bucketStart readyMs idleMs unresponsiveMs coolingDownMs payout } }`)
+                await gql.data(
+                    `{ workerRollups(where: {workerId_eq: "${w}", period_eq: Day}, orderBy: bucketStart_ASC, limit: 100) { bucketStart readyMs idleMs unresponsiveMs coolingDownMs payout } }`
+                )
             ).workerRollups.filter((r: any) => !r.bucketStart.startsWith('1970'))
             expect(rollups.length).toBeGreaterThan(0)
             for (const r of rollups) {
                 const end = new Date(Date.parse(r.bucketStart) + DAY_MS).toISOString()
-                const tl = (await gql.data(`{ workerTimeline(worker: "${w}", from: "${r.bucketStart}", to: "${end}") { times { readyMs idleMs unresponsiveMs coolingDownMs } totalPayout } }`)).workerTimeline
-                expect([w, r.bucketStart, tl.times]).toEqual([w, r.bucketStart, {readyMs: r.readyMs, idleMs: r.idleMs, unresponsiveMs: r.unresponsiveMs, coolingDownMs: r.coolingDownMs}])
+                const tl = (
+                    await gql.data(
+                        `{ workerTimeline(worker: "${w}", from: "${r.bucketStart}", to: "${end}") { times { readyMs idleMs unresponsiveMs coolingDownMs } totalPayout } }`
+                    )
+                ).workerTimeline
+                expect([w, r.bucketStart, tl.times]).toEqual([
+                    w,
+                    r.bucketStart,
+                    {readyMs: r.readyMs, idleMs: r.idleMs, unresponsiveMs: r.unresponsiveMs, coolingDownMs: r.coolingDownMs},
+                ])
                 expect(tl.totalPayout).toBe(r.payout)
             }
         }
@@ -393,7 +429,12 @@ describe('networkStats', () => {
         const pools = Object.values<any>(truth.pools)
         expect(s.pools).toBe(pools.length)
         expect(b(s.totalValue)).toBe(pools.filter(p => p.kind !== 'Vault').reduce((x, p) => x + b(p.totalValue), 0n))
-        expectValue('vaults', 'Vault', b(s.vaultValue), pools.filter(p => p.kind === 'Vault').reduce((x, p) => x + b(p.totalValue), 0n))
+        expectValue(
+            'vaults',
+            'Vault',
+            b(s.vaultValue),
+            pools.filter(p => p.kind === 'Vault').reduce((x, p) => x + b(p.totalValue), 0n)
+        )
         const computing = ws.filter(w => ['WorkerIdle', 'WorkerUnresponsive', 'WorkerCoolingDown'].includes(w.state))
         expect(b(s.totalStake)).toBe(computing.reduce((x, w) => x + b(w.stake), 0n))
         const holders = Object.values<any>(truth.accounts).filter(a => Object.keys(a.shares).length > 0)

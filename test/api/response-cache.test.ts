@@ -116,7 +116,9 @@ describe('response cache', () => {
         expect(g1.body).toBe(miss.body)
         expect(g2.body).toBe(miss.body)
         // a client holding the bytes (If-None-Match) gets a 304, as express would answer
-        const g3 = await httpRequest(`${cached.url}?${new URLSearchParams({query})}`, {headers: {accept: 'application/json', 'if-none-match': String(miss.headers['etag'])}})
+        const g3 = await httpRequest(`${cached.url}?${new URLSearchParams({query})}`, {
+            headers: {accept: 'application/json', 'if-none-match': String(miss.headers['etag'])},
+        })
         expect(g3.status).toBe(304)
         expect(g3.body).toBe('')
     })
@@ -176,7 +178,10 @@ describe('response cache', () => {
         // malformed JSON is still a 400, one JSON line without a stack
         const bad = await httpRequest(cached.url, {method: 'POST', body: '{"query": ', headers: {'content-type': 'application/json'}})
         expect(bad.status).toBe(400)
-        expect(JSON.parse(bad.body).errors[0]).toMatchObject({message: expect.stringMatching(/^the request body is not valid JSON/), extensions: {code: 'BAD_REQUEST'}})
+        expect(JSON.parse(bad.body).errors[0]).toMatchObject({
+            message: expect.stringMatching(/^the request body is not valid JSON/),
+            extensions: {code: 'BAD_REQUEST'},
+        })
         expect(bad.body).not.toMatch(/\n\s+at |node_modules/)
     })
 

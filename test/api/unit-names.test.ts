@@ -60,7 +60,19 @@ test('networkStats and emission: allocationEmittedPercent / allocationProjectedP
 })
 
 test('the rule holds over the analytics types; the fields that broke it are deprecated, with the reason', async () => {
-    const types = ['PoolLeaderboard', 'PoolLeaderboardEntry', 'NetworkStatsOut', 'EmissionReport', 'EmissionProjectionOut', 'CombinedEmissionOut', 'ChainEmissionOut', 'CombinedProjectionOut', 'WorkerTimeline', 'StateTimesOut', 'TimelineBucketOut']
+    const types = [
+        'PoolLeaderboard',
+        'PoolLeaderboardEntry',
+        'NetworkStatsOut',
+        'EmissionReport',
+        'EmissionProjectionOut',
+        'CombinedEmissionOut',
+        'ChainEmissionOut',
+        'CombinedProjectionOut',
+        'WorkerTimeline',
+        'StateTimesOut',
+        'TimelineBucketOut',
+    ]
     const deprecated: string[] = []
     for (let i = 0; i < types.length; i++) {
         const t = (await gql.data(`{ __type(name: "${types[i]}") { name fields(includeDeprecated: true) { name isDeprecated deprecationReason } } }`)).__type

@@ -27,7 +27,10 @@ import {COVERED_PALLETS, EXPECTED, EXTRA_EVENTS, FieldAccess, NOT_MINING, TUPLE_
 function tupleNames(v: EventVariantInfo): string[] {
     const m = /\\\[([^\]]*?)\\\]/.exec(v.docs) ?? /\[([a-z_, ]+)\]/.exec(v.docs)
     if (m == null) throw new Error(`${v.pallet}.${v.name}: positional fields but no [names] in its docs: ${v.docs}`)
-    const names = m[1].split(',').map(s => s.trim()).map(n => TUPLE_ALIASES[n] ?? n)
+    const names = m[1]
+        .split(',')
+        .map(s => s.trim())
+        .map(n => TUPLE_ALIASES[n] ?? n)
     if (names.length !== v.fields.length) {
         throw new Error(`${v.pallet}.${v.name}: docs name ${names.length} fields, metadata has ${v.fields.length}`)
     }
@@ -81,9 +84,7 @@ describe('every mining event of every real spec decodes as expected', () => {
             const variants = eventsOf(spec)
 
             test('every event of the covered pallets is either decoded or deliberately skipped', () => {
-                const unlisted = variants
-                    .map(v => `${v.pallet}.${v.name}`)
-                    .filter(n => !(n in EXPECTED) && !(n in NOT_MINING))
+                const unlisted = variants.map(v => `${v.pallet}.${v.name}`).filter(n => !(n in EXPECTED) && !(n in NOT_MINING))
                 expect(unlisted).toEqual([])
                 for (const v of variants) {
                     const n = `${v.pallet}.${v.name}`
@@ -146,9 +147,7 @@ describe('every mining event of every real spec decodes as expected', () => {
                         try {
                             expect(decoded).toStrictEqual(expected)
                         } catch (err) {
-                            throw new Error(
-                                `${name} sample ${i}: fields ${showCanon(samples[i].values as Canon)}\n` + (err as Error).message
-                            )
+                            throw new Error(`${name} sample ${i}: fields ${showCanon(samples[i].values as Canon)}\n` + (err as Error).message)
                         }
                     })
                 })

@@ -387,15 +387,7 @@ export const EXPECTED: Record<string, Expect> = {
 }
 
 /** the pallets whose every event is either in EXPECTED or in NOT_MINING */
-export const COVERED_PALLETS = [
-    'PhalaRegistry',
-    'PhalaMining',
-    'PhalaComputation',
-    'PhalaStakePool',
-    'PhalaStakePoolv2',
-    'PhalaBasePool',
-    'PhalaVault',
-]
+export const COVERED_PALLETS = ['PhalaRegistry', 'PhalaMining', 'PhalaComputation', 'PhalaStakePool', 'PhalaStakePoolv2', 'PhalaBasePool', 'PhalaVault']
 
 /** events of other pallets that are decoded */
 export const EXTRA_EVENTS = ['Balances.Transfer']

@@ -2,16 +2,7 @@
  * Fixed-point (U64F64) and Permill arithmetic against values computed by hand.
  * 2^16 = 65_536, 2^48 = 281_474_976_710_656, 2^63 = 9_223_372_036_854_775_808, 2^64 = 18_446_744_073_709_551_616.
  */
-import {
-    decimalToFixed,
-    fixedToDecimal,
-    fixedToNumber,
-    ONE_FIXED,
-    payoutBitsToPlancks,
-    permillMul,
-    plancksToBits,
-    plancksToPha,
-} from '../../src/domain/fixed'
+import {decimalToFixed, fixedToDecimal, fixedToNumber, ONE_FIXED, payoutBitsToPlancks, permillMul, plancksToBits, plancksToPha} from '../../src/domain/fixed'
 
 const TWO_64 = 18_446_744_073_709_551_616n
 const TWO_63 = 9_223_372_036_854_775_808n

@@ -4,24 +4,10 @@
  * MinerStarted with init_v/init_p from spec 1170, and BasePool withdrawals including the spec-1254 shapes
  * (on a runtime faked from the 1251 metadata, since no real 1254 metadata exists here).
  */
-import {
-    decodeMiningEvent,
-    MiningEvent,
-    UnknownEventVersionError,
-    withdrawalQueuedV1254,
-} from '../../src/decode'
+import {decodeMiningEvent, MiningEvent, UnknownEventVersionError, withdrawalQueuedV1254} from '../../src/decode'
 import {fixedToDecimal} from '../../src/domain/fixed'
 import {phalaBasePool} from '../../src/types/events'
-import {
-    blockHash,
-    eventsStorageValue,
-    fakeRuntime,
-    processorEvents,
-    realSpec,
-    RealSpec,
-    sqdEventVariant,
-    u8aConcat,
-} from '../helpers/realChain'
+import {blockHash, eventsStorageValue, fakeRuntime, processorEvents, realSpec, RealSpec, sqdEventVariant, u8aConcat} from '../helpers/realChain'
 import type {Runtime} from '@subsquid/substrate-runtime'
 
 /** little-endian unsigned integer of `n` bytes */
@@ -247,11 +233,7 @@ describe('hand-checked decodes', () => {
     test("typegen's own .is() would accept the 1254 shape as 1251 (why the decoder checks shapes exactly)", () => {
         const spec = realSpec(1251)
         const data = u8aConcat(le(7, 8), acct(0x33), le(SHARES, 16), le(42, 4), [0], le(43, 4))
-        const [e] = processorEvents(
-            runtime1254(),
-            eventsStorageValue([{...indices(spec, 'PhalaBasePool', 'WithdrawalQueued'), data, extrinsic: 1}]),
-            BLOCK
-        )
+        const [e] = processorEvents(runtime1254(), eventsStorageValue([{...indices(spec, 'PhalaBasePool', 'WithdrawalQueued'), data, extrinsic: 1}]), BLOCK)
         expect(phalaBasePool.withdrawalQueued.v1251.is(e as any)).toBe(true) // field subset match
         expect(withdrawalQueuedV1254.is(e as any)).toBe(true)
         expect(decodeMiningEvent(e as any)).toMatchObject({withdrawingNftId: 43})
@@ -260,9 +242,7 @@ describe('hand-checked decodes', () => {
     test('a 1254-like shape with the wrong width or an unknown extra field is an UnknownEventVersionError', () => {
         const spec = realSpec(1251)
         const wide = u8aConcat(le(7, 8), acct(0x33), le(SHARES, 16), le(42, 4), [0], le(43, 8))
-        expect(() => decodeOne(runtime1254({withdrawingNftIdWidth: 'u64'}), spec, 'PhalaBasePool', 'WithdrawalQueued', wide)).toThrow(
-            UnknownEventVersionError
-        )
+        expect(() => decodeOne(runtime1254({withdrawingNftIdWidth: 'u64'}), spec, 'PhalaBasePool', 'WithdrawalQueued', wide)).toThrow(UnknownEventVersionError)
         const extra = u8aConcat(le(7, 8), acct(0x33), le(SHARES, 16), le(42, 4), [0], le(43, 4), le(1, 4))
         expect(() => decodeOne(runtime1254({extraField: true}), spec, 'PhalaBasePool', 'WithdrawalQueued', extra)).toThrow(
             'PhalaBasePool.WithdrawalQueued: runtime type at spec 1254, block #4242424 matches no known version'

@@ -3,13 +3,7 @@
  * info, encoded with @polkadot/types, served by an in-memory node under keys computed independently
  * (xxhash via @polkadot/util-crypto), read back through the subsquid runtime → normalized.
  */
-import {
-    NormalizedPool,
-    readPools,
-    readTokenomicParameters,
-    tryReadTokenomicParameters,
-    UnknownStorageVersionError,
-} from '../../src/decode'
+import {NormalizedPool, readPools, readTokenomicParameters, tryReadTokenomicParameters, UnknownStorageVersionError} from '../../src/decode'
 import {decimalToFixed} from '../../src/domain/fixed'
 import {
     blockHash,
@@ -54,8 +48,20 @@ describe('readTokenomicParameters', () => {
             const canon = sample.canon as Record<string, Canon>
             // the documented field list, in order
             expect(Object.keys(canon)).toEqual([
-                'pha_rate', 'rho', 'budget_per_block', 'v_max', 'cost_k', 'cost_b', 'slash_rate', 'treasury_ratio',
-                'heartbeat_window', 'rig_k', 'rig_b', 're', 'k', 'kappa',
+                'pha_rate',
+                'rho',
+                'budget_per_block',
+                'v_max',
+                'cost_k',
+                'cost_b',
+                'slash_rate',
+                'treasury_ratio',
+                'heartbeat_window',
+                'rig_k',
+                'rig_b',
+                're',
+                'k',
+                'kappa',
             ])
             const rpc = new FakeRpc(HASH)
             rpc.set(plainKey(pallet, 'TokenomicParameters'), encodeChecked(spec.registry, item.valueTypeId, sample))

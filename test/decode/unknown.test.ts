@@ -2,22 +2,9 @@
  * Shapes the decoder does not know are errors that name pallet.event, spec and block; events that are not
  * mining events at all are errors too. Never a silent skip.
  */
-import {
-    decodeMiningEvent,
-    NotAMiningEventError,
-    UnknownEventVersionError,
-    UnknownVersionError,
-} from '../../src/decode'
+import {decodeMiningEvent, NotAMiningEventError, UnknownEventVersionError, UnknownVersionError} from '../../src/decode'
 import {phalaComputation} from '../../src/types/events'
-import {
-    blockHash,
-    eventsStorageValue,
-    fakeRuntime,
-    processorEvents,
-    realSpec,
-    sqdEventVariant,
-    u8aConcat,
-} from '../helpers/realChain'
+import {blockHash, eventsStorageValue, fakeRuntime, processorEvents, realSpec, sqdEventVariant, u8aConcat} from '../helpers/realChain'
 import type {Runtime} from '@subsquid/substrate-runtime'
 
 const BLOCK = {height: 123, hash: blockHash(123), timestamp: 1_700_000_000_000}
@@ -72,15 +59,9 @@ describe('unknown shapes and non-mining events', () => {
         const rt = runtime1300(fields => {
             fields.push({name: 'treasury_bits', type: fields[1].type})
         })
-        const [e] = processorEvents(
-            rt,
-            eventsStorageValue([{...settledIndices(), data: u8aConcat(acct(1), u128(5n), u128(6n), u128(7n))}]),
-            BLOCK
-        )
+        const [e] = processorEvents(rt, eventsStorageValue([{...settledIndices(), data: u8aConcat(acct(1), u128(5n), u128(6n), u128(7n))}]), BLOCK)
         expect(phalaComputation.sessionSettled.v1251.is(e as any)).toBe(true)
-        expect(() => decodeMiningEvent(e as any)).toThrow(
-            'PhalaComputation.SessionSettled: runtime type at spec 1300, block #123 matches no known version'
-        )
+        expect(() => decodeMiningEvent(e as any)).toThrow('PhalaComputation.SessionSettled: runtime type at spec 1300, block #123 matches no known version')
     })
 
     test('a removed field and a changed number kind are errors', () => {

@@ -101,7 +101,10 @@ function withDefaults(v: string): string {
 
 /** the container side of a port mapping ("${X:-8080}:80", "80", "127.0.0.1:8080:80/tcp") */
 function containerPort(mapping: string): number {
-    const last = mapping.replace(/\/(tcp|udp)$/, '').split(':').pop()!
+    const last = mapping
+        .replace(/\/(tcp|udp)$/, '')
+        .split(':')
+        .pop()!
     if (!/^\d+$/.test(last)) throw new Error(`port mapping ${JSON.stringify(mapping)}: the container port is not a number`)
     return Number(last)
 }
@@ -142,7 +145,11 @@ describe('docker-compose.yml', () => {
     })
 
     test("every environment key of the project's services is a setting src/config.ts knows", () => {
-        const unknown = own.flatMap(s => Object.keys(s.environment).filter(k => !(k in KNOWN_SETTINGS)).map(k => `${s.name}.${k}`))
+        const unknown = own.flatMap(s =>
+            Object.keys(s.environment)
+                .filter(k => !(k in KNOWN_SETTINGS))
+                .map(k => `${s.name}.${k}`)
+        )
         expect(unknown).toEqual([])
     })
 
@@ -170,7 +177,8 @@ describe('docker-compose.yml', () => {
             for (const d of s.dependsOn) {
                 const target = services[d.service]
                 const alwaysOn = target.profiles.length === 0 || target.profiles.some(p => s.profiles.includes(p))
-                if (!alwaysOn) expect({service: s.name, dependsOn: d.service, required: d.required}).toEqual({service: s.name, dependsOn: d.service, required: false})
+                if (!alwaysOn)
+                    expect({service: s.name, dependsOn: d.service, required: d.required}).toEqual({service: s.name, dependsOn: d.service, required: false})
             }
         }
     })
@@ -287,7 +295,8 @@ describe('docker-compose.yml', () => {
         expect(services.devnet.healthcheck?.test).toEqual(expect.arrayContaining(['CMD', 'node', '-e']))
         const dep = services.processor.dependsOn.find(d => d.service === 'devnet')
         expect(dep).toEqual({service: 'devnet', condition: 'service_healthy', required: false})
-        for (const s of Object.values(services)) if (s.name !== 'devnet') expect({service: s.name, profiles: s.profiles}).toEqual({service: s.name, profiles: []})
+        for (const s of Object.values(services))
+            if (s.name !== 'devnet') expect({service: s.name, profiles: s.profiles}).toEqual({service: s.name, profiles: []})
     })
 
     test("the devnet's health check works in Node: it passes on a listening port, fails on a closed one", async () => {

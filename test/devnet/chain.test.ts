@@ -112,7 +112,7 @@ describe('devnet chain builder', () => {
         // a value decoded through the whole stack
         let b3 = decodeEvents(chain, chain.byNumber(3)!)
         let settled = b3.find((r: any) => r.event.value.__kind === 'MinerSettled')
-        expect(settled.event.value).toEqual({__kind: 'MinerSettled', miner: session(1), vBits: 3001n * FIX1, payoutBits: 28n * FIX1 / 10n})
+        expect(settled.event.value).toEqual({__kind: 'MinerSettled', miner: session(1), vBits: 3001n * FIX1, payoutBits: (28n * FIX1) / 10n})
     })
 
     it('reports at each block the runtime of its next block (how Substrate and the processor see an upgrade)', () => {
@@ -203,23 +203,47 @@ describe('devnet chain builder', () => {
     })
 
     it('rejects events and storage that do not fit the runtime, naming the problem', () => {
-        let bad = (b: Partial<DevBlock>) => () =>
-            buildChainFromDevBlocks([], [{timestamp: 1, era: 'v2', events: [], storage: [], ...b}])
+        let bad = (b: Partial<DevBlock>) => () => buildChainFromDevBlocks([], [{timestamp: 1, era: 'v2', events: [], storage: [], ...b}])
         expect(bad({events: [{pallet: 'PhalaComputation', name: 'Nope', args: {}}]})).toThrow(/PhalaComputation\.Nope does not exist/)
         expect(bad({era: 'v1', events: [{pallet: 'PhalaComputation', name: 'WorkerStopped', args: {session: session(1)}}]})).toThrow(/era v1/)
         expect(bad({events: [{pallet: 'PhalaComputation', name: 'WorkerStopped', args: {}}]})).toThrow(/missing field 'session'/)
         expect(bad({events: [{pallet: 'PhalaComputation', name: 'WorkerStopped', args: {session: session(1), extra: 1}}]})).toThrow(/unknown field 'extra'/)
         expect(bad({events: [{pallet: 'PhalaComputation', name: 'WorkerStopped', args: {session: '0x1234'}}]})).toThrow(/32 bytes/)
-        expect(bad({events: [{pallet: 'PhalaComputation', name: 'BenchmarkUpdated', args: {session: session(1), p_instant: 2 ** 32}}]})).toThrow(/does not fit u32/)
-        expect(bad({events: [{pallet: 'PhalaComputation', name: 'SessionSettled', args: {session: session(1), v_bits: -1n, payout_bits: 0n}}]})).toThrow(/does not fit u128/)
+        expect(bad({events: [{pallet: 'PhalaComputation', name: 'BenchmarkUpdated', args: {session: session(1), p_instant: 2 ** 32}}]})).toThrow(
+            /does not fit u32/
+        )
+        expect(bad({events: [{pallet: 'PhalaComputation', name: 'SessionSettled', args: {session: session(1), v_bits: -1n, payout_bits: 0n}}]})).toThrow(
+            /does not fit u128/
+        )
         expect(bad({storage: [{pallet: 'PhalaBasePool', item: 'Pools', keys: [1n], value: {__kind: 'Nope'}}]})).toThrow(/no variant 'Nope'/)
         expect(bad({storage: [{pallet: 'PhalaBasePool', item: 'Nope', keys: [], value: 1n}]})).toThrow(/PhalaBasePool\.Nope does not exist/)
-        expect(() => buildChainFromDevBlocks([], [{timestamp: 10, era: 'v2', events: [], storage: []}, {timestamp: 5, era: 'v2', events: [], storage: []}])).toThrow(/timestamp/)
+        expect(() =>
+            buildChainFromDevBlocks(
+                [],
+                [
+                    {timestamp: 10, era: 'v2', events: [], storage: []},
+                    {timestamp: 5, era: 'v2', events: [], storage: []},
+                ]
+            )
+        ).toThrow(/timestamp/)
         // integers may also come as decimal strings (JSON), bytes in upper case
-        let ok = buildChainFromDevBlocks([], [{
-            timestamp: 1, era: 'v2', storage: [],
-            events: [{pallet: 'PhalaComputation', name: 'SessionSettled', args: {session: session(1).toUpperCase().replace('0X', '0x'), v_bits: '123', payout_bits: 5}}],
-        }])
+        let ok = buildChainFromDevBlocks(
+            [],
+            [
+                {
+                    timestamp: 1,
+                    era: 'v2',
+                    storage: [],
+                    events: [
+                        {
+                            pallet: 'PhalaComputation',
+                            name: 'SessionSettled',
+                            args: {session: session(1).toUpperCase().replace('0X', '0x'), v_bits: '123', payout_bits: 5},
+                        },
+                    ],
+                },
+            ]
+        )
         expect(decodeEvents(ok, ok.head)[1].event.value.vBits).toBe(123n)
     })
 
@@ -293,10 +317,34 @@ describe('devnet forks', () => {
         let oldValue = toHex(c.getStorage(key, oldHead)!)
         let alt: DevBlock[] = altTail(fx.blocks, 3).map((b, i) => ({
             ...b,
-            storage: [{pallet: 'PhalaBasePool', item: 'Pools', keys: [1n], value: {__kind: 'StakePool', value: {
-                basepool: {pid: 1n, owner: acct(1), total_shares: 1n, total_value: BigInt(i + 1), withdraw_queue: [], value_subscribers: [], cid: 1, pool_account_id: hex32(0xd0, 1)},
-                payout_commission: null, cap: null, workers: [], cd_workers: [], lock_account: hex32(0xd1, 1), owner_reward_account: hex32(0xd2, 1),
-            }}}],
+            storage: [
+                {
+                    pallet: 'PhalaBasePool',
+                    item: 'Pools',
+                    keys: [1n],
+                    value: {
+                        __kind: 'StakePool',
+                        value: {
+                            basepool: {
+                                pid: 1n,
+                                owner: acct(1),
+                                total_shares: 1n,
+                                total_value: BigInt(i + 1),
+                                withdraw_queue: [],
+                                value_subscribers: [],
+                                cid: 1,
+                                pool_account_id: hex32(0xd0, 1),
+                            },
+                            payout_commission: null,
+                            cap: null,
+                            workers: [],
+                            cd_workers: [],
+                            lock_account: hex32(0xd1, 1),
+                            owner_reward_account: hex32(0xd2, 1),
+                        },
+                    },
+                },
+            ],
         }))
         let r = n.fork({depth: 3, blocks: alt})
         expect(r.added).toHaveLength(3)

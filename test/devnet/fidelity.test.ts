@@ -39,7 +39,11 @@ type Flavor = 'min' | 'max' | 'random'
 const BITS: {[p: string]: number} = {u8: 8, u16: 16, u32: 32, u64: 64, u128: 128, u256: 256}
 
 class Sampler {
-    constructor(readonly types: PortableType[], readonly flavor: Flavor, readonly r: () => number) {}
+    constructor(
+        readonly types: PortableType[],
+        readonly flavor: Flavor,
+        readonly r: () => number
+    ) {}
 
     private bytes(n: number): string {
         let s = '0x'
@@ -106,9 +110,11 @@ class Sampler {
                     return this.value(d.variants[1].fields[0].type)
                 }
                 let v =
-                    this.flavor === 'min' ? d.variants[0]
-                    : this.flavor === 'max' ? d.variants[d.variants.length - 1]
-                    : d.variants[Math.floor(this.r() * d.variants.length)]
+                    this.flavor === 'min'
+                        ? d.variants[0]
+                        : this.flavor === 'max'
+                          ? d.variants[d.variants.length - 1]
+                          : d.variants[Math.floor(this.r() * d.variants.length)]
                 return this.variantValue(v)
             }
         }
@@ -227,9 +233,10 @@ describe('devnet runtimes vs real Khala metadata', () => {
 
             it('covers the mining pallets completely', () => {
                 let names = rt.desc.pallets.map(p => p.name)
-                let want = era === 'v1'
-                    ? ['PhalaRegistry', 'PhalaMining', 'PhalaStakePool']
-                    : ['PhalaRegistry', 'PhalaComputation', 'PhalaStakePoolv2', 'PhalaVault', 'PhalaBasePool']
+                let want =
+                    era === 'v1'
+                        ? ['PhalaRegistry', 'PhalaMining', 'PhalaStakePool']
+                        : ['PhalaRegistry', 'PhalaComputation', 'PhalaStakePoolv2', 'PhalaVault', 'PhalaBasePool']
                 for (let p of want) expect(names).toContain(p)
                 // every real variant of these pallets exists in the devnet (also checked structurally above)
                 let realMd: any = decodeMetadata(realBytes)
@@ -255,11 +262,17 @@ describe('devnet runtimes vs real Khala metadata', () => {
                             let args: any = {}
                             for (let f of variant.fields) args[f.name ?? String(variant.fields.indexOf(f))] = s.value(f.type)
                             let bytes = rt.encodeEvent({pallet: p.name, name: variant.name, args}, {kind: 'Finalization'})
-                            let want = {__kind: variant.name, ...(variant.fields[0]?.name == null && variant.fields.length
-                                ? {value: variant.fields.length === 1
-                                    ? expected(types, variant.fields[0].type, args['0'])
-                                    : variant.fields.map((f, i) => expected(types, f.type, args[String(i)]))}
-                                : fieldsExpected(types, variant.fields, args))}
+                            let want = {
+                                __kind: variant.name,
+                                ...(variant.fields[0]?.name == null && variant.fields.length
+                                    ? {
+                                          value:
+                                              variant.fields.length === 1
+                                                  ? expected(types, variant.fields[0].type, args['0'])
+                                                  : variant.fields.map((f, i) => expected(types, f.type, args[String(i)])),
+                                      }
+                                    : fieldsExpected(types, variant.fields, args)),
+                            }
                             let fromReal = real.scaleCodec.decodeBinary(real.description.eventRecord, bytes)
                             let fromDev = dev.scaleCodec.decodeBinary(dev.description.eventRecord, bytes)
                             let where = `${p.name}.${variant.name} (${flavor})`
@@ -338,7 +351,8 @@ describe('devnet runtimes vs real Khala metadata', () => {
             expect(problems.join('\n')).toMatch(/Withdrawal: 5 fields \[pid,user,amount,shares,burnt_shares\]/)
             let real = sqRuntime(1251, realBytes)
             let bytes = rt.encodeEvent({
-                pallet: 'PhalaBasePool', name: 'Withdrawal',
+                pallet: 'PhalaBasePool',
+                name: 'Withdrawal',
                 args: {pid: 1n, user: '0x' + '11'.repeat(32), amount: 5n, shares: 5n, burnt_shares: 1n},
             })
             expect(() => real.scaleCodec.decodeBinary(real.description.eventRecord, bytes)).toThrow()

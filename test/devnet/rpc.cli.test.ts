@@ -54,8 +54,21 @@ describe('devnet CLI', () => {
     it('prints every flag with --help', () => {
         let r = run(['--help'])
         expect(r.status).toBe(0)
-        for (let f of ['--scenario', '--port', '--finality-lag', '--block-time-ms', '--seed', '--from-file', '--save-file',
-            '--fault-error-rate', '--fault-latency-ms', '--fault-ws-drop-rate', '--fork-at', '--v2-spec', '--tail-blocks']) {
+        for (let f of [
+            '--scenario',
+            '--port',
+            '--finality-lag',
+            '--block-time-ms',
+            '--seed',
+            '--from-file',
+            '--save-file',
+            '--fault-error-rate',
+            '--fault-latency-ms',
+            '--fault-ws-drop-rate',
+            '--fork-at',
+            '--v2-spec',
+            '--tail-blocks',
+        ]) {
             expect(r.stdout).toContain(f)
         }
     })

@@ -70,7 +70,13 @@ describe('@polkadot/api against the devnet', () => {
         expect(tp.unwrap().budgetPerBlock.toBigInt()).toBe(100n * FIX1)
         let events: any = await at.query.system.events()
         let names = events.map((e: any) => `${e.event.section}.${e.event.method}`)
-        expect(names).toEqual(['system.ExtrinsicSuccess', 'phalaMining.BenchmarkUpdated', 'balances.Transfer', 'phalaMining.MinerSettled', 'phalaStakePool.RewardReceived'])
+        expect(names).toEqual([
+            'system.ExtrinsicSuccess',
+            'phalaMining.BenchmarkUpdated',
+            'balances.Transfer',
+            'phalaMining.MinerSettled',
+            'phalaStakePool.RewardReceived',
+        ])
         let block = await api.rpc.chain.getBlock(v1)
         expect(block.block.extrinsics[0].method.section).toBe('timestamp')
         expect(block.block.extrinsics[0].method.method).toBe('set')

@@ -39,7 +39,8 @@ class Child {
             let hit = this.lines.find(pred)
             if (hit) return hit
             if (this.proc.exitCode != null) throw new Error(`child exited (${this.proc.exitCode}) before ${what}:\n${this.stderr.slice(-3000)}`)
-            if (Date.now() > deadline) throw new Error(`timeout waiting for ${what}; lines: ${JSON.stringify(this.lines).slice(-2000)}\n${this.stderr.slice(-2000)}`)
+            if (Date.now() > deadline)
+                throw new Error(`timeout waiting for ${what}; lines: ${JSON.stringify(this.lines).slice(-2000)}\n${this.stderr.slice(-2000)}`)
             await new Promise(r => setTimeout(r, 50))
         }
     }
@@ -138,7 +139,12 @@ describe('Subsquid processor against the devnet', () => {
     it('reads the chain over WebSocket with subscriptions, through a fork, a dropped connection and injected errors', async () => {
         let fx = fixture()
         let dn = await startDevnet({
-            genesis: fx.genesis, blocks: fx.blocks, port: 0, finalityLag: 4, blockTimeMs: -1, initialBlocks: 9,
+            genesis: fx.genesis,
+            blocks: fx.blocks,
+            port: 0,
+            finalityLag: 4,
+            blockTimeMs: -1,
+            initialBlocks: 9,
             faults: {errorRate: 0.03, errorKind: 'rate-limit', seed: 5},
         })
         nets.push(dn)

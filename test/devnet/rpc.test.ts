@@ -217,7 +217,15 @@ describe('devnet RPC over HTTP', () => {
         let earlyKeys = await result(dn.url, 'state_getKeysPagedAt', [prefix, 10, null, early])
         expect(earlyKeys).toHaveLength(1)
         let q = await result(dn.url, 'state_queryStorageAt', [[earlyKeys[0], '0x1234'], early])
-        expect(q).toEqual([{block: early, changes: [[earlyKeys[0], toHex(dn.chain.getStorage(earlyKeys[0], dn.chain.byNumber(FIXTURE_UPGRADE_HEIGHT)!)!)], ['0x1234', null]]}])
+        expect(q).toEqual([
+            {
+                block: early,
+                changes: [
+                    [earlyKeys[0], toHex(dn.chain.getStorage(earlyKeys[0], dn.chain.byNumber(FIXTURE_UPGRADE_HEIGHT)!)!)],
+                    ['0x1234', null],
+                ],
+            },
+        ])
         expect(await result(dn.url, 'state_getStorage', ['0x1234'])).toBeNull()
         let tp = toHex(rt.storageKey('PhalaComputation', 'TokenomicParameters'))
         let v = await result(dn.url, 'state_getStorage', [tp])
@@ -232,10 +240,28 @@ describe('devnet RPC over HTTP', () => {
         expect(await result(dn.url, 'system_version')).toMatch(/^\d+\.\d+\.\d+/)
         expect(await result(dn.url, 'system_health')).toEqual({peers: 0, isSyncing: false, shouldHavePeers: false})
         let methods = (await result(dn.url, 'rpc_methods')).methods
-        for (let m of ['chain_getHead', 'chain_getFinalizedHead', 'chain_getHeader', 'chain_getBlockHash', 'chain_getBlock',
-            'state_getRuntimeVersion', 'state_getMetadata', 'state_getStorageAt', 'state_getStorage', 'chain_subscribeNewHeads',
-            'chain_subscribeFinalizedHeads', 'chain_unsubscribeNewHeads', 'state_subscribeRuntimeVersion', 'state_queryStorageAt',
-            'state_getKeysPaged', 'state_getKeys', 'chain_getRuntimeVersion', 'system_chain', 'system_properties', 'devnet_fork']) {
+        for (let m of [
+            'chain_getHead',
+            'chain_getFinalizedHead',
+            'chain_getHeader',
+            'chain_getBlockHash',
+            'chain_getBlock',
+            'state_getRuntimeVersion',
+            'state_getMetadata',
+            'state_getStorageAt',
+            'state_getStorage',
+            'chain_subscribeNewHeads',
+            'chain_subscribeFinalizedHeads',
+            'chain_unsubscribeNewHeads',
+            'state_subscribeRuntimeVersion',
+            'state_queryStorageAt',
+            'state_getKeysPaged',
+            'state_getKeys',
+            'chain_getRuntimeVersion',
+            'system_chain',
+            'system_properties',
+            'devnet_fork',
+        ]) {
             expect(methods).toContain(m)
         }
         let status: any = await (await fetch(dn.url)).json()

@@ -15,8 +15,7 @@ const SUB = '0x6d6f646c7068616c612f7070' + '0'.repeat(40)
 const TRE = '0x6d6f646c70792f7472737279' + '0'.repeat(40)
 
 const header = '{"type":"header","version":1,"era":"v2","startTimestamp":"2023-01-01T00:00:00Z","blockTimeMs":12000}'
-const settled = (payout: string) =>
-    `{"pallet":"PhalaComputation","name":"SessionSettled","args":{"session":"${S}","v_bits":"123","payout_bits":"${payout}"}}`
+const settled = (payout: string) => `{"pallet":"PhalaComputation","name":"SessionSettled","args":{"session":"${S}","v_bits":"123","payout_bits":"${payout}"}}`
 
 const EXAMPLE = [
     '# a hand-written script',
@@ -53,11 +52,14 @@ describe('reading', () => {
     test('from a file path, and an era change starts the v2 runtime', () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'script-'))
         const file = path.join(dir, 's.jsonl')
-        fs.writeFileSync(file, [
-            '{"type":"header","version":1,"era":"v1","startTimestamp":0,"blockTimeMs":6000}',
-            `{"type":"block","events":[{"pallet":"PhalaMining","name":"MinerSettled","args":{"miner":"${S}","v_bits":"1","payout_bits":"2"}}]}`,
-            '{"type":"block","era":"v2","events":[{"pallet":"PhalaComputation","name":"TokenomicParametersChanged"}]}',
-        ].join('\n'))
+        fs.writeFileSync(
+            file,
+            [
+                '{"type":"header","version":1,"era":"v1","startTimestamp":0,"blockTimeMs":6000}',
+                `{"type":"block","events":[{"pallet":"PhalaMining","name":"MinerSettled","args":{"miner":"${S}","v_bits":"1","payout_bits":"2"}}]}`,
+                '{"type":"block","era":"v2","events":[{"pallet":"PhalaComputation","name":"TokenomicParametersChanged"}]}',
+            ].join('\n')
+        )
         const s = readScript(file)
         expect(s.blocks.map(b => b.era)).toEqual(['v1', 'v2'])
         expect(s.blocks.map(b => b.timestamp)).toEqual([0, 6000])
@@ -70,23 +72,57 @@ describe('errors name the line and the field', () => {
     const withLine = (line: string) => [header, line].join('\n')
     const cases: [string, string, RegExp][] = [
         ['bad JSON', '{"type":"block","events":[', /^script line 2: bad JSON/],
-        ['unknown pallet', '{"type":"block","events":[{"pallet":"PhalaNope","name":"X","args":{}}]}', /^script line 2, events\[0\]\.pallet: unknown pallet "PhalaNope" in era v2/],
-        ['unknown event', '{"type":"block","events":[{"pallet":"PhalaComputation","name":"MinerSettled","args":{}}]}', /^script line 2, events\[0\]\.name: unknown event PhalaComputation\.MinerSettled in era v2/],
-        ['missing field', `{"type":"block","events":[{"pallet":"PhalaComputation","name":"SessionSettled","args":{"session":"${S}","v_bits":"1"}}]}`,
-            /^script line 2, events\[0\]\.args\.payout_bits: missing field payout_bits \(u128\)/],
-        ['unknown field', `{"type":"block","events":[{"pallet":"PhalaComputation","name":"WorkerStopped","args":{"session":"${S}","miner":"${S}"}}]}`,
-            /^script line 2, events\[0\]\.args\.miner: unknown field miner/],
+        [
+            'unknown pallet',
+            '{"type":"block","events":[{"pallet":"PhalaNope","name":"X","args":{}}]}',
+            /^script line 2, events\[0\]\.pallet: unknown pallet "PhalaNope" in era v2/,
+        ],
+        [
+            'unknown event',
+            '{"type":"block","events":[{"pallet":"PhalaComputation","name":"MinerSettled","args":{}}]}',
+            /^script line 2, events\[0\]\.name: unknown event PhalaComputation\.MinerSettled in era v2/,
+        ],
+        [
+            'missing field',
+            `{"type":"block","events":[{"pallet":"PhalaComputation","name":"SessionSettled","args":{"session":"${S}","v_bits":"1"}}]}`,
+            /^script line 2, events\[0\]\.args\.payout_bits: missing field payout_bits \(u128\)/,
+        ],
+        [
+            'unknown field',
+            `{"type":"block","events":[{"pallet":"PhalaComputation","name":"WorkerStopped","args":{"session":"${S}","miner":"${S}"}}]}`,
+            /^script line 2, events\[0\]\.args\.miner: unknown field miner/,
+        ],
         ['negative amount', `{"type":"block","events":[${settled('-5')}]}`, /^script line 2, events\[0\]\.args\.payout_bits: negative amount "-5" for u128/],
-        ['wrong type (number for an account)', '{"type":"block","events":[{"pallet":"PhalaComputation","name":"WorkerStopped","args":{"session":12}}]}',
-            /^script line 2, events\[0\]\.args\.session: expected AccountId32 as 0x-hex of 32 bytes, got 12/],
-        ['wrong type (text for an amount)', `{"type":"block","events":[${settled('12.5')}]}`, /^script line 2, events\[0\]\.args\.payout_bits: expected a decimal u128 string, got "12.5"/],
-        ['overflow', `{"type":"block","events":[{"pallet":"PhalaStakePoolv2","name":"PoolCommissionSet","args":{"pid":"1","commission":"4294967296"}}]}`,
-            /^script line 2, events\[0\]\.args\.commission: 4294967296 does not fit in u32/],
-        ['bad enum variant', `{"type":"block","events":[{"pallet":"PhalaRegistry","name":"WorkerAdded","args":{"pubkey":"${W}","attestation_provider":{"__kind":"Sgx"},"confidence_level":1}}]}`,
-            /^script line 2, events\[0\]\.args\.attestation_provider\.__kind: unknown variant "Sgx"/],
-        ['unknown storage item', '{"type":"storage","pallet":"PhalaComputation","item":"Nope","keys":[],"value":1}', /^script line 2, item: unknown storage item PhalaComputation\.Nope/],
-        ['bad storage value', '{"type":"storage","pallet":"PhalaComputation","item":"TokenomicParameters","keys":[],"value":{"pha_rate":"1"}}',
-            /^script line 2, value\.rho: missing field rho/],
+        [
+            'wrong type (number for an account)',
+            '{"type":"block","events":[{"pallet":"PhalaComputation","name":"WorkerStopped","args":{"session":12}}]}',
+            /^script line 2, events\[0\]\.args\.session: expected AccountId32 as 0x-hex of 32 bytes, got 12/,
+        ],
+        [
+            'wrong type (text for an amount)',
+            `{"type":"block","events":[${settled('12.5')}]}`,
+            /^script line 2, events\[0\]\.args\.payout_bits: expected a decimal u128 string, got "12.5"/,
+        ],
+        [
+            'overflow',
+            `{"type":"block","events":[{"pallet":"PhalaStakePoolv2","name":"PoolCommissionSet","args":{"pid":"1","commission":"4294967296"}}]}`,
+            /^script line 2, events\[0\]\.args\.commission: 4294967296 does not fit in u32/,
+        ],
+        [
+            'bad enum variant',
+            `{"type":"block","events":[{"pallet":"PhalaRegistry","name":"WorkerAdded","args":{"pubkey":"${W}","attestation_provider":{"__kind":"Sgx"},"confidence_level":1}}]}`,
+            /^script line 2, events\[0\]\.args\.attestation_provider\.__kind: unknown variant "Sgx"/,
+        ],
+        [
+            'unknown storage item',
+            '{"type":"storage","pallet":"PhalaComputation","item":"Nope","keys":[],"value":1}',
+            /^script line 2, item: unknown storage item PhalaComputation\.Nope/,
+        ],
+        [
+            'bad storage value',
+            '{"type":"storage","pallet":"PhalaComputation","item":"TokenomicParameters","keys":[],"value":{"pha_rate":"1"}}',
+            /^script line 2, value\.rho: missing field rho/,
+        ],
         ['unknown line type', '{"type":"blocks"}', /^script line 2, type: unknown line type "blocks"/],
         ['bad empty count', '{"type":"empty","count":0}', /^script line 2, count: expected a positive integer/],
     ]
@@ -98,21 +134,29 @@ describe('errors name the line and the field', () => {
 
     test('header problems', () => {
         expect(() => parseScript('{"type":"block","events":[]}')).toThrow(/^script line 1, type: the first line must be the header/)
-        expect(() => parseScript('{"type":"header","version":2,"era":"v2","startTimestamp":0,"blockTimeMs":1}')).toThrow(/^script line 1, version: unsupported version 2/)
+        expect(() => parseScript('{"type":"header","version":2,"era":"v2","startTimestamp":0,"blockTimeMs":1}')).toThrow(
+            /^script line 1, version: unsupported version 2/
+        )
         expect(() => parseScript('{"type":"header","version":1,"era":"v3","startTimestamp":0,"blockTimeMs":1}')).toThrow(/^script line 1, era:/)
-        expect(() => parseScript('{"type":"header","version":1,"era":"v2","startTimestamp":"yesterday","blockTimeMs":1}')).toThrow(/^script line 1, startTimestamp:/)
+        expect(() => parseScript('{"type":"header","version":1,"era":"v2","startTimestamp":"yesterday","blockTimeMs":1}')).toThrow(
+            /^script line 1, startTimestamp:/
+        )
         expect(() => parseScript('# nothing\n\n')).toThrow(/no header/)
     })
 
     test('the line number counts comments and blank lines; genesis storage must come first; timestamps increase', () => {
         const text = [header, '', '# comment', '{"type":"block","events":[]}', `{"type":"block","events":[${settled('x')}]}`].join('\n')
         expect(() => parseScript(text)).toThrow(/^script line 5, events\[0\]\.args\.payout_bits:/)
-        expect(() => parseScript([header, '{"type":"block"}', '{"type":"storage","pallet":"PhalaComputation","item":"CoolDownPeriod","keys":[],"value":"1"}'].join('\n')))
-            .toThrow(/^script line 3, type: genesis storage lines must come before the first block/)
-        expect(() => parseScript([header, '{"type":"block","timestamp":1000}', '{"type":"block","timestamp":1000}'].join('\n'))).toThrow(/^script line 3, timestamp: block timestamps must increase/)
+        expect(() =>
+            parseScript([header, '{"type":"block"}', '{"type":"storage","pallet":"PhalaComputation","item":"CoolDownPeriod","keys":[],"value":"1"}'].join('\n'))
+        ).toThrow(/^script line 3, type: genesis storage lines must come before the first block/)
+        expect(() => parseScript([header, '{"type":"block","timestamp":1000}', '{"type":"block","timestamp":1000}'].join('\n'))).toThrow(
+            /^script line 3, timestamp: block timestamps must increase/
+        )
         // v1 events are rejected in a v2 block
-        expect(() => parseScript([header, `{"type":"block","events":[{"pallet":"PhalaMining","name":"MinerStopped","args":{"miner":"${S}"}}]}`].join('\n')))
-            .toThrow(/unknown pallet "PhalaMining" in era v2/)
+        expect(() =>
+            parseScript([header, `{"type":"block","events":[{"pallet":"PhalaMining","name":"MinerStopped","args":{"miner":"${S}"}}]}`].join('\n'))
+        ).toThrow(/unknown pallet "PhalaMining" in era v2/)
     })
 })
 

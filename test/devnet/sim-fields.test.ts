@@ -16,8 +16,14 @@ import * as balances from '../../src/types/balances/events'
 import {chainFile} from './fixtures'
 
 const TYPEGEN: Record<string, Record<string, any>> = {
-    PhalaMining: phalaMining, PhalaStakePool: phalaStakePool, PhalaComputation: phalaComputation, PhalaStakePoolv2: phalaStakePoolv2,
-    PhalaBasePool: phalaBasePool, PhalaVault: phalaVault, PhalaRegistry: phalaRegistry, Balances: balances,
+    PhalaMining: phalaMining,
+    PhalaStakePool: phalaStakePool,
+    PhalaComputation: phalaComputation,
+    PhalaStakePoolv2: phalaStakePoolv2,
+    PhalaBasePool: phalaBasePool,
+    PhalaVault: phalaVault,
+    PhalaRegistry: phalaRegistry,
+    Balances: balances,
 }
 
 const camel = (s: string) => s.replace(/_([a-z])/g, (_m, c) => c.toUpperCase())
@@ -28,7 +34,10 @@ function typegenFields(pallet: string, name: string, spec: number): string[] | n
     const mod = TYPEGEN[pallet]
     const ev = mod?.[lowerFirst(name)]
     if (!ev) return null
-    const versions = Object.keys(ev).filter(k => /^v\d+$/.test(k)).map(k => Number(k.slice(1))).filter(v => v <= spec)
+    const versions = Object.keys(ev)
+        .filter(k => /^v\d+$/.test(k))
+        .map(k => Number(k.slice(1)))
+        .filter(v => v <= spec)
     if (versions.length === 0) return null
     const et = ev[`v${Math.max(...versions)}`]
     const type = et.type
@@ -101,7 +110,8 @@ describe('the table equals the real Khala metadata', () => {
             const vs = def.asVariant.variants
             if (p[0] === 'Option') return {option: siToNorm(lat, vs[1].fields[0].type.toNumber())}
             return {
-                enum: vs.map((v: any) => [v.name.toString(), v.fields.length === 0 ? null : siToNorm(lat, v.fields[0].type.toNumber())] as [string, Norm | null])
+                enum: vs
+                    .map((v: any) => [v.name.toString(), v.fields.length === 0 ? null : siToNorm(lat, v.fields[0].type.toNumber())] as [string, Norm | null])
                     .sort((a: any, b: any) => a[0].localeCompare(b[0])),
             }
         }

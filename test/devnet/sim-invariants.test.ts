@@ -48,7 +48,7 @@ function audit(blocks: DevBlock[], upgradeAt: number | null): Audit {
         }
         const day = utcDay(blk.timestamp)
         let d = a.perDay.get(day)
-        if (!d) a.perDay.set(day, d = {payout: 0n, treasury: 0n, settles: 0})
+        if (!d) a.perDay.set(day, (d = {payout: 0n, treasury: 0n, settles: 0}))
         const idx = (pred: (e: DevEvent) => boolean) => evs.map((e, k) => (pred(e) ? k : -1)).filter(k => k >= 0)
         // gatekeeper order: all enters, then all exits, then settlements, then the pools' reactions
         const enters = idx(e => /Enter(Unresponsive)$/.test(e.name))
@@ -56,7 +56,8 @@ function audit(blocks: DevBlock[], upgradeAt: number | null): Audit {
         const settles = idx(isSettle)
         const reactions = idx(e => POOL_PALLETS.has(e.pallet) && REACTIONS.has(e.name))
         if (enters.length && exits.length && Math.max(...enters) > Math.min(...exits)) bad(b, 'an enter after an exit')
-        if ((enters.length || exits.length) && settles.length && Math.max(...enters, ...exits) > Math.min(...settles)) bad(b, 'unresponsive events after a settlement')
+        if ((enters.length || exits.length) && settles.length && Math.max(...enters, ...exits) > Math.min(...settles))
+            bad(b, 'unresponsive events after a settlement')
         if (reactions.length && (!settles.length || Math.min(...reactions) < Math.max(...settles))) bad(b, 'a pool reaction before the last settlement')
         // tokenomics: the event always comes with the storage write
         const tpc = evs.filter(e => e.name === 'TokenomicParametersChanged').length
@@ -106,9 +107,11 @@ function audit(blocks: DevBlock[], upgradeAt: number | null): Audit {
             }
         }
         if (groups.length !== rewardedSettles.length) bad(b, `${rewardedSettles.length} rewarded settlements but ${groups.length} pool reactions`)
-        else groups.forEach((g, k) => {
-            if (g.toOwner + g.toStakers + g.dismissed !== rewardedSettles[k]) bad(b, `reaction ${k}: ${g.toOwner} + ${g.toStakers} + ${g.dismissed} ≠ ${rewardedSettles[k]}`)
-        })
+        else
+            groups.forEach((g, k) => {
+                if (g.toOwner + g.toStakers + g.dismissed !== rewardedSettles[k])
+                    bad(b, `reaction ${k}: ${g.toOwner} + ${g.toStakers} + ${g.dismissed} ≠ ${rewardedSettles[k]}`)
+            })
     })
     return a
 }
@@ -179,7 +182,7 @@ function checkTruth(s: Scenario, blocks: DevBlock[]): void {
     }
     if (lastParams) expect(lastParams).toEqual(t.tokenomics.final)
     // the treasury takes 20% of the budget: treasury / payout ≈ 0.25
-    expect(Number(t.totals.treasury * 10_000n / t.totals.payout) / 10_000).toBeCloseTo(0.25, 3)
+    expect(Number((t.totals.treasury * 10_000n) / t.totals.payout) / 10_000).toBeCloseTo(0.25, 3)
 }
 
 describe('tiny', () => {
@@ -195,7 +198,13 @@ describe('tiny', () => {
         expect(blocks.slice(u - 1).every(b => b.era === 'v2')).toBe(true)
         const ub = blocks[u - 1]
         expect(ub.events).toEqual([])
-        const v1Pools = new Set(blocks.slice(0, u - 1).flatMap(b => b.events).filter(e => e.name === 'PoolCreated').map(e => e.args.pid))
+        const v1Pools = new Set(
+            blocks
+                .slice(0, u - 1)
+                .flatMap(b => b.events)
+                .filter(e => e.name === 'PoolCreated')
+                .map(e => e.args.pid)
+        )
         const migrated = new Set(ub.storage.filter(w => w.item === 'Pools').map(w => w.keys[0]))
         expect(migrated).toEqual(v1Pools)
         expect(ub.storage.some(w => w.pallet === 'PhalaComputation' && w.item === 'TokenomicParameters')).toBe(true)
@@ -207,11 +216,21 @@ describe('tiny', () => {
 
     test('at least one of every event kind (except the ones that never fire on Khala)', () => {
         const never = new Set([
-            'Balances.Endowed', 'Balances.Deposit', 'Balances.Withdraw', 'PhalaRegistry.GatekeeperAdded', 'PhalaRegistry.GatekeeperRemoved',
-            'PhalaMining.InternalErrorWrongHalvingConfigured', 'PhalaComputation.InternalErrorWrongHalvingConfigured',
+            'Balances.Endowed',
+            'Balances.Deposit',
+            'Balances.Withdraw',
+            'PhalaRegistry.GatekeeperAdded',
+            'PhalaRegistry.GatekeeperRemoved',
+            'PhalaMining.InternalErrorWrongHalvingConfigured',
+            'PhalaComputation.InternalErrorWrongHalvingConfigured',
             'PhalaComputation.SubsidyBudgetHalved', // halvings are a v1-era thing here; v2 uses BudgetUpdated
-            'PhalaStakePool.RewardsWithdrawn', 'PhalaStakePool.DustRemoved', 'PhalaStakePool.PoolSlashed', 'PhalaStakePool.SlashSettled',
-            'PhalaStakePoolv2.PoolSlashed', 'PhalaStakePoolv2.SlashSettled', 'PhalaStakePoolv2.RewardToOwnerDismissedDust',
+            'PhalaStakePool.RewardsWithdrawn',
+            'PhalaStakePool.DustRemoved',
+            'PhalaStakePool.PoolSlashed',
+            'PhalaStakePool.SlashSettled',
+            'PhalaStakePoolv2.PoolSlashed',
+            'PhalaStakePoolv2.SlashSettled',
+            'PhalaStakePoolv2.RewardToOwnerDismissedDust',
             'PhalaStakePoolv2.RewardToDistributionDismissedDust',
         ])
         const seen = new Set(blocks.flatMap(b => b.events.map(e => `${e.pallet}.${e.name}`)))
@@ -287,8 +306,14 @@ describe('small', () => {
     test('withdrawals are paid as stake frees up; contributions add up', () => {
         const t = s.truth
         const evs = blocks.flatMap(b => b.events)
-        const contributed = sum(evs.filter(e => e.name === 'Contribution'), e => e.args.amount as bigint)
-        const withdrawn = sum(evs.filter(e => e.name === 'Withdrawal'), e => e.args.amount as bigint)
+        const contributed = sum(
+            evs.filter(e => e.name === 'Contribution'),
+            e => e.args.amount as bigint
+        )
+        const withdrawn = sum(
+            evs.filter(e => e.name === 'Withdrawal'),
+            e => e.args.amount as bigint
+        )
         expect(t.totals.contributions).toBe(contributed)
         expect(t.totals.withdrawals).toBe(withdrawn)
         expect(sum(Object.values(t.accounts), a => a.contributed)).toBe(contributed)

@@ -4,8 +4,21 @@
 import {payoutBitsToPlancks, decimalToFixed, fixedToNumber, ONE_FIXED, PLANCKS_PER_PHA} from '../../src/domain/fixed'
 import {Rng} from '../../devnet/sim/rng'
 import {
-    geminiParams, genesisParams, veBits, initVBits, share, minimalStake, settleBudget, growV, growthParams, isqrt, mulFixed,
-    numberToFixed, intToFixed, vaultRewardCut, balanceToFixedBits,
+    geminiParams,
+    genesisParams,
+    veBits,
+    initVBits,
+    share,
+    minimalStake,
+    settleBudget,
+    growV,
+    growthParams,
+    isqrt,
+    mulFixed,
+    numberToFixed,
+    intToFixed,
+    vaultRewardCut,
+    balanceToFixedBits,
 } from '../../devnet/sim/tokenomics'
 import {splitReward, DUST} from '../../devnet/sim/engine'
 import {SUBSIDY_POOL, TREASURY, sessionAccount} from '../../devnet/sim/accounts'
@@ -19,7 +32,7 @@ describe('Ve = f·(S + C), capped at v_max', () => {
     test('conf level 1: S = 1000 PHA, P = 1000 → 1.5 · (1000 + 449.775) = 2174.6625', () => {
         // exact: tweaked re = (1.5 − 1)·1 + 1 = 1.5 (exact in U64F64); S = 1000·2^64; C = 1000·rig_k bits;
         // Ve = (S + C)·3/2, truncated
-        const expected = (1000n * ONE_FIXED + 1000n * rigK) * 3n / 2n
+        const expected = ((1000n * ONE_FIXED + 1000n * rigK) * 3n) / 2n
         expect(rigK).toBe(8296884315752713578n)
         expect(veBits(g, 1000n * PHA, 1000, 1)).toBe(expected)
         expect(expected).toBe(40115442584193397791000n)
@@ -94,14 +107,14 @@ describe('reward split by commission (Permill, rounded to nearest, ties down)', 
 
 describe('payout bits → plancks (U64F64 → U80F48, ×10^12, truncated)', () => {
     test('1.5 PHA', () => {
-        expect(payoutBitsToPlancks(3n * ONE_FIXED / 2n)).toBe(1_500_000_000_000n)
+        expect(payoutBitsToPlancks((3n * ONE_FIXED) / 2n)).toBe(1_500_000_000_000n)
     })
     test('the smallest payout worth one planck is 282·2^16 bits', () => {
         // floor(b / 2^16) must reach ceil(2^48 / 10^12) = 282
         expect(payoutBitsToPlancks(282n << 16n)).toBe(1n)
         expect(payoutBitsToPlancks((282n << 16n) - 1n)).toBe(0n)
         // a direct floor(b·10^12 / 2^64) would give 1 here: the chain's two-step truncation gives 0
-        expect(((282n << 16n) - 1n) * PHA >> 64n).toBe(1n)
+        expect((((282n << 16n) - 1n) * PHA) >> 64n).toBe(1n)
     })
     test('dust threshold is 1000 plancks', () => {
         expect(DUST).toBe(1000n)
@@ -130,7 +143,7 @@ describe('settlement budget and treasury', () => {
         const g = geminiParams()
         const {budget, treasury, payout} = settleBudget(g, 0.25, 10)
         // 2^53·0.25 is exact: budget = floor(budget_per_block_bits·10/4)
-        expect(budget).toBe(g.budget_per_block * 10n / 4n)
+        expect(budget).toBe((g.budget_per_block * 10n) / 4n)
         expect(treasury).toBe(mulFixed(budget, g.treasury_ratio))
         expect(payout + treasury).toBe(budget)
         // 0.8 · 469.69575 = 375.7566 PHA, 0.2 · 469.69575 = 93.93915 PHA (within a planck)
@@ -145,7 +158,7 @@ describe('settlement budget and treasury', () => {
         for (let i = 0; i < 200; i++) {
             const {treasury, payout} = settleBudget(g, rng.next() * 0.01, rng.int(1, 2000))
             if (payout === 0n) continue
-            const ratio = Number(treasury * 1_000_000_000n / payout) / 1e9
+            const ratio = Number((treasury * 1_000_000_000n) / payout) / 1e9
             expect(ratio).toBeCloseTo(0.25, 6)
         }
     })
@@ -182,7 +195,7 @@ describe('fixed-point helpers', () => {
         expect(isqrt(16n)).toBe(4n)
     })
     test('numberToFixed is exact for dyadic values', () => {
-        expect(numberToFixed(1.5)).toBe(3n * ONE_FIXED / 2n)
+        expect(numberToFixed(1.5)).toBe((3n * ONE_FIXED) / 2n)
         expect(numberToFixed(30000)).toBe(intToFixed(30000))
         expect(numberToFixed(2 ** -20)).toBe(1n << 44n)
     })

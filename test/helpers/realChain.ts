@@ -252,7 +252,10 @@ function camel(name: string): string {
 
 function randomBytes(rng: () => number, n: number): string {
     let s = '0x'
-    for (let i = 0; i < n; i++) s += Math.floor(rng() * 256).toString(16).padStart(2, '0')
+    for (let i = 0; i < n; i++)
+        s += Math.floor(rng() * 256)
+            .toString(16)
+            .padStart(2, '0')
     return s
 }
 
@@ -521,7 +524,7 @@ export function polkadotEventRecords(spec: RealSpec, value: Uint8Array): {sectio
     return Array.from(recs as Iterable<any>).map(r => ({
         section: r.event.section as string,
         method: r.event.method as string,
-        data: u8aConcat(...(Array.from(r.event.data as Iterable<Codec>).map(d => d.toU8a()))),
+        data: u8aConcat(...Array.from(r.event.data as Iterable<Codec>).map(d => d.toU8a())),
     }))
 }
 

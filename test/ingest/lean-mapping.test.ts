@@ -10,7 +10,16 @@ const prevRuntime = {specVersion: 1250, marker: 'previous'}
 
 function rawBlock(height: number, hash: string) {
     return {
-        header: {height, hash, parentHash: '0x' + '11'.repeat(32), specName: 'khala', specVersion: 1251, implName: 'khala', implVersion: 0, timestamp: 1_670_000_000_000},
+        header: {
+            height,
+            hash,
+            parentHash: '0x' + '11'.repeat(32),
+            specName: 'khala',
+            specVersion: 1251,
+            implName: 'khala',
+            implVersion: 0,
+            timestamp: 1_670_000_000_000,
+        },
         runtime,
         runtimeOfPrevBlock: prevRuntime,
         events: [

@@ -38,12 +38,7 @@ describe('deferred indexes: drop and rebuild (PostgreSQL)', () => {
     const em = {query: async (text: string, params?: unknown[]) => (await c.query(text, params)).rows}
     const TABLES = ['payout', 'pool_reward', 'worker_rollup']
     const defs = async () =>
-        (
-            await c.query(
-                `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = ANY($1) ORDER BY indexname`,
-                [TABLES]
-            )
-        ).rows
+        (await c.query(`SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = ANY($1) ORDER BY indexname`, [TABLES])).rows
 
     beforeAll(async () => {
         url = await migratedDatabase('deferred_indexes')

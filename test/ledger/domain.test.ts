@@ -114,7 +114,7 @@ describe('share and APR', () => {
         const perShare = aprPerShare(100, 0.2, 12_000, 1_000_000)!
         expect(perShare).toBeCloseTo((100 * 0.8 * 365 * 86_400_000) / 12_000 / 1_000_000, 9)
         // pool: 10,000 idle shares, 10% commission, 50,000 PHA
-        expect(poolApr(perShare, 10_000, 100_000, 50_000n * PHA)).toBeCloseTo((10_000 * 0.9) / 50_000 * perShare, 9)
+        expect(poolApr(perShare, 10_000, 100_000, 50_000n * PHA)).toBeCloseTo(((10_000 * 0.9) / 50_000) * perShare, 9)
         expect(poolApr(perShare, 10_000, 0, 0n)).toBeNull()
         expect(aprPerShare(100, 0.2, 12_000, 0)).toBeNull()
         // 1 PHA over a day on 365 PHA of stake = 100% a year
@@ -141,7 +141,9 @@ describe('payout ↔ pool reward pairing and the self-check', () => {
         expect(p.addReward({kind: 'RewardReceived', eventId: 'r3', pid: '1', toOwner: 0n, toStakers: 7n * PHA})!.settle.payout.id).toBe('s3')
         expect(p.addReward({kind: 'RewardReceived', eventId: 'r1', pid: '0', toOwner: PHA, toStakers: 9n * PHA})!.settle.payout.id).toBe('s1')
         // the second reward of pool 0 is short by one planck
-        expect(p.addReward({kind: 'RewardReceived', eventId: 'r2', pid: '0', toOwner: 400_000_000_000n, toStakers: 3_599_999_999_999n})!.settle.payout.id).toBe('s2')
+        expect(p.addReward({kind: 'RewardReceived', eventId: 'r2', pid: '0', toOwner: 400_000_000_000n, toStakers: 3_599_999_999_999n})!.settle.payout.id).toBe(
+            's2'
+        )
         const {closed, open} = p.endBlock()
         expect(open).toEqual([])
         const outcomes = Object.fromEntries(closed.map(g => [g.settle.payout.id, groupOutcome(g)]))

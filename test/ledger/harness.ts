@@ -93,7 +93,10 @@ export class Indexer {
     private head: Head = {height: -1, hash: '0x'}
     readonly log = newLog()
 
-    private constructor(readonly db: TypeormDatabase, public handler: LedgerHandler) {}
+    private constructor(
+        readonly db: TypeormDatabase,
+        public handler: LedgerHandler
+    ) {}
 
     static async open(url: string, storage: StorageReader = new FakeStorage()): Promise<Indexer> {
         const db = new TypeormDatabase({supportHotBlocks: true, projectDir: ROOT})
@@ -108,17 +111,14 @@ export class Indexer {
         if (blocks.length === 0) return
         const last = blocks[blocks.length - 1].header
         const next = {height: last.height, hash: last.hash}
-        await this.db.transact({prevHead: this.head, nextHead: next}, store =>
-            this.handler.handle({store, blocks: blocks as any, log: this.log})
-        )
+        await this.db.transact({prevHead: this.head, nextHead: next}, store => this.handler.handle({store, blocks: blocks as any, log: this.log}))
         this.head = next
     }
 
     /** an unfinalized update, as Runner.processHotBlocks submits it */
     async hot(baseHead: Head, blocks: SynthBlock[], finalizedHead: Head): Promise<void> {
-        await this.db.transactHot2(
-            {finalizedHead, baseHead, newBlocks: blocks.map(b => ({height: b.header.height, hash: b.header.hash}))},
-            (store, beg, end) => this.handler.handle({store, blocks: blocks.slice(beg, end) as any, log: this.log})
+        await this.db.transactHot2({finalizedHead, baseHead, newBlocks: blocks.map(b => ({height: b.header.height, hash: b.header.hash}))}, (store, beg, end) =>
+            this.handler.handle({store, blocks: blocks.slice(beg, end) as any, log: this.log})
         )
         this.head = finalizedHead
     }

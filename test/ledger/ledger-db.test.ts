@@ -156,9 +156,22 @@ describe('mining ledger on PostgreSQL: the hand-checked story', () => {
         expect(wr.map(key)).toEqual(['Day:2024-01-01T00:W1', 'Day:2024-01-01T00:W2', 'Hour:2024-01-01T00:W1', 'Hour:2024-01-01T00:W2', 'Hour:2024-01-01T01:W2'])
         const byKey = Object.fromEntries(wr.map(r => [key(r), r]))
         // hour 00: bound at 24 s, started at 36 s
-        expect(byKey['Hour:2024-01-01T00:W1']).toMatchObject({payout: '10000000000000', treasury: '2500000000000', settle_count: 1, ready_ms: 12_000, idle_ms: HOUR - 36_000, unresponsive_ms: 0})
+        expect(byKey['Hour:2024-01-01T00:W1']).toMatchObject({
+            payout: '10000000000000',
+            treasury: '2500000000000',
+            settle_count: 1,
+            ready_ms: 12_000,
+            idle_ms: HOUR - 36_000,
+            unresponsive_ms: 0,
+        })
         // hour 01: unresponsive 1:00:05–1:00:17, stopped at 1:00:41
-        expect(byKey['Hour:2024-01-01T01:W2']).toMatchObject({payout: '333333333333', idle_ms: 5_000 + 24_000, unresponsive_ms: 12_000, cooling_down_ms: HOUR - 41_000, state_at_close: 'WorkerCoolingDown'})
+        expect(byKey['Hour:2024-01-01T01:W2']).toMatchObject({
+            payout: '333333333333',
+            idle_ms: 5_000 + 24_000,
+            unresponsive_ms: 12_000,
+            cooling_down_ms: HOUR - 41_000,
+            state_at_close: 'WorkerCoolingDown',
+        })
         // day 0 of W2
         expect(byKey['Day:2024-01-01T00:W2']).toMatchObject({
             payout: '4333333333333',

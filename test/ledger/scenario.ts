@@ -46,12 +46,7 @@ export function storyChain(label = 'main'): SynthChain {
     // #3 +24 s: bind both workers into pool 0 (null → Ready)
     c.add([ev.bound(S1, W1), ev.poolWorkerAdded(0, W1, S1), ev.bound(S2, W2), ev.poolWorkerAdded(0, W2, S2)])
     // #4 +36 s: start: W1 stakes 2000, W2 1500 → free 500 (Ready → Idle)
-    c.add([
-        ev.started(S1, 3000n << 64n, 2000),
-        ev.workingStarted(0, W1, 2000n * PHA),
-        ev.started(S2, 1000n << 64n, 500),
-        ev.workingStarted(0, W2, 1500n * PHA),
-    ])
+    c.add([ev.started(S1, 3000n << 64n, 2000), ev.workingStarted(0, W1, 2000n * PHA), ev.started(S2, 1000n << 64n, 500), ev.workingStarted(0, W2, 1500n * PHA)])
     // #5 +48 s: S1 settles 10 PHA (treasury 2.5), S2 settles 4 PHA (treasury 1); commission 10%:
     //   rewards (1, 9) and (0.4, 3.6) → value 4012.6, free 512.6, owner rewards 1.4
     c.add([
@@ -80,14 +75,7 @@ export function storyChain(label = 'main'): SynthChain {
     c.add([ev.stopped(S2)])
     // #10 t0+1d+10s (closes hour 01 and day 0): W2 reclaimed → free 1511.2875; the rest of B's request
     //   paid: 500 shares at 3511.2875/3500 = 501.6125 → value 3009.675, shares 3000, free 1009.675
-    c.add(
-        [
-            ev.reclaimed(S2, 1500n * PHA),
-            ev.poolWorkerReclaimed(0, W2),
-            ev.withdrawal(0, B, 501_612_500_000_000n, 500n * PHA),
-        ],
-        {at: T0 + DAY + 10_000}
-    )
+    c.add([ev.reclaimed(S2, 1500n * PHA), ev.poolWorkerReclaimed(0, W2), ev.withdrawal(0, B, 501_612_500_000_000n, 500n * PHA)], {at: T0 + DAY + 10_000})
     // #11 +12 s: owner takes 1 PHA; S1 settles 10 PHA (treasury 2.5) but the reward is one planck short:
     //   to_owner 1 + to_stakers 8.999999999999 ≠ 10 → one self-check mismatch; value 3018.674999999999
     c.add([

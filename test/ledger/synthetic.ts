@@ -49,7 +49,12 @@ export function blockHash(label: string, height: number): string {
 /** A chain of blocks; `fork(at, label)` copies blocks below `at` and continues on a new branch. */
 export class SynthChain {
     readonly blocks: SynthBlock[] = []
-    constructor(readonly label = 'main', readonly genesisTs = Date.UTC(2024, 0, 1, 0, 0, 0), readonly blockTimeMs = 12_000, public specVersion = 1251) {}
+    constructor(
+        readonly label = 'main',
+        readonly genesisTs = Date.UTC(2024, 0, 1, 0, 0, 0),
+        readonly blockTimeMs = 12_000,
+        public specVersion = 1251
+    ) {}
 
     get head(): SynthBlock | undefined {
         return this.blocks[this.blocks.length - 1]
@@ -117,8 +122,20 @@ export const ev = {
         cid: poolKind === 'StakePoolV1' ? null : pid,
         poolAccount: poolKind === 'StakePoolV1' ? null : acct(0xb0000 + pid),
     }),
-    commission: (pid: number, ppm: number, poolKind: 'StakePool' | 'StakePoolV1' = 'StakePool'): MiningPayload => ({kind: 'PoolCommissionSet', poolKind, pid: BigInt(pid), commission: ppm}),
-    contribution: (pid: number, user: string, amount: bigint, shares: bigint, poolKind: 'StakePool' | 'Vault' | 'StakePoolV1' = 'StakePool', asVault: bigint | null = null): MiningPayload => ({
+    commission: (pid: number, ppm: number, poolKind: 'StakePool' | 'StakePoolV1' = 'StakePool'): MiningPayload => ({
+        kind: 'PoolCommissionSet',
+        poolKind,
+        pid: BigInt(pid),
+        commission: ppm,
+    }),
+    contribution: (
+        pid: number,
+        user: string,
+        amount: bigint,
+        shares: bigint,
+        poolKind: 'StakePool' | 'Vault' | 'StakePoolV1' = 'StakePool',
+        asVault: bigint | null = null
+    ): MiningPayload => ({
         kind: 'Contribution',
         poolKind,
         pid: BigInt(pid),
@@ -129,10 +146,22 @@ export const ev = {
     }),
     bound: (session: string, w: string): MiningPayload => ({kind: 'SessionBound', session, worker: w}),
     unbound: (session: string, w: string): MiningPayload => ({kind: 'SessionUnbound', session, worker: w}),
-    poolWorkerAdded: (pid: number, w: string, session: string, poolKind: 'StakePool' | 'StakePoolV1' = 'StakePool'): MiningPayload => ({kind: 'PoolWorkerAdded', poolKind, pid: BigInt(pid), worker: w, session}),
+    poolWorkerAdded: (pid: number, w: string, session: string, poolKind: 'StakePool' | 'StakePoolV1' = 'StakePool'): MiningPayload => ({
+        kind: 'PoolWorkerAdded',
+        poolKind,
+        pid: BigInt(pid),
+        worker: w,
+        session,
+    }),
     poolWorkerRemoved: (pid: number, w: string): MiningPayload => ({kind: 'PoolWorkerRemoved', poolKind: 'StakePool', pid: BigInt(pid), worker: w}),
     started: (session: string, initV: bigint, initP: number): MiningPayload => ({kind: 'WorkerStarted', session, initV, initP}),
-    workingStarted: (pid: number, w: string, amount: bigint, poolKind: 'StakePool' | 'StakePoolV1' = 'StakePool'): MiningPayload => ({kind: 'WorkingStarted', poolKind, pid: BigInt(pid), worker: w, amount}),
+    workingStarted: (pid: number, w: string, amount: bigint, poolKind: 'StakePool' | 'StakePoolV1' = 'StakePool'): MiningPayload => ({
+        kind: 'WorkingStarted',
+        poolKind,
+        pid: BigInt(pid),
+        worker: w,
+        amount,
+    }),
     stopped: (session: string): MiningPayload => ({kind: 'WorkerStopped', session}),
     reclaimed: (session: string, originalStake: bigint, slashed = 0n): MiningPayload => ({kind: 'WorkerReclaimed', session, originalStake, slashed}),
     poolWorkerReclaimed: (pid: number, w: string): MiningPayload => ({kind: 'PoolWorkerReclaimed', poolKind: 'StakePool', pid: BigInt(pid), worker: w}),
@@ -142,12 +171,23 @@ export const ev = {
     transfer: (from: string, to: string, amount: bigint): MiningPayload => ({kind: 'Transfer', from, to, amount}),
     settled: (session: string, vBits: bigint, payoutBits: bigint): MiningPayload => ({kind: 'SessionSettled', session, vBits, payoutBits}),
     benchmark: (session: string, pInstant: number): MiningPayload => ({kind: 'BenchmarkUpdated', session, pInstant}),
-    reward: (pid: number, toOwner: bigint, toStakers: bigint, poolKind: 'StakePool' | 'StakePoolV1' = 'StakePool'): MiningPayload => ({kind: 'RewardReceived', poolKind, pid: BigInt(pid), toOwner, toStakers}),
+    reward: (pid: number, toOwner: bigint, toStakers: bigint, poolKind: 'StakePool' | 'StakePoolV1' = 'StakePool'): MiningPayload => ({
+        kind: 'RewardReceived',
+        poolKind,
+        pid: BigInt(pid),
+        toOwner,
+        toStakers,
+    }),
     notInPool: (w: string, amount: bigint): MiningPayload => ({kind: 'RewardDismissedNotInPool', poolKind: 'StakePool', worker: w, amount}),
     noShare: (pid: number, amount: bigint): MiningPayload => ({kind: 'RewardDismissedNoShare', poolKind: 'StakePool', pid: BigInt(pid), amount}),
     dust: (pid: number, amount: bigint): MiningPayload => ({kind: 'RewardDismissedDust', poolKind: 'StakePool', pid: BigInt(pid), amount}),
     ownerDust: (pid: number, amount: bigint): MiningPayload => ({kind: 'RewardToOwnerDismissedDust', poolKind: 'StakePool', pid: BigInt(pid), amount}),
-    distributionDust: (pid: number, amount: bigint): MiningPayload => ({kind: 'RewardToDistributionDismissedDust', poolKind: 'StakePool', pid: BigInt(pid), amount}),
+    distributionDust: (pid: number, amount: bigint): MiningPayload => ({
+        kind: 'RewardToDistributionDismissedDust',
+        poolKind: 'StakePool',
+        pid: BigInt(pid),
+        amount,
+    }),
     withdrawalQueued: (pid: number, user: string, shares: bigint): MiningPayload => ({
         kind: 'WithdrawalQueued',
         poolKind: 'BasePool',
@@ -167,7 +207,13 @@ export const ev = {
         shares,
         burntShares,
     }),
-    ownerRewardsWithdrawn: (pid: number, user: string, amount: bigint): MiningPayload => ({kind: 'OwnerRewardsWithdrawn', poolKind: 'StakePool', pid: BigInt(pid), user, amount}),
+    ownerRewardsWithdrawn: (pid: number, user: string, amount: bigint): MiningPayload => ({
+        kind: 'OwnerRewardsWithdrawn',
+        poolKind: 'StakePool',
+        pid: BigInt(pid),
+        user,
+        amount,
+    }),
     paramsChanged: (): MiningPayload => ({kind: 'TokenomicParametersChanged'}),
     budgetUpdated: (nonce: bigint, budget: bigint): MiningPayload => ({kind: 'BudgetUpdated', nonce, budget}),
     halved: (): MiningPayload => ({kind: 'SubsidyBudgetHalved'}),

@@ -118,8 +118,12 @@ export async function compareWithTruth(url: string, truth: GroundTruth, opts: Co
         }
 
         // ---------------------------------------------------------------- pools
-        const pools = new Map((await q(`SELECT p.*, s.capacity, v.owner_shares, v.last_share_price_checkpoint, v.total_owner_shares_gained, v.total_owner_shares_claimed
-                                        FROM base_pool p LEFT JOIN stake_pool s ON s.id = p.id LEFT JOIN vault v ON v.id = p.id`)).map(r => [r.id, r]))
+        const pools = new Map(
+            (
+                await q(`SELECT p.*, s.capacity, v.owner_shares, v.last_share_price_checkpoint, v.total_owner_shares_gained, v.total_owner_shares_claimed
+                                        FROM base_pool p LEFT JOIN stake_pool s ON s.id = p.id LEFT JOIN vault v ON v.id = p.id`)
+            ).map(r => [r.id, r])
+        )
         for (const [pid, pt] of Object.entries(truth.pools)) {
             const p = pools.get(pid)
             const k = `pool ${pid}`
@@ -199,16 +203,20 @@ export async function compareWithTruth(url: string, truth: GroundTruth, opts: Co
                                         sum(to_owner)::text AS to_owner, sum(to_stakers)::text AS to_stakers, sum(dismissed)::text AS dismissed
                                  FROM payout WHERE NOT dropped GROUP BY 1`)
         const days = new Map(dayRows.map(r => [r.day, r]))
-        const rollups = new Map((await q(`SELECT to_char(bucket_start AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, * FROM network_rollup WHERE period = 'Day'`)).map(r => [r.day, r]))
+        const rollups = new Map(
+            (await q(`SELECT to_char(bucket_start AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, * FROM network_rollup WHERE period = 'Day'`)).map(r => [r.day, r])
+        )
         const wDays = new Map<string, Row>()
         for (const r of await q(`SELECT to_char(timestamp AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, worker_id,
                                         sum(amount)::text AS payout, sum(treasury)::text AS treasury, count(*)::int AS n
-                                 FROM payout WHERE NOT dropped AND worker_id IS NOT NULL GROUP BY 1, 2`)) wDays.set(`${r.day}/${r.worker_id}`, r)
+                                 FROM payout WHERE NOT dropped AND worker_id IS NOT NULL GROUP BY 1, 2`))
+            wDays.set(`${r.day}/${r.worker_id}`, r)
         const pDays = new Map<string, Row>()
         for (const r of await q(`SELECT to_char(timestamp AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, pool_id,
                                         sum(amount)::text AS payout, sum(to_owner)::text AS to_owner, sum(to_stakers)::text AS to_stakers,
                                         sum(dismissed)::text AS dismissed, count(*)::int AS n
-                                 FROM payout WHERE NOT dropped AND pool_id IS NOT NULL GROUP BY 1, 2`)) pDays.set(`${r.day}/${r.pool_id}`, r)
+                                 FROM payout WHERE NOT dropped AND pool_id IS NOT NULL GROUP BY 1, 2`))
+            pDays.set(`${r.day}/${r.pool_id}`, r)
         const lastDay = Object.keys(truth.days).sort().pop()
         for (const [day, dt] of Object.entries(truth.days)) {
             const d = days.get(day) ?? {}

@@ -72,7 +72,7 @@ test('a statement that fails in a pipelined batch fails the next transact; nothi
     await db.disconnect().catch(() => {})
 })
 
-test('the status guard refuses a batch whose previous head is not the database\'s', async () => {
+test("the status guard refuses a batch whose previous head is not the database's", async () => {
     const url = await migratedDatabase('pipeline_race')
     const db = await open(url, 30)
     await db.transact({prevHead: {height: -1, hash: '0x'}, nextHead: head(10), isOnTop: false}, batch(1))

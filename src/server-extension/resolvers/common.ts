@@ -27,7 +27,13 @@ export class SqlResolver {
     protected cached<T>(name: string, args: unknown, compute: (q: Query) => Promise<T>, rows?: (result: T) => number): Promise<T> {
         const head = headQuery()
         if (!head) return this.sql().then(compute)
-        return resultCache.get(cacheKey(name, args), async () => head, () => this.sql(), compute, rows)
+        return resultCache.get(
+            cacheKey(name, args),
+            async () => head,
+            () => this.sql(),
+            compute,
+            rows
+        )
     }
 }
 
@@ -62,7 +68,10 @@ export enum LeaderboardWindow {
     MONTH = 'MONTH',
     ALL = 'ALL',
 }
-registerEnumType(LeaderboardWindow, {name: 'LeaderboardWindow', description: 'rewards window: the last hour / 24 h / 7 days / 30 days up to the chain head, or all time'})
+registerEnumType(LeaderboardWindow, {
+    name: 'LeaderboardWindow',
+    description: 'rewards window: the last hour / 24 h / 7 days / 30 days up to the chain head, or all time',
+})
 
 export enum ChainName {
     KHALA = 'KHALA',

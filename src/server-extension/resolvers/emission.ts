@@ -63,7 +63,10 @@ export class EmissionProjectionOut {
     @Field(() => BigInt, {description: 'emitted so far + what the schedule would still pay (at most the allocation)'}) projectedTotal!: bigint
     @Field() projectedTotalPha!: string
     @Field(() => Float, {description: 'projectedTotal / allocation × 100 (0–100)'}) allocationProjectedPercent!: number
-    @Field(() => Float, {description: 'projectedTotal / allocation × 100', deprecationReason: 'use allocationProjectedPercent (the same value): a plain name means a fraction (0–1), a name ending in Percent 0–100'})
+    @Field(() => Float, {
+        description: 'projectedTotal / allocation × 100',
+        deprecationReason: 'use allocationProjectedPercent (the same value): a plain name means a fraction (0–1), a name ending in Percent 0–100',
+    })
     projectedPercentOfAllocation!: number
     @Field(() => Int, {description: 'DECAY: decays before exhaustion (or until the budget rounds to zero)'}) decays!: number
     @Field(() => BigInt, {nullable: true}) nextDecayHeight!: bigint | null
@@ -81,7 +84,10 @@ export class ChainEmissionOut {
     @Field(() => BigInt) emittedTreasury!: bigint
     @Field(() => Float, {description: "this chain's emitted / allocation × 100 (0–100)"}) allocationEmittedPercent!: number
     @Field(() => Float, {description: "this chain's emitted / the chains' combined emitted × 100 (0–100)"}) combinedSharePercent!: number
-    @Field(() => Float, {description: "this chain's emitted / allocation × 100", deprecationReason: 'use allocationEmittedPercent (the same value): a plain name means a fraction (0–1), a name ending in Percent 0–100'})
+    @Field(() => Float, {
+        description: "this chain's emitted / allocation × 100",
+        deprecationReason: 'use allocationEmittedPercent (the same value): a plain name means a fraction (0–1), a name ending in Percent 0–100',
+    })
     percentOfAllocation!: number
     @Field(() => Float, {
         description: "this chain's emitted / the chains' combined emitted × 100",
@@ -121,7 +127,10 @@ export class CombinedProjectionOut {
     @Field(() => BigInt, {description: 'combined emitted so far + what the schedules would still pay (at most the allocation)'}) projectedTotal!: bigint
     @Field() projectedTotalPha!: string
     @Field(() => Float, {description: 'projectedTotal / allocation × 100 (0–100)'}) allocationProjectedPercent!: number
-    @Field(() => Float, {description: 'projectedTotal / allocation × 100', deprecationReason: 'use allocationProjectedPercent (the same value): a plain name means a fraction (0–1), a name ending in Percent 0–100'})
+    @Field(() => Float, {
+        description: 'projectedTotal / allocation × 100',
+        deprecationReason: 'use allocationProjectedPercent (the same value): a plain name means a fraction (0–1), a name ending in Percent 0–100',
+    })
     projectedPercentOfAllocation!: number
     @Field(() => [ChainProjectionOut]) chains!: ChainProjectionOut[]
 }
@@ -136,7 +145,10 @@ export class CombinedEmissionOut {
     @Field(() => BigInt) emittedPayout!: bigint
     @Field(() => BigInt) emittedTreasury!: bigint
     @Field(() => Float, {description: 'combined emitted / allocation × 100 (0–100)'}) allocationEmittedPercent!: number
-    @Field(() => Float, {description: 'combined emitted / allocation × 100', deprecationReason: 'use allocationEmittedPercent (the same value): a plain name means a fraction (0–1), a name ending in Percent 0–100'})
+    @Field(() => Float, {
+        description: 'combined emitted / allocation × 100',
+        deprecationReason: 'use allocationEmittedPercent (the same value): a plain name means a fraction (0–1), a name ending in Percent 0–100',
+    })
     percentOfAllocation!: number
     @Field(() => BigInt, {description: 'allocation − combined emitted'}) remaining!: bigint
     @Field() remainingPha!: string
@@ -157,7 +169,10 @@ export class EmissionReport {
     @Field(() => BigInt) emittedPayout!: bigint
     @Field(() => BigInt) emittedTreasury!: bigint
     @Field(() => Float, {description: 'emitted / allocation × 100 (0–100)'}) allocationEmittedPercent!: number
-    @Field(() => Float, {description: 'emitted / allocation × 100', deprecationReason: 'use allocationEmittedPercent (the same value): a plain name means a fraction (0–1), a name ending in Percent 0–100'})
+    @Field(() => Float, {
+        description: 'emitted / allocation × 100',
+        deprecationReason: 'use allocationEmittedPercent (the same value): a plain name means a fraction (0–1), a name ending in Percent 0–100',
+    })
     percentOfAllocation!: number
     @Field(() => BigInt) remaining!: bigint
     @Field() remainingPha!: string
@@ -242,12 +257,29 @@ function combine(chains: {chain: string; local: boolean; st: EmissionState; proj
         return {next: d?.nextDecayHeight ?? BigInt(c.st.height + halvingPeriodBlocks), period}
     }
     const projected = [
-        combinedProjection('CONSTANT_BUDGET', remaining, emitted, chains.map(c => chainSchedule(c.chain, c.st, c.st.budgetPerBlock ?? 0n, null))),
-        combinedProjection('DECAY', remaining, emitted, chains.map(c => chainSchedule(c.chain, c.st, c.st.budgetPerBlock ?? 0n, decayOf(c)))),
+        combinedProjection(
+            'CONSTANT_BUDGET',
+            remaining,
+            emitted,
+            chains.map(c => chainSchedule(c.chain, c.st, c.st.budgetPerBlock ?? 0n, null))
+        ),
+        combinedProjection(
+            'DECAY',
+            remaining,
+            emitted,
+            chains.map(c => chainSchedule(c.chain, c.st, c.st.budgetPerBlock ?? 0n, decayOf(c)))
+        ),
     ]
     // the observed rate only when every chain has one (a closed day with blocks)
     if (chains.every(c => c.proj.observedPerBlock != null)) {
-        projected.push(combinedProjection('OBSERVED_RATE', remaining, emitted, chains.map(c => chainSchedule(c.chain, c.st, c.proj.observedPerBlock!, null))))
+        projected.push(
+            combinedProjection(
+                'OBSERVED_RATE',
+                remaining,
+                emitted,
+                chains.map(c => chainSchedule(c.chain, c.st, c.proj.observedPerBlock!, null))
+            )
+        )
     }
     return {
         chains: chains.map(c => ({
@@ -311,11 +343,13 @@ export class EmissionResolver extends SqlResolver {
             'budget per block over time, halvings and budget updates, and projections of exhaustion.',
     })
     async emission(
-        @Arg('chain', () => ChainName, {nullable: true, description: `the chain this server indexes (default) or a peer of ${PEERS_SETTING}`}) chain: ChainName | null,
+        @Arg('chain', () => ChainName, {nullable: true, description: `the chain this server indexes (default) or a peer of ${PEERS_SETTING}`})
+        chain: ChainName | null,
         @Arg('granularity', () => Granularity, {defaultValue: Granularity.DAY}) granularity: Granularity,
         @Arg('from', () => String, {nullable: true, description: 'series start (default: the first indexed day)'}) from: string | null,
         @Arg('to', () => String, {nullable: true, description: 'series end, exclusive (default: the open bucket included)'}) to: string | null,
-        @Arg('halvingPeriodBlocks', () => Int, {defaultValue: DEFAULT_HALVING_PERIOD_BLOCKS, description: 'decay period of the DECAY projection'}) halvingPeriodBlocks: number,
+        @Arg('halvingPeriodBlocks', () => Int, {defaultValue: DEFAULT_HALVING_PERIOD_BLOCKS, description: 'decay period of the DECAY projection'})
+        halvingPeriodBlocks: number,
         @Ctx() ctx: RequestContext
     ): Promise<EmissionReport> {
         return guarded(async () => {
@@ -338,7 +372,12 @@ export class EmissionResolver extends SqlResolver {
             const peer = asked != null && asked !== indexed ? net.peer(asked)! : null
             const rows = (r: ChainReport) => r.series.length + r.history.length
             const {st, series, history, proj} = peer
-                ? await this.cached('emissionPeer', [peer.chain, g, range, halvingPeriodBlocks], () => peer.read(q => chainReport(q, g, range, halvingPeriodBlocks)), rows)
+                ? await this.cached(
+                      'emissionPeer',
+                      [peer.chain, g, range, halvingPeriodBlocks],
+                      () => peer.read(q => chainReport(q, g, range, halvingPeriodBlocks)),
+                      rows
+                  )
                 : await this.cached('emission', [g, range, halvingPeriodBlocks], q => chainReport(q, g, range, halvingPeriodBlocks), rows)
             chargeResponse(ctx, series.length * 13 + history.length * 8)
             return {
@@ -396,9 +435,11 @@ export class EmissionResolver extends SqlResolver {
                 network().peers.map(async p => ({
                     chain: p.chain,
                     local: false,
-                    ...(await this.cached('emissionPeerSummary', [p.chain, halvingPeriodBlocks], () => p.read(q => chainSummary(q, halvingPeriodBlocks))).catch(e => {
-                        throw e instanceof PeerUnavailableError ? e.forCombined() : e
-                    })),
+                    ...(await this.cached('emissionPeerSummary', [p.chain, halvingPeriodBlocks], () => p.read(q => chainSummary(q, halvingPeriodBlocks))).catch(
+                        e => {
+                            throw e instanceof PeerUnavailableError ? e.forCombined() : e
+                        }
+                    )),
                 }))
             )
             const combined = combine([{chain: from.local, local: true, st: from.st, proj: from.proj}, ...others], halvingPeriodBlocks)

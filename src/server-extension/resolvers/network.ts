@@ -29,8 +29,12 @@ export class NetworkStatsOut {
     @Field(() => String, {nullable: true}) budgetPerBlockPha!: string | null
     @Field(() => Float, {nullable: true, description: "the treasury's share of each block's budget, a fraction (0.2 = 20 %)"}) treasuryRatio!: number | null
     @Field(() => Float, {nullable: true}) avgBlockTimeMs!: number | null
-    @Field(() => Float, {nullable: true, description: 'official APR of a pool with apr_multiplier 1, a fraction per unit of multiplier'}) aprPerShare!: number | null
-    @Field(() => Float, {nullable: true, description: 'stake-pool-value-weighted mean of the official pool APR, a fraction (0.25 = 25 %)'}) averageApr!: number | null
+    @Field(() => Float, {nullable: true, description: 'official APR of a pool with apr_multiplier 1, a fraction per unit of multiplier'}) aprPerShare!:
+        | number
+        | null
+    @Field(() => Float, {nullable: true, description: 'stake-pool-value-weighted mean of the official pool APR, a fraction (0.25 = 25 %)'}) averageApr!:
+        | number
+        | null
     @Field(() => BigInt, {description: 'stake locked by sessions'}) totalStake!: bigint
     @Field() totalStakePha!: string
     @Field(() => BigInt, {description: 'Σ total value of stake pools (vaults excluded: their value is invested in stake pools)'}) totalValue!: bigint
@@ -44,7 +48,10 @@ export class NetworkStatsOut {
     @Field(() => BigInt, {nullable: true}) emittedPayout!: bigint | null
     @Field(() => BigInt, {nullable: true}) emittedTreasury!: bigint | null
     @Field(() => Float, {description: 'emitted / allocation × 100 (0–100)'}) allocationEmittedPercent!: number
-    @Field(() => Float, {description: 'emitted / allocation × 100', deprecationReason: 'use allocationEmittedPercent (the same value): a plain name means a fraction (0–1), a name ending in Percent 0–100'})
+    @Field(() => Float, {
+        description: 'emitted / allocation × 100',
+        deprecationReason: 'use allocationEmittedPercent (the same value): a plain name means a fraction (0–1), a name ending in Percent 0–100',
+    })
     percentOfAllocation!: number
     @Field(() => BigInt) emissionRemaining!: bigint
 }
@@ -56,7 +63,9 @@ export class NetworkStatsResolver extends SqlResolver {
     }
 
     @Query(() => NetworkStatsOut, {nullable: true, description: 'The network now, or at a past time (from the rollups that closed before it)'})
-    async networkStats(@Arg('at', () => String, {nullable: true, description: 'ISO 8601 date or date-time (default: now)'}) at: string | null): Promise<NetworkStatsOut> {
+    async networkStats(
+        @Arg('at', () => String, {nullable: true, description: 'ISO 8601 date or date-time (default: now)'}) at: string | null
+    ): Promise<NetworkStatsOut> {
         return guarded(async () => {
             const when = at == null ? null : parseTime('at', at)
             const s = await this.cached('networkStats', when, q => (when == null ? liveNetworkStats(q) : networkStatsAt(q, when)))
@@ -66,7 +75,14 @@ export class NetworkStatsResolver extends SqlResolver {
                 asOf: s.asOf ?? undefined,
                 poolsAsOf: s.poolsAsOf ?? undefined,
                 height: s.height,
-                workers: {total: s.workers, ready: s.ready, idle: s.idle, unresponsive: s.unresponsive, coolingDown: s.coolingDown, unbound: Math.max(0, s.workers - bound)},
+                workers: {
+                    total: s.workers,
+                    ready: s.ready,
+                    idle: s.idle,
+                    unresponsive: s.unresponsive,
+                    coolingDown: s.coolingDown,
+                    unbound: Math.max(0, s.workers - bound),
+                },
                 idleShare: s.idleShare,
                 budgetPerBlock: s.budgetPerBlock,
                 budgetPerBlockPha: s.budgetPerBlock == null ? null : pha(s.budgetPerBlock),

@@ -192,16 +192,28 @@ export class PayoutAuditResolver extends SqlResolver {
                 granularity: g as Granularity,
                 limit: lim,
                 offset: off,
-                args: {subject, range, granularity: g, includeDropped, pools: subject.kind === 'account' ? info.pools : undefined, openBuckets: info.openBuckets},
+                args: {
+                    subject,
+                    range,
+                    granularity: g,
+                    includeDropped,
+                    pools: subject.kind === 'account' ? info.pools : undefined,
+                    openBuckets: info.openBuckets,
+                },
             })
         })
     }
 
     private aggregate(root: PayoutAudit): Promise<AuditAggregate & {bucketsOut: AuditBucketOut[]}> {
-        root.aggregateP ??= this.cached('aggregate', root.args, async q => {
-            const agg = await auditAggregate(q, root.args)
-            return {...agg, bucketsOut: agg.buckets.map(b => ({...b, amountPha: pha(b.amount), cumulativePha: pha(b.cumulative)}))}
-        }, r => r.buckets.length * 2)
+        root.aggregateP ??= this.cached(
+            'aggregate',
+            root.args,
+            async q => {
+                const agg = await auditAggregate(q, root.args)
+                return {...agg, bucketsOut: agg.buckets.map(b => ({...b, amountPha: pha(b.amount), cumulativePha: pha(b.cumulative)}))}
+            },
+            r => r.buckets.length * 2
+        )
         return root.aggregateP
     }
 
@@ -263,7 +275,10 @@ export class PayoutAuditResolver extends SqlResolver {
         })
     }
 
-    @FieldResolver(() => DelegatorGainsOut, {nullable: true, description: 'account only: share-price gains as a delegator (null when the range holds no whole closed day)'})
+    @FieldResolver(() => DelegatorGainsOut, {
+        nullable: true,
+        description: 'account only: share-price gains as a delegator (null when the range holds no whole closed day)',
+    })
     async delegatorGains(@Root() root: PayoutAudit): Promise<DelegatorGainsOut | null> {
         if (root.args.subject.kind !== 'account') return null
         return guarded(async () => {

@@ -21,7 +21,8 @@ export class PoolLeaderboardEntry {
     })
     commission!: number
     @Field(() => Float, {nullable: true, description: 'official formula (Phala apps), on the current state; a fraction (0.25 = 25 %)'}) apr!: number | null
-    @Field(() => Float, {nullable: true, description: 'pool idle shares · (1 − commission) / pool value in PHA; apr = aprMultiplier · aprPerShare'}) aprMultiplier!: number | null
+    @Field(() => Float, {nullable: true, description: 'pool idle shares · (1 − commission) / pool value in PHA; apr = aprMultiplier · aprPerShare'})
+    aprMultiplier!: number | null
     @Field(() => Float, {nullable: true, description: 'BasePool.apr as the indexer stored it at the last hour close; a fraction'}) storedApr!: number | null
     @Field(() => BigInt) totalValue!: bigint
     @Field() totalValuePha!: string
@@ -49,7 +50,10 @@ export class PoolLeaderboard {
     @Field(() => PoolLeaderboardOrder) orderBy!: PoolLeaderboardOrder
     @Field(() => LeaderboardWindow) window!: LeaderboardWindow
     @Field({nullable: true, description: 'start of the rewards window (hour-aligned)'}) windowStart?: Date
-    @Field(() => Float, {nullable: true, description: 'yearly PHA per unit of idle share: budget·(1−treasury)·year/blockTime/Σshares (the APR, a fraction, of a pool with aprMultiplier 1)'})
+    @Field(() => Float, {
+        nullable: true,
+        description: 'yearly PHA per unit of idle share: budget·(1−treasury)·year/blockTime/Σshares (the APR, a fraction, of a pool with aprMultiplier 1)',
+    })
     aprPerShare!: number | null
     @Field(() => [PoolLeaderboardEntry]) entries!: PoolLeaderboardEntry[]
 }

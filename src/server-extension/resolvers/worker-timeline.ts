@@ -114,7 +114,10 @@ export class WorkerTimelineResolver extends SqlResolver {
         super(tx)
     }
 
-    @Query(() => WorkerTimeline, {nullable: true, description: "A worker's state intervals, uptime, V / P series, payouts per day and sessions over [from, to)"})
+    @Query(() => WorkerTimeline, {
+        nullable: true,
+        description: "A worker's state intervals, uptime, V / P series, payouts per day and sessions over [from, to)",
+    })
     async workerTimeline(
         @Arg('worker', {description: 'public key, 0x-hex (or SS58)'}) worker: string,
         @Arg('from') from: string,
@@ -128,16 +131,21 @@ export class WorkerTimelineResolver extends SqlResolver {
             const g = parseGranularity('granularity', granularity)
             checkBuckets(range, 'DAY', 'to')
             if (g !== 'MONTH') checkBuckets(range, g)
-            const [iv, pts, series, days, sessions] = await this.cached('timeline', [id, range, g], async q => {
-                await workerExists(q, id)
-                return Promise.all([
-                    stateIntervals(q, id, range),
-                    settlePoints(q, id, range),
-                    rollupSeries(q, id, range, g),
-                    payoutsPerDay(q, id, range),
-                    workerSessions(q, id, range),
-                ])
-            }, ([iv, pts, series, days, sessions]) => iv.intervals.length + pts.points.length + series.length + days.length + sessions.length)
+            const [iv, pts, series, days, sessions] = await this.cached(
+                'timeline',
+                [id, range, g],
+                async q => {
+                    await workerExists(q, id)
+                    return Promise.all([
+                        stateIntervals(q, id, range),
+                        settlePoints(q, id, range),
+                        rollupSeries(q, id, range, g),
+                        payoutsPerDay(q, id, range),
+                        workerSessions(q, id, range),
+                    ])
+                },
+                ([iv, pts, series, days, sessions]) => iv.intervals.length + pts.points.length + series.length + days.length + sessions.length
+            )
             chargeResponse(ctx, iv.intervals.length * 8 + pts.points.length * 6 + series.length * 17 + days.length * 5 + sessions.length * 11)
             const total = days.reduce((s, d) => s + d.amount, 0n)
             return {
