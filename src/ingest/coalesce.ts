@@ -18,6 +18,7 @@
  */
 import type {SubstrateBatchProcessor} from '@subsquid/substrate-processor'
 import {wrapRpcDataSource} from './sdk-source'
+import {DEFAULT_MAX_BATCH_BLOCKS, DEFAULT_MAX_BATCH_ITEMS} from '../config'
 
 export interface BlockBatch<B> {
     blocks: B[]
@@ -31,7 +32,7 @@ export interface CoalesceOptions {
     maxItems: number
 }
 
-export const DEFAULT_COALESCE: CoalesceOptions = {maxBlocks: 1000, maxItems: 25_000}
+export const DEFAULT_COALESCE: CoalesceOptions = {maxBlocks: DEFAULT_MAX_BATCH_BLOCKS, maxItems: DEFAULT_MAX_BATCH_ITEMS}
 
 /** what a block weighs in the queue: its events, calls and extrinsics (at least 1) */
 export function blockItems(block: unknown): number {

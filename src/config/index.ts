@@ -1,7 +1,10 @@
 /**
  * All configuration, read from the environment and validated once, with messages that name the setting.
  */
-import {DEFAULT_COALESCE} from './ingest/coalesce'
+
+/** finalized blocks / items merged into one handler batch at most, unless MAX_BATCH_BLOCKS / MAX_BATCH_ITEMS say otherwise */
+export const DEFAULT_MAX_BATCH_BLOCKS = 1000
+export const DEFAULT_MAX_BATCH_ITEMS = 25_000
 
 export type ChainName = 'khala' | 'phala' | 'devnet'
 
@@ -214,8 +217,8 @@ export function loadConfig(env: Env = process.env): Config {
         finalityConfirmation: parseBlock(env, 'FINALITY_CONFIRMATION'),
         db: loadDbConfig(env),
         gqlPort: parsePort(env, 'GQL_PORT', 4350),
-        maxBatchBlocks: parseCount(env, 'MAX_BATCH_BLOCKS', DEFAULT_COALESCE.maxBlocks),
-        maxBatchItems: parseCount(env, 'MAX_BATCH_ITEMS', DEFAULT_COALESCE.maxItems),
+        maxBatchBlocks: parseCount(env, 'MAX_BATCH_BLOCKS', DEFAULT_MAX_BATCH_BLOCKS),
+        maxBatchItems: parseCount(env, 'MAX_BATCH_ITEMS', DEFAULT_MAX_BATCH_ITEMS),
         deferIndexes: parseDeferIndexes(env),
         ingestWorker: parseOnOff(env, 'INGEST_WORKER', true),
         pipelineCommits: parseOnOff(env, 'PIPELINE_COMMITS', true),
