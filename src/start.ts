@@ -18,9 +18,9 @@ import {ChildProcess, spawn} from 'child_process'
 import * as net from 'net'
 import * as path from 'path'
 import {parseEmissionPeers} from './api/chains'
-import {Config, ConfigError, loadConfig} from './config'
+import {childEnv, Config, ConfigError, loadConfig, loadStartSettings, StartSettings} from './config'
 import {checkDatabase, DatabaseCheckError} from './db/check'
-import {connectionFilePath, dataDir, PROJECT_ROOT, readConnectionRecord, removeConnectionRecord, writeConnectionRecord} from './db/connection'
+import {connectionFilePath, dbEnv, PROJECT_ROOT, readConnectionRecord, removeConnectionRecord, writeConnectionRecord} from './db/connection'
 import {startEmbeddedPostgres} from './db/embedded'
 import {redactUrl} from './db/errors'
 import {applyMigrations, describeMigrations} from './db/migrate'
@@ -67,18 +67,11 @@ async function waitForPort(port: number, timeoutMs: number): Promise<boolean> {
     return false
 }
 
-function intSetting(name: string, dflt: number): number {
-    const v = process.env[name]?.trim()
-    if (!v) return dflt
-    if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 65535) fail(`${name}: must be a TCP port between 1 and 65535, got ${JSON.stringify(v)}`, 2)
-    return Number(v)
-}
-
-function loadSettings(): Config {
+function loadSettings(): {config: Config; start: StartSettings} {
     try {
         const config = loadConfig()
         parseEmissionPeers() // the GraphQL server reads it; a bad value stops everything before anything starts
-        return config
+        return {config, start: loadStartSettings(config)}
     } catch (e) {
         if (e instanceof ConfigError) fail(`configuration error: ${e.message}`, 2)
         throw e
@@ -86,13 +79,14 @@ function loadSettings(): Config {
 }
 
 async function main() {
-    const config = loadSettings()
-    const startDevnet = config.chain.name === 'devnet' && !process.env.RPC_ENDPOINT
-    const exportPort = intSetting('EXPORT_PORT', 4351)
-    const devnetPort = intSetting('DEVNET_PORT', 9944)
-    const pgPort = intSetting('EMBEDDED_PG_PORT', 54329)
+    const {config, start} = loadSettings()
+    const startDevnet = start.devnet.start
+    const exportPort = start.exportPort
+    const devnetPort = start.devnet.port
+    const pgPort = start.embeddedPgPort
+    const dataDir = config.db.dataDir
 
-    const other = readConnectionRecord()
+    const other = readConnectionRecord(dataDir)
     if (other && config.db.embedded) {
         fail(`another npm start (pid ${other.pid}) is running from this folder: use it, or stop it first (Ctrl-C in its terminal, or kill ${other.pid})`)
     }
@@ -105,7 +99,7 @@ async function main() {
         if (!(await portFree(port))) fail(`port ${port} (${name}) is already in use, perhaps by another npm start: stop it, or set ${name} to a free port`)
     }
 
-    const env: NodeJS.ProcessEnv = {...process.env}
+    let env: NodeJS.ProcessEnv = childEnv({})
     const cleanups: (() => Promise<void>)[] = []
     const children: ChildProcess[] = []
     let stopping = false
@@ -126,7 +120,7 @@ async function main() {
 
     let dbLine: string
     if (config.db.embedded) {
-        const dir = path.join(dataDir(), 'postgres')
+        const dir = path.join(dataDir, 'postgres')
         log(`no database configured: starting the embedded PostgreSQL (data in ${dir}, port ${pgPort})`)
         let pg
         try {
@@ -140,10 +134,10 @@ async function main() {
             fail(String(e?.message ?? e).split('\n')[0])
         }
         cleanups.push(() => pg.stop())
-        env.DB_URL = pg.url
-        writeConnectionRecord(pg.url)
-        cleanups.push(async () => removeConnectionRecord())
-        dbLine = `${pg.url} (embedded, data in ${dir}; its address is in ${connectionFilePath()} while npm start runs)`
+        env = childEnv(dbEnv(pg.url), env)
+        writeConnectionRecord(pg.url, dataDir)
+        cleanups.push(async () => removeConnectionRecord(dataDir))
+        dbLine = `${pg.url} (embedded, data in ${dir}; its address is in ${connectionFilePath(dataDir)} while npm start runs)`
     } else {
         const url = config.db.url!
         try {
@@ -153,18 +147,17 @@ async function main() {
             if (e instanceof DatabaseCheckError) fail(e.message)
             throw e
         }
-        env.DB_URL = url
-        for (const name of ['DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_USER', 'DB_PASS']) delete env[name]
+        env = childEnv(dbEnv(url), env)
         dbLine = redactUrl(url)
     }
     log(`database: ${dbLine}`)
 
     if (startDevnet) {
-        const scenario = process.env.DEVNET_SCENARIO ?? 'small'
+        const scenario = start.devnet.scenario
         log(`no RPC_ENDPOINT: starting the local devnet with scenario "${scenario}" on port ${devnetPort}`)
         // loaded lazily: only the offline demo needs the simulator
         const devnet = require('../devnet') as typeof import('../devnet')
-        const node = await devnet.startScenarioDevnet({scenario, port: devnetPort, seed: Number(process.env.DEVNET_SEED ?? 1)})
+        const node = await devnet.startScenarioDevnet({scenario, port: devnetPort, seed: start.devnet.seed})
         cleanups.push(() => node.close())
         env.RPC_ENDPOINT = node.wsUrl
         log(`devnet serving ${node.height + 1} blocks at ${node.wsUrl}`)

@@ -1,4 +1,5 @@
-import {ConfigError, loadConfig} from '../src/config'
+import * as path from 'path'
+import {ConfigError, loadConfig, PROJECT_ROOT} from '../src/config'
 
 function fails(env: Record<string, string>, setting: string, text: RegExp) {
     let err: unknown
@@ -18,7 +19,9 @@ describe('configuration', () => {
         const c = loadConfig({})
         expect(c.chain.name).toBe('devnet')
         expect(c.rpcEndpoint).toBe('ws://127.0.0.1:9944')
-        expect(c.db).toEqual({url: undefined, embedded: true})
+        expect(c.db).toEqual({url: undefined, source: undefined, embedded: true, dataDir: path.join(PROJECT_ROOT, '.data')})
+        expect(loadConfig({DATA_DIR: '/srv/pms'}).db.dataDir).toBe('/srv/pms')
+        expect(loadConfig({DATA_DIR: 'state'}).db.dataDir).toBe(path.join(PROJECT_ROOT, 'state'))
         expect(c.fromBlock).toBe(0)
         expect(c.toBlock).toBeUndefined()
         expect(c.gqlPort).toBe(4350)
@@ -38,9 +41,9 @@ describe('configuration', () => {
     it('takes a block range and database settings', () => {
         const c = loadConfig({FROM_BLOCK: '10', TO_BLOCK: '20', DB_HOST: 'db', DB_PORT: '6543', DB_NAME: 'x', DB_USER: 'u', DB_PASS: 'p w'})
         expect([c.fromBlock, c.toBlock]).toEqual([10, 20])
-        expect(c.db).toEqual({url: 'postgres://u:p%20w@db:6543/x', embedded: false})
+        expect(c.db).toMatchObject({url: 'postgres://u:p%20w@db:6543/x', source: 'DB_HOST', embedded: false})
         const d = loadConfig({DB_URL: 'postgres://a@h/db'})
-        expect(d.db).toEqual({url: 'postgres://a@h/db', embedded: false})
+        expect(d.db).toMatchObject({url: 'postgres://a@h/db', source: 'DB_URL', embedded: false})
     })
 
     it('fails fast on an unknown chain', () => fails({CHAIN: 'kusama'}, 'CHAIN', /unknown chain "kusama".*khala, phala, devnet/))

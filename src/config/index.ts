@@ -1,6 +1,11 @@
 /**
  * All configuration, read from the environment and validated once, with messages that name the setting.
+ * The only module that reads process.env (a test keeps it so); the rest of the code is handed the values.
  */
+import * as path from 'path'
+
+/** the project's root folder (this file is compiled to lib/src/config/) */
+export const PROJECT_ROOT = path.resolve(__dirname, '../../..')
 
 /** finalized blocks / items merged into one handler batch at most, unless MAX_BATCH_BLOCKS / MAX_BATCH_ITEMS say otherwise */
 export const DEFAULT_MAX_BATCH_BLOCKS = 1000
@@ -56,8 +61,12 @@ export const CHAIN_PRESETS: Record<ChainName, ChainPreset> = {
 export interface DbConfig {
     /** a full connection string, when configured (DB_URL, or built from DB_HOST/DB_PORT/DB_NAME/DB_USER/DB_PASS) */
     url: string | undefined
+    /** which setting gave `url` */
+    source: 'DB_URL' | 'DB_HOST' | undefined
     /** true when nothing is configured: the embedded PostgreSQL is used */
     embedded: boolean
+    /** the data folder (absolute): DATA_DIR, relative to the project root, default `.data` */
+    dataDir: string
 }
 
 export interface Config {
@@ -185,7 +194,13 @@ export function loadDbConfig(env: Env = process.env): DbConfig {
         parsePort(env, 'DB_PORT', 5432)
     }
 
-    return {url, embedded: url == null}
+    const dir = nonEmpty(env, 'DATA_DIR')
+    return {
+        url,
+        source: dbUrl != null ? 'DB_URL' : url != null ? 'DB_HOST' : undefined,
+        embedded: url == null,
+        dataDir: path.resolve(PROJECT_ROOT, dir ?? '.data'),
+    }
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -223,6 +238,58 @@ export function loadConfig(env: Env = process.env): Config {
         ingestWorker: parseOnOff(env, 'INGEST_WORKER', true),
         pipelineCommits: parseOnOff(env, 'PIPELINE_COMMITS', true),
     }
+}
+
+/** what `npm start` runs besides the processor and the GraphQL server */
+export interface StartSettings {
+    /** port of the embedded PostgreSQL (EMBEDDED_PG_PORT) */
+    embeddedPgPort: number
+    /** port of the CSV export server (EXPORT_PORT) */
+    exportPort: number
+    /** the devnet started when CHAIN=devnet and no RPC_ENDPOINT is set */
+    devnet: {start: boolean; scenario: string; port: number; seed: number}
+}
+
+export function loadStartSettings(config: Config, env: Env = process.env): StartSettings {
+    const seed = nonEmpty(env, 'DEVNET_SEED')
+    if (seed != null && !/^\d+$/.test(seed)) throw new ConfigError('DEVNET_SEED', `must be a whole number, got ${JSON.stringify(seed)}`)
+    return {
+        embeddedPgPort: parsePort(env, 'EMBEDDED_PG_PORT', 54329),
+        exportPort: parsePort(env, 'EXPORT_PORT', 4351),
+        devnet: {
+            start: config.chain.name === 'devnet' && nonEmpty(env, 'RPC_ENDPOINT') == null,
+            scenario: nonEmpty(env, 'DEVNET_SCENARIO') ?? 'small',
+            port: parsePort(env, 'DEVNET_PORT', 9944),
+            seed: seed == null ? 1 : Number(seed),
+        },
+    }
+}
+
+/** the environment of a child process: this one's, with `changes` applied (undefined removes a variable) */
+export function childEnv(changes: Record<string, string | undefined>, env: Env = process.env): NodeJS.ProcessEnv {
+    const out: NodeJS.ProcessEnv = {...env}
+    for (const [k, v] of Object.entries(changes)) {
+        if (v === undefined) delete out[k]
+        else out[k] = v
+    }
+    return out
+}
+
+/**
+ * Settings for libraries that read the environment themselves (the SDK's TypeORM config reads DB_URL, its
+ * logger FORCE_PRETTY_LOGGER): written here, so that every access to process.env stays in this module.
+ */
+export function setLibraryEnv(changes: Record<string, string | undefined>): void {
+    for (const [k, v] of Object.entries(changes)) {
+        if (v === undefined) delete process.env[k]
+        else process.env[k] = v
+    }
+}
+
+/** whether the SDK's logger writes for people (FORCE_PRETTY_LOGGER, else whether stderr is a terminal) */
+export function prettyLogs(env: Env = process.env): boolean {
+    const forced = nonEmpty(env, 'FORCE_PRETTY_LOGGER')
+    return forced != null ? forced !== '0' : !!process.stderr.isTTY
 }
 
 /**

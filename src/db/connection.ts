@@ -10,11 +10,10 @@
  */
 import * as fs from 'fs'
 import * as path from 'path'
-import {ConfigError, DbConfig} from '../config'
+import {ConfigError, DbConfig, setLibraryEnv} from '../config'
 import {redactUrl} from './errors'
 
-/** the project's root folder (this file is compiled to lib/src/db/) */
-export const PROJECT_ROOT = path.resolve(__dirname, '../../..')
+export {PROJECT_ROOT} from '../config'
 
 export const CONNECTION_FILE = 'connection.json'
 
@@ -26,18 +25,12 @@ export interface ConnectionRecord {
     startedAt: string
 }
 
-/** the data folder: DATA_DIR (relative to the project root) or `.data` */
-export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
-    const v = env.DATA_DIR?.trim()
-    return path.resolve(PROJECT_ROOT, v ? v : '.data')
+export function connectionFilePath(dataDir: string): string {
+    return path.join(dataDir, CONNECTION_FILE)
 }
 
-export function connectionFilePath(env: NodeJS.ProcessEnv = process.env): string {
-    return path.join(dataDir(env), CONNECTION_FILE)
-}
-
-export function writeConnectionRecord(url: string, env: NodeJS.ProcessEnv = process.env): void {
-    const file = connectionFilePath(env)
+export function writeConnectionRecord(url: string, dataDir: string): void {
+    const file = connectionFilePath(dataDir)
     fs.mkdirSync(path.dirname(file), {recursive: true})
     const rec: ConnectionRecord = {url, pid: process.pid, startedAt: new Date().toISOString()}
     // written next to the final name and renamed, so a reader never sees half a file
@@ -47,8 +40,8 @@ export function writeConnectionRecord(url: string, env: NodeJS.ProcessEnv = proc
 }
 
 /** removes the record if it is this process's own */
-export function removeConnectionRecord(env: NodeJS.ProcessEnv = process.env): void {
-    const file = connectionFilePath(env)
+export function removeConnectionRecord(dataDir: string): void {
+    const file = connectionFilePath(dataDir)
     const rec = readRecordFile(file)
     if (rec?.pid === process.pid) fs.rmSync(file, {force: true})
 }
@@ -79,8 +72,8 @@ function alive(pid: number): boolean {
 }
 
 /** the record of a running `npm start`, or undefined (none, or its process has gone) */
-export function readConnectionRecord(env: NodeJS.ProcessEnv = process.env): ConnectionRecord | undefined {
-    const rec = readRecordFile(connectionFilePath(env))
+export function readConnectionRecord(dataDir: string): ConnectionRecord | undefined {
+    const rec = readRecordFile(connectionFilePath(dataDir))
     return rec && alive(rec.pid) ? rec : undefined
 }
 
@@ -94,10 +87,10 @@ export interface ResolvedDatabase {
  * The database of a command that runs on its own or beside `npm start`. Throws a ConfigError (one line,
  * naming DB_URL) when nothing is configured and no `npm start` is running.
  */
-export function resolveDatabase(db: DbConfig, env: NodeJS.ProcessEnv = process.env): ResolvedDatabase {
-    if (db.url != null) return {url: db.url, source: env.DB_URL?.trim() ? 'DB_URL' : 'DB_HOST'}
-    const rec = readConnectionRecord(env)
-    if (rec) return {url: rec.url, source: `the embedded PostgreSQL of the running npm start (${connectionFilePath(env)})`}
+export function resolveDatabase(db: DbConfig): ResolvedDatabase {
+    if (db.url != null) return {url: db.url, source: db.source ?? 'DB_URL'}
+    const rec = readConnectionRecord(db.dataDir)
+    if (rec) return {url: rec.url, source: `the embedded PostgreSQL of the running npm start (${connectionFilePath(db.dataDir)})`}
     throw new ConfigError(
         'DB_URL',
         'no database configured: set DB_URL (or DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASS), or run `npm start` first to use its embedded PostgreSQL'
@@ -108,10 +101,14 @@ export function resolveDatabase(db: DbConfig, env: NodeJS.ProcessEnv = process.e
  * Makes the resolved database the one that libraries reading the environment (the SDK's TypeORM config,
  * the GraphQL server) connect to.
  */
-export function useDatabase(resolved: ResolvedDatabase, env: NodeJS.ProcessEnv = process.env): void {
-    env.DB_URL = resolved.url
+export function useDatabase(resolved: ResolvedDatabase): void {
     // one connection string only: the SDK would otherwise warn that it ignores the parts
-    for (const name of ['DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_USER', 'DB_PASS']) delete env[name]
+    setLibraryEnv(dbEnv(resolved.url))
+}
+
+/** the database settings of a process that is to use `url` (and nothing else) */
+export function dbEnv(url: string): Record<string, string | undefined> {
+    return {DB_URL: url, DB_HOST: undefined, DB_PORT: undefined, DB_NAME: undefined, DB_USER: undefined, DB_PASS: undefined}
 }
 
 export function describeDatabase(resolved: ResolvedDatabase): string {

@@ -7,5 +7,5 @@ import {loadDbConfig} from '../config'
 import {resolveDatabase} from '../db/connection'
 
 export function dbUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string {
-    return resolveDatabase(loadDbConfig(env), env).url
+    return resolveDatabase(loadDbConfig(env)).url
 }

@@ -7,6 +7,7 @@
  * fails at start, loudly, rather than logging nothing.
  */
 import {setRootSink} from '@subsquid/logger'
+import {prettyLogs} from '../config'
 
 type LogRecord = {ns?: string; msg?: string} & Record<string, unknown>
 type Sink = (rec: LogRecord) => void
@@ -19,9 +20,7 @@ export function dropSdkStatusLine(): void {
     if (typeof prettyStderrSink !== 'function' || typeof jsonLinesStderrSink !== 'function') {
         throw new Error('@subsquid/logger: its stderr sinks were not found (src/sdk/logging.ts needs updating)')
     }
-    const forced = process.env.FORCE_PRETTY_LOGGER
-    const pretty = forced ? forced !== '0' : process.stderr.isTTY
-    const base = pretty ? prettyStderrSink : jsonLinesStderrSink
+    const base = prettyLogs() ? prettyStderrSink : jsonLinesStderrSink
     setRootSink((rec: any) => {
         if (rec?.ns === 'sqd:processor' && typeof rec.msg === 'string' && STATUS_LINE.test(rec.msg)) return
         base(rec)
