@@ -8,7 +8,7 @@
 import * as fs from 'fs'
 import {once} from 'events'
 import {Client} from 'pg'
-import {isInputError} from '../api/errors'
+import {isInputError} from '../server/errors'
 import {ConfigError} from '../config'
 import {describeDbError} from '../db/errors'
 import {checkSubject, EXPORT_KINDS, parseExportRequest, parseKind, streamCsv} from './csv'

@@ -10,14 +10,14 @@
  * from a PostgreSQL cursor; a client that goes away stops the query.
  *
  * Run alone: `node lib/src/export/server.js` (DB_URL / DB_* settings); a port in use or a database that
- * is missing, unreachable or without the project's tables stops it with one line (src/api/startup.ts). `npm start` runs it beside the
+ * is missing, unreachable or without the project's tables stops it with one line (src/server/startup.ts). `npm start` runs it beside the
  * GraphQL server (src/start.ts). In-process: `startExportServer({port, dbUrl})`.
  */
 import * as http from 'http'
 import {once} from 'events'
 import {Pool} from 'pg'
-import {InputError, isInputError} from '../api/errors'
-import {checkDatabase, checkPortFree, describeListenError, StartupError} from '../api/startup'
+import {InputError, isInputError} from '../server/errors'
+import {checkDatabase, checkPortFree, describeListenError, StartupError} from '../server/startup'
 import {checkSubject, EXPORT_KINDS, exportFileName, parseExportRequest, parseKind, streamCsv} from './csv'
 import {dbUrlFromEnv} from './db'
 
@@ -175,7 +175,7 @@ async function main() {
         await checkDatabase({connectionString: dbUrl}, dbUrl)
         s = await startExportServer({port, dbUrl})
     } catch (e: any) {
-        // the ordinary reasons not to start, in one line (src/api/startup.ts)
+        // the ordinary reasons not to start, in one line (src/server/startup.ts)
         const line = e instanceof StartupError ? e.message : describeListenError(e, port, 'EXPORT_PORT')
         if (line == null) throw e
         console.error(line)

@@ -2,8 +2,8 @@
  * Emission across chains, without a server: the EMISSION_PEERS setting and the combined projection
  * (checked against the single-chain projections and a hand-computed two-chain case).
  */
-import {parseEmissionPeers, peerFailureReason} from '../../src/api/chains'
-import {ChainSchedule, combinedProjection, constantProjection, decayProjection} from '../../src/api/emission'
+import {parseEmissionPeers, peerFailureReason} from '../../src/server/peers'
+import {ChainSchedule, combinedProjection, constantProjection, decayProjection} from '../../src/queries/emission'
 import {ConfigError} from '../../src/config'
 
 const PHA = 10n ** 12n

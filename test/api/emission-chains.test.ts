@@ -6,7 +6,7 @@
  */
 import {spawn} from 'child_process'
 import * as path from 'path'
-import {Peer} from '../../src/api/chains'
+import {Peer} from '../../src/server/peers'
 import {dbUrl as serverDbUrl, indexedDatabase, IndexedDb, LIB, ROOT, serverUrl, testDbPrefix, withClient} from './indexed'
 import {GqlResponse, GraphqlServer} from './server'
 import {b} from './truth'

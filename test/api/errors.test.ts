@@ -2,7 +2,7 @@
  * Limits and bad input over HTTP against the real GraphQL server: every case is a GraphQL error (or an
  * HTTP 4xx for the transport limits) with a message naming the problem, never a 500 or a stack trace.
  */
-import {toSs58} from '../../src/api/address'
+import {toSs58} from '../../src/queries/address'
 import {indexedDatabase} from './indexed'
 import {GqlResponse, GraphqlServer, httpRequest} from './server'
 import {busiestWorkers} from './truth'

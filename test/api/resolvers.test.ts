@@ -2,7 +2,7 @@
  * The analytics resolvers over HTTP against the real GraphQL server, on a database the real processor
  * indexed from the devnet `small` scenario; every number is checked against the simulator's ground truth.
  */
-import {toSs58} from '../../src/api/address'
+import {toSs58} from '../../src/queries/address'
 import {indexedDatabase, IndexedDb} from './indexed'
 import {GraphqlServer} from './server'
 import {b, busiestOwner, busiestWorkers, DAY_MS, days, multiSessionWorker, ownedPools} from './truth'

@@ -2,8 +2,8 @@
  * The response cache's bookkeeping without a server: keys, the head rule, LRU by bytes, the size limits,
  * identical requests waiting for the first, the settings.
  */
-import {headTtlFromEnv, requestKey, ResponseCache, responseCacheBytesFromEnv} from '../../src/api/response-cache'
-import {Query} from '../../src/api/sql'
+import {headTtlFromEnv, requestKey, ResponseCache, responseCacheBytesFromEnv} from '../../src/server/response-cache'
+import {Query} from '../../src/queries/sql'
 
 function fakeHead(): {q: () => Query; set(h: number): void; reads: number} {
     const state = {height: 1, reads: 0}

@@ -1,5 +1,5 @@
 /**
- * The HTTP response cache (src/api/response-cache.ts) of the real GraphQL server, on a copy of the
+ * The HTTP response cache (src/server/response-cache.ts) of the real GraphQL server, on a copy of the
  * database the processor indexed from the devnet `small` scenario (a copy: one test moves its head).
  * A hit must be the very bytes of the miss, a moved head must recompute, errors must never be stored,
  * and the server without the cache must answer the same.

@@ -17,7 +17,7 @@ afterAll(async () => {
     await gql?.stop()
 })
 
-/** percent() of src/api/emission.ts, from the plancks the answer gives */
+/** percent() of src/queries/emission.ts, from the plancks the answer gives */
 function pct(part: string, whole: string): number {
     return Number((BigInt(part) * 1_000_000_000n) / BigInt(whole)) / 10_000_000
 }

@@ -5,11 +5,11 @@
 import {spawnSync} from 'child_process'
 import {parseCliArgs} from '../../src/export/cli'
 import {csvLine, parseExportRequest} from '../../src/export/csv'
-import {constantProjection, decayProjection, nextDecayHeight, percent} from '../../src/api/emission'
-import {bucketCount, checkBuckets, parseRange, parseSubject, parseTime, truncUtc} from '../../src/api/params'
-import {fixedToFloat, formatPha} from '../../src/api/pha'
-import {requestErrorHandler} from '../../src/api/request-errors'
-import {ApiError, attachSizeLimitHint, cleanGraphqlError, sizeLimitMessage, toApiError, InputError} from '../../src/api/errors'
+import {constantProjection, decayProjection, nextDecayHeight, percent} from '../../src/queries/emission'
+import {bucketCount, checkBuckets, parseRange, parseSubject, parseTime, truncUtc} from '../../src/queries/params'
+import {fixedToFloat, formatPha} from '../../src/queries/pha'
+import {requestErrorHandler} from '../../src/server/request-errors'
+import {ApiError, attachSizeLimitHint, cleanGraphqlError, sizeLimitMessage, toApiError, InputError} from '../../src/server/errors'
 
 describe('formatPha', () => {
     test.each([
@@ -42,7 +42,7 @@ describe('times and ranges', () => {
         expect(parseTime('from', '2022-12-01T06:30:00').toISOString()).toBe('2022-12-01T06:30:00.000Z')
         expect(parseTime('from', '2022-12-01T06:30').toISOString()).toBe('2022-12-01T06:30:00.000Z')
         // …also on a server whose local time is not UTC
-        const script = `const {parseTime} = require(${JSON.stringify(require.resolve('../../src/api/params'))})
+        const script = `const {parseTime} = require(${JSON.stringify(require.resolve('../../src/queries/params'))})
             console.log(new Date(2022, 11, 1).toISOString(), parseTime('from', '2022-12-01T06:30:00').toISOString(), parseTime('from', '2022-12-01T06:30').toISOString())`
         const ny = spawnSync(process.execPath, ['-e', script], {env: {...process.env, TZ: 'America/New_York'}, encoding: 'utf8'})
         expect(ny.stdout.trim().split(' ')).toEqual(['2022-12-01T05:00:00.000Z', '2022-12-01T06:30:00.000Z', '2022-12-01T06:30:00.000Z'])
@@ -284,7 +284,7 @@ describe('requests that cannot be read', () => {
 })
 
 describe('result cache', () => {
-    const {ResultCache} = require('../../src/api/cache') as typeof import('../../src/api/cache')
+    const {ResultCache} = require('../../src/server/result-cache') as typeof import('../../src/server/result-cache')
 
     function fakeDb() {
         const db = {head: 1, headReads: 0, txs: 0}

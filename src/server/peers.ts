@@ -14,7 +14,7 @@
  * - A peer that cannot be read is a GraphQL error naming the chain (`extensions.code = "PEER_UNAVAILABLE"`,
  *   `extensions.chain`); the details (host, driver message) go to the server log only. No total is ever
  *   given without every chain in it.
- * - The caches (src/api/cache.ts, src/api/response-cache.ts) are keyed by the chain head; with peers, the
+ * - The caches (src/server/result-cache.ts, src/server/response-cache.ts) are keyed by the chain head; with peers, the
  *   head also carries each peer's head, re-read in the background every GQL_CACHE_HEAD_MS (at least
  *   200 ms), so an answer that depends on a peer is never served after that peer moved.
  */
@@ -22,7 +22,7 @@ import {Pool, PoolClient} from 'pg'
 import {ConfigError} from '../config'
 import {dbUrlFromEnv} from '../export/db'
 import {ApiError, isInputError} from './errors'
-import {pgQuery, Query} from './sql'
+import {pgQuery, Query} from '../queries/sql'
 
 export const CHAIN_NAMES = ['khala', 'phala', 'devnet'] as const
 export type KnownChain = (typeof CHAIN_NAMES)[number]
@@ -286,7 +286,7 @@ export function chainNetwork(): ChainNetwork {
     return network
 }
 
-/** the peers' part of the chain head (src/api/head.ts): '' when no peers are configured or the setting is bad */
+/** the peers' part of the chain head (src/server/head.ts): '' when no peers are configured or the setting is bad */
 export function peerHeadsKey(): string {
     let n: ChainNetwork
     try {

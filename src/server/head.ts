@@ -1,13 +1,13 @@
 /**
  * The chain head the GraphQL server's caches are keyed by (NetworkState height + hash), read over a
  * connection pool of its own: reading it through the request pool could wait for a connection held by
- * requests that themselves wait for the head. Shared by the analytics result cache (src/api/cache.ts, via
- * src/server-extension/resolvers/common.ts) and the HTTP response cache (src/api/response-cache.ts).
+ * requests that themselves wait for the head. Shared by the analytics result cache (src/server/result-cache.ts, via
+ * src/server-extension/resolvers/common.ts) and the HTTP response cache (src/server/response-cache.ts).
  */
 import {Pool} from 'pg'
 import {dbUrlFromEnv} from '../export/db'
-import {peerHeadsKey} from './chains'
-import {pgQuery, Query} from './sql'
+import {peerHeadsKey} from './peers'
+import {pgQuery, Query} from '../queries/sql'
 
 let headPool: Pool | null | undefined
 
@@ -27,7 +27,7 @@ export function headQuery(): Query | null {
 
 /**
  * `height:hash` of the indexed head, `empty` before the first batch; with EMISSION_PEERS, followed by each
- * peer's head as last polled (src/api/chains.ts), so answers that depend on a peer follow it too
+ * peer's head as last polled (src/server/peers.ts), so answers that depend on a peer follow it too
  */
 export async function readHead(q: Query): Promise<string> {
     const rows = await q(`SELECT height, hash FROM network_state WHERE id = 'network'`)

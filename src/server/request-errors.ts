@@ -3,7 +3,7 @@
  * unsupported encoding, not a GraphQL request at all, a path that does not exist — as one GraphQL-style
  * JSON line, `{"errors":[{"message":"…","extensions":{"code":"BAD_REQUEST"}}]}`, with the HTTP status
  * kept (400, 413, 415, 404, 405). Express would answer with its HTML error page (and log the stack), Apollo
- * with a line of text served as `text/html`. Mounted by src/serve.ts around Apollo's middleware.
+ * with a line of text served as `text/html`. Mounted by src/server/main.ts around Apollo's middleware.
  */
 
 type Req = {method?: string; originalUrl?: string; url?: string}

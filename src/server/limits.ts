@@ -33,7 +33,7 @@ export function serverLimits(): ServerLimits {
 /**
  * command-line flags for `squid-graphql-server`. The SQL statement timeout is not one of them: the
  * server's flag puts it on every connection, where it also cancels the server's own start-up queries
- * (`SELECT version()`, …); src/serve.ts sets it in each request's transaction instead.
+ * (`SELECT version()`, …); src/server/main.ts sets it in each request's transaction instead.
  */
 export function graphqlServerArgs(l: ServerLimits = serverLimits()): string[] {
     return ['--max-root-fields', String(l.maxRootFields), '--max-response-size', String(l.maxResponseNodes), '--max-request-size', String(l.maxRequestKb)]

@@ -3,9 +3,9 @@
  * argument and `extensions.code = "BAD_USER_INPUT"` (HTTP 400 in the CSV export); anything unexpected
  * becomes a short "internal error" message. Neither carries a stack trace or SQL.
  */
-import {InputError} from './address'
+import {InputError} from '../queries/address'
 
-export {InputError} from './address'
+export {InputError} from '../queries/address'
 
 /** a GraphQL-facing error: message, code, and the argument it is about; never a stack */
 export class ApiError extends Error {
@@ -77,7 +77,7 @@ export interface FormattedError {
 export const SIZE_LIMIT_MESSAGE = 'response might exceed the size limit'
 
 /**
- * What src/serve.ts learns when OpenReader refuses a list or a connection for its size: the field and the
+ * What src/server/main.ts learns when OpenReader refuses a list or a connection for its size: the field and the
  * largest `limit` / `first` the nodes left in the request's budget allow with the fields selected
  */
 export interface SizeLimitHint {
@@ -162,7 +162,7 @@ function internalErrorLine(message: string, sql: unknown, stack: unknown): strin
 
 /**
  * The error as a user sees it: message and code, nothing from the server's insides. It is also where
- * the server's error log is decided (OpenReader's own log of errors is switched off in src/serve.ts):
+ * the server's error log is decided (OpenReader's own log of errors is switched off in src/server/main.ts):
  * errors of the request (bad input, validation, limits) are not logged; a statement timeout is one line;
  * an internal error is one line and its stack, and the user only learns that it was logged. Errors the
  * analytics resolvers raise (ApiError) were already logged by toApiError when they were internal.

@@ -1,5 +1,5 @@
 /**
- * Checks the GraphQL server (src/serve.ts) and the CSV export server (src/export/server.ts) make before
+ * Checks the GraphQL server (src/server/main.ts) and the CSV export server (src/export/server.ts) make before
  * they start, so that the ordinary reasons not to start — the port is taken, the database is missing,
  * unreachable, refuses the login or holds no tables of this project — end the program with one line on
  * stderr instead of a driver or Node stack.

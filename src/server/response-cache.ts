@@ -5,7 +5,7 @@
  * - Key: the HTTP method and the request exactly as sent: query text, variables, operationName,
  *   extensions (POST: the JSON body's fields; GET: the URL parameters). Apollo reads nothing else of a
  *   request, and the answers of this server depend on nothing else but the indexed data.
- * - Validity: the chain head (NetworkState height + hash, src/api/head.ts). Every batch the processor
+ * - Validity: the chain head (NetworkState height + hash, src/server/head.ts). Every batch the processor
  *   commits moves it. The head is re-read at most every GQL_CACHE_HEAD_MS (default 1000 ms); when it
  *   changed, every stored answer is dropped. An answer is stored under the head known *before* it was
  *   computed, so it never describes an older state than its key; it may describe a newer one (a batch
@@ -24,7 +24,7 @@
  */
 import type {IncomingMessage, ServerResponse} from 'http'
 import {readHead} from './head'
-import {Query} from './sql'
+import {Query} from '../queries/sql'
 
 export interface CachedResponse {
     body: Buffer

@@ -14,7 +14,7 @@
  * batch. docs/api.md says so.
  */
 import {readHead} from './head'
-import {Query} from './sql'
+import {Query} from '../queries/sql'
 
 function envInt(name: string, dflt: number): number {
     const v = process.env[name]
