@@ -1,26 +1,20 @@
 /**
  * Exact PHA rendering of planck amounts: 12 decimals, always all of them ("1.500000000000"), no rounding.
  */
+import {plancksToPha} from '../domain/fixed'
 
 export const PHA_DECIMALS = 12
 
-/** plancks (bigint, or a decimal integer string as PostgreSQL returns numeric) → "123.456000000000" */
+/**
+ * plancks (bigint, or a decimal integer string as PostgreSQL returns numeric) → "123.456000000000"; the
+ * rendering is the one of src/domain/fixed.ts (plancksToPha), this only checks and converts the input
+ */
 export function formatPha(plancks: bigint | string | number | null | undefined): string | null {
     if (plancks == null) return null
-    let s = typeof plancks === 'bigint' ? plancks.toString() : String(plancks).trim()
+    const s = typeof plancks === 'bigint' ? plancks.toString() : String(plancks).trim()
     if (typeof plancks === 'number' && !Number.isSafeInteger(plancks)) throw new RangeError(`not an exact planck amount: ${plancks}`)
     if (!/^-?\d+$/.test(s)) throw new RangeError(`not an integer planck amount: ${JSON.stringify(s)}`)
-    let neg = false
-    if (s.startsWith('-')) {
-        neg = true
-        s = s.slice(1)
-    }
-    s = s.replace(/^0+(?=\d)/, '')
-    if (s.length <= PHA_DECIMALS) s = s.padStart(PHA_DECIMALS + 1, '0')
-    const int = s.slice(0, s.length - PHA_DECIMALS)
-    const frac = s.slice(s.length - PHA_DECIMALS)
-    const out = `${int}.${frac}`
-    return neg && /[1-9]/.test(s) ? '-' + out : out
+    return plancksToPha(BigInt(s))
 }
 
 /** the same, never null (0 for a missing value) */
