@@ -1,7 +1,7 @@
 /**
  * poolLeaderboard: pools ranked by APR, total value, rewards in a window, or workers, in one SQL statement.
  *
- * APR is the formula of Phala's apps (computation-squid), evaluated on the current state:
+ * APR is the formula of Phala's apps (computation-squid, src/domain/apr.ts), evaluated on the current state:
  *   per_share = budget_per_block (PHA) · (1 − treasury_ratio) · year_ms / avg_block_time_ms / Σ idle shares
  *   stake pool: apr_multiplier = pool idle shares · (1 − commission) / pool total value (PHA)
  *   vault:      apr_multiplier = Σ over its stake-pool delegations (value · pool apr_multiplier) / vault total
@@ -10,6 +10,7 @@
  * Rewards in a window: the pool's payouts over the last `window` hours up to the chain head, aligned to the
  * hour (closed hourly PoolRollup rows plus the open hour's Payout / PoolReward rows).
  */
+import {aprPerShareSql, PERMILL_SQL, PLANCKS_PER_PHA_SQL, stakePoolMultiplierSql} from '../domain/apr'
 import {InputError} from './address'
 import {HOUR_MS} from './params'
 import {big} from './pha'
@@ -87,22 +88,20 @@ export interface Leaderboard {
 /** the official APR inputs of the network row, as SQL (one row: per_share) */
 export const PER_SHARE_SQL = `
     SELECT n.height, n.timestamp, n.hour_bucket_start, n.hour_bucket_height,
-           CASE WHEN n.idle_share > 0 AND n.avg_block_time_ms > 0 AND n.budget_per_block IS NOT NULL AND n.treasury_ratio IS NOT NULL
-                THEN (n.budget_per_block / 1e12) * (1 - n.treasury_ratio) * 31536000000 / n.avg_block_time_ms / n.idle_share
-           END AS per_share
+           ${aprPerShareSql('n')} AS per_share
     FROM network_state n WHERE n.id = 'network'`
 
 /** apr_multiplier of every pool (stake pools first, then vaults over their delegations), as a CTE body */
 export const MULTIPLIER_CTES = `
     sp AS (
-        SELECT bp.id, CASE WHEN bp.total_value > 0 THEN bp.idle_share * (1 - bp.commission / 1e6) / (bp.total_value / 1e12) ELSE 0 END AS mult
+        SELECT bp.id, ${stakePoolMultiplierSql('bp')} AS mult
         FROM base_pool bp WHERE bp.kind <> 'Vault'
     ),
     vm AS (
         SELECT v.id,
                CASE WHEN v.total_value > 0
-                    THEN coalesce(sum(CASE WHEN p.total_shares > 0 THEN d.shares * p.total_value / p.total_shares ELSE 0 END / 1e12 * sp.mult), 0)
-                         / (v.total_value / 1e12) * (1 - v.commission / 1e6)
+                    THEN coalesce(sum(CASE WHEN p.total_shares > 0 THEN d.shares * p.total_value / p.total_shares ELSE 0 END / ${PLANCKS_PER_PHA_SQL} * sp.mult), 0)
+                         / (v.total_value / ${PLANCKS_PER_PHA_SQL}) * (1 - v.commission / ${PERMILL_SQL})
                     ELSE 0 END AS mult
         FROM base_pool v
         LEFT JOIN delegation d ON d.account_id = v.pool_account_id AND d.pool_kind <> 'Vault'
