@@ -17,7 +17,7 @@
 import {ChildProcess, spawn} from 'child_process'
 import * as net from 'net'
 import * as path from 'path'
-import {parseEmissionPeers} from './server/peers'
+import {parseEmissionPeers} from './config/server'
 import {Config, ConfigError, loadConfig} from './config'
 import {checkDatabase, DatabaseCheckError} from './db/check'
 import {connectionFilePath, dataDir, PROJECT_ROOT, readConnectionRecord, removeConnectionRecord, writeConnectionRecord} from './db/connection'

@@ -5,7 +5,7 @@
  * src/server-extension/resolvers/common.ts) and the HTTP response cache (src/server/response-cache.ts).
  */
 import {Pool} from 'pg'
-import {dbUrlFromEnv} from '../export/db'
+import {databaseUrl} from '../config/server'
 import {peerHeadsKey} from './peers'
 import {pgQuery, Query} from '../queries/sql'
 
@@ -15,7 +15,7 @@ let headPool: Pool | null | undefined
 export function headQuery(): Query | null {
     if (headPool === undefined) {
         try {
-            headPool = new Pool({connectionString: dbUrlFromEnv(), max: 1})
+            headPool = new Pool({connectionString: databaseUrl(), max: 1})
             headPool.on('error', () => {})
         } catch (e: any) {
             process.stderr.write(`[api] caches off: ${e?.message ?? e}\n`)

@@ -34,75 +34,29 @@
  */
 import cluster from 'cluster'
 import * as path from 'path'
-import {parseEmissionPeers} from './peers'
 import {ApiError, attachSizeLimitHint, cleanGraphqlError, SIZE_LIMIT_MESSAGE} from './errors'
 import {headQuery} from './head'
 import {checkDatabase, checkPortFree, describeListenError, graphqlServerDbConfig, StartupError} from './startup'
 import {jsonRequestErrors, notFound, requestErrorHandler} from './request-errors'
-import {headTtlFromEnv, ResponseCache, responseCacheBytesFromEnv, responseCacheFastPath, responseCacheMiddleware} from './response-cache'
+import {ResponseCache, responseCacheFastPath, responseCacheMiddleware} from './response-cache'
 import {ConfigError, loadDbConfig} from '../config'
+import {exportServerEnvironment, installServerSettings, loadServerSettings, ServerSettings} from '../config/server'
 import {resolveDatabase, useDatabase} from '../db/connection'
-import {graphqlServerArgs, ServerLimits, serverLimits} from './limits'
+import {graphqlServerArgs} from './limits'
 
-function workerCount(): number {
-    const v = process.env.GQL_WORKERS
-    if (v == null || v.trim() === '') return 1
-    if (!/^\d+$/.test(v.trim()) || Number(v) < 1 || Number(v) > 64) {
-        console.error(`configuration error: GQL_WORKERS: expected 1 … 64, got ${JSON.stringify(v)}`)
-        process.exit(2)
-    }
-    return Number(v)
-}
-
-/** EMISSION_PEERS (src/server/peers.ts) is read when first needed; a bad value stops the server here */
-function checkEmissionPeers(): void {
+/** every setting, validated before anything else (src/config/server.ts); a bad one stops the server here */
+function loadSettings(): ServerSettings {
     try {
-        parseEmissionPeers()
+        return loadServerSettings()
     } catch (e: any) {
         console.error(`configuration error: ${e?.message ?? e}`)
         process.exit(2)
     }
 }
 
-function responseCacheSettings(): {maxBytes: number; headTtlMs: number} {
-    try {
-        return {maxBytes: responseCacheBytesFromEnv(), headTtlMs: headTtlFromEnv()}
-    } catch (e: any) {
-        console.error(`configuration error: ${e?.message ?? e}`)
-        process.exit(2)
-    }
-}
-
-function limitSettings(): ServerLimits {
-    try {
-        return serverLimits()
-    } catch (e: any) {
-        console.error(`configuration error: ${e?.message ?? e}`)
-        process.exit(2)
-    }
-}
-
-/** GQL_PORT (graphql-server also reads GRAPHQL_SERVER_PORT); 4350 when neither is set, as documented */
-function serverPort(): number {
-    const name = process.env.GQL_PORT ? 'GQL_PORT' : process.env.GRAPHQL_SERVER_PORT ? 'GRAPHQL_SERVER_PORT' : undefined
-    if (name == null) {
-        process.env.GQL_PORT = String(DEFAULT_GQL_PORT)
-        return DEFAULT_GQL_PORT
-    }
-    const v = process.env[name]!.trim()
-    if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 65535) {
-        console.error(`configuration error: ${name}: expected a port number, got ${JSON.stringify(process.env[name])}`)
-        process.exit(2)
-    }
-    return Number(v)
-}
-
-const DEFAULT_GQL_PORT = 4350
-const workers = workerCount()
-const cacheSettings = responseCacheSettings()
-const limits = limitSettings()
-const port = serverPort()
-checkEmissionPeers()
+const settings = loadSettings()
+installServerSettings(settings)
+const {port, workers, limits} = settings
 if (cluster.isPrimary) {
     preflight().then(
         () => (workers > 1 ? runPrimary(workers) : runServer()),
@@ -147,9 +101,8 @@ function runServer(): void {
             process.exit(1)
         }
     })
-    const debug = process.env.GQL_DEBUG === '1'
-    if (!debug) process.env.NODE_ENV = 'production'
-    patchApollo(process.env.GQL_INTROSPECTION !== '0', debug, new ResponseCache({...cacheSettings, headQuery}))
+    exportServerEnvironment(settings)
+    patchApollo(settings.introspection, settings.debug, new ResponseCache({maxBytes: settings.responseCacheBytes, headTtlMs: settings.cacheHeadMs, headQuery}))
     explainResponseSizeLimit()
     const timeoutArgs = limitApiStatements(limits.sqlStatementTimeoutMs)
     process.argv.push(...graphqlServerArgs(limits), ...timeoutArgs)

@@ -19,89 +19,15 @@
  *   200 ms), so an answer that depends on a peer is never served after that peer moved.
  */
 import {Pool, PoolClient} from 'pg'
-import {ConfigError} from '../config'
-import {dbUrlFromEnv} from '../export/db'
+import {dbIdentity, PEERS_SETTING, PeerConfig, serverSettings} from '../config/server'
 import {ApiError, isInputError} from './errors'
 import {pgQuery, Query} from '../queries/sql'
 
-export const CHAIN_NAMES = ['khala', 'phala', 'devnet'] as const
-export type KnownChain = (typeof CHAIN_NAMES)[number]
+export {CHAIN_NAMES, dbIdentity, localChain, parseEmissionPeers, PEERS_SETTING} from '../config/server'
+export type {KnownChain, PeerConfig} from '../config/server'
 
-export const PEERS_SETTING = 'EMISSION_PEERS'
 /** connect timeout of a peer database, ms */
 export const PEER_CONNECT_TIMEOUT_MS = 5_000
-
-export interface PeerConfig {
-    chain: KnownChain
-    url: string
-}
-
-type Env = Record<string, string | undefined>
-
-/** the chain this server indexes (CHAIN, default devnet), lowercase */
-export function localChain(env: Env = process.env): string {
-    return (env.CHAIN ?? 'devnet').trim().toLowerCase() || 'devnet'
-}
-
-/** host:port/database of a postgres URL, for comparisons and logs (never the credentials) */
-export function dbIdentity(url: string): string {
-    const u = new URL(url)
-    const host = u.hostname.toLowerCase().replace(/^\[|\]$/g, '')
-    const name = decodeURIComponent(u.pathname.replace(/^\//, '')) || 'postgres'
-    return `${host === 'localhost' || host === '::1' ? '127.0.0.1' : host}:${u.port || '5432'}/${name}`
-}
-
-/**
- * EMISSION_PEERS → the peers, in the order given. Throws a ConfigError naming EMISSION_PEERS for a bad
- * value. Unset or empty: no peers.
- */
-export function parseEmissionPeers(env: Env = process.env): PeerConfig[] {
-    const raw = env[PEERS_SETTING]
-    if (raw == null || raw.trim() === '') return []
-    const local = localChain(env)
-    let own: string | undefined
-    try {
-        own = dbIdentity(dbUrlFromEnv(env as NodeJS.ProcessEnv))
-    } catch {
-        own = undefined // no database of its own configured (the embedded one): nothing to compare with
-    }
-    const out: PeerConfig[] = []
-    for (const item of raw.split(',')) {
-        const entry = item.trim()
-        if (entry === '') continue
-        const eq = entry.indexOf('=')
-        if (eq < 0) {
-            throw new ConfigError(PEERS_SETTING, `expected chain=postgres://… entries separated by commas, got ${JSON.stringify(entry)}`)
-        }
-        const chain = entry.slice(0, eq).trim().toLowerCase()
-        const url = entry.slice(eq + 1).trim()
-        if (!(CHAIN_NAMES as readonly string[]).includes(chain)) {
-            throw new ConfigError(PEERS_SETTING, `unknown chain ${JSON.stringify(entry.slice(0, eq).trim())}; expected one of ${CHAIN_NAMES.join(', ')}`)
-        }
-        if (chain === local) {
-            throw new ConfigError(PEERS_SETTING, `${chain} is the chain this server indexes (CHAIN=${local}); list only other chains`)
-        }
-        if (out.some(p => p.chain === chain)) throw new ConfigError(PEERS_SETTING, `${chain} is listed twice`)
-        let u: URL
-        try {
-            u = new URL(url)
-        } catch {
-            throw new ConfigError(PEERS_SETTING, `${chain}: not a valid URL (expected postgres://user@host:port/database; percent-encode a comma)`)
-        }
-        if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') {
-            throw new ConfigError(PEERS_SETTING, `${chain}: unsupported protocol ${u.protocol}; use postgres://`)
-        }
-        if (!u.hostname) throw new ConfigError(PEERS_SETTING, `${chain}: the URL has no host`)
-        const id = dbIdentity(url)
-        if (own != null && id === own) {
-            throw new ConfigError(PEERS_SETTING, `${chain}: ${id} is this server's own database (DB_URL); a peer must be another squid's database`)
-        }
-        const twin = out.find(p => dbIdentity(p.url) === id)
-        if (twin) throw new ConfigError(PEERS_SETTING, `${chain}: ${id} is already the database of ${twin.chain}`)
-        out.push({chain: chain as KnownChain, url})
-    }
-    return out
-}
 
 // ------------------------------------------------------------------ peer access
 
@@ -138,17 +64,6 @@ export function peerFailureReason(e: any): string {
     return 'unexpected error (logged on the server)'
 }
 
-function sqlTimeoutMs(env: Env): number {
-    const v = env.GQL_SQL_TIMEOUT_MS?.trim()
-    return v && /^\d+$/.test(v) && Number(v) > 0 ? Number(v) : 15_000
-}
-
-function headTtlMs(env: Env): number {
-    const v = env.GQL_CACHE_HEAD_MS?.trim()
-    const n = v && /^\d+$/.test(v) ? Number(v) : 1000
-    return Math.max(200, n)
-}
-
 export class Peer {
     private pool: Pool | undefined
     /** the peer's head as last polled: `height:hash`, `empty`, `down`, or `pending` before the first read */
@@ -157,7 +72,8 @@ export class Peer {
     constructor(
         readonly chain: string,
         readonly url: string,
-        private readonly env: Env,
+        /** the server's SQL statement timeout (GQL_SQL_TIMEOUT_MS), default 15 s */
+        private readonly opts: {sqlTimeoutMs?: number},
         private readonly log: (msg: string) => void
     ) {}
 
@@ -168,7 +84,7 @@ export class Peer {
                 max: 2,
                 connectionTimeoutMillis: PEER_CONNECT_TIMEOUT_MS,
                 idleTimeoutMillis: 30_000,
-                statement_timeout: sqlTimeoutMs(this.env),
+                statement_timeout: this.opts.sqlTimeoutMs ?? 15_000,
                 application_name: 'phala-squid-emission-peer',
                 // read-only for the whole session, whatever a statement says
                 options: '-c default_transaction_read_only=on',
@@ -226,7 +142,7 @@ export class Peer {
     }
 }
 
-/** the local chain and its peers, from the environment */
+/** the local chain and its peers (src/config/server.ts) */
 export class ChainNetwork {
     readonly local: string
     readonly peers: Peer[]
@@ -234,10 +150,14 @@ export class ChainNetwork {
     private timer: NodeJS.Timeout | undefined
     private polling = false
 
-    constructor(env: Env = process.env, log: (msg: string) => void = m => process.stderr.write(m + '\n')) {
-        this.local = localChain(env)
-        this.peers = parseEmissionPeers(env).map(p => new Peer(p.chain, p.url, env, log))
-        this.pollMs = headTtlMs(env)
+    constructor(
+        s: {chain: string; emissionPeers: PeerConfig[]; cacheHeadMs: number; sqlTimeoutMs: number},
+        log: (msg: string) => void = m => process.stderr.write(m + '\n')
+    ) {
+        this.local = s.chain
+        this.peers = s.emissionPeers.map(p => new Peer(p.chain, p.url, {sqlTimeoutMs: s.sqlTimeoutMs}, log))
+        // the peers' heads are polled every GQL_CACHE_HEAD_MS, at least 200 ms
+        this.pollMs = Math.max(200, s.cacheHeadMs)
     }
 
     /** every chain this server answers for: the local one first, then the peers in configuration order */
@@ -282,7 +202,10 @@ let network: ChainNetwork | undefined
 
 /** the server's chain network (EMISSION_PEERS read once); throws the ConfigError of a bad setting */
 export function chainNetwork(): ChainNetwork {
-    network ??= new ChainNetwork()
+    if (network == null) {
+        const s = serverSettings()
+        network = new ChainNetwork({...s, sqlTimeoutMs: s.limits.sqlStatementTimeoutMs})
+    }
     return network
 }
 

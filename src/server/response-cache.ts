@@ -42,23 +42,7 @@ export interface ResponseCacheOptions {
     maxEntryBytes?: number
 }
 
-/** GQL_RESPONSE_CACHE_MB: a decimal number of megabytes ≥ 0 (default 64) */
-export function responseCacheBytesFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-    const v = env.GQL_RESPONSE_CACHE_MB
-    if (v == null || v.trim() === '') return 64 * 1024 * 1024
-    if (!/^\d+(\.\d+)?$/.test(v.trim()) || Number(v) > 65536) {
-        throw new Error(`GQL_RESPONSE_CACHE_MB: expected a number of megabytes from 0 to 65536 (0 = off), got ${JSON.stringify(v)}`)
-    }
-    return Math.floor(Number(v) * 1024 * 1024)
-}
-
-/** GQL_CACHE_HEAD_MS: whole milliseconds ≥ 0 (default 1000) */
-export function headTtlFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-    const v = env.GQL_CACHE_HEAD_MS
-    if (v == null || v.trim() === '') return 1000
-    if (!/^\d+$/.test(v.trim())) throw new Error(`GQL_CACHE_HEAD_MS: must be a whole number ≥ 0, got ${JSON.stringify(v)}`)
-    return Number(v)
-}
+export {headTtlFromEnv, responseCacheBytesFromEnv} from '../config/server'
 
 const ENTRY_OVERHEAD = 256
 

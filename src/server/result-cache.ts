@@ -13,16 +13,9 @@
  * Staleness: an answer may describe the state up to GQL_CACHE_HEAD_MS older than the newest committed
  * batch. docs/api.md says so.
  */
+import {serverSettings} from '../config/server'
 import {readHead} from './head'
 import {Query} from '../queries/sql'
-
-function envInt(name: string, dflt: number): number {
-    const v = process.env[name]
-    if (v == null || v.trim() === '') return dflt
-    const n = Number(v)
-    if (!Number.isInteger(n) || n < 0) throw new Error(`${name}: must be a whole number ≥ 0, got ${JSON.stringify(v)}`)
-    return n
-}
 
 export class ResultCache {
     private readonly map = new Map<string, {p: Promise<unknown>; weight: number}>()
@@ -33,8 +26,9 @@ export class ResultCache {
     misses = 0
 
     constructor(
-        readonly maxEntries = envInt('GQL_RESULT_CACHE_ENTRIES', 500),
-        readonly headTtlMs = envInt('GQL_CACHE_HEAD_MS', 1000)
+        readonly maxEntries: number,
+        /** default: GQL_CACHE_HEAD_MS's default */
+        readonly headTtlMs = 1000
     ) {}
 
     get enabled(): boolean {
@@ -130,8 +124,16 @@ export class ResultCache {
     }
 }
 
-/** the process-wide cache of the GraphQL server */
-export const resultCache = new ResultCache()
+let shared: ResultCache | undefined
+
+/** the process-wide cache of the GraphQL server, sized by its settings (src/config/server.ts) */
+export function resultCache(): ResultCache {
+    if (shared == null) {
+        const s = serverSettings()
+        shared = new ResultCache(s.resultCacheEntries, s.cacheHeadMs)
+    }
+    return shared
+}
 
 /** a stable key for arguments (Dates as ISO strings, bigints as decimals) */
 export function cacheKey(name: string, args: unknown): string {

@@ -27,7 +27,7 @@ export class SqlResolver {
     protected cached<T>(name: string, args: unknown, compute: (q: Query) => Promise<T>, rows?: (result: T) => number): Promise<T> {
         const head = headQuery()
         if (!head) return this.sql().then(compute)
-        return resultCache.get(
+        return resultCache().get(
             cacheKey(name, args),
             async () => head,
             () => this.sql(),
