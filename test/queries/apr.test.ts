@@ -5,7 +5,7 @@
  */
 import {aprPerShare, plancksToFloat, poolApr} from '../../src/domain/apr'
 import {MULTIPLIER_CTES, PER_SHARE_SQL} from '../../src/queries/leaderboard'
-import {indexedDatabase, IndexedDb, withClient} from '../api/indexed'
+import {indexedDatabase, IndexedDb, withClient} from '../helpers/indexed'
 
 let db: IndexedDb
 

@@ -9,8 +9,8 @@ import * as os from 'os'
 import * as path from 'path'
 import {Client} from 'pg'
 import {freshDatabase} from '../helpers/db'
-import {LIB, ROOT, testDbPrefix} from '../api/indexed'
-import {freePort} from '../api/server'
+import {LIB, ROOT, testDbPrefix} from '../helpers/indexed'
+import {freePort} from '../helpers/graphql-server'
 
 let db: string
 let preload: string

@@ -5,9 +5,9 @@
  * and the server without the cache must answer the same.
  */
 import {Client} from 'pg'
-import {indexedDatabase} from './indexed'
-import {GraphqlServer, httpRequest, HttpResult} from './server'
-import {busiestOwner, busiestWorkers, days, DAY_MS} from './truth'
+import {indexedDatabase} from '../helpers/indexed'
+import {GraphqlServer, httpRequest, HttpResult} from '../helpers/graphql-server'
+import {busiestOwner, busiestWorkers, days, DAY_MS} from '../helpers/truth'
 
 const COPY = 'api_small_response_cache'
 

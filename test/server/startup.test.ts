@@ -7,8 +7,8 @@ import {spawn} from 'child_process'
 import * as net from 'net'
 import * as path from 'path'
 import {freshDatabase} from '../helpers/db'
-import {dbUrl, LIB, ROOT, serverUrl, testDbPrefix} from './indexed'
-import {freePort} from './server'
+import {dbUrl, LIB, ROOT, serverUrl, testDbPrefix} from '../helpers/indexed'
+import {freePort} from '../helpers/graphql-server'
 
 interface Exit {
     code: number | null

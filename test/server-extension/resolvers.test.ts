@@ -3,9 +3,9 @@
  * indexed from the devnet `small` scenario; every number is checked against the simulator's ground truth.
  */
 import {toSs58} from '../../src/queries/address'
-import {indexedDatabase, IndexedDb} from './indexed'
-import {GraphqlServer} from './server'
-import {b, busiestOwner, busiestWorkers, DAY_MS, days, multiSessionWorker, ownedPools} from './truth'
+import {indexedDatabase, IndexedDb} from '../helpers/indexed'
+import {GraphqlServer} from '../helpers/graphql-server'
+import {b, busiestOwner, busiestWorkers, DAY_MS, days, multiSessionWorker, ownedPools} from '../helpers/truth'
 
 let db: IndexedDb
 let gql: GraphqlServer

@@ -1,4 +1,4 @@
-import {InputError, parseAccount, parseWorker, toSs58} from '../src/queries/address'
+import {InputError, parseAccount, parseWorker, toSs58} from '../../src/queries/address'
 
 // Alice's well-known sr25519 key and its SS58 forms under prefix 42 (generic) and 30 (Phala/Khala)
 const ALICE = '0xd43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d'

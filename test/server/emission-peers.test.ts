@@ -7,9 +7,9 @@
 import {spawn} from 'child_process'
 import * as path from 'path'
 import {Peer} from '../../src/server/peers'
-import {dbUrl as serverDbUrl, indexedDatabase, IndexedDb, LIB, ROOT, serverUrl, testDbPrefix, withClient} from './indexed'
-import {GqlResponse, GraphqlServer} from './server'
-import {b} from './truth'
+import {dbUrl as serverDbUrl, indexedDatabase, IndexedDb, LIB, ROOT, serverUrl, testDbPrefix, withClient} from '../helpers/indexed'
+import {GqlResponse, GraphqlServer} from '../helpers/graphql-server'
+import {b} from '../helpers/truth'
 
 const CAP = 700_000_000n * 10n ** 12n
 const UNREACHABLE = 'postgres://postgres@127.0.0.1:1/squid'

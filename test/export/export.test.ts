@@ -8,10 +8,10 @@ import * as os from 'os'
 import * as path from 'path'
 import {toSs58} from '../../src/queries/address'
 import {formatPha} from '../../src/queries/pha'
-import {indexedDatabase} from './indexed'
-import {freePort, GraphqlServer, httpRequest} from './server'
-import {b, busiestOwner, busiestWorkers, days, ownedPools} from './truth'
-import {LIB, ROOT} from './indexed'
+import {indexedDatabase} from '../helpers/indexed'
+import {freePort, GraphqlServer, httpRequest} from '../helpers/graphql-server'
+import {b, busiestOwner, busiestWorkers, days, ownedPools} from '../helpers/truth'
+import {LIB, ROOT} from '../helpers/indexed'
 
 let truth: any
 let dbUrl: string

@@ -3,8 +3,8 @@
  * (0.25 = 25 %), a name ending in `Percent` is 0–100, in `Permill` parts per million. Fields that broke
  * the rule are deprecated beside the correctly named field that replaces them, with the same value.
  */
-import {indexedDatabase} from './indexed'
-import {GraphqlServer} from './server'
+import {indexedDatabase} from '../helpers/indexed'
+import {GraphqlServer} from '../helpers/graphql-server'
 
 let gql: GraphqlServer
 

@@ -3,9 +3,9 @@
  * HTTP 4xx for the transport limits) with a message naming the problem, never a 500 or a stack trace.
  */
 import {toSs58} from '../../src/queries/address'
-import {indexedDatabase} from './indexed'
-import {GqlResponse, GraphqlServer, httpRequest} from './server'
-import {busiestWorkers} from './truth'
+import {indexedDatabase} from '../helpers/indexed'
+import {GqlResponse, GraphqlServer, httpRequest} from '../helpers/graphql-server'
+import {busiestWorkers} from '../helpers/truth'
 
 let gql: GraphqlServer
 let truth: any
