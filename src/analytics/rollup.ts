@@ -17,7 +17,7 @@ import {AccountRollup, NetworkRollup, PoolRollup, RollupPeriod, WorkerRollup, Wo
 import {DAY_MS, HOUR_MS} from '../domain/constants'
 import {shareValue, sharePrice} from '../domain/pool-math'
 import type {LedgerRows, MiningState} from '../domain/state'
-import {aprPerShare, plancksToFloat, poolApr, realizedApr} from './apr'
+import {aprPerShare, plancksToFloat, poolApr, realizedApr} from '../domain/apr'
 
 export type Query = (sql: string, params?: unknown[]) => Promise<any[]>
 

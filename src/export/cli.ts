@@ -8,11 +8,11 @@
 import * as fs from 'fs'
 import {once} from 'events'
 import {Client} from 'pg'
-import {isInputError} from '../api/errors'
+import {isInputError} from '../server/errors'
 import {ConfigError} from '../config'
+import {databaseUrl} from '../config/server'
 import {describeDbError} from '../db/errors'
 import {checkSubject, EXPORT_KINDS, parseExportRequest, parseKind, streamCsv} from './csv'
-import {dbUrlFromEnv} from './db'
 
 const USAGE = `usage: npm run export -- <${EXPORT_KINDS.join('|')}> (--account X | --worker X | --pool N)
                       [--from DATE] [--to DATE] [--period day|hour] [--include-dropped] [--out FILE]
@@ -83,7 +83,7 @@ async function main(argv: string[]): Promise<number> {
         }
         throw e
     }
-    const url = dbUrlFromEnv()
+    const url = databaseUrl()
     const client = new Client({connectionString: url})
     client.on('error', () => undefined)
     try {

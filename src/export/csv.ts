@@ -7,10 +7,10 @@
  */
 import type {ClientBase} from 'pg'
 import Cursor from 'pg-cursor'
-import {InputError} from '../api/address'
-import {payoutRowsSql, payoutSubjectSql} from '../api/audit'
-import {parseOptionalRange, parseSubject, Subject} from '../api/params'
-import {formatPha} from '../api/pha'
+import {InputError} from '../queries/address'
+import {payoutRowsSql, payoutSubjectSql} from '../queries/audit'
+import {parseOptionalRange, parseSubject, Subject} from '../queries/params'
+import {formatPha} from '../queries/pha'
 
 export type ExportKind = 'payouts' | 'pool-rewards' | 'rollups'
 export const EXPORT_KINDS: ExportKind[] = ['payouts', 'pool-rewards', 'rollups']

@@ -10,18 +10,18 @@
  * from a PostgreSQL cursor; a client that goes away stops the query.
  *
  * Run alone: `node lib/src/export/server.js` (DB_URL / DB_* settings); a port in use or a database that
- * is missing, unreachable or without the project's tables stops it with one line (src/api/startup.ts). `npm start` runs it beside the
+ * is missing, unreachable or without the project's tables stops it with one line (src/server/startup.ts). `npm start` runs it beside the
  * GraphQL server (src/start.ts). In-process: `startExportServer({port, dbUrl})`.
  */
 import * as http from 'http'
 import {once} from 'events'
 import {Pool} from 'pg'
-import {InputError, isInputError} from '../api/errors'
-import {checkDatabase, checkPortFree, describeListenError, StartupError} from '../api/startup'
+import {databaseUrl, DEFAULT_EXPORT_PORT, exportPort} from '../config/server'
+import {InputError, isInputError} from '../server/errors'
+import {checkDatabase, checkPortFree, describeListenError, StartupError} from '../server/startup'
 import {checkSubject, EXPORT_KINDS, exportFileName, parseExportRequest, parseKind, streamCsv} from './csv'
-import {dbUrlFromEnv} from './db'
 
-export const DEFAULT_EXPORT_PORT = 4351
+export {DEFAULT_EXPORT_PORT}
 
 export interface ExportServerOptions {
     port?: number
@@ -57,7 +57,7 @@ function send(res: http.ServerResponse, status: number, body: string): void {
 
 export async function startExportServer(opts: ExportServerOptions = {}): Promise<ExportServer> {
     const log = opts.log ?? ((m: string) => process.stderr.write(`[export] ${m}\n`))
-    const pool = new Pool({connectionString: opts.dbUrl ?? dbUrlFromEnv(), max: opts.maxConnections ?? 4})
+    const pool = new Pool({connectionString: opts.dbUrl ?? databaseUrl(), max: opts.maxConnections ?? 4})
     pool.on('error', e => log(`idle database connection failed: ${e.message}`))
 
     const server = http.createServer((req, res) => {
@@ -150,21 +150,12 @@ export async function startExportServer(opts: ExportServerOptions = {}): Promise
     }
 }
 
-function exportPort(): number {
-    const v = process.env.EXPORT_PORT
-    if (v == null || v.trim() === '') return DEFAULT_EXPORT_PORT
-    if (!/^\d+$/.test(v.trim()) || Number(v) < 1 || Number(v) > 65535) {
-        throw new Error(`EXPORT_PORT: expected a port number, got ${JSON.stringify(v)}`)
-    }
-    return Number(v)
-}
-
 async function main() {
     let port: number
     let dbUrl: string
     try {
         port = exportPort()
-        dbUrl = dbUrlFromEnv()
+        dbUrl = databaseUrl()
     } catch (e: any) {
         console.error(`configuration error: ${e.message}`)
         process.exit(2)
@@ -175,7 +166,7 @@ async function main() {
         await checkDatabase({connectionString: dbUrl}, dbUrl)
         s = await startExportServer({port, dbUrl})
     } catch (e: any) {
-        // the ordinary reasons not to start, in one line (src/api/startup.ts)
+        // the ordinary reasons not to start, in one line (src/server/startup.ts)
         const line = e instanceof StartupError ? e.message : describeListenError(e, port, 'EXPORT_PORT')
         if (line == null) throw e
         console.error(line)

@@ -9,7 +9,7 @@ import {groupOutcome, RewardPairer} from '../../src/domain/pairing'
 import {shareValue, sharePrice, vaultRewardCut} from '../../src/domain/pool-math'
 import {computeShare, confidenceScore, shareToMicro} from '../../src/domain/share'
 import {canUnbind, nextSessionState, WorkerState} from '../../src/domain/worker-state'
-import {aprPerShare, poolApr, realizedApr} from '../../src/analytics/apr'
+import {aprPerShare, poolApr, realizedApr} from '../../src/domain/apr'
 import {bucketId, dayStart, hourStart} from '../../src/analytics/rollup'
 import {RollupPeriod} from '../../src/model'
 

@@ -7,7 +7,7 @@
 import {FakeStorage, headOf, Indexer, migratedDatabase, sql, tableChecksums} from './harness'
 import {A, B, DAY, HOUR, O, PARAMS, S1, S2, storyChain, T0, W1, W2} from './scenario'
 import {ev, PHA, SynthBlock, SynthChain} from './synthetic'
-import {poolApr, aprPerShare} from '../../src/analytics/apr'
+import {poolApr, aprPerShare} from '../../src/domain/apr'
 import {computeShare} from '../../src/domain/share'
 
 function storage(): FakeStorage {

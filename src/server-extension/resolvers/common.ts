@@ -5,9 +5,9 @@
 import 'reflect-metadata'
 import {registerEnumType} from 'type-graphql'
 import type {EntityManager} from 'typeorm'
-import {cacheKey, resultCache} from '../../api/cache'
-import {headQuery} from '../../api/head'
-import {emQuery, Query} from '../../api/sql'
+import {cacheKey, resultCache} from '../../server/result-cache'
+import {headQuery} from '../../server/head'
+import {emQuery, Query} from '../../queries/sql'
 
 /** graphql-server constructs custom resolvers with `() => Promise<EntityManager>` of the request's transaction */
 export type EntityManagerGetter = () => Promise<EntityManager>
@@ -22,12 +22,12 @@ export class SqlResolver {
 
     /**
      * `compute` over the request's transaction, or its cached result for the same arguments at the same
-     * chain head (src/api/cache.ts): a hit costs no database round trip.
+     * chain head (src/server/result-cache.ts): a hit costs no database round trip.
      */
     protected cached<T>(name: string, args: unknown, compute: (q: Query) => Promise<T>, rows?: (result: T) => number): Promise<T> {
         const head = headQuery()
         if (!head) return this.sql().then(compute)
-        return resultCache.get(
+        return resultCache().get(
             cacheKey(name, args),
             async () => head,
             () => this.sql(),

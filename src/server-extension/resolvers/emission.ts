@@ -1,7 +1,7 @@
 import 'reflect-metadata'
 import {Arg, Ctx, Field, FieldResolver, Float, Int, ObjectType, Query, Resolver, Root} from 'type-graphql'
-import {InputError} from '../../api/address'
-import {chainNetwork, ChainNetwork, PeerUnavailableError, PEERS_SETTING} from '../../api/chains'
+import {InputError} from '../../queries/address'
+import {chainNetwork, ChainNetwork, PeerUnavailableError, PEERS_SETTING} from '../../server/peers'
 import {
     BudgetEvent,
     budgetHistory,
@@ -15,11 +15,11 @@ import {
     EmissionState,
     percent,
     projections,
-} from '../../api/emission'
-import {ApiError, guarded} from '../../api/errors'
-import {Granularity as BucketSize, parseGranularity, parseOptionalRange} from '../../api/params'
-import {pha} from '../../api/pha'
-import {Query as Sql} from '../../api/sql'
+} from '../../queries/emission'
+import {ApiError, guarded} from '../../server/errors'
+import {Granularity as BucketSize, parseGranularity, parseOptionalRange} from '../../queries/params'
+import {pha} from '../../queries/pha'
+import {Query as Sql} from '../../queries/sql'
 import {chargeResponse, ChainName, EntityManagerGetter, Granularity, RequestContext, SqlResolver} from './common'
 
 @ObjectType()
@@ -223,7 +223,7 @@ function network(): ChainNetwork {
     try {
         return chainNetwork()
     } catch (e: any) {
-        // serve.ts refuses to start with a bad setting; this is for servers started otherwise
+        // src/server/main.ts refuses to start with a bad setting; this is for servers started otherwise
         throw new ApiError(String(e?.message ?? e), 'CONFIGURATION_ERROR')
     }
 }

@@ -1,10 +1,10 @@
 import 'reflect-metadata'
 import {Arg, Field, Float, Int, ObjectType, Query, Resolver} from 'type-graphql'
-import {guarded} from '../../api/errors'
-import {percent} from '../../api/emission'
-import {liveNetworkStats, networkStatsAt} from '../../api/network'
-import {parseTime} from '../../api/params'
-import {pha} from '../../api/pha'
+import {guarded} from '../../server/errors'
+import {percent} from '../../queries/emission'
+import {liveNetworkStats, networkStatsAt} from '../../queries/network'
+import {parseTime} from '../../queries/params'
+import {pha} from '../../queries/pha'
 import {EntityManagerGetter, SqlResolver} from './common'
 
 @ObjectType()

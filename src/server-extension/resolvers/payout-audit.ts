@@ -1,6 +1,6 @@
 import 'reflect-metadata'
 import {Arg, Ctx, Field, FieldResolver, Int, ObjectType, Query, Resolver, Root} from 'type-graphql'
-import {toSs58} from '../../api/address'
+import {toSs58} from '../../queries/address'
 import {
     accountCommission,
     AuditAggregate,
@@ -14,10 +14,10 @@ import {
     LedgerStats,
     reconcile,
     subjectInfo,
-} from '../../api/audit'
-import {guarded} from '../../api/errors'
-import {checkBuckets, MAX_PAGE, parseGranularity, parseLimit, parseOffset, parseRange, parseSubject} from '../../api/params'
-import {fixedToFloat, pha} from '../../api/pha'
+} from '../../queries/audit'
+import {guarded} from '../../server/errors'
+import {checkBuckets, MAX_PAGE, parseGranularity, parseLimit, parseOffset, parseRange, parseSubject} from '../../queries/params'
+import {fixedToFloat, pha} from '../../queries/pha'
 import {chargeResponse, EntityManagerGetter, Granularity, RequestContext, SqlResolver} from './common'
 
 @ObjectType({description: 'Sums over the payouts of the range'})

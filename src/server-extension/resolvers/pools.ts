@@ -1,10 +1,10 @@
 import 'reflect-metadata'
 import {Arg, Ctx, Field, Float, Int, ObjectType, Query, Resolver} from 'type-graphql'
-import {InputError} from '../../api/address'
-import {guarded} from '../../api/errors'
-import {parseOrder, parseWindow, poolLeaderboard} from '../../api/leaderboard'
-import {parseLimit} from '../../api/params'
-import {pha} from '../../api/pha'
+import {InputError} from '../../queries/address'
+import {guarded} from '../../server/errors'
+import {parseOrder, parseWindow, poolLeaderboard} from '../../queries/leaderboard'
+import {parseLimit} from '../../queries/params'
+import {pha} from '../../queries/pha'
 import {chargeResponse, EntityManagerGetter, LeaderboardWindow, PoolLeaderboardOrder, RequestContext, SqlResolver} from './common'
 
 @ObjectType()

@@ -1,10 +1,10 @@
 import 'reflect-metadata'
 import {Arg, Ctx, Field, Float, Int, ObjectType, Query, Resolver} from 'type-graphql'
-import {parseWorker, toSs58} from '../../api/address'
-import {guarded} from '../../api/errors'
-import {checkBuckets, parseGranularity, parseRange} from '../../api/params'
-import {pha} from '../../api/pha'
-import {payoutsPerDay, rollupSeries, settlePoints, stateIntervals, workerExists, workerSessions} from '../../api/timeline'
+import {parseWorker, toSs58} from '../../queries/address'
+import {guarded} from '../../server/errors'
+import {checkBuckets, parseGranularity, parseRange} from '../../queries/params'
+import {pha} from '../../queries/pha'
+import {payoutsPerDay, rollupSeries, settlePoints, stateIntervals, workerExists, workerSessions} from '../../queries/timeline'
 import {chargeResponse, EntityManagerGetter, Granularity, RequestContext, SqlResolver} from './common'
 
 @ObjectType()

@@ -1,0 +1,259 @@
+/**
+ * Settings of the read side — the GraphQL server (src/server) and the CSV export (src/export) — read from
+ * the environment here and nowhere else, validated once at start; a bad value is a ConfigError naming the
+ * setting. The servers pass the values down to what they build; the analytics resolvers, which
+ * graphql-server loads itself, find the same values through serverSettings().
+ *
+ *   GQL_PORT (or GRAPHQL_SERVER_PORT)  port of the GraphQL server, default 4350
+ *   GQL_WORKERS                        server processes sharing the port, 1 … 64, default 1
+ *   GQL_MAX_ROOT_FIELDS, GQL_MAX_RESPONSE_NODES, GQL_MAX_REQUEST_KB, GQL_SQL_TIMEOUT_MS   limits
+ *   GQL_RESPONSE_CACHE_MB              HTTP response cache, megabytes, default 64 (0 = off)
+ *   GQL_CACHE_HEAD_MS                  how often the caches re-read the chain head, default 1000
+ *   GQL_RESULT_CACHE_ENTRIES           analytics result cache, units, default 500 (0 = off)
+ *   GQL_DEBUG=1                        keep NODE_ENV and errors as they are
+ *   GQL_INTROSPECTION=0                introspection off
+ *   CHAIN, EMISSION_PEERS              the chain this server indexes and the databases of the others
+ *   EXPORT_PORT                        port of the CSV export server, default 4351
+ *   DB_URL, DB_HOST …                  the database (src/config/index.ts, src/db/connection.ts)
+ */
+import {resolveDatabase} from '../db/connection'
+import {ConfigError, loadDbConfig} from './index'
+
+type Env = Record<string, string | undefined>
+
+export const DEFAULT_GQL_PORT = 4350
+export const DEFAULT_EXPORT_PORT = 4351
+
+export interface ServerLimits {
+    maxRootFields: number
+    /** max response size, counted in result nodes */
+    maxResponseNodes: number
+    /** request size, kilobytes */
+    maxRequestKb: number
+    /** SQL statement timeout, ms */
+    sqlStatementTimeoutMs: number
+}
+
+export interface ServerSettings {
+    port: number
+    /** the port came from neither GQL_PORT nor GRAPHQL_SERVER_PORT (graphql-server is told it) */
+    portDefaulted: boolean
+    workers: number
+    limits: ServerLimits
+    /** HTTP response cache, bytes (0: off) */
+    responseCacheBytes: number
+    /** how long a chain head read by the caches stays current, ms */
+    cacheHeadMs: number
+    /** analytics result cache, weight units (0: off) */
+    resultCacheEntries: number
+    /** GQL_DEBUG=1: stacks and errors as the SDK gives them */
+    debug: boolean
+    introspection: boolean
+    /** the chain this server indexes, lowercase */
+    chain: string
+    emissionPeers: PeerConfig[]
+}
+
+/** every setting of the GraphQL server; throws the ConfigError of the first bad one */
+export function loadServerSettings(env: Env = process.env): ServerSettings {
+    const workers = workerCount(env)
+    const responseCacheBytes = responseCacheBytesFromEnv(env)
+    const cacheHeadMs = headTtlFromEnv(env)
+    const limits = serverLimits(env)
+    const {port, defaulted} = serverPort(env)
+    const emissionPeers = parseEmissionPeers(env)
+    return {
+        port,
+        portDefaulted: defaulted,
+        workers,
+        limits,
+        responseCacheBytes,
+        cacheHeadMs,
+        resultCacheEntries: wholeNumber(env, 'GQL_RESULT_CACHE_ENTRIES', 500),
+        debug: env.GQL_DEBUG === '1',
+        introspection: env.GQL_INTROSPECTION !== '0',
+        chain: localChain(env),
+        emissionPeers,
+    }
+}
+
+let installed: ServerSettings | undefined
+
+/** the settings the server validated at start (installServerSettings), else read now from the environment */
+export function serverSettings(): ServerSettings {
+    installed ??= loadServerSettings()
+    return installed
+}
+
+export function installServerSettings(s: ServerSettings): void {
+    installed = s
+}
+
+/**
+ * What the SDK reads from the environment itself: NODE_ENV=production unless GQL_DEBUG=1 (Apollo's debug
+ * mode and Express's error pages print stacks otherwise), and GQL_PORT when no port was given (graphql-
+ * server's own default is another port)
+ */
+export function exportServerEnvironment(s: ServerSettings, env: Env = process.env): void {
+    if (!s.debug) env.NODE_ENV = 'production'
+    if (s.portDefaulted) env.GQL_PORT = String(s.port)
+}
+
+/** the database's URL: DB_URL / DB_*, else the embedded PostgreSQL of a running `npm start` (ConfigError naming DB_URL) */
+export function databaseUrl(env: Env = process.env): string {
+    return resolveDatabase(loadDbConfig(env)).url
+}
+
+/** EXPORT_PORT of the CSV export server */
+export function exportPort(env: Env = process.env): number {
+    const v = env.EXPORT_PORT
+    if (v == null || v.trim() === '') return DEFAULT_EXPORT_PORT
+    if (!/^\d+$/.test(v.trim()) || Number(v) < 1 || Number(v) > 65535) {
+        throw new ConfigError('EXPORT_PORT', `expected a port number, got ${JSON.stringify(v)}`)
+    }
+    return Number(v)
+}
+
+// ------------------------------------------------------------------ the GraphQL server's settings, one by one
+
+function workerCount(env: Env): number {
+    const v = env.GQL_WORKERS
+    if (v == null || v.trim() === '') return 1
+    if (!/^\d+$/.test(v.trim()) || Number(v) < 1 || Number(v) > 64) {
+        throw new ConfigError('GQL_WORKERS', `expected 1 … 64, got ${JSON.stringify(v)}`)
+    }
+    return Number(v)
+}
+
+/** GQL_PORT (graphql-server also reads GRAPHQL_SERVER_PORT); 4350 when neither is set, as documented */
+function serverPort(env: Env): {port: number; defaulted: boolean} {
+    const name = env.GQL_PORT ? 'GQL_PORT' : env.GRAPHQL_SERVER_PORT ? 'GRAPHQL_SERVER_PORT' : undefined
+    if (name == null) return {port: DEFAULT_GQL_PORT, defaulted: true}
+    const v = env[name]!.trim()
+    if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 65535) {
+        throw new ConfigError(name, `expected a port number, got ${JSON.stringify(env[name])}`)
+    }
+    return {port: Number(v), defaulted: false}
+}
+
+function positive(env: Env, name: string, dflt: number): number {
+    const v = env[name]
+    if (v == null || v.trim() === '') return dflt
+    if (!/^\d+$/.test(v.trim()) || Number(v) <= 0) {
+        throw new ConfigError(name, `must be a positive whole number, got ${JSON.stringify(v)}`)
+    }
+    return Number(v)
+}
+
+function wholeNumber(env: Env, name: string, dflt: number): number {
+    const v = env[name]
+    if (v == null || v.trim() === '') return dflt
+    const n = Number(v)
+    if (!Number.isInteger(n) || n < 0) throw new ConfigError(name, `must be a whole number ≥ 0, got ${JSON.stringify(v)}`)
+    return n
+}
+
+/** the limits of the GraphQL server, on by default */
+export function serverLimits(env: Env = process.env): ServerLimits {
+    return {
+        maxRootFields: positive(env, 'GQL_MAX_ROOT_FIELDS', 10),
+        maxResponseNodes: positive(env, 'GQL_MAX_RESPONSE_NODES', 200_000),
+        maxRequestKb: positive(env, 'GQL_MAX_REQUEST_KB', 256),
+        sqlStatementTimeoutMs: positive(env, 'GQL_SQL_TIMEOUT_MS', 15_000),
+    }
+}
+
+/** GQL_RESPONSE_CACHE_MB: a decimal number of megabytes ≥ 0 (default 64) */
+export function responseCacheBytesFromEnv(env: Env = process.env): number {
+    const v = env.GQL_RESPONSE_CACHE_MB
+    if (v == null || v.trim() === '') return 64 * 1024 * 1024
+    if (!/^\d+(\.\d+)?$/.test(v.trim()) || Number(v) > 65536) {
+        throw new ConfigError('GQL_RESPONSE_CACHE_MB', `expected a number of megabytes from 0 to 65536 (0 = off), got ${JSON.stringify(v)}`)
+    }
+    return Math.floor(Number(v) * 1024 * 1024)
+}
+
+/** GQL_CACHE_HEAD_MS: whole milliseconds ≥ 0 (default 1000) */
+export function headTtlFromEnv(env: Env = process.env): number {
+    const v = env.GQL_CACHE_HEAD_MS
+    if (v == null || v.trim() === '') return 1000
+    if (!/^\d+$/.test(v.trim())) throw new ConfigError('GQL_CACHE_HEAD_MS', `must be a whole number ≥ 0, got ${JSON.stringify(v)}`)
+    return Number(v)
+}
+
+// ------------------------------------------------------------------ CHAIN and EMISSION_PEERS (src/server/peers.ts)
+
+export const CHAIN_NAMES = ['khala', 'phala', 'devnet'] as const
+export type KnownChain = (typeof CHAIN_NAMES)[number]
+
+export const PEERS_SETTING = 'EMISSION_PEERS'
+
+export interface PeerConfig {
+    chain: KnownChain
+    url: string
+}
+
+/** the chain this server indexes (CHAIN, default devnet), lowercase */
+export function localChain(env: Env = process.env): string {
+    return (env.CHAIN ?? 'devnet').trim().toLowerCase() || 'devnet'
+}
+
+/** host:port/database of a postgres URL, for comparisons and logs (never the credentials) */
+export function dbIdentity(url: string): string {
+    const u = new URL(url)
+    const host = u.hostname.toLowerCase().replace(/^\[|\]$/g, '')
+    const name = decodeURIComponent(u.pathname.replace(/^\//, '')) || 'postgres'
+    return `${host === 'localhost' || host === '::1' ? '127.0.0.1' : host}:${u.port || '5432'}/${name}`
+}
+
+/**
+ * EMISSION_PEERS → the peers, in the order given. Throws a ConfigError naming EMISSION_PEERS for a bad
+ * value. Unset or empty: no peers.
+ */
+export function parseEmissionPeers(env: Env = process.env): PeerConfig[] {
+    const raw = env[PEERS_SETTING]
+    if (raw == null || raw.trim() === '') return []
+    const local = localChain(env)
+    let own: string | undefined
+    try {
+        own = dbIdentity(databaseUrl(env))
+    } catch {
+        own = undefined // no database of its own configured (the embedded one): nothing to compare with
+    }
+    const out: PeerConfig[] = []
+    for (const item of raw.split(',')) {
+        const entry = item.trim()
+        if (entry === '') continue
+        const eq = entry.indexOf('=')
+        if (eq < 0) {
+            throw new ConfigError(PEERS_SETTING, `expected chain=postgres://… entries separated by commas, got ${JSON.stringify(entry)}`)
+        }
+        const chain = entry.slice(0, eq).trim().toLowerCase()
+        const url = entry.slice(eq + 1).trim()
+        if (!(CHAIN_NAMES as readonly string[]).includes(chain)) {
+            throw new ConfigError(PEERS_SETTING, `unknown chain ${JSON.stringify(entry.slice(0, eq).trim())}; expected one of ${CHAIN_NAMES.join(', ')}`)
+        }
+        if (chain === local) {
+            throw new ConfigError(PEERS_SETTING, `${chain} is the chain this server indexes (CHAIN=${local}); list only other chains`)
+        }
+        if (out.some(p => p.chain === chain)) throw new ConfigError(PEERS_SETTING, `${chain} is listed twice`)
+        let u: URL
+        try {
+            u = new URL(url)
+        } catch {
+            throw new ConfigError(PEERS_SETTING, `${chain}: not a valid URL (expected postgres://user@host:port/database; percent-encode a comma)`)
+        }
+        if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') {
+            throw new ConfigError(PEERS_SETTING, `${chain}: unsupported protocol ${u.protocol}; use postgres://`)
+        }
+        if (!u.hostname) throw new ConfigError(PEERS_SETTING, `${chain}: the URL has no host`)
+        const id = dbIdentity(url)
+        if (own != null && id === own) {
+            throw new ConfigError(PEERS_SETTING, `${chain}: ${id} is this server's own database (DB_URL); a peer must be another squid's database`)
+        }
+        const twin = out.find(p => dbIdentity(p.url) === id)
+        if (twin) throw new ConfigError(PEERS_SETTING, `${chain}: ${id} is already the database of ${twin.chain}`)
+        out.push({chain: chain as KnownChain, url})
+    }
+    return out
+}

@@ -1,0 +1,80 @@
+/** The payout rows of the audit, one page at a time (also streamed by the CSV export). */
+import {Subject} from '../params'
+import {big} from '../pha'
+import {Query, toDate} from '../sql'
+import {AuditArgs, payoutSubjectSql, rangeParams} from './subject'
+
+export interface AuditPayoutRow {
+    id: string
+    blockHeight: number
+    timestamp: Date
+    eventIndex: number
+    sessionId: string
+    workerId: string | null
+    poolId: string | null
+    vBits: bigint
+    amount: bigint
+    treasury: bigint
+    toOwner: bigint
+    toStakers: bigint
+    dismissed: bigint
+    dropped: boolean
+    rewardEventId: string | null
+    treasuryEventId: string | null
+}
+
+const PAYOUT_COLUMNS = `p.id, p.block_height, p.timestamp, p.event_index, p.session_id, p.worker_id, p.pool_id,
+                   p.v_bits::text AS v_bits, p.amount::text AS amount, p.treasury::text AS treasury,
+                   p.to_owner::text AS to_owner, p.to_stakers::text AS to_stakers, p.dismissed::text AS dismissed,
+                   p.dropped, p.reward_event_id, p.treasury_event_id`
+
+/** the columns and order the page and the CSV export share ($1 subject, $2 from, $3 to) */
+export function payoutRowsSql(kind: Subject['kind'], includeDropped: boolean): string {
+    return `SELECT ${PAYOUT_COLUMNS}
+            FROM payout p
+            WHERE ${payoutSubjectSql(kind)} AND p.timestamp >= $2 AND p.timestamp < $3 AND ${includeDropped ? 'TRUE' : 'NOT p.dropped'}
+            ORDER BY p.timestamp, p.block_height, p.event_index`
+}
+
+export function mapPayoutRow(r: any): AuditPayoutRow {
+    return {
+        id: r.id,
+        blockHeight: r.block_height,
+        timestamp: toDate(r.timestamp)!,
+        eventIndex: r.event_index,
+        sessionId: r.session_id,
+        workerId: r.worker_id,
+        poolId: r.pool_id,
+        vBits: big(r.v_bits),
+        amount: big(r.amount),
+        treasury: big(r.treasury),
+        toOwner: big(r.to_owner),
+        toStakers: big(r.to_stakers),
+        dismissed: big(r.dismissed),
+        dropped: r.dropped,
+        rewardEventId: r.reward_event_id,
+        treasuryEventId: r.treasury_event_id,
+    }
+}
+
+/**
+ * One page in chain order. For an account, each owned pool's rows come in index order (pool_id,
+ * timestamp) and only the first offset + limit of each are merged, instead of sorting every payout.
+ */
+export async function auditPage(q: Query, a: AuditArgs, limit: number, offset: number): Promise<AuditPayoutRow[]> {
+    if (limit === 0) return []
+    const ORDER = 'timestamp, block_height, event_index'
+    const inc = a.includeDropped ? 'TRUE' : 'NOT p.dropped'
+    const sql =
+        a.subject.kind === 'account'
+            ? `SELECT x.* FROM (${a.pools ? 'SELECT unnest($1::text[]) AS id' : 'SELECT id FROM base_pool WHERE owner_id = $1'}) o
+               CROSS JOIN LATERAL (
+                   SELECT ${PAYOUT_COLUMNS} FROM payout p
+                   WHERE p.pool_id = o.id AND p.timestamp >= $2 AND p.timestamp < $3 AND ${inc}
+                   ORDER BY p.${ORDER.replace(/, /g, ', p.')} LIMIT ${limit + offset}
+               ) x
+               ORDER BY x.${ORDER.replace(/, /g, ', x.')} LIMIT ${limit} OFFSET ${offset}`
+            : `${payoutRowsSql(a.subject.kind, a.includeDropped)} LIMIT ${limit} OFFSET ${offset}`
+    const rows = await q(sql, rangeParams(a))
+    return rows.map(mapPayoutRow)
+}
