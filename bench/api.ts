@@ -25,8 +25,8 @@ import * as http from 'http'
 import * as os from 'os'
 import * as path from 'path'
 import {Client} from 'pg'
-import {indexedDatabase, ROOT} from '../test/api/indexed'
-import {GraphqlServer} from '../test/api/server'
+import {indexedDatabase, ROOT} from '../test/helpers/indexed'
+import {GraphqlServer} from '../test/helpers/graphql-server'
 import {benchServerUrl} from './db'
 
 interface Args {
@@ -352,9 +352,9 @@ async function main() {
             `Server: \`node lib/src/serve.js\` (one process unless GQL_WORKERS=2, default limits, GQL_DB_CONNECTION_POOL_SIZE=${process.env.GQL_DB_CONNECTION_POOL_SIZE ?? 'default'}); ` +
             `the load generator is another node process on the same machine: keep-alive clients, closed loop, ${args.warmup} s warm-up then ${args.seconds} s measured per row. ` +
             `Busy account: owner of ${info.busy.pools} pools (${info.busy.settles.toLocaleString('en')} settlements), range: the 30 days up to the chain head. ` +
-            `Default server: the response cache (src/api/response-cache.ts) answers a repeated request at the same chain head with the stored bytes ` +
+            `Default server: the response cache (src/server/response-cache.ts) answers a repeated request at the same chain head with the stored bytes ` +
             `(with the data fixed, every request after the first is a hit; "hits" = answers with \`x-cache: hit\`), and the analytics result cache ` +
-            `(src/api/cache.ts) holds the resolvers' results. "head moves" row: NetworkState.hash is rewritten every 2 s during the run ` +
+            `(src/server/result-cache.ts) holds the resolvers' results. "head moves" row: NetworkState.hash is rewritten every 2 s during the run ` +
             `(restored afterwards), so both caches start over as after a processor commit. "response cache off" rows: every request goes through Apollo; ` +
             `"both caches off" rows: every request runs its SQL (a cache miss).`,
         '',

@@ -8,8 +8,8 @@ import * as net from 'net'
 import * as path from 'path'
 import {Client} from 'pg'
 import {freshDatabase, testServerUrl} from '../helpers/db'
-import {LIB} from '../api/indexed'
-import {httpRequest} from '../api/server'
+import {LIB} from '../helpers/indexed'
+import {httpRequest} from '../helpers/graphql-server'
 import {bareEnv, freePort, lines, LiveProcess, runNode, tempDir} from './run'
 
 /** a port on which nothing listens */

@@ -5,9 +5,9 @@ import {ChildProcess, spawn} from 'child_process'
 import * as fs from 'fs'
 import * as os from 'os'
 import * as path from 'path'
-import {LIB} from '../api/indexed'
+import {LIB} from '../helpers/indexed'
 
-export {freePort} from '../api/server'
+export {freePort} from '../helpers/graphql-server'
 
 /** the environment without any database, node or port setting, so a test starts from nothing */
 export function bareEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
