@@ -250,12 +250,19 @@ export interface StartSettings {
     devnet: {start: boolean; scenario: string; port: number; seed: number}
 }
 
+export const DEFAULT_EXPORT_PORT = 4351
+
+/** EXPORT_PORT: the CSV export server's port */
+export function exportPortSetting(env: Env = process.env): number {
+    return parsePort(env, 'EXPORT_PORT', DEFAULT_EXPORT_PORT)
+}
+
 export function loadStartSettings(config: Config, env: Env = process.env): StartSettings {
     const seed = nonEmpty(env, 'DEVNET_SEED')
     if (seed != null && !/^\d+$/.test(seed)) throw new ConfigError('DEVNET_SEED', `must be a whole number, got ${JSON.stringify(seed)}`)
     return {
         embeddedPgPort: parsePort(env, 'EMBEDDED_PG_PORT', 54329),
-        exportPort: parsePort(env, 'EXPORT_PORT', 4351),
+        exportPort: exportPortSetting(env),
         devnet: {
             start: config.chain.name === 'devnet' && nonEmpty(env, 'RPC_ENDPOINT') == null,
             scenario: nonEmpty(env, 'DEVNET_SCENARIO') ?? 'small',

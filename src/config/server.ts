@@ -16,13 +16,12 @@
  *   EXPORT_PORT                        port of the CSV export server, default 4351
  *   DB_URL, DB_HOST …                  the database (src/config/index.ts, src/db/connection.ts)
  */
-import {resolveDatabase} from '../db/connection'
-import {ConfigError, loadDbConfig} from './index'
+import {ConfigError, DEFAULT_EXPORT_PORT, exportPortSetting, loadDbConfig} from './index'
 
 type Env = Record<string, string | undefined>
 
 export const DEFAULT_GQL_PORT = 4350
-export const DEFAULT_EXPORT_PORT = 4351
+export {DEFAULT_EXPORT_PORT}
 
 export interface ServerLimits {
     maxRootFields: number
@@ -99,19 +98,9 @@ export function exportServerEnvironment(s: ServerSettings, env: Env = process.en
     if (s.portDefaulted) env.GQL_PORT = String(s.port)
 }
 
-/** the database's URL: DB_URL / DB_*, else the embedded PostgreSQL of a running `npm start` (ConfigError naming DB_URL) */
-export function databaseUrl(env: Env = process.env): string {
-    return resolveDatabase(loadDbConfig(env)).url
-}
-
 /** EXPORT_PORT of the CSV export server */
 export function exportPort(env: Env = process.env): number {
-    const v = env.EXPORT_PORT
-    if (v == null || v.trim() === '') return DEFAULT_EXPORT_PORT
-    if (!/^\d+$/.test(v.trim()) || Number(v) < 1 || Number(v) > 65535) {
-        throw new ConfigError('EXPORT_PORT', `expected a port number, got ${JSON.stringify(v)}`)
-    }
-    return Number(v)
+    return exportPortSetting(env)
 }
 
 // ------------------------------------------------------------------ the GraphQL server's settings, one by one
@@ -214,12 +203,9 @@ export function parseEmissionPeers(env: Env = process.env): PeerConfig[] {
     const raw = env[PEERS_SETTING]
     if (raw == null || raw.trim() === '') return []
     const local = localChain(env)
-    let own: string | undefined
-    try {
-        own = dbIdentity(databaseUrl(env))
-    } catch {
-        own = undefined // no database of its own configured (the embedded one): nothing to compare with
-    }
+    // this server's own database, when configured (the embedded one is never a peer's)
+    const ownUrl = loadDbConfig(env).url
+    const own = ownUrl == null ? undefined : dbIdentity(ownUrl)
     const out: PeerConfig[] = []
     for (const item of raw.split(',')) {
         const entry = item.trim()

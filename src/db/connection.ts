@@ -10,7 +10,7 @@
  */
 import * as fs from 'fs'
 import * as path from 'path'
-import {ConfigError, DbConfig, setLibraryEnv} from '../config'
+import {ConfigError, DbConfig, loadDbConfig, setLibraryEnv} from '../config'
 import {redactUrl} from './errors'
 
 export {PROJECT_ROOT} from '../config'
@@ -95,6 +95,11 @@ export function resolveDatabase(db: DbConfig): ResolvedDatabase {
         'DB_URL',
         'no database configured: set DB_URL (or DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASS), or run `npm start` first to use its embedded PostgreSQL'
     )
+}
+
+/** the database's URL: DB_URL / DB_*, else the embedded PostgreSQL of a running `npm start` (ConfigError naming DB_URL) */
+export function databaseUrl(): string {
+    return resolveDatabase(loadDbConfig()).url
 }
 
 /**

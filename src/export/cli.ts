@@ -10,7 +10,7 @@ import {once} from 'events'
 import {Client} from 'pg'
 import {isInputError} from '../server/errors'
 import {ConfigError} from '../config'
-import {databaseUrl} from '../config/server'
+import {databaseUrl} from '../db/connection'
 import {describeDbError} from '../db/errors'
 import {checkSubject, EXPORT_KINDS, parseExportRequest, parseKind, streamCsv} from './csv'
 

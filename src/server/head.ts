@@ -5,7 +5,7 @@
  * src/server-extension/resolvers/common.ts) and the HTTP response cache (src/server/response-cache.ts).
  */
 import {Pool} from 'pg'
-import {databaseUrl} from '../config/server'
+import {databaseUrl} from '../db/connection'
 import {peerHeadsKey} from './peers'
 import {pgQuery, Query} from '../queries/sql'
 
