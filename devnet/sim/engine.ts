@@ -12,7 +12,7 @@
  *   3. extrinsics: whatever the scenario's policy does (pools, delegations, binding, starting, stopping, …);
  *   4. on_finalize: v1 budget halving; then dirty storage (pools, subsidy-pool account) is written.
  */
-import {payoutBitsToPlancks, permillMul, fixedToNumber, ONE_FIXED, PERMILL} from '../../src/domain/fixed'
+import {payoutBitsToPlancks, permillMul, fixedToFloat, ONE_FIXED, PERMILL} from './fixed'
 import type {DevBlock, DevEvent, DevStorageWrite, DevValue, RuntimeEra} from '../model'
 import {Rng} from './rng'
 import {
@@ -474,7 +474,7 @@ export class Engine {
         w.stake = stake
         const initV = initVBits(this.params, stake, w.p, w.conf)
         w.vBits = initV
-        w.v = fixedToNumber(initV)
+        w.v = fixedToFloat(initV)
         w.pInstant = w.p
         w.lastUpdate = this.block
         w.state = 'WorkerIdle'
@@ -681,7 +681,7 @@ export class Engine {
             const vNow = growV(this.g, w.v, n, w.p, w.pInstant)
             const frac = sum > 0 ? w.share / sum : 0
             const {treasury, payout} = settleBudget(this.params, frac, n)
-            const payoutF = fixedToNumber(payout)
+            const payoutF = fixedToFloat(payout)
             const drop = Math.min(Math.max(vNow - w.v, 0), payoutF)
             const vNew = vNow - drop
             w.v = vNew

@@ -1,8 +1,10 @@
 /**
  * Phala's tokenomics in exact U64F64 arithmetic (bigint bits), plus the float helpers the simulator uses
- * for V and share between settlements. Extends src/domain/fixed.ts (which stays untouched).
+ * for V and share between settlements, on top of the U64F64 / balance arithmetic of ./fixed.
  *
- * Formulas (docs: /work/shared/docs/phala-mining.md, "Tokenomics"):
+ * Formulas (pallets/phala/src/compute/computation.rs, `Tokenomic`: `minimal_stake`, `ve`, `rig_cost`,
+ * `confidence_score`, and the gatekeeper's V / payout model, crates/phactory/src/system/gk.rs; the v1 era's
+ * pallets/phala/src/mining.rs has the same `Tokenomic`):
  *   S_min = k·sqrt(P)            minimum stake (PHA)
  *   C     = rig_k·P + rig_b      rig cost (PHA)
  *   f     = 1 + conf·(re − 1)    conf = confidence score: 1 (levels 1–3), 0.8 (4), 0.7 (5)
@@ -11,40 +13,30 @@
  *   ΔV/block (idle, no heartbeat) = (p/p_bench)·((rho − 1)·V + cost_k·p_bench + cost_b), capped at v_max
  *   budget = share/Σshare · budget_per_block · blocks;  treasury = budget·treasury_ratio;  payout = budget − treasury
  */
-import {ONE_FIXED, FRAC_BITS, PLANCKS_PER_PHA, decimalToFixed, fixedToNumber} from '../../src/domain/fixed'
+import {
+    FRAC_BITS,
+    ONE_FIXED,
+    balanceToFixed,
+    fixedDiv,
+    fixedFromDecimal as decimalToFixed,
+    fixedFromInt,
+    fixedMul,
+    fixedSqrt,
+    isqrt,
+    fixedToBalance,
+    fixedToFloat,
+} from './fixed'
 
-/** U64F64 product, truncated like the `fixed` crate does for unsigned values */
-export function mulFixed(a: bigint, b: bigint): bigint {
-    return (a * b) >> FRAC_BITS
-}
+/** U64F64 product and quotient (./fixed; names kept for the simulator's callers) */
+export const mulFixed = fixedMul
+export const divFixed = fixedDiv
 
-/** U64F64 quotient, truncated */
-export function divFixed(a: bigint, b: bigint): bigint {
-    if (b === 0n) throw new RangeError('fixed-point division by zero')
-    return (a << FRAC_BITS) / b
-}
+export {isqrt}
 
-/** integer square root (floor): Newton's method from a float estimate that is surely above the root */
-export function isqrt(n: bigint): bigint {
-    if (n < 0n) throw new RangeError('square root of a negative number')
-    if (n < 2n) return n
-    const est = BigInt(Math.ceil(Math.sqrt(Number(n))))
-    let x = est + (est >> 40n) + 2n
-    for (;;) {
-        const y = (x + n / x) >> 1n
-        if (y >= x) return x
-        x = y
-    }
-}
+/** sqrt of a U64F64 value (bits) as the pallet computes it (fixed-sqrt: 32 fraction bits; ./fixed) */
+export const sqrtFixed = fixedSqrt
 
-/** sqrt of a U64F64 value (bits), truncated */
-export function sqrtFixed(bits: bigint): bigint {
-    return isqrt(bits << FRAC_BITS)
-}
-
-export function intToFixed(n: number | bigint): bigint {
-    return BigInt(n) << FRAC_BITS
-}
+export const intToFixed = fixedFromInt
 
 /** float → U64F64 bits (truncated; exact for every float with at most 64 fraction bits) */
 export function numberToFixed(x: number): bigint {
@@ -142,10 +134,9 @@ export function confidenceScore(level: number): number {
     return level === 4 ? 0.8 : level === 5 ? 0.7 : 1
 }
 
-/** minimum stake in plancks: k·sqrt(P), converted to plancks like a payout */
+/** minimum stake in plancks: from_fixed(k·sqrt(P)) (computation.rs `Tokenomic::minimal_stake`) */
 export function minimalStake(params: TokenomicParams, p: number): bigint {
-    const bits = mulFixed(params.k, sqrtFixed(intToFixed(p)))
-    return ((bits >> 16n) * PLANCKS_PER_PHA) >> 48n
+    return fixedToBalance(mulFixed(params.k, sqrtFixed(intToFixed(p))))
 }
 
 /** rig cost C = rig_k·P + rig_b (bits) */
@@ -153,9 +144,9 @@ export function rigCost(params: TokenomicParams, p: number): bigint {
     return params.rig_k * BigInt(p) + params.rig_b
 }
 
-/** plancks → U64F64 PHA (truncated) */
+/** the stake as U64F64 PHA: `s.to_fixed()` in computation.rs `Tokenomic::ve` (balance_convert.rs) */
 export function stakeToFixed(plancks: bigint): bigint {
-    return (plancks << FRAC_BITS) / PLANCKS_PER_PHA
+    return balanceToFixed(plancks)
 }
 
 /** Ve = f·(S + C) with f = (re − 1)·conf + 1, exact U64F64, not yet capped */
@@ -199,10 +190,10 @@ export interface GrowthParams {
 
 export function growthParams(params: TokenomicParams): GrowthParams {
     return {
-        rhoMinus1: fixedToNumber(params.rho - ONE_FIXED),
-        costK: fixedToNumber(params.cost_k),
-        costB: fixedToNumber(params.cost_b),
-        vMax: fixedToNumber(params.v_max),
+        rhoMinus1: fixedToFloat(params.rho - ONE_FIXED),
+        costK: fixedToFloat(params.cost_k),
+        costB: fixedToFloat(params.cost_b),
+        vMax: fixedToFloat(params.v_max),
     }
 }
 
@@ -238,17 +229,10 @@ export function settleBudget(params: TokenomicParams, shareFrac: number, blocks:
     return {budget, treasury, payout: budget - treasury}
 }
 
-// ---- the stake pools' balance ⇄ fixed-point conversions (balance_convert.rs) --------------------------------
+// ---- the stake pools' balance ⇄ fixed-point conversions (balance_convert.rs, in ./fixed) ---------------------
 
-/** to_fixed(balance): U80F48(plancks) / 10^12, widened to U64F64 (the division truncates at 48 fraction bits) */
-export function balanceToFixedBits(plancks: bigint): bigint {
-    return ((plancks << 48n) / PLANCKS_PER_PHA) << 16n
-}
-
-/** from_fixed(bits) → plancks (the same conversion as a payout) */
-export function fixedBitsToBalance(bits: bigint): bigint {
-    return ((bits >> 16n) * PLANCKS_PER_PHA) >> 48n
-}
+export const balanceToFixedBits = balanceToFixed
+export const fixedBitsToBalance = fixedToBalance
 
 /**
  * A vault's cut of a stake pool's reward (base_pool distribute_reward): the vault's shares in the pool (its

@@ -2,7 +2,7 @@
  * Economy simulator: invariants over whole runs (tiny and small), event order, truth consistency,
  * determinism, and the khala-day scale.
  */
-import {payoutBitsToPlancks, fixedToNumber} from '../../src/domain/fixed'
+import {payoutBitsToPlancks, fixedToNumber} from '../../devnet/sim/fixed'
 import type {DevBlock, DevEvent} from '../../devnet/model'
 import {buildScenario, Scenario, GroundTruth} from '../../devnet/sim'
 import {checkEvent, checkStorage, EVENTS} from '../../devnet/sim/events'
