@@ -13,19 +13,7 @@
  *   ΔV/block (idle, no heartbeat) = (p/p_bench)·((rho − 1)·V + cost_k·p_bench + cost_b), capped at v_max
  *   budget = share/Σshare · budget_per_block · blocks;  treasury = budget·treasury_ratio;  payout = budget − treasury
  */
-import {
-    FRAC_BITS,
-    ONE_FIXED,
-    balanceToFixed,
-    fixedDiv,
-    fixedFromDecimal as decimalToFixed,
-    fixedFromInt,
-    fixedMul,
-    fixedSqrt,
-    isqrt,
-    fixedToBalance,
-    fixedToFloat,
-} from './fixed'
+import {FRAC_BITS, ONE_FIXED, balanceToFixed, fixedDiv, fixedFromInt, fixedMul, fixedSqrt, isqrt, fixedToBalance, fixedToFloat} from './fixed'
 
 /** U64F64 product and quotient (./fixed; names kept for the simulator's callers) */
 export const mulFixed = fixedMul
@@ -47,6 +35,29 @@ export function numberToFixed(x: number): bigint {
     // lose bits below 2^-64 only (truncation)
     return (BigInt(int) << FRAC_BITS) + BigInt(Math.floor(frac * 2 ** 64))
 }
+
+/**
+ * The simulator's decimal constants (the tokenomic parameters below, the confidence scores, a scenario's
+ * budget_per_block) as U64F64 bits, TRUNCATED below 2^-64. This is not what the pallet does: its genesis
+ * tokenomics (pallets/phala/src/compute/computation.rs `GenesisConfig::default`, every constant written
+ * `fp!(…)`, fixed_macro / the fixed crate's `FromStr`) round to the nearest, ties to even, which is
+ * `fixedFromDecimal` in ./fixed. The devnet keeps the truncation it always had until the chain-fidelity change
+ * switches these constants to `fixedFromDecimal` (and regenerates the docs and examples): then rho
+ * (1.000000666600231), the slash rate's 0.001 and the genesis rig_k 0.3, re 1.3 and the confidence score 0.8
+ * each gain one bit (2^-64) and every scenario's chain and ground truth change. The other constants (187.8783,
+ * 0.0415625, 88.59375, 0.2, 0.449775, 1.5, 0.7) come out the same either way. See docs/devnet.md, "Known
+ * differences from the pallet".
+ */
+export function legacyTruncatedConstant(s: string): bigint {
+    const m = /^(\d+)(?:\.(\d*))?$/.exec(s.trim())
+    if (!m) throw new RangeError(`not an unsigned decimal: "${s}"`)
+    const digits = m[2] ?? ''
+    const den = 10n ** BigInt(digits.length)
+    return (BigInt(m[1]) << FRAC_BITS) + ((digits === '' ? 0n : BigInt(digits)) << FRAC_BITS) / den
+}
+
+/** how a decimal constant becomes bits: `legacyTruncatedConstant` (the simulator, for now) or the pallet's `fixedFromDecimal` */
+export type DecimalConstant = (s: string) => bigint
 
 /** the TokenomicParameters storage value, field names as in the runtime metadata; U64F64 fields are bits */
 export interface TokenomicParams {
@@ -91,7 +102,7 @@ const YEAR_SEC = 365n * 24n * 3600n
  * k 50, rig_k 0.449775, heartbeat window 20, no slashing, rho 1.000000666600231 per block. cost_k / cost_b
  * keep the runtime's genesis defaults (annual 0.0415625 and 88.59375 PHA, converted to 12 s blocks).
  */
-export function geminiParams(): TokenomicParams {
+export function geminiParams(decimalToFixed: DecimalConstant = legacyTruncatedConstant): TokenomicParams {
     return {
         pha_rate: ONE_FIXED,
         rho: decimalToFixed('1.000000666600231'),
@@ -111,9 +122,9 @@ export function geminiParams(): TokenomicParams {
 }
 
 /** Khala genesis defaults (before Gemini): budget 100/block, re 1.3, k 100, rig_k 0.3 */
-export function genesisParams(): TokenomicParams {
+export function genesisParams(decimalToFixed: DecimalConstant = legacyTruncatedConstant): TokenomicParams {
     return {
-        ...geminiParams(),
+        ...geminiParams(decimalToFixed),
         budget_per_block: intToFixed(100),
         slash_rate: (decimalToFixed('0.001') * BLOCK_SEC) / 3600n,
         heartbeat_window: 10,
@@ -124,7 +135,7 @@ export function genesisParams(): TokenomicParams {
 }
 
 /** confidence level (1..5) → score as U64F64 bits (levels outside 1..5 count as 1, like the chain) */
-export function confidenceScoreBits(level: number): bigint {
+export function confidenceScoreBits(level: number, decimalToFixed: DecimalConstant = legacyTruncatedConstant): bigint {
     if (level === 4) return decimalToFixed('0.8')
     if (level === 5) return decimalToFixed('0.7')
     return ONE_FIXED
@@ -150,8 +161,14 @@ export function stakeToFixed(plancks: bigint): bigint {
 }
 
 /** Ve = f·(S + C) with f = (re − 1)·conf + 1, exact U64F64, not yet capped */
-export function veBits(params: TokenomicParams, stakePlancks: bigint, p: number, confidenceLevel: number): bigint {
-    const tweakedRe = mulFixed(params.re - ONE_FIXED, confidenceScoreBits(confidenceLevel)) + ONE_FIXED
+export function veBits(
+    params: TokenomicParams,
+    stakePlancks: bigint,
+    p: number,
+    confidenceLevel: number,
+    decimalToFixed: DecimalConstant = legacyTruncatedConstant
+): bigint {
+    const tweakedRe = mulFixed(params.re - ONE_FIXED, confidenceScoreBits(confidenceLevel, decimalToFixed)) + ONE_FIXED
     return mulFixed(tweakedRe, stakeToFixed(stakePlancks) + rigCost(params, p))
 }
 

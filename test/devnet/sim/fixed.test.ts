@@ -23,7 +23,7 @@ import {
     payoutBitsToPlancks,
     permillMul,
 } from '../../../devnet/sim/fixed'
-import {genesisParams, minimalStake, rigCost, veBits} from '../../../devnet/sim/tokenomics'
+import {genesisParams, legacyTruncatedConstant, minimalStake, rigCost, veBits} from '../../../devnet/sim/tokenomics'
 
 const fp = fixedFromDecimal
 const PHA = PLANCKS_PER_PHA
@@ -83,7 +83,8 @@ describe('U64F64 basics (the fixed crate)', () => {
 })
 
 describe('computation.rs test_tokenomic (genesis parameters: re 1.3, rig_k 0.3, k 100)', () => {
-    const p = genesisParams()
+    // the pallet's constants (fp!, rounded to the nearest), not the simulator's truncated ones
+    const p = genesisParams(fixedFromDecimal)
 
     test('v_max = fp!(30000)', () => {
         expect(p.v_max).toBe(fp('30000'))
@@ -100,9 +101,9 @@ describe('computation.rs test_tokenomic (genesis parameters: re 1.3, rig_k 0.3, 
     })
 
     test('ve(1000 PHA, P 1000, confidence 1..5)', () => {
-        for (const level of [1, 2, 3]) expect(veBits(p, 1000n * PHA, 1000, level)).toBe(fp('1690.0000000000000000282'))
-        expect(veBits(p, 1000n * PHA, 1000, 4)).toBe(fp('1612.0000000000000000247'))
-        expect(veBits(p, 1000n * PHA, 1000, 5)).toBe(fp('1572.9999999999999999877'))
+        for (const level of [1, 2, 3]) expect(veBits(p, 1000n * PHA, 1000, level, fixedFromDecimal)).toBe(fp('1690.0000000000000000282'))
+        expect(veBits(p, 1000n * PHA, 1000, 4, fixedFromDecimal)).toBe(fp('1612.0000000000000000247'))
+        expect(veBits(p, 1000n * PHA, 1000, 5, fixedFromDecimal)).toBe(fp('1572.9999999999999999877'))
     })
 
     test('rig_cost(500 | 2000 | 2800)', () => {
@@ -170,5 +171,22 @@ describe('Permill · balance (nearest, ties down)', () => {
     test('rejects non-Permill values', () => {
         expect(() => permillMul(1_000_001, 1n)).toThrow(RangeError)
         expect(() => permillMul(0.5, 1n)).toThrow(RangeError)
+    })
+})
+
+describe("the simulator's constants: truncated until the chain-fidelity change (see legacyTruncatedConstant)", () => {
+    test('rho, 0.001, 0.3, 1.3 and 0.8 are one bit below fp!; the other constants agree', () => {
+        for (const c of ['1.000000666600231', '0.001', '0.3', '1.3', '0.8']) expect(fixedFromDecimal(c) - legacyTruncatedConstant(c)).toBe(1n)
+        for (const c of ['187.8783', '0.0415625', '88.59375', '0.2', '0.449775', '1.5', '0.7', '30000'])
+            expect(legacyTruncatedConstant(c)).toBe(fixedFromDecimal(c))
+    })
+
+    test('the default parameters use the truncated constants', () => {
+        const sim = genesisParams()
+        const pallet = genesisParams(fixedFromDecimal)
+        expect(pallet.rho - sim.rho).toBe(1n)
+        expect(pallet.rig_k - sim.rig_k).toBe(1n)
+        expect(pallet.re - sim.re).toBe(1n)
+        expect(pallet.budget_per_block).toBe(sim.budget_per_block)
     })
 })
