@@ -4,6 +4,7 @@
  *    storage writes (TokenomicParameters, Pools, System.Account); used by the devnet's own tests;
  *  - `synthetic`: a large v2 chain of settlement-shaped events for benchmarks (`synthetic:<blocks>:<eventsPerBlock>`).
  */
+import {mulberry32} from '../prng'
 import type {DevBlock, DevEvent, DevStorageWrite, DevValue} from '../model'
 
 export interface Scenario {
@@ -295,17 +296,6 @@ export interface SyntheticOptions {
     pools?: number
     /** write a Pools entry every this many blocks (0 = never) */
     poolWriteEvery?: number
-}
-
-function mulberry32(seed: number): () => number {
-    let a = seed >>> 0
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0
-        let t = a
-        t = Math.imul(t ^ (t >>> 15), t | 1)
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-    }
 }
 
 /** A large v2-era chain with settlement-shaped traffic (lazy: blocks are generated as they are pulled). */

@@ -2,6 +2,7 @@
  * A devnet runtime: metadata, runtime version and fast encoders for events, storage and the Timestamp.set inherent,
  * all derived from one RuntimeDesc.
  */
+import {u8aConcat} from '@polkadot/util'
 import {blake2AsU8a, xxhashAsU8a} from '@polkadot/util-crypto'
 import type {DevEvent, DevStorageWrite, DevValue} from '../model'
 import {fieldList, RuntimeDesc, StorageHasher} from './desc'
@@ -67,10 +68,7 @@ export function hashKey(hasher: StorageHasher, data: Uint8Array): Uint8Array {
         case 'Identity':
             return data
         case 'Twox64Concat': {
-            let out = new Uint8Array(8 + data.length)
-            out.set(xxhashAsU8a(data, 64), 0)
-            out.set(data, 8)
-            return out
+            return u8aConcat(xxhashAsU8a(data, 64), data)
         }
         case 'Twox128':
             return xxhashAsU8a(data, 128)
@@ -81,10 +79,7 @@ export function hashKey(hasher: StorageHasher, data: Uint8Array): Uint8Array {
         case 'Blake2_256':
             return blake2AsU8a(data, 256)
         case 'Blake2_128Concat': {
-            let out = new Uint8Array(16 + data.length)
-            out.set(blake2AsU8a(data, 128), 0)
-            out.set(data, 16)
-            return out
+            return u8aConcat(blake2AsU8a(data, 128), data)
         }
     }
 }
@@ -145,9 +140,7 @@ export class DevRuntime {
                         keyTypes = d.types
                     }
                 }
-                let prefix = new Uint8Array(32)
-                prefix.set(twox128(p.name), 0)
-                prefix.set(twox128(s.name), 16)
+                let prefix = u8aConcat(twox128(p.name), twox128(s.name))
                 this.storage.set(`${p.name}.${s.name}`, {
                     pallet: p.name,
                     item: s.name,
@@ -263,14 +256,7 @@ export class DevRuntime {
                 parts.push(hashKey(def.hashers[i], w.finish()))
             }
         }
-        let len = parts.reduce((a, p) => a + p.length, 0)
-        let out = new Uint8Array(len)
-        let pos = 0
-        for (let p of parts) {
-            out.set(p, pos)
-            pos += p.length
-        }
-        return out
+        return u8aConcat(...parts)
     }
 
     encodeStorageValue(pallet: string, item: string, value: DevValue): Uint8Array {

@@ -15,7 +15,8 @@
  */
 import * as fs from 'fs'
 import type {DevBlock, DevEvent, DevStorageWrite, DevValue, RuntimeEra} from '../model'
-import {EVENTS, STORAGE, ValueError, fieldsFromJson, fromJson, toJson, eventFields, storageDef} from '../sim/events'
+import {EVENTS, STORAGE, eventFields, storageDef} from '../sim/events'
+import {ValueError, fieldsFromJson, fromJson, toJson} from '../sim/values'
 
 export interface ScriptHeader {
     type: 'header'

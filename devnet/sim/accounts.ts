@@ -2,6 +2,7 @@
  * Deterministic account ids, derived the way the Phala runtime derives them (a short ASCII prefix followed
  * by blake2_256 of the SCALE-encoded seed, truncated to 32 bytes), so they look like the real thing.
  */
+import {u8aConcat} from '@polkadot/util'
 import {blake2AsU8a} from '@polkadot/util-crypto'
 
 const hex = (b: Uint8Array): string => {
@@ -49,15 +50,7 @@ export const TREASURY = palletAccount('py/trsry')
 export const BASE_POOL_PALLET = palletAccount('basepool')
 
 function derive(prefix: string, ...parts: Uint8Array[]): string {
-    let len = 0
-    for (const p of parts) len += p.length
-    const buf = new Uint8Array(len)
-    let o = 0
-    for (const p of parts) {
-        buf.set(p, o)
-        o += p.length
-    }
-    return padAccount(prefix, blake2AsU8a(buf, 256))
+    return padAccount(prefix, blake2AsU8a(u8aConcat(...parts), 256))
 }
 
 /** a session ("miner") account of a worker in a pool: "spm/" + blake2_256((pid, worker)) */

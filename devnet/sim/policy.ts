@@ -3,7 +3,7 @@
  * owners, delegators, vault managers and workers acting at configurable rates. Every decision draws from
  * the engine's seeded RNG, so a run is a pure function of (scenario, seed, overrides).
  */
-import {PLANCKS_PER_PHA} from '../../src/domain/fixed'
+import {PLANCKS_PER_PHA} from './fixed'
 import {Engine, Pool, Worker, DUST} from './engine'
 import type {Rng} from './rng'
 

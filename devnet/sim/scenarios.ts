@@ -1,10 +1,9 @@
 /**
  * Named scenarios: engine configuration + behaviour (a playbook for `tiny`, the stochastic policy otherwise).
  */
-import {decimalToFixed} from '../../src/domain/fixed'
 import {EngineConfig} from './engine'
 import {PolicyConfig} from './policy'
-import {geminiParams} from './tokenomics'
+import {geminiParams, legacyTruncatedConstant} from './tokenomics'
 import {TINY_BLOCKS, TINY_UPGRADE} from './tiny'
 
 export type ScenarioName = 'tiny' | 'small' | 'khala-day'
@@ -108,7 +107,7 @@ export function scenarioSpec(name: string): ScenarioSpec {
                     blocks: 7_200,
                     startEra: 'v2',
                     upgradeAt: null,
-                    params: {...geminiParams(), budget_per_block: decimalToFixed('187.8783')},
+                    params: {...geminiParams(), budget_per_block: legacyTruncatedConstant('187.8783')},
                     coolDownSecs: 604_800,
                     subsidyPoolGenesis: 150_000_000n * PHA,
                     // 21 answers a block ≈ 150k SessionSettled in a day

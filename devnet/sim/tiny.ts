@@ -3,7 +3,7 @@
  * makes every event kind the simulator knows appear at least once, on top of the engine's automatic
  * heartbeats and settlements. Each step must succeed; a failing step throws (a broken playbook is a bug).
  */
-import {PLANCKS_PER_PHA} from '../../src/domain/fixed'
+import {PLANCKS_PER_PHA} from './fixed'
 import {Engine, Pool, Worker} from './engine'
 
 const pha = (n: number): bigint => BigInt(n) * PLANCKS_PER_PHA

@@ -1,8 +1,10 @@
 /**
  * Phala's tokenomics in exact U64F64 arithmetic (bigint bits), plus the float helpers the simulator uses
- * for V and share between settlements. Extends src/domain/fixed.ts (which stays untouched).
+ * for V and share between settlements, on top of the U64F64 / balance arithmetic of ./fixed.
  *
- * Formulas (docs: /work/shared/docs/phala-mining.md, "Tokenomics"):
+ * Formulas (pallets/phala/src/compute/computation.rs, `Tokenomic`: `minimal_stake`, `ve`, `rig_cost`,
+ * `confidence_score`, and the gatekeeper's V / payout model, crates/phactory/src/system/gk.rs; the v1 era's
+ * pallets/phala/src/mining.rs has the same `Tokenomic`):
  *   S_min = k·sqrt(P)            minimum stake (PHA)
  *   C     = rig_k·P + rig_b      rig cost (PHA)
  *   f     = 1 + conf·(re − 1)    conf = confidence score: 1 (levels 1–3), 0.8 (4), 0.7 (5)
@@ -11,40 +13,18 @@
  *   ΔV/block (idle, no heartbeat) = (p/p_bench)·((rho − 1)·V + cost_k·p_bench + cost_b), capped at v_max
  *   budget = share/Σshare · budget_per_block · blocks;  treasury = budget·treasury_ratio;  payout = budget − treasury
  */
-import {ONE_FIXED, FRAC_BITS, PLANCKS_PER_PHA, decimalToFixed, fixedToNumber} from '../../src/domain/fixed'
+import {FRAC_BITS, ONE_FIXED, balanceToFixed, fixedDiv, fixedFromInt, fixedMul, fixedSqrt, isqrt, fixedToBalance, fixedToFloat} from './fixed'
 
-/** U64F64 product, truncated like the `fixed` crate does for unsigned values */
-export function mulFixed(a: bigint, b: bigint): bigint {
-    return (a * b) >> FRAC_BITS
-}
+/** U64F64 product and quotient (./fixed; names kept for the simulator's callers) */
+export const mulFixed = fixedMul
+export const divFixed = fixedDiv
 
-/** U64F64 quotient, truncated */
-export function divFixed(a: bigint, b: bigint): bigint {
-    if (b === 0n) throw new RangeError('fixed-point division by zero')
-    return (a << FRAC_BITS) / b
-}
+export {isqrt}
 
-/** integer square root (floor): Newton's method from a float estimate that is surely above the root */
-export function isqrt(n: bigint): bigint {
-    if (n < 0n) throw new RangeError('square root of a negative number')
-    if (n < 2n) return n
-    const est = BigInt(Math.ceil(Math.sqrt(Number(n))))
-    let x = est + (est >> 40n) + 2n
-    for (;;) {
-        const y = (x + n / x) >> 1n
-        if (y >= x) return x
-        x = y
-    }
-}
+/** sqrt of a U64F64 value (bits) as the pallet computes it (fixed-sqrt: 32 fraction bits; ./fixed) */
+export const sqrtFixed = fixedSqrt
 
-/** sqrt of a U64F64 value (bits), truncated */
-export function sqrtFixed(bits: bigint): bigint {
-    return isqrt(bits << FRAC_BITS)
-}
-
-export function intToFixed(n: number | bigint): bigint {
-    return BigInt(n) << FRAC_BITS
-}
+export const intToFixed = fixedFromInt
 
 /** float → U64F64 bits (truncated; exact for every float with at most 64 fraction bits) */
 export function numberToFixed(x: number): bigint {
@@ -55,6 +35,29 @@ export function numberToFixed(x: number): bigint {
     // lose bits below 2^-64 only (truncation)
     return (BigInt(int) << FRAC_BITS) + BigInt(Math.floor(frac * 2 ** 64))
 }
+
+/**
+ * The simulator's decimal constants (the tokenomic parameters below, the confidence scores, a scenario's
+ * budget_per_block) as U64F64 bits, TRUNCATED below 2^-64. This is not what the pallet does: its genesis
+ * tokenomics (pallets/phala/src/compute/computation.rs `GenesisConfig::default`, every constant written
+ * `fp!(…)`, fixed_macro / the fixed crate's `FromStr`) round to the nearest, ties to even, which is
+ * `fixedFromDecimal` in ./fixed. The devnet keeps the truncation it always had until the chain-fidelity change
+ * switches these constants to `fixedFromDecimal` (and regenerates the docs and examples): then rho
+ * (1.000000666600231), the slash rate's 0.001 and the genesis rig_k 0.3, re 1.3 and the confidence score 0.8
+ * each gain one bit (2^-64) and every scenario's chain and ground truth change. The other constants (187.8783,
+ * 0.0415625, 88.59375, 0.2, 0.449775, 1.5, 0.7) come out the same either way. See docs/devnet.md, "Known
+ * differences from the pallet".
+ */
+export function legacyTruncatedConstant(s: string): bigint {
+    const m = /^(\d+)(?:\.(\d*))?$/.exec(s.trim())
+    if (!m) throw new RangeError(`not an unsigned decimal: "${s}"`)
+    const digits = m[2] ?? ''
+    const den = 10n ** BigInt(digits.length)
+    return (BigInt(m[1]) << FRAC_BITS) + ((digits === '' ? 0n : BigInt(digits)) << FRAC_BITS) / den
+}
+
+/** how a decimal constant becomes bits: `legacyTruncatedConstant` (the simulator, for now) or the pallet's `fixedFromDecimal` */
+export type DecimalConstant = (s: string) => bigint
 
 /** the TokenomicParameters storage value, field names as in the runtime metadata; U64F64 fields are bits */
 export interface TokenomicParams {
@@ -99,7 +102,7 @@ const YEAR_SEC = 365n * 24n * 3600n
  * k 50, rig_k 0.449775, heartbeat window 20, no slashing, rho 1.000000666600231 per block. cost_k / cost_b
  * keep the runtime's genesis defaults (annual 0.0415625 and 88.59375 PHA, converted to 12 s blocks).
  */
-export function geminiParams(): TokenomicParams {
+export function geminiParams(decimalToFixed: DecimalConstant = legacyTruncatedConstant): TokenomicParams {
     return {
         pha_rate: ONE_FIXED,
         rho: decimalToFixed('1.000000666600231'),
@@ -119,9 +122,9 @@ export function geminiParams(): TokenomicParams {
 }
 
 /** Khala genesis defaults (before Gemini): budget 100/block, re 1.3, k 100, rig_k 0.3 */
-export function genesisParams(): TokenomicParams {
+export function genesisParams(decimalToFixed: DecimalConstant = legacyTruncatedConstant): TokenomicParams {
     return {
-        ...geminiParams(),
+        ...geminiParams(decimalToFixed),
         budget_per_block: intToFixed(100),
         slash_rate: (decimalToFixed('0.001') * BLOCK_SEC) / 3600n,
         heartbeat_window: 10,
@@ -132,7 +135,7 @@ export function genesisParams(): TokenomicParams {
 }
 
 /** confidence level (1..5) → score as U64F64 bits (levels outside 1..5 count as 1, like the chain) */
-export function confidenceScoreBits(level: number): bigint {
+export function confidenceScoreBits(level: number, decimalToFixed: DecimalConstant = legacyTruncatedConstant): bigint {
     if (level === 4) return decimalToFixed('0.8')
     if (level === 5) return decimalToFixed('0.7')
     return ONE_FIXED
@@ -142,10 +145,9 @@ export function confidenceScore(level: number): number {
     return level === 4 ? 0.8 : level === 5 ? 0.7 : 1
 }
 
-/** minimum stake in plancks: k·sqrt(P), converted to plancks like a payout */
+/** minimum stake in plancks: from_fixed(k·sqrt(P)) (computation.rs `Tokenomic::minimal_stake`) */
 export function minimalStake(params: TokenomicParams, p: number): bigint {
-    const bits = mulFixed(params.k, sqrtFixed(intToFixed(p)))
-    return ((bits >> 16n) * PLANCKS_PER_PHA) >> 48n
+    return fixedToBalance(mulFixed(params.k, sqrtFixed(intToFixed(p))))
 }
 
 /** rig cost C = rig_k·P + rig_b (bits) */
@@ -153,14 +155,20 @@ export function rigCost(params: TokenomicParams, p: number): bigint {
     return params.rig_k * BigInt(p) + params.rig_b
 }
 
-/** plancks → U64F64 PHA (truncated) */
+/** the stake as U64F64 PHA: `s.to_fixed()` in computation.rs `Tokenomic::ve` (balance_convert.rs) */
 export function stakeToFixed(plancks: bigint): bigint {
-    return (plancks << FRAC_BITS) / PLANCKS_PER_PHA
+    return balanceToFixed(plancks)
 }
 
 /** Ve = f·(S + C) with f = (re − 1)·conf + 1, exact U64F64, not yet capped */
-export function veBits(params: TokenomicParams, stakePlancks: bigint, p: number, confidenceLevel: number): bigint {
-    const tweakedRe = mulFixed(params.re - ONE_FIXED, confidenceScoreBits(confidenceLevel)) + ONE_FIXED
+export function veBits(
+    params: TokenomicParams,
+    stakePlancks: bigint,
+    p: number,
+    confidenceLevel: number,
+    decimalToFixed: DecimalConstant = legacyTruncatedConstant
+): bigint {
+    const tweakedRe = mulFixed(params.re - ONE_FIXED, confidenceScoreBits(confidenceLevel, decimalToFixed)) + ONE_FIXED
     return mulFixed(tweakedRe, stakeToFixed(stakePlancks) + rigCost(params, p))
 }
 
@@ -199,10 +207,10 @@ export interface GrowthParams {
 
 export function growthParams(params: TokenomicParams): GrowthParams {
     return {
-        rhoMinus1: fixedToNumber(params.rho - ONE_FIXED),
-        costK: fixedToNumber(params.cost_k),
-        costB: fixedToNumber(params.cost_b),
-        vMax: fixedToNumber(params.v_max),
+        rhoMinus1: fixedToFloat(params.rho - ONE_FIXED),
+        costK: fixedToFloat(params.cost_k),
+        costB: fixedToFloat(params.cost_b),
+        vMax: fixedToFloat(params.v_max),
     }
 }
 
@@ -238,17 +246,10 @@ export function settleBudget(params: TokenomicParams, shareFrac: number, blocks:
     return {budget, treasury, payout: budget - treasury}
 }
 
-// ---- the stake pools' balance ⇄ fixed-point conversions (balance_convert.rs) --------------------------------
+// ---- the stake pools' balance ⇄ fixed-point conversions (balance_convert.rs, in ./fixed) ---------------------
 
-/** to_fixed(balance): U80F48(plancks) / 10^12, widened to U64F64 (the division truncates at 48 fraction bits) */
-export function balanceToFixedBits(plancks: bigint): bigint {
-    return ((plancks << 48n) / PLANCKS_PER_PHA) << 16n
-}
-
-/** from_fixed(bits) → plancks (the same conversion as a payout) */
-export function fixedBitsToBalance(bits: bigint): bigint {
-    return ((bits >> 16n) * PLANCKS_PER_PHA) >> 48n
-}
+export const balanceToFixedBits = balanceToFixed
+export const fixedBitsToBalance = fixedToBalance
 
 /**
  * A vault's cut of a stake pool's reward (base_pool distribute_reward): the vault's shares in the pool (its

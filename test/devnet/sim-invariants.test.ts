@@ -2,10 +2,11 @@
  * Economy simulator: invariants over whole runs (tiny and small), event order, truth consistency,
  * determinism, and the khala-day scale.
  */
-import {payoutBitsToPlancks, fixedToNumber} from '../../src/domain/fixed'
+import {payoutBitsToPlancks, fixedToNumber} from '../../devnet/sim/fixed'
 import type {DevBlock, DevEvent} from '../../devnet/model'
 import {buildScenario, Scenario, GroundTruth} from '../../devnet/sim'
-import {checkEvent, checkStorage, EVENTS} from '../../devnet/sim/events'
+import {EVENTS} from '../../devnet/sim/events'
+import {checkEvent, checkStorage} from '../../devnet/sim/values'
 import {SUBSIDY_POOL, TREASURY} from '../../devnet/sim/accounts'
 import {utcDay} from '../../devnet/sim/truth'
 

@@ -1,7 +1,7 @@
 /**
  * Economy simulator: unit mechanics against hand-computed values.
  */
-import {payoutBitsToPlancks, decimalToFixed, fixedToNumber, ONE_FIXED, PLANCKS_PER_PHA} from '../../src/domain/fixed'
+import {payoutBitsToPlancks, fixedFromDecimal as decimalToFixed, fixedToNumber, ONE_FIXED, PLANCKS_PER_PHA} from '../../devnet/sim/fixed'
 import {Rng} from '../../devnet/sim/rng'
 import {
     geminiParams,

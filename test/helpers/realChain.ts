@@ -25,6 +25,7 @@ import type {Metadata as SqdMetadata} from '@subsquid/substrate-runtime/lib/meta
 import {decodeEvents} from '@subsquid/substrate-data/lib/parsing/event'
 import {BlockHeader as ProcessorBlockHeader, Event as ProcessorEvent} from '@subsquid/substrate-processor/lib/mapping'
 import {toJSON} from '@subsquid/util-internal-json'
+import {mulberry32} from '../../devnet/prng'
 
 // ---------------------------------------------------------------- where the chain data is
 
@@ -216,20 +217,14 @@ export interface SampleOptions {
     variant: number
 }
 
-/** mulberry32 over a string seed */
+/** mulberry32 (devnet/prng) over a string seed (FNV-1a) */
 export function rngFor(seed: string): () => number {
     let h = 2166136261
     for (let i = 0; i < seed.length; i++) {
         h ^= seed.charCodeAt(i)
         h = Math.imul(h, 16777619)
     }
-    let a = h >>> 0
-    return () => {
-        a = (a + 0x6d2b79f5) | 0
-        let t = Math.imul(a ^ (a >>> 15), 1 | a)
-        t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-    }
+    return mulberry32(h >>> 0)
 }
 
 function randBits(rng: () => number, bits: number): bigint {

@@ -1,0 +1,194 @@
+/**
+ * Delegations: contributions (the merged delegation NFT), withdrawal requests and the withdrawal queue,
+ * owner and (v1) staker reward withdrawals, and the vault owner's claim of its shares; v1 MasterChef
+ * bookkeeping (reward debt, pending rewards).
+ */
+import {type Core, type Pool, type Delegation, type QueueEntry, DUST} from './core'
+import {BASE_POOL_PALLET} from './accounts'
+import {touch} from './pools'
+import {account} from './recorder'
+
+export function canContribute(e: Core, pool: Pool, user: string, amount: bigint): boolean {
+    if (amount <= DUST) return false
+    if (pool.whitelist && !pool.whitelist.has(user) && user !== pool.owner) return false
+    if (pool.kind === 'stake' && pool.cap !== null && pool.totalValue + amount > pool.cap) return false
+    return true
+}
+
+export function deleg(e: Core, pool: Pool, user: string): Delegation {
+    let d = pool.delegs.get(user)
+    if (!d) {
+        d = {shares: 0n, nftId: -1, rewardDebt: 0n, pending: 0n}
+        pool.delegs.set(user, d)
+    }
+    return d
+}
+
+/** v1: move accrued rewards of a delegation into `pending` before its shares change */
+export function settleV1(e: Core, pool: Pool, d: Delegation): void {
+    if (!pool.v1) return
+    const acc = (d.shares * pool.rewardAcc) >> 64n
+    d.pending += acc - d.rewardDebt
+    d.rewardDebt = acc
+}
+
+export function resetDebtV1(e: Core, pool: Pool, d: Delegation): void {
+    if (pool.v1) d.rewardDebt = (d.shares * pool.rewardAcc) >> 64n
+}
+
+export function mintNft(e: Core, pool: Pool, owner: string, shares: bigint): number {
+    const id = pool.nextNft++
+    e.emit('PhalaBasePool', 'NftCreated', {pid: BigInt(pool.pid), cid: pool.cid, nft_id: id, owner, shares})
+    return id
+}
+
+/** a user (or a vault, `asVault` = its pid) delegates `amount` to a stake pool or a vault */
+export function contribute(e: Core, pool: Pool, user: string, amount: bigint, asVault: number | null = null): boolean {
+    if (!canContribute(e, pool, user, amount)) return false
+    if (asVault !== null) {
+        const vault = e.pools[asVault]
+        if (e.v1 || pool.kind !== 'stake' || vault.kind !== 'vault' || vault.free < amount) return false
+        vault.free -= amount
+        if (!vault.investPools.includes(pool.pid)) vault.investPools.push(pool.pid)
+        if (!pool.subscribers.includes(asVault)) pool.subscribers.push(asVault)
+        touch(e, vault)
+    }
+    const shares = pool.totalShares === 0n || pool.totalValue === 0n ? amount : (amount * pool.totalShares) / pool.totalValue
+    if (shares === 0n) return false
+    const d = deleg(e, pool, user)
+    settleV1(e, pool, d)
+    d.shares += shares
+    resetDebtV1(e, pool, d)
+    pool.totalShares += shares
+    pool.totalValue += amount
+    pool.free += amount
+    const pid = BigInt(pool.pid)
+    if (e.v1) {
+        e.emit('PhalaStakePool', 'Contribution', {pid, user, amount, shares})
+    } else {
+        // the delegation NFT is re-minted with the merged shares
+        d.nftId = mintNft(e, pool, user, d.shares)
+        if (pool.kind === 'vault') e.emit('PhalaVault', 'Contribution', {pid, user, amount, shares})
+        else e.emit('PhalaStakePoolv2', 'Contribution', {pid, user, amount, shares, as_vault: asVault === null ? null : BigInt(asVault)})
+    }
+    pool.truth.contributions += amount
+    pool.truth.contributionCount++
+    e.truth.totals.contributions += amount
+    account(e, user).contributed += amount
+    touch(e, pool)
+    processQueue(e, pool)
+    return true
+}
+
+export function hasQueued(e: Core, pool: Pool, user: string): boolean {
+    return pool.queue.some(q => q.user === user)
+}
+
+/** a delegator asks to withdraw `shares` (queued, paid as free stake appears) */
+export function withdraw(e: Core, pool: Pool, user: string, shares: bigint, asVault: number | null = null): boolean {
+    const d = pool.delegs.get(user)
+    if (!d || shares <= 0n || d.shares < shares || hasQueued(e, pool, user)) return false
+    if (asVault !== null && e.v1) return false
+    const vaultOf = e.vaultByAccount.get(user)
+    if (vaultOf !== undefined && asVault !== vaultOf) return false
+    if (asVault !== null && vaultOf !== asVault) return false
+    settleV1(e, pool, d)
+    d.shares -= shares
+    resetDebtV1(e, pool, d)
+    const pid = BigInt(pool.pid)
+    let nftId = -1
+    if (e.v1) {
+        e.emit('PhalaStakePool', 'WithdrawalQueued', {pid, user, shares})
+    } else {
+        nftId = mintNft(e, pool, BASE_POOL_PALLET, shares)
+        e.emit('PhalaBasePool', 'WithdrawalQueued', {pid, user, shares, nft_id: nftId, as_vault: asVault === null ? null : BigInt(asVault)})
+    }
+    pool.queue.push({user, shares, startTime: e.ts, nftId, asVault})
+    touch(e, pool)
+    processQueue(e, pool)
+    return true
+}
+
+/** pay queued withdrawals from free stake, oldest first (partially when short) */
+export function processQueue(e: Core, pool: Pool): void {
+    while (pool.queue.length > 0 && pool.totalShares > 0n) {
+        const q = pool.queue[0]
+        const value = (q.shares * pool.totalValue) / pool.totalShares
+        if (value <= pool.free) {
+            payWithdrawal(e, pool, q, q.shares, value)
+            pool.queue.shift()
+            continue
+        }
+        if (pool.free > DUST) {
+            const part = (pool.free * pool.totalShares) / pool.totalValue
+            const amount = (part * pool.totalValue) / pool.totalShares
+            if (part > 0n && amount > 0n && part < q.shares) {
+                payWithdrawal(e, pool, q, part, amount)
+                q.shares -= part
+            }
+        }
+        break
+    }
+}
+
+export function payWithdrawal(e: Core, pool: Pool, q: QueueEntry, shares: bigint, amount: bigint): void {
+    pool.free -= amount
+    pool.totalValue -= amount
+    pool.totalShares -= shares
+    e.emit(e.bpPallet, 'Withdrawal', {pid: BigInt(pool.pid), user: q.user, amount, shares})
+    pool.truth.withdrawals += amount
+    pool.truth.withdrawalCount++
+    e.truth.totals.withdrawals += amount
+    account(e, q.user).withdrawn += amount
+    // paid into the vault's pool account: the vault's free stake, whether or not as_vault was given
+    const vpid = e.vaultByAccount.get(q.user)
+    if (vpid !== undefined) {
+        const vault = e.pools[vpid]
+        vault.free += amount
+        touch(e, vault)
+    }
+    touch(e, pool)
+}
+
+/** stake pool owner takes the accumulated commission */
+export function withdrawOwnerRewards(e: Core, pool: Pool): boolean {
+    if (pool.kind !== 'stake' || pool.ownerReward === 0n) return false
+    const amount = pool.ownerReward
+    pool.ownerReward = 0n
+    e.emit(e.spPallet, 'OwnerRewardsWithdrawn', {pid: BigInt(pool.pid), user: pool.owner, amount})
+    pool.truth.ownerRewardsWithdrawn += amount
+    e.truth.totals.ownerRewardsWithdrawn += amount
+    account(e, pool.owner).ownerRewardsWithdrawn += amount
+    touch(e, pool)
+    return true
+}
+
+/** v1: a delegator claims accrued staker rewards */
+export function claimStakerRewards(e: Core, pool: Pool, user: string): boolean {
+    if (!pool.v1 || !e.v1) return false
+    const d = pool.delegs.get(user)
+    if (!d) return false
+    settleV1(e, pool, d)
+    if (d.pending === 0n) return false
+    const amount = d.pending
+    d.pending = 0n
+    e.emit('PhalaStakePool', 'StakerRewardsWithdrawn', {pid: BigInt(pool.pid), user, amount})
+    pool.truth.stakerRewardsWithdrawn += amount
+    account(e, user).stakerRewardsWithdrawn += amount
+    return true
+}
+
+/** vault owner turns the owner shares into a delegation NFT */
+export function claimOwnerShares(e: Core, vault: Pool): boolean {
+    if (vault.kind !== 'vault' || vault.ownerShares === 0n) return false
+    const shares = vault.ownerShares
+    vault.ownerShares = 0n
+    const d = deleg(e, vault, vault.owner)
+    d.shares += shares
+    d.nftId = mintNft(e, vault, vault.owner, d.shares)
+    e.emit('PhalaVault', 'OwnerSharesClaimed', {pid: BigInt(vault.pid), user: vault.owner, shares})
+    vault.truth.ownerSharesClaimed += shares
+    account(e, vault.owner).ownerSharesClaimed += shares
+    touch(e, vault)
+    return true
+}

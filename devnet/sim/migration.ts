@@ -1,0 +1,58 @@
+/**
+ * The v1 → v2 runtime upgrade block: a storage-only migration (no events) of every v1 pool to a BasePool,
+ * the tokenomics and cool-down rewritten in v2 shapes, and everything due in that block moved to the next.
+ */
+import {type Core, push, take} from './core'
+import {settleV1} from './delegations'
+import {tokenomicWrite, coolDownWrite} from './storage'
+
+/** v1 → v2: storage-only migration (no events) */
+export function migrate(e: Core): void {
+    for (const pool of e.pools) {
+        if (!pool.v1) continue
+        // pending staker rewards are folded into the pool's value; delegations become NFTs
+        let pending = 0n
+        for (const d of pool.delegs.values()) {
+            settleV1(e, pool, d)
+            pending += d.pending
+            d.pending = 0n
+            d.rewardDebt = 0n
+        }
+        pool.v1 = false
+        pool.totalValue += pending
+        pool.free += pending
+        pool.rewardAcc = 0n
+        pool.cid = e.nextCid++
+        for (const d of pool.delegs.values()) if (d.shares > 0n) d.nftId = pool.nextNft++
+        for (const q of pool.queue) q.nftId = pool.nextNft++
+        pool.truth.kind = 'StakePool'
+        pool.truth.migrated = true
+        pool.truth.cid = pool.cid
+        pool.truth.poolAccount = pool.account
+        pool.truth.rewardsToStakers += 0n
+        e.dirtyPools.add(pool.pid)
+    }
+    e.storage.push(tokenomicWrite(e), coolDownWrite(e))
+    e.subsidyDirty = e.cfg.accountStorage
+    // nothing else happens in the migration block: what was due now happens in the next block
+    const b = e.block
+    for (const i of take(e.hb, b)) {
+        const w = e.workers[i]
+        if (w.nextHb !== b) continue
+        w.nextHb = b + 1
+        push(e.hb, b + 1, i)
+    }
+    for (const i of take(e.exitAt, b)) {
+        const w = e.workers[i]
+        if (w.unrespUntil !== b) continue
+        w.unrespUntil = b + 1
+        push(e.exitAt, b + 1, i)
+    }
+    for (const i of take(e.enterAt, b)) push(e.enterAt, b + 1, i)
+    for (const i of take(e.finalSettles, b)) push(e.finalSettles, b + 1, i)
+    const q = e.quirks.get(b)
+    if (q) {
+        e.quirks.delete(b)
+        e.quirks.set(b + 1, [...q, ...(e.quirks.get(b + 1) ?? [])])
+    }
+}
