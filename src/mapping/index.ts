@@ -19,7 +19,7 @@ import type {Block, ProcessorContext} from '../processor'
 import {DAY_MS, HOUR_MS} from '../domain/constants'
 import {LedgerLog, MiningLedger} from '../domain/ledger'
 import {emptyLedgerRows, LedgerRows, ledgerRowCount, MiningState} from '../domain/state'
-import {BucketTally, closeBucket, currentPoolAprs, dayStart, emptyRollupRows, hourStart, RollupRows} from '../analytics/rollup'
+import {BucketTally, closeBucket, currentPoolAprs, dayStart, emptyRollupRows, hourStart, RollupRows} from '../rollup'
 import {LEDGER_TABLES, loadState, readNetworkHead, ROLLUP_TABLES, writeLedgerRows, writeRollupRows, writeState} from '../store/state-store'
 import {RawWriter, storeEntityManager, Writer, writerFor, writeTimings} from '../store/writer'
 import {pipelineOf, pipelineWaitMs} from '../store/pipelined-database'
@@ -96,7 +96,7 @@ export class LedgerHandler {
 
     /** indexes deferred right now (read from the database once per state load) */
     private deferred: string[] | undefined
-    /** ledger sums of the open hour / day, when this process saw the bucket open (src/analytics/rollup.ts) */
+    /** ledger sums of the open hour / day, when this process saw the bucket open (src/rollup) */
     private hourTally: BucketTally | undefined
     private dayTally: BucketTally | undefined
     /** ledger rows of finished blocks not yet written, already tallied */

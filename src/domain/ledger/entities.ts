@@ -1,13 +1,10 @@
 /**
  * New entities with every counter at zero, and the ids and kinds they are keyed by.
  */
-import type {BigDecimal} from '@subsquid/big-decimal'
 import {Account, BasePool, PoolKind, Session, Worker, WorkerState} from '../../model'
+import {decimal} from '../pool-math'
 
-/** BigDecimal columns hold exact decimal strings in memory; the column transformer stringifies either */
-export function decimal(s: string): BigDecimal {
-    return s as unknown as BigDecimal
-}
+export {decimal} from '../pool-math'
 
 export function delegationId(poolId: string, account: string): string {
     return `${poolId}-${account}`
