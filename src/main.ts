@@ -1,5 +1,5 @@
 /**
- * The processor: wiring only. Decoding, state and writes live in src/mapping (handleBatch).
+ * The processor: wiring only. Decoding, state and writes live in src/handler (handleBatch).
  *
  * Before anything runs, the settings, the database and the node are checked, so an ordinary mistake ends
  * in one line that says what to do (exit code 2 for settings, 1 for an unreachable database or node). With
@@ -10,7 +10,7 @@ import {Config, ConfigError, loadConfig} from './config'
 import {checkDatabase, DatabaseCheckError} from './db/check'
 import {describeDatabase, resolveDatabase, useDatabase} from './db/connection'
 import {finalizedHeight, RpcCheckError} from './ingest/rpc-check'
-import {handleBatch} from './mapping'
+import {handleBatch} from './handler'
 import {createProcessor} from './processor'
 import {ProgressLog} from './progress'
 import {dropSdkStatusLine} from './sdk/logging'

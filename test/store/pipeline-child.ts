@@ -8,7 +8,7 @@
  * - fail: a pipelined batch whose statement fails, then the next batch (which must throw);
  * - unqueued: the control, three statements on one connection without the queue (pg must warn).
  */
-import {LedgerHandler} from '../../src/mapping'
+import {LedgerHandler} from '../../src/handler'
 import {PipelinedDatabase, pipelineOf} from '../../src/store/pipelined-database'
 import {FakeStorage, newLog, ROOT} from '../ledger/harness'
 import {PARAMS, storyChain} from '../ledger/scenario'
