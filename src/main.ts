@@ -1,5 +1,5 @@
 /**
- * The processor: wiring only. Decoding, state and writes live in src/handler (handleBatch).
+ * The processor: wiring only. Decoding, state and writes live in src/handler (createBatchHandler).
  *
  * Before anything runs, the settings, the database and the node are checked, so an ordinary mistake ends
  * in one line that says what to do (exit code 2 for settings, 1 for an unreachable database or node). With
@@ -10,7 +10,7 @@ import {Config, ConfigError, loadConfig} from './config'
 import {checkDatabase, DatabaseCheckError} from './db/check'
 import {describeDatabase, resolveDatabase, useDatabase} from './db/connection'
 import {finalizedHeight, RpcCheckError} from './ingest/rpc-check'
-import {handleBatch} from './handler'
+import {createBatchHandler} from './handler'
 import {createProcessor} from './processor'
 import {ProgressLog} from './progress'
 import {dropSdkStatusLine} from './sdk/logging'
@@ -66,6 +66,7 @@ async function main() {
     await progress.start()
 
     const processor = createProcessor(config)
+    const handleBatch = createBatchHandler({deferIndexes: config.deferIndexes, fromBlock: config.fromBlock, toBlock: config.toBlock})
     processor.run(new PipelinedDatabase({supportHotBlocks: true, toBlock: config.toBlock, pipeline: config.pipelineCommits}), async ctx => {
         await handleBatch(ctx)
         const last = ctx.blocks[ctx.blocks.length - 1]

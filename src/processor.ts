@@ -13,7 +13,7 @@ import {
 import {Config, loadConfig} from './config'
 import {MINING_EVENT_NAMES} from './decode'
 import {coalesceFinalizedBatches} from './ingest/coalesce'
-import {decodeWorker} from './ingest/worker-source'
+import {decodeThread} from './ingest/decode-thread/thread-source'
 import {leanRpcMapping} from './ingest/lean-mapping'
 
 export const FIELDS = {
@@ -21,7 +21,7 @@ export const FIELDS = {
     event: {name: true, args: true},
 } as const
 
-/** the SDK processor as configured, reading blocks on this thread (the decode worker's own source) */
+/** the SDK processor as configured, reading blocks on this thread (the decode thread's own source) */
 export function buildProcessor(config: Config) {
     const p = new SubstrateBatchProcessor()
     const gateway = config.gatewayUrl ?? (process.env.USE_PUBLIC_GATEWAY === '1' ? config.chain.gateway : undefined)
@@ -42,8 +42,8 @@ export function buildProcessor(config: Config) {
 }
 
 /**
- * The processor the indexer runs: finalized blocks are fetched and decoded by the decode worker
- * (INGEST_WORKER, src/ingest/decode-worker.ts) and read ahead and merged into adaptive batches while the
+ * The processor the indexer runs: finalized blocks are fetched and decoded by the decode thread
+ * (INGEST_WORKER, src/ingest/decode-thread/) and read ahead and merged into adaptive batches while the
  * handler works (src/ingest/coalesce.ts); hot blocks go through the SDK on this thread.
  */
 export function createProcessor(config: Config = loadConfig()) {
@@ -51,7 +51,7 @@ export function createProcessor(config: Config = loadConfig()) {
     coalesceFinalizedBatches(
         p,
         {maxBlocks: config.maxBatchBlocks, maxItems: config.maxBatchItems},
-        config.ingestWorker ? (requests, stopOnHead) => decodeWorker().finalizedBlocks(requests, stopOnHead) : undefined
+        config.ingestWorker ? (requests, stopOnHead) => decodeThread({config}).finalizedBlocks(requests, stopOnHead) : undefined
     )
     return p
 }

@@ -25,8 +25,7 @@ import {RawWriter, storeEntityManager, Writer, writerFor, writeTimings} from '..
 import {pipelineOf, pipelineWaitMs} from '../store/pipelined-database'
 import {sourceWaitMs} from '../ingest/coalesce'
 import {deferIndexes, DeferMode, deferredIndexes, mustRestore, restoreIndexes, worthDeferring} from '../store/deferred-indexes'
-import {loadConfig} from '../config'
-import {activeDecodeWorker, decodeIfNeeded, hybridStorage} from '../ingest/worker-source'
+import {activeDecodeThread, decodeIfNeeded, hybridStorage} from '../ingest/decode-thread/thread-source'
 
 const TIMING = !!process.env.LEDGER_TIMING
 /** ledger rows that make a mid-batch statement worth sending */
@@ -48,8 +47,8 @@ export interface StorageReader {
     pools(block: Block): Promise<NormalizedPool[]>
 }
 
-/** reads through the block's runtime (SDK blocks) or in the decode worker (its blocks) */
-export const chainStorage: StorageReader = hybridStorage(activeDecodeWorker)
+/** reads through the block's runtime (SDK blocks) or in the decode thread (its blocks) */
+export const chainStorage: StorageReader = hybridStorage(activeDecodeThread)
 
 export interface BatchStats {
     calls: number
@@ -134,7 +133,7 @@ export class LedgerHandler {
         for (const block of batch.blocks) {
             if (performance.now() - lastYield > YIELD_MS) {
                 // let the event loop run: the connection's statement queue sends the next statement only when
-                // the previous one's answer has been read, and the decode worker's messages wait for it too
+                // the previous one's answer has been read, and the decode thread's messages wait for it too
                 await new Promise<void>(r => setImmediate(r))
                 lastYield = performance.now()
             }
@@ -403,17 +402,15 @@ function append(out: RollupRows, rows: RollupRows): void {
 
 let defaultHandler: LedgerHandler | undefined
 
-/** the processor's data handler (src/main.ts): one LedgerHandler per process */
-export async function handleBatch(ctx: ProcessorContext<Store>): Promise<void> {
-    if (defaultHandler == null) {
-        const config = loadConfig()
-        defaultHandler = new LedgerHandler(chainStorage, decodeIfNeeded, {
-            deferIndexes: config.deferIndexes,
-            fromBlock: config.fromBlock,
-            toBlock: config.toBlock,
-        })
+/**
+ * The processor's data handler (src/main.ts), with the processor's configuration: one LedgerHandler per
+ * process, created on the first batch.
+ */
+export function createBatchHandler(options: LedgerOptions): (ctx: ProcessorContext<Store>) => Promise<void> {
+    return async ctx => {
+        defaultHandler ??= new LedgerHandler(chainStorage, decodeIfNeeded, options)
+        await defaultHandler.handle({store: ctx.store, blocks: ctx.blocks as any, log: ctx.log, isHead: ctx.isHead})
     }
-    await defaultHandler.handle({store: ctx.store, blocks: ctx.blocks as any, log: ctx.log, isHead: ctx.isHead})
 }
 
 export function processStats(): BatchStats | undefined {

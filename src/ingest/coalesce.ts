@@ -146,7 +146,7 @@ interface FinalizedSource {
 export function coalesceFinalizedBatches(
     processor: SubstrateBatchProcessor<any>,
     opts: CoalesceOptions,
-    /** serves the finalized blocks instead of the SDK's source (the decode worker) */
+    /** serves the finalized blocks instead of the SDK's source (the decode thread) */
     finalized?: (requests: unknown, stopOnHead?: boolean) => AsyncIterable<BlockBatch<unknown>>
 ): void {
     wrapRpcDataSource<FinalizedSource>(processor, 'adaptive batching', ds => {
