@@ -8,6 +8,7 @@
  * - fail: a pipelined batch whose statement fails, then the next batch (which must throw);
  * - unqueued: the control, three statements on one connection without the queue (pg must warn).
  */
+import {loadLedgerSettings} from '../../src/config/ledger'
 import {LedgerHandler} from '../../src/handler'
 import {PipelinedDatabase, pipelineOf} from '../../src/store/pipelined-database'
 import {FakeStorage, newLog, ROOT} from '../ledger/harness'
@@ -23,7 +24,8 @@ const head = (n: number): Head => ({height: n, hash: '0x' + n.toString(16).padSt
 async function story(db: PipelinedDatabase, start: Head): Promise<void> {
     const storage = new FakeStorage()
     storage.params = PARAMS
-    const handler = new LedgerHandler(storage, e => e)
+    // LEDGER_PIPELINE_ROWS from the environment the test gives this process
+    const handler = new LedgerHandler(storage, e => e, {deferIndexes: 'off', fromBlock: 0, settings: loadLedgerSettings()})
     const log = newLog()
     const blocks = storyChain().blocks
     let prev = start

@@ -3,11 +3,13 @@
  * the data the thread starts with. Everything crosses as structured clones: plain objects, bigints, strings.
  */
 import type {Config} from '../../config'
+import type {SourceSettings} from '../../config/ledger'
 import type {MiningEvent, NormalizedPool, TokenomicParams} from '../../decode'
 
-/** the thread's `workerData`: the validated configuration of the main thread (plain data, cloned) */
+/** the thread's `workerData`: the main thread's validated configuration and source settings (plain data, cloned) */
 export interface DecodeThreadData {
     config: Config
+    source: SourceSettings
 }
 
 /** a block header as the handler needs it, without the SDK's runtime objects */

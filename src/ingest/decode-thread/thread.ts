@@ -9,8 +9,8 @@
  * It also answers the storage reads the handler needs for the blocks it delivered (tokenomic parameters,
  * the pools at the v1→v2 migration): the runtimes live here.
  *
- * The processor is built from the main thread's validated configuration (`workerData`, DecodeThreadData):
- * the thread reads no settings of its own.
+ * The processor is built from the main thread's validated configuration and source settings (`workerData`,
+ * DecodeThreadData): the thread reads no settings of its own.
  *
  * Errors are never swallowed: the blocks decoded before a failing one are posted, then the error.
  */
@@ -30,9 +30,9 @@ interface SdkSource {
 const port = parentPort
 if (port == null) throw new Error('thread.ts runs as a worker thread (src/ingest/decode-thread/thread-source.ts)')
 const data = workerData as DecodeThreadData | undefined
-if (data?.config == null) throw new Error('the decode thread starts with its configuration in workerData (DecodeThreadData)')
+if (data?.config == null || data.source == null) throw new Error('the decode thread starts with its configuration in workerData (DecodeThreadData)')
 
-const processor = buildProcessor(data.config) as unknown as {getRpcDataSource(): SdkSource}
+const processor = buildProcessor(data.config, data.source) as unknown as {getRpcDataSource(): SdkSource}
 const source = processor.getRpcDataSource()
 
 /** the runtime of each spec version delivered: storage reads for the blocks of that spec */

@@ -96,7 +96,7 @@ test('storage reads are answered by request id, errors included', async () => {
     await w.close()
 })
 
-test('the thread starts with the validated configuration as workerData, unchanged by the structured clone', async () => {
+test('the thread starts with the validated configuration and settings as workerData, unchanged by the structured clone', async () => {
     const config = loadConfig({
         CHAIN: 'khala',
         RPC_ENDPOINT: 'wss://node.example:9944',
@@ -108,8 +108,9 @@ test('the thread starts with the validated configuration as workerData, unchange
     // rebuilds the objects in this realm (the clone's prototypes are another realm's)
     const plain = (o: any): any => (o != null && typeof o === 'object' ? Object.fromEntries(Object.entries(o).map(([k, v]) => [k, plain(v)])) : o)
     expect(plain(structuredClone(config))).toStrictEqual(plain(config))
+    const data = {config, source: {usePublicGateway: true}}
     const w = new DecodeThread({
-        data: {config},
+        data,
         window: 2,
         heapMb: 64,
         script: script(`
@@ -118,6 +119,6 @@ test('the thread starts with the validated configuration as workerData, unchange
             if (m.type === 'storage') parentPort.postMessage({type: 'storage', id: m.id, ok: true, value: workerData})
         })`),
     })
-    expect(plain(await w.pools(header(1)))).toStrictEqual(plain({config}))
+    expect(plain(await w.pools(header(1)))).toStrictEqual(plain(data))
     await w.close()
 })
