@@ -14,6 +14,7 @@
  */
 import type {Store} from '@subsquid/typeorm-store'
 import {EntityManager} from 'typeorm'
+import {storeTracksChanges, storeTransactionManager} from '../sdk/typeorm-store'
 import {queuedManager} from './statement-queue'
 import {ColumnSpec, columnLiteral, TableSpec, tableSpec, WriteKind} from './tables'
 
@@ -31,30 +32,17 @@ export interface Writer {
     query(sql: string, params?: unknown[]): Promise<any[]>
 }
 
-interface StoreInternals {
-    em: () => EntityManager
-    changes?: unknown
-}
-
-function internals(store: Store): StoreInternals {
-    const s = store as unknown as StoreInternals
-    if (typeof s.em !== 'function') {
-        throw new Error('unsupported @subsquid/typeorm-store: Store.em is not a function (written against 1.5.1)')
-    }
-    return s
-}
-
 /**
  * the batch transaction's EntityManager, its `query` going through the connection's statement queue
  * (src/store/statement-queue.ts): statements sent without waiting and those awaited keep their order
  */
 export function storeEntityManager(store: Store): EntityManager {
-    return queuedManager(internals(store).em())
+    return queuedManager(storeTransactionManager(store))
 }
 
 /** true when the store records changes for rollback, i.e. the call processes an unfinalized block */
 export function isHotStore(store: Store): boolean {
-    return internals(store).changes != null
+    return storeTracksChanges(store)
 }
 
 /** time spent per table and statement kind, when LEDGER_TIMING is set (the handler's stats line) */

@@ -16,24 +16,20 @@
  */
 import {parentPort, workerData} from 'worker_threads'
 import type {Runtime} from '@subsquid/substrate-runtime'
+import {rpcDataSource, SourceBlock} from '../../sdk/rpc-source'
 import {decodeMiningEvent, MiningEvent, readPools, readTokenomicParameters, tryReadTokenomicParameters} from '../../decode'
 import {buildProcessor} from '../../processor'
 import {DecodeThreadData, DecodedBlock, FromThread, PlainHeader, serializeError, ToThread} from './protocol'
 
-/** the SDK data source's header: a plain header's fields with the runtime instead of the derived flag */
-type SdkHeader = Omit<PlainHeader, 'hasPoolsStorage'> & {_runtime: Runtime}
-
-interface SdkSource {
-    getFinalizedBlocks(requests: unknown, stopOnHead?: boolean): AsyncIterable<{blocks: {header: SdkHeader; events: any[]}[]; isHead: boolean}>
-}
+/** the SDK data source's header (src/sdk/rpc-source.ts): a plain header's fields, with the runtime */
+type SdkHeader = SourceBlock['header']
 
 const port = parentPort
 if (port == null) throw new Error('thread.ts runs as a worker thread (src/ingest/decode-thread/thread-source.ts)')
 const data = workerData as DecodeThreadData | undefined
 if (data?.config == null || data.source == null) throw new Error('the decode thread starts with its configuration in workerData (DecodeThreadData)')
 
-const processor = buildProcessor(data.config, data.source) as unknown as {getRpcDataSource(): SdkSource}
-const source = processor.getRpcDataSource()
+const source = rpcDataSource(buildProcessor(data.config, data.source), 'the decode thread')
 
 /** the runtime of each spec version delivered: storage reads for the blocks of that spec */
 const bySpec = new Map<number, Runtime>()
