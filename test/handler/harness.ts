@@ -13,7 +13,7 @@ import type {NormalizedPool, TokenomicParams} from '../../src/decode'
 import {freshDatabase} from '../helpers/db'
 import {SynthBlock} from './synthetic'
 
-/** repository root (tests run from lib/test/ledger) */
+/** repository root (tests run from lib/test/handler) */
 export const ROOT = path.resolve(__dirname, '../../..')
 
 export async function migratedDatabase(name: string): Promise<string> {
