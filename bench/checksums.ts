@@ -18,7 +18,9 @@ export async function tableChecksums(url: string): Promise<Record<string, {rows:
         const out: Record<string, {rows: number; md5: string}> = {}
         for (const {table_name: t} of tables.rows) {
             const quoted = `"${String(t).replace(/"/g, '""')}"`
-            const r = await c.query(`SELECT count(*)::int AS n, md5(coalesce(string_agg(x.t, E'\\n' ORDER BY x.t), '')) AS h FROM (SELECT r::text AS t FROM ${quoted} r) x`)
+            const r = await c.query(
+                `SELECT count(*)::int AS n, md5(coalesce(string_agg(x.t, E'\\n' ORDER BY x.t), '')) AS h FROM (SELECT r::text AS t FROM ${quoted} r) x`
+            )
             out[t] = {rows: r.rows[0].n, md5: r.rows[0].h}
         }
         return out

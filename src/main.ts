@@ -1,5 +1,5 @@
 /**
- * The processor: wiring only. Decoding, state and writes live in src/mapping (handleBatch).
+ * The processor: wiring only. Decoding, state and writes live in src/handler (createBatchHandler).
  *
  * Before anything runs, the settings, the database and the node are checked, so an ordinary mistake ends
  * in one line that says what to do (exit code 2 for settings, 1 for an unreachable database or node). With
@@ -7,10 +7,11 @@
  * touches a server it was not told about.
  */
 import {Config, ConfigError, loadConfig} from './config'
+import {LedgerSettings, loadLedgerSettings} from './config/ledger'
 import {checkDatabase, DatabaseCheckError} from './db/check'
 import {describeDatabase, resolveDatabase, useDatabase} from './db/connection'
 import {finalizedHeight, RpcCheckError} from './ingest/rpc-check'
-import {handleBatch} from './mapping'
+import {createBatchHandler} from './handler'
 import {createProcessor} from './processor'
 import {ProgressLog} from './progress'
 import {dropSdkStatusLine} from './sdk/logging'
@@ -25,11 +26,13 @@ function fail(msg: string, code: number): never {
     process.exit(code)
 }
 
-async function prepare(): Promise<{config: Config; head: number}> {
+async function prepare(): Promise<{config: Config; settings: LedgerSettings; head: number}> {
     let config: Config
+    let settings: LedgerSettings
     let db
     try {
         config = loadConfig()
+        settings = loadLedgerSettings()
         db = resolveDatabase(config.db)
     } catch (e) {
         if (e instanceof ConfigError) fail(e.message, 2)
@@ -54,18 +57,19 @@ async function prepare(): Promise<{config: Config; head: number}> {
     say(
         `indexing ${config.chain.name} blocks ${range} from ${config.rpcEndpoint}${config.gatewayUrl ? ` (history from ${config.gatewayUrl})` : ''}; finalized head #${head}`
     )
-    return {config, head}
+    return {config, settings, head}
 }
 
 async function main() {
-    const {config, head} = await prepare()
+    const {config, settings, head} = await prepare()
     // the SDK's own status line ("n / m, rate …, eta …") is replaced by the progress log below
     dropSdkStatusLine()
     const progress = new ProgressLog({log: say, head: () => finalizedHeight(config.rpcEndpoint!), toBlock: config.toBlock})
     progress.setHead(head)
     await progress.start()
 
-    const processor = createProcessor(config)
+    const processor = createProcessor(config, {usePublicGateway: settings.usePublicGateway})
+    const handleBatch = createBatchHandler({deferIndexes: config.deferIndexes, fromBlock: config.fromBlock, toBlock: config.toBlock, settings})
     processor.run(new PipelinedDatabase({supportHotBlocks: true, toBlock: config.toBlock, pipeline: config.pipelineCommits}), async ctx => {
         await handleBatch(ctx)
         const last = ctx.blocks[ctx.blocks.length - 1]

@@ -11,9 +11,10 @@ import {
     Extrinsic as _Extrinsic,
 } from '@subsquid/substrate-processor'
 import {Config, loadConfig} from './config'
+import {loadLedgerSettings, SourceSettings} from './config/ledger'
 import {MINING_EVENT_NAMES} from './decode'
 import {coalesceFinalizedBatches} from './ingest/coalesce'
-import {decodeWorker} from './ingest/worker-source'
+import {decodeThread} from './ingest/decode-thread/thread-source'
 import {leanRpcMapping} from './ingest/lean-mapping'
 
 export const FIELDS = {
@@ -21,10 +22,10 @@ export const FIELDS = {
     event: {name: true, args: true},
 } as const
 
-/** the SDK processor as configured, reading blocks on this thread (the decode worker's own source) */
-export function buildProcessor(config: Config) {
+/** the SDK processor as configured, reading blocks on this thread (the decode thread's own source) */
+export function buildProcessor(config: Config, source: SourceSettings) {
     const p = new SubstrateBatchProcessor()
-    const gateway = config.gatewayUrl ?? (process.env.USE_PUBLIC_GATEWAY === '1' ? config.chain.gateway : undefined)
+    const gateway = config.gatewayUrl ?? (source.usePublicGateway ? config.chain.gateway : undefined)
     if (gateway) p.setGateway(gateway)
     p.setRpcEndpoint({
         url: config.rpcEndpoint!,
@@ -42,16 +43,20 @@ export function buildProcessor(config: Config) {
 }
 
 /**
- * The processor the indexer runs: finalized blocks are fetched and decoded by the decode worker
- * (INGEST_WORKER, src/ingest/decode-worker.ts) and read ahead and merged into adaptive batches while the
+ * The processor the indexer runs: finalized blocks are fetched and decoded by the decode thread
+ * (INGEST_WORKER, src/ingest/decode-thread/) and read ahead and merged into adaptive batches while the
  * handler works (src/ingest/coalesce.ts); hot blocks go through the SDK on this thread.
+ *
+ * src/main.ts passes the settings it validated; without them (bench/baseline) they are read here.
  */
-export function createProcessor(config: Config = loadConfig()) {
-    const p = buildProcessor(config)
+export function createProcessor(config: Config = loadConfig(), source: SourceSettings = loadLedgerSettings()) {
+    const p = buildProcessor(config, source)
     coalesceFinalizedBatches(
         p,
         {maxBlocks: config.maxBatchBlocks, maxItems: config.maxBatchItems},
-        config.ingestWorker ? (requests, stopOnHead) => decodeWorker().finalizedBlocks(requests, stopOnHead) : undefined
+        config.ingestWorker
+            ? (requests, stopOnHead) => decodeThread({config, source: {usePublicGateway: source.usePublicGateway}}).finalizedBlocks(requests, stopOnHead)
+            : undefined
     )
     return p
 }

@@ -4,7 +4,7 @@
  *
  * The estimate is honest rather than early: no ETA is given until the speed has been measured for
  * `minMeasureMs` past the first batch (the first batch carries the start-up: connections, metadata, the
- * decode worker's warm-up), and the speed is that of the last `windowMs`, so a stretch of denser or
+ * decode thread's warm-up), and the speed is that of the last `windowMs`, so a stretch of denser or
  * sparser blocks moves the estimate within a minute.
  */
 

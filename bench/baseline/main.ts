@@ -7,7 +7,7 @@
  * directory whose lib/model re-exports ./model (bench/ledger.ts prepares it).
  */
 import {TypeormDatabase} from '@subsquid/typeorm-store'
-import {decodeIfNeeded} from '../../src/ingest/worker-source'
+import {decodeIfNeeded} from '../../src/ingest/decode-thread/thread-source'
 import {createProcessor} from '../../src/processor'
 import {BaselineEvent} from './model'
 

@@ -87,7 +87,7 @@ export interface Config {
     maxBatchItems: number
     /** drop secondary ledger/rollup indexes during a long catch-up and rebuild them at the head */
     deferIndexes: 'auto' | 'off'
-    /** fetch and decode finalized blocks in a worker thread (src/ingest/decode-worker.ts) */
+    /** fetch and decode finalized blocks in a worker thread (src/ingest/decode-thread/thread.ts) */
     ingestWorker: boolean
     /** commit finalized batches while the next one is applied (src/store/pipelined-database.ts) */
     pipelineCommits: boolean

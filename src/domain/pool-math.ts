@@ -6,7 +6,13 @@
  * - a vault's cut of a stake pool reward, as the chain computes it (base_pool.rs distribute_reward) with
  *   its fixed-point conversions.
  */
+import type {BigDecimal} from '@subsquid/big-decimal'
 import {balanceMul, balanceToFixed, fixedDiv, fixedToBalance} from './balance'
+
+/** BigDecimal columns hold exact decimal strings in memory; the column transformer stringifies either */
+export function decimal(s: string): BigDecimal {
+    return s as unknown as BigDecimal
+}
 
 export const PRICE_DECIMALS = 18
 const PRICE_SCALE = 10n ** BigInt(PRICE_DECIMALS)

@@ -4,13 +4,16 @@
  */
 import {
     Account,
+    AccountRollup,
     BasePool,
     BudgetChange,
     Delegation,
     DismissedReward,
+    NetworkRollup,
     NetworkState,
     Payout,
     PoolReward,
+    PoolRollup,
     Session,
     SelfCheckFailure,
     StakeMovement,
@@ -18,6 +21,7 @@ import {
     TokenomicParameters,
     Vault,
     Worker,
+    WorkerRollup,
     WorkerStateChange,
 } from '../model'
 import {EMISSION_CAP, NETWORK_ID} from './constants'
@@ -144,6 +148,18 @@ export function emptyLedgerRows(): LedgerRows {
         tokenomicParameters: [],
         selfCheckFailures: [],
     }
+}
+
+/** the rows of closed hour / day buckets (src/rollup) */
+export interface RollupRows {
+    workers: WorkerRollup[]
+    pools: PoolRollup[]
+    accounts: AccountRollup[]
+    network: NetworkRollup[]
+}
+
+export function emptyRollupRows(): RollupRows {
+    return {workers: [], pools: [], accounts: [], network: []}
 }
 
 export function ledgerRowCount(r: LedgerRows): number {

@@ -17,7 +17,7 @@
  * through the SDK one block per call, with fork handling.
  */
 import type {SubstrateBatchProcessor} from '@subsquid/substrate-processor'
-import {wrapRpcDataSource} from './sdk-source'
+import {replaceFinalizedBlocks} from '../sdk/rpc-source'
 import {DEFAULT_MAX_BATCH_BLOCKS, DEFAULT_MAX_BATCH_ITEMS} from '../config'
 
 export interface BlockBatch<B> {
@@ -134,28 +134,20 @@ export async function* coalesceBatches<T extends BlockBatch<unknown>>(
     }
 }
 
-interface FinalizedSource {
-    getFinalizedBlocks(requests: unknown, stopOnHead?: boolean): AsyncIterable<BlockBatch<unknown>>
-}
-
 /**
  * Make `processor` hand its finalized RPC batches to the handler through `coalesceBatches`. The SDK has no
- * setting for this, so it wraps the processor's RPC data source (a private method of
- * @subsquid/substrate-processor 8.x; a missing method fails loudly here rather than silently not batching).
+ * setting for this, so it replaces the finalized stream of the processor's RPC data source (SDK internals,
+ * src/sdk/rpc-source.ts; a missing method fails loudly there rather than silently not batching).
  */
 export function coalesceFinalizedBatches(
     processor: SubstrateBatchProcessor<any>,
     opts: CoalesceOptions,
-    /** serves the finalized blocks instead of the SDK's source (the decode worker) */
+    /** serves the finalized blocks instead of the SDK's source (the decode thread) */
     finalized?: (requests: unknown, stopOnHead?: boolean) => AsyncIterable<BlockBatch<unknown>>
 ): void {
-    wrapRpcDataSource<FinalizedSource>(processor, 'adaptive batching', ds => {
-        if (typeof ds.getFinalizedBlocks !== 'function') {
-            throw new Error('the RPC data source has no getFinalizedBlocks(): unsupported @subsquid/substrate-processor')
-        }
-        const view = Object.create(ds) as FinalizedSource
-        view.getFinalizedBlocks = (requests, stopOnHead) =>
-            coalesceBatches(finalized ? finalized(requests, stopOnHead) : ds.getFinalizedBlocks(requests, stopOnHead), opts)
-        return view
-    })
+    replaceFinalizedBlocks(
+        processor,
+        'adaptive batching',
+        original => (requests, stopOnHead) => coalesceBatches(finalized ? finalized(requests, stopOnHead) : original(requests, stopOnHead), opts)
+    )
 }

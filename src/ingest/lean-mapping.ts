@@ -13,36 +13,7 @@
  */
 import type {SubstrateBatchProcessor} from '@subsquid/substrate-processor'
 import {toJSON} from '@subsquid/util-internal-json'
-import {wrapRpcDataSource} from './sdk-source'
-
-interface RawHeader {
-    height: number
-    hash: string
-    parentHash: string
-    specName: string
-    specVersion: number
-    implName: string
-    implVersion: number
-    timestamp?: number
-    [k: string]: unknown
-}
-
-interface RawEvent {
-    index: number
-    name: string
-    args: unknown
-    phase?: string
-    extrinsicIndex?: number
-    callAddress?: number[]
-}
-
-/** the data source's raw block (@subsquid/substrate-data `Block`) */
-interface RawBlock {
-    header: RawHeader
-    runtime: unknown
-    runtimeOfPrevBlock: unknown
-    events?: RawEvent[]
-}
+import {RawBlock, RawEvent, RawHeader, replaceBlockMapping} from '../sdk/rpc-source'
 
 export interface LeanHeader extends RawHeader {
     id: string
@@ -92,16 +63,11 @@ export function leanBlock(src: RawBlock, names: ReadonlySet<string>): LeanBlock 
 
 /**
  * Make the processor's RPC data source map blocks with `leanBlock`, keeping only `names` events (the
- * processor's event selection; calls and extrinsics are not selected by this indexer). It wraps a private
- * method of @subsquid/substrate-processor 8.x and fails loudly if the SDK's shape differs.
+ * processor's event selection; calls and extrinsics are not selected by this indexer). It replaces a private
+ * method of @subsquid/substrate-processor 8.x (src/sdk/rpc-source.ts), which fails loudly if the SDK's
+ * shape differs.
  */
 export function leanRpcMapping(processor: SubstrateBatchProcessor<any>, names: Iterable<string>): void {
     const selected = new Set(names)
-    wrapRpcDataSource<{mapBlock?: unknown}>(processor, 'the lean mapping', ds => {
-        if (typeof ds.mapBlock !== 'function') {
-            throw new Error('the RPC data source has no mapBlock(): unsupported @subsquid/substrate-processor')
-        }
-        ds.mapBlock = (src: RawBlock) => leanBlock(src, selected)
-        return ds
-    })
+    replaceBlockMapping(processor, 'the lean mapping', src => leanBlock(src, selected))
 }

@@ -27,12 +27,8 @@
 import assert from 'assert'
 import {Store, TypeormDatabase} from '@subsquid/typeorm-store'
 import type {DataSource, QueryRunner} from 'typeorm'
+import {databaseDataSource, guardedStatusUpdate, HashAndHeight} from '../sdk/typeorm-store'
 import {queuedManager} from './statement-queue'
-
-interface HashAndHeight {
-    height: number
-    hash: string
-}
 
 interface FinalTxInfo {
     prevHead: HashAndHeight
@@ -81,7 +77,7 @@ export class PipelinedDatabase extends TypeormDatabase {
     }
 
     private get dataSource(): DataSource {
-        const con = (this as unknown as {con?: DataSource}).con
+        const con = databaseDataSource(this)
         assert(con != null, 'not connected')
         return con
     }
@@ -146,12 +142,8 @@ export class PipelinedDatabase extends TypeormDatabase {
         }
         // the guarded status update: fails (division by zero) unless the database is at the previous head,
         // which aborts the transaction, so the COMMIT after it rolls back
-        send(
-            `WITH u AS (UPDATE "squid_processor".status SET height = $1, hash = $2, nonce = nonce + 1
-                        WHERE id = 0 AND height = $3 AND hash = $4 RETURNING 1)
-             SELECT 1 / (SELECT count(*)::int FROM u) AS ok`,
-            [info.nextHead.height, info.nextHead.hash, info.prevHead.height, info.prevHead.hash]
-        )
+        const status = guardedStatusUpdate(info.prevHead, info.nextHead)
+        send(status.sql, status.params)
         send('COMMIT')
         const range = `#${info.prevHead.height + 1}–#${info.nextHead.height}`
         const done = (async () => {

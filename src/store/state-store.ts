@@ -32,7 +32,7 @@ import {
 } from '../model'
 import {NETWORK_ID} from '../domain/constants'
 import {EntityMap, emptyState, LedgerRows, MiningState} from '../domain/state'
-import type {RollupRows} from '../analytics/rollup'
+import type {RollupRows} from '../domain/state'
 import {ColumnSpec, columnChanged, fromDbRow, TableSpec, tableSpec} from './tables'
 import {Writer} from './writer'
 

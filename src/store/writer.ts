@@ -14,6 +14,7 @@
  */
 import type {Store} from '@subsquid/typeorm-store'
 import {EntityManager} from 'typeorm'
+import {storeTracksChanges, storeTransactionManager} from '../sdk/typeorm-store'
 import {queuedManager} from './statement-queue'
 import {ColumnSpec, columnLiteral, TableSpec, tableSpec, WriteKind} from './tables'
 
@@ -31,35 +32,21 @@ export interface Writer {
     query(sql: string, params?: unknown[]): Promise<any[]>
 }
 
-interface StoreInternals {
-    em: () => EntityManager
-    changes?: unknown
-}
-
-function internals(store: Store): StoreInternals {
-    const s = store as unknown as StoreInternals
-    if (typeof s.em !== 'function') {
-        throw new Error('unsupported @subsquid/typeorm-store: Store.em is not a function (written against 1.5.1)')
-    }
-    return s
-}
-
 /**
  * the batch transaction's EntityManager, its `query` going through the connection's statement queue
  * (src/store/statement-queue.ts): statements sent without waiting and those awaited keep their order
  */
 export function storeEntityManager(store: Store): EntityManager {
-    return queuedManager(internals(store).em())
+    return queuedManager(storeTransactionManager(store))
 }
 
 /** true when the store records changes for rollback, i.e. the call processes an unfinalized block */
 export function isHotStore(store: Store): boolean {
-    return internals(store).changes != null
+    return storeTracksChanges(store)
 }
 
-/** time spent per table and statement kind, when LEDGER_TIMING is set (see mapping's stats line) */
+/** time spent per table and statement kind, when LEDGER_TIMING is set (the handler's stats line) */
 export const writeTimings = new Map<string, {calls: number; rows: number; buildMs: number; sqlMs: number}>()
-const TIMING = !!process.env.LEDGER_TIMING
 
 function timed(key: string, rows: number, buildMs: number, sqlMs: number): void {
     let t = writeTimings.get(key)
@@ -88,7 +75,11 @@ export class RawWriter implements Writer {
     private pending: PendingWrite[] = []
     private statements = new Map<string, string>()
 
-    constructor(private readonly em: EntityManager) {}
+    constructor(
+        private readonly em: EntityManager,
+        /** record writeTimings (LEDGER_TIMING, src/config/ledger.ts) */
+        private readonly timing = false
+    ) {}
 
     spec(entity: Function): TableSpec {
         return tableSpec(this.em, entity)
@@ -153,13 +144,13 @@ export class RawWriter implements Writer {
         const ops = this.pending
         if (ops.length === 0) return
         this.pending = []
-        const t0 = TIMING ? performance.now() : 0
+        const t0 = this.timing ? performance.now() : 0
         const params: string[] = []
         for (const op of ops) {
             for (const c of op.columns) params.push(columnLiteral(c, op.rows))
             if (op.kind === 'update') params.push(String(op.rows.length))
         }
-        const t1 = TIMING ? performance.now() : 0
+        const t1 = this.timing ? performance.now() : 0
         const signature = ops
             .map(op => `${op.kind}:${op.spec.table}${op.columns === op.spec.columns ? '' : ':' + op.columns.map(c => c.db).join('.')}`)
             .join(',')
@@ -197,7 +188,7 @@ export class RawWriter implements Writer {
             const n = res[0]?.[`w${i}`]
             if (n !== op.rows.length) throw new Error(`${op.spec.table}: updated ${n} of ${op.rows.length} rows known to exist`)
         })
-        if (TIMING) {
+        if (this.timing) {
             timed(
                 `flush (${ops.length} tables)`,
                 ops.reduce((n, op) => n + op.rows.length, 0),
@@ -251,6 +242,6 @@ export class StoreWriter implements Writer {
     }
 }
 
-export function writerFor(store: Store): Writer {
-    return isHotStore(store) ? new StoreWriter(store) : new RawWriter(storeEntityManager(store))
+export function writerFor(store: Store, options: {timing?: boolean} = {}): Writer {
+    return isHotStore(store) ? new StoreWriter(store) : new RawWriter(storeEntityManager(store), options.timing)
 }

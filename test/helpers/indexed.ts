@@ -51,10 +51,13 @@ function listFiles(dir: string, out: string[]): void {
 /** hash of the code and schema the indexed data depends on */
 export function indexFingerprint(scenario: string, seed: number): string {
     const files: string[] = []
-    for (const d of ['src/mapping', 'src/domain', 'src/store', 'src/analytics', 'src/decode', 'src/types', 'src/model', 'devnet']) {
+    // everything the processor runs to index: the handler and what it applies and writes with (domain,
+    // rollup and its APR formulas, decode, store), the ingest path and its SDK hooks, the configuration
+    const dirs = ['src/handler', 'src/rollup', 'src/domain', 'src/decode', 'src/store', 'src/ingest', 'src/sdk', 'src/config']
+    for (const d of [...dirs, 'src/types', 'src/model', 'devnet']) {
         listFiles(path.join(LIB, d), files)
     }
-    for (const f of ['src/main.js', 'src/processor.js', 'src/config.js']) files.push(path.join(LIB, f))
+    for (const f of ['src/main.js', 'src/processor.js']) files.push(path.join(LIB, f))
     listFiles(path.join(ROOT, 'db/migrations'), files)
     files.push(path.join(ROOT, 'schema.graphql'))
     const h = crypto.createHash('sha256')

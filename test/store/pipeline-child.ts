@@ -3,15 +3,16 @@
  * warnings and unhandled rejections go to the real process, which jest's sandbox does not see. Prints one
  * JSON line: the warnings and unhandled rejections seen, and the error a mode expects, if any.
  *
- * - story: the hand-checked story (test/ledger/scenario.ts) through PipelinedDatabase and the real
+ * - story: the hand-checked story (test/handler/scenario.ts) through PipelinedDatabase and the real
  *   LedgerHandler, two blocks per batch (LEDGER_PIPELINE_ROWS=1 makes every block a background flush);
  * - fail: a pipelined batch whose statement fails, then the next batch (which must throw);
  * - unqueued: the control, three statements on one connection without the queue (pg must warn).
  */
-import {LedgerHandler} from '../../src/mapping'
+import {loadLedgerSettings} from '../../src/config/ledger'
+import {LedgerHandler} from '../../src/handler'
 import {PipelinedDatabase, pipelineOf} from '../../src/store/pipelined-database'
-import {FakeStorage, newLog, ROOT} from '../ledger/harness'
-import {PARAMS, storyChain} from '../ledger/scenario'
+import {FakeStorage, newLog, ROOT} from '../handler/harness'
+import {PARAMS, storyChain} from '../handler/scenario'
 
 interface Head {
     height: number
@@ -23,7 +24,8 @@ const head = (n: number): Head => ({height: n, hash: '0x' + n.toString(16).padSt
 async function story(db: PipelinedDatabase, start: Head): Promise<void> {
     const storage = new FakeStorage()
     storage.params = PARAMS
-    const handler = new LedgerHandler(storage, e => e)
+    // LEDGER_PIPELINE_ROWS from the environment the test gives this process
+    const handler = new LedgerHandler(storage, e => e, {deferIndexes: 'off', fromBlock: 0, settings: loadLedgerSettings()})
     const log = newLog()
     const blocks = storyChain().blocks
     let prev = start

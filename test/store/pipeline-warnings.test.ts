@@ -6,8 +6,8 @@
  */
 import {execFile} from 'child_process'
 import * as path from 'path'
-import {Indexer, FakeStorage, migratedDatabase, tableChecksums} from '../ledger/harness'
-import {PARAMS, storyChain} from '../ledger/scenario'
+import {Indexer, FakeStorage, migratedDatabase, tableChecksums} from '../handler/harness'
+import {PARAMS, storyChain} from '../handler/scenario'
 
 jest.setTimeout(180_000)
 

@@ -4,7 +4,7 @@
  * were not awaited fails the processor without committing any of it.
  */
 import {PipelinedDatabase, pipelineOf} from '../../src/store/pipelined-database'
-import {migratedDatabase, ROOT, sql, withDbUrl} from '../ledger/harness'
+import {migratedDatabase, ROOT, sql, withDbUrl} from '../handler/harness'
 
 jest.setTimeout(120_000)
 

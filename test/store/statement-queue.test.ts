@@ -10,7 +10,7 @@ import {DataSource} from 'typeorm'
 import {createOrmConfig} from '@subsquid/typeorm-config'
 import {queuedManager, statementQueue, StatementQueue} from '../../src/store/statement-queue'
 import {freshDatabase} from '../helpers/db'
-import {ROOT, withDbUrl} from '../ledger/harness'
+import {ROOT, withDbUrl} from '../handler/harness'
 
 jest.setTimeout(60_000)
 

@@ -11,7 +11,7 @@ import * as os from 'os'
 import * as path from 'path'
 import {startDevnet, startScenarioDevnet} from '../../devnet'
 import {buildScenario} from '../../devnet/sim'
-import {migratedDatabase, sql, tableChecksums} from './harness'
+import {migratedDatabase, sql, tableChecksums} from '../handler/harness'
 import {progress, runProcessor, startProcessor, waitFor} from './processor-child'
 import {compareWithTruth, selfCheck} from './truth-compare'
 

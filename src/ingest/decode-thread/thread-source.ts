@@ -1,12 +1,13 @@
 /**
- * The main thread's side of the decode worker (src/ingest/decode-worker.ts): finalized blocks arrive
- * already fetched and decoded (plain headers, `MiningEvent`s), so the main thread only applies and writes.
+ * The main thread's side of the decode thread (thread.ts): finalized blocks arrive already fetched and
+ * decoded (plain headers, `MiningEvent`s), so the main thread only applies and writes.
  *
  * - `finalizedBlocks(requests, stopOnHead)` is the SDK data source's `getFinalizedBlocks` served by the
- *   worker; each batch taken is acknowledged, so the worker runs at most `window` batches ahead.
- * - `storage` reads chain storage at a block the worker delivered (the runtimes live in the worker).
- * - A worker error (an unknown event version, an RPC failure the SDK gave up on, a crash of the thread)
+ *   thread; each batch taken is acknowledged, so the thread runs at most `window` batches ahead.
+ * - `storage` reads chain storage at a block the thread delivered (the runtimes live in the thread).
+ * - A thread error (an unknown event version, an RPC failure the SDK gave up on, a crash of the thread)
  *   is raised by the stream after every block decoded before it, as the in-thread source would.
+ * - The thread starts with the main thread's validated configuration (`data`, passed as `workerData`).
  *
  * Hot (unfinalized) blocks do not come through here: the SDK's own source on the main thread handles
  * them with its fork logic, so the handler accepts both kinds of block (`decodeIfNeeded`,
@@ -14,69 +15,84 @@
  */
 import path from 'path'
 import {Worker} from 'worker_threads'
-import {decodeMiningEvent, MiningEvent, NormalizedPool, readPools, readTokenomicParameters, TokenomicParams, tryReadTokenomicParameters} from '../decode'
-import type {BlockBatch} from './coalesce'
-import {DecodedBlock, FromWorker, IngestWorkerError, PlainHeader, SerializedError, StorageOp, ToWorker} from './protocol'
+import {decodeMiningEvent, MiningEvent, NormalizedPool, readPools, readTokenomicParameters, TokenomicParams, tryReadTokenomicParameters} from '../../decode'
+import type {BlockBatch} from '../coalesce'
+import {DecodedBlock, DecodeThreadData, DecodeThreadError, FromThread, PlainHeader, SerializedError, StorageOp, ToThread} from './protocol'
 
-/** unacknowledged batches (SDK splits of ~10 blocks) the worker may run ahead */
+/** unacknowledged batches (SDK splits of ~10 blocks) the thread may run ahead */
 export const DEFAULT_WINDOW = 8
-export const DEFAULT_WORKER_HEAP_MB = 256
+export const DEFAULT_THREAD_HEAP_MB = 256
+
+export interface DecodeThreadOptions {
+    /** the thread's `workerData` (thread.ts needs it; a scripted test thread may not) */
+    data?: DecodeThreadData
+    /** unacknowledged batches the thread may run ahead */
+    window?: number
+    /** old-generation heap of the thread, MB: it holds little (runtimes, blocks in flight) but makes much garbage */
+    heapMb?: number
+    /** the thread's script (default: the compiled thread.ts) */
+    script?: string
+}
 
 interface Pending {
     resolve(v: any): void
     reject(e: Error): void
 }
 
-export class DecodeWorker {
-    private worker: Worker | undefined
+export class DecodeThread {
+    private thread: Worker | undefined
     private streams = 0
     private requestIds = 0
     private readonly pending = new Map<number, Pending>()
-    private inbox: ((m: FromWorker | {type: 'crash'; error: SerializedError}) => void) | undefined
+    private inbox: ((m: FromThread | {type: 'crash'; error: SerializedError}) => void) | undefined
+    private readonly window: number
+    private readonly heapMb: number
+    private readonly script: string
+    private readonly data: DecodeThreadData | undefined
 
-    constructor(
-        private readonly window = DEFAULT_WINDOW,
-        /** old-generation heap of the worker, MB: it holds little (runtimes, blocks in flight) but makes much garbage */
-        private readonly heapMb = DEFAULT_WORKER_HEAP_MB,
-        private readonly script = path.join(__dirname, 'decode-worker.js')
-    ) {}
+    constructor(options: DecodeThreadOptions = {}) {
+        this.window = options.window ?? DEFAULT_WINDOW
+        this.heapMb = options.heapMb ?? DEFAULT_THREAD_HEAP_MB
+        this.script = options.script ?? path.join(__dirname, 'thread.js')
+        this.data = options.data
+    }
 
     private ensure(): Worker {
-        if (this.worker) return this.worker
-        const w = new Worker(this.script, {resourceLimits: {maxOldGenerationSizeMb: this.heapMb}})
-        // the processor exits when its work is done, whatever the worker is waiting for
+        if (this.thread) return this.thread
+        const w = new Worker(this.script, {workerData: this.data, resourceLimits: {maxOldGenerationSizeMb: this.heapMb}})
+        // the processor exits when its work is done, whatever the thread is waiting for
         w.unref()
-        w.on('message', (m: FromWorker) => {
+        w.on('message', (m: FromThread) => {
             if (m.type === 'storage') {
                 const p = this.pending.get(m.id)
                 if (!p) return
                 this.pending.delete(m.id)
                 if (m.ok) p.resolve(m.value)
-                else p.reject(new IngestWorkerError(m.error))
+                else p.reject(new DecodeThreadError(m.error))
             } else {
                 this.inbox?.(m)
             }
         })
         const crash = (error: SerializedError) => {
-            this.worker = undefined
-            for (const p of this.pending.values()) p.reject(new IngestWorkerError(error))
+            this.thread = undefined
+            for (const p of this.pending.values()) p.reject(new DecodeThreadError(error))
             this.pending.clear()
             this.inbox?.({type: 'crash', error})
         }
-        w.on('error', e => crash({name: e.name, message: `decode worker failed: ${e.message}`, stack: e.stack}))
+        w.on('error', e => crash({name: e.name, message: `decode thread failed: ${e.message}`, stack: e.stack}))
         w.on('exit', code => {
-            if (this.worker === w) crash({name: 'Error', message: `decode worker exited with code ${code}`})
+            if (this.thread === w) crash({name: 'Error', message: `decode thread exited with code ${code}`})
         })
-        return (this.worker = w)
+        return (this.thread = w)
     }
 
-    private send(msg: ToWorker): void {
+    private send(msg: ToThread): void {
         this.ensure().postMessage(msg)
     }
 
     async *finalizedBlocks(requests: unknown, stopOnHead?: boolean): AsyncGenerator<BlockBatch<DecodedBlock>> {
         const stream = ++this.streams
-        const queue: (FromWorker | {type: 'crash'; error: SerializedError})[] = []
+        const queue: (FromThread | {type: 'crash'; error: SerializedError})[] = []
         let wake: (() => void) | undefined
         this.inbox = m => {
             if ('stream' in m && m.stream !== stream) return
@@ -98,11 +114,11 @@ export class DecodeWorker {
                     return
                 } else if (m.type === 'error' || m.type === 'crash') {
                     ended = true
-                    throw new IngestWorkerError(m.error)
+                    throw new DecodeThreadError(m.error)
                 }
             }
         } finally {
-            if (!ended && this.worker) this.worker.postMessage({type: 'stop', stream} satisfies ToWorker)
+            if (!ended && this.thread) this.thread.postMessage({type: 'stop', stream} satisfies ToThread)
             this.inbox = undefined
         }
     }
@@ -124,46 +140,46 @@ export class DecodeWorker {
     }
 
     async close(): Promise<void> {
-        const w = this.worker
-        this.worker = undefined
+        const w = this.thread
+        this.thread = undefined
         if (w) await w.terminate()
     }
 }
 
-let shared: DecodeWorker | undefined
+let shared: DecodeThread | undefined
 
-/** the process's decode worker (created on first use) */
-export function decodeWorker(): DecodeWorker {
-    return (shared ??= new DecodeWorker())
+/** the process's decode thread (created on first use, started with `data`) */
+export function decodeThread(data: DecodeThreadData): DecodeThread {
+    return (shared ??= new DecodeThread({data}))
 }
 
-/** the decode worker if this process uses one */
-export function activeDecodeWorker(): DecodeWorker | undefined {
+/** the decode thread if this process uses one */
+export function activeDecodeThread(): DecodeThread | undefined {
     return shared
 }
 
-/** a block from the worker: a plain header without the SDK's runtime */
+/** a block from the decode thread: a plain header without the SDK's runtime */
 export function isPlainHeader(h: object): h is PlainHeader {
     return !('_runtime' in h)
 }
 
-/** decoded already (by the worker), or an SDK event to decode now */
+/** decoded already (by the decode thread), or an SDK event to decode now */
 export function decodeIfNeeded(e: any): MiningEvent {
     return 'kind' in e ? (e as MiningEvent) : decodeMiningEvent(e)
 }
 
-/** storage reads for both kinds of block: SDK blocks read through their runtime, worker blocks in the worker */
+/** storage reads for both kinds of block: SDK blocks read through their runtime, decode-thread blocks in the thread */
 export interface BlockStorage {
     tokenomicParameters(block: any, required: boolean): Promise<TokenomicParams | undefined>
     hasPoolsStorage(block: any): boolean
     pools(block: any): Promise<NormalizedPool[]>
 }
 
-export function hybridStorage(worker: () => DecodeWorker | undefined): BlockStorage {
+export function hybridStorage(thread: () => DecodeThread | undefined): BlockStorage {
     const need = (h: PlainHeader) => {
-        const w = worker()
-        if (w == null) throw new Error(`block #${h.height} came from the decode worker, but there is none in this process`)
-        return w
+        const t = thread()
+        if (t == null) throw new Error(`block #${h.height} came from the decode thread, but there is none in this process`)
+        return t
     }
     return {
         tokenomicParameters: (block, required) =>

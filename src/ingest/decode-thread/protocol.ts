@@ -1,8 +1,16 @@
 /**
- * Messages between the processor's main thread (src/ingest/worker-source.ts) and the decode worker
- * (src/ingest/decode-worker.ts). Everything crosses as structured clones: plain objects, bigints, strings.
+ * Messages between the processor's main thread (thread-source.ts) and the decode thread (thread.ts), and
+ * the data the thread starts with. Everything crosses as structured clones: plain objects, bigints, strings.
  */
-import type {MiningEvent, NormalizedPool, TokenomicParams} from '../decode'
+import type {Config} from '../../config'
+import type {SourceSettings} from '../../config/ledger'
+import type {MiningEvent, NormalizedPool, TokenomicParams} from '../../decode'
+
+/** the thread's `workerData`: the main thread's validated configuration and source settings (plain data, cloned) */
+export interface DecodeThreadData {
+    config: Config
+    source: SourceSettings
+}
 
 /** a block header as the handler needs it, without the SDK's runtime objects */
 export interface PlainHeader {
@@ -19,7 +27,7 @@ export interface PlainHeader {
     hasPoolsStorage: boolean
 }
 
-/** a finalized block, its mining events decoded in the worker */
+/** a finalized block, its mining events decoded in the decode thread */
 export interface DecodedBlock {
     header: PlainHeader
     events: MiningEvent[]
@@ -33,13 +41,13 @@ export interface SerializedError {
 
 export type StorageOp = {op: 'tokenomicParameters'; required: boolean} | {op: 'pools'}
 
-export type ToWorker =
+export type ToThread =
     | {type: 'stream'; stream: number; requests: unknown; stopOnHead?: boolean; window: number}
     | {type: 'ack'; stream: number}
     | {type: 'stop'; stream: number}
     | ({type: 'storage'; id: number; header: PlainHeader} & StorageOp)
 
-export type FromWorker =
+export type FromThread =
     | {type: 'batch'; stream: number; blocks: DecodedBlock[]; isHead: boolean}
     | {type: 'end'; stream: number}
     | {type: 'error'; stream: number; error: SerializedError}
@@ -51,11 +59,11 @@ export function serializeError(e: unknown): SerializedError {
     return {name: 'Error', message: String(e)}
 }
 
-/** the worker's error, raised on the main thread with its name, message and the worker's stack */
-export class IngestWorkerError extends Error {
+/** the decode thread's error, raised on the main thread with its name, message and the thread's stack */
+export class DecodeThreadError extends Error {
     constructor(src: SerializedError) {
         super(src.message)
         this.name = src.name
-        if (src.stack) this.stack = `${src.stack}\n    (raised in the decode worker)`
+        if (src.stack) this.stack = `${src.stack}\n    (raised in the decode thread)`
     }
 }

@@ -1,6 +1,6 @@
 import {Client} from 'pg'
 import {deferIndexes, deferredIndexes, mustRestore, restoreIndexes, worthDeferring} from '../../src/store/deferred-indexes'
-import {migratedDatabase} from './harness'
+import {migratedDatabase} from '../handler/harness'
 
 const DAY = 24 * 3600 * 1000
 const NOW = Date.UTC(2026, 10, 28)

@@ -1,16 +1,17 @@
 /**
- * The main thread's side of the decode worker (src/ingest/worker-source.ts) against scripted workers:
- * batches arrive in order and are acknowledged, a worker error is raised after the batches before it with
- * its name and message, a crashing worker fails the stream and pending storage reads, and storage reads
- * get their answers.
+ * The main thread's side of the decode thread (src/ingest/decode-thread/thread-source.ts) against scripted
+ * threads: batches arrive in order and are acknowledged, a thread error is raised after the batches before
+ * it with its name and message, a crashing thread fails the stream and pending storage reads, and storage
+ * reads get their answers.
  */
 import * as fs from 'fs'
 import * as os from 'os'
 import * as path from 'path'
-import {DecodeWorker} from '../../src/ingest/worker-source'
+import {loadConfig} from '../../../src/config'
+import {DecodeThread} from '../../../src/ingest/decode-thread/thread-source'
 
 function script(body: string): string {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dw-')), 'worker.js')
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dt-')), 'thread.js')
     fs.writeFileSync(file, `const {parentPort} = require('worker_threads')\n${body}`)
     return file
 }
@@ -27,7 +28,7 @@ const header = (height: number) => ({
     hasPoolsStorage: true,
 })
 
-async function collect(w: DecodeWorker) {
+async function collect(w: DecodeThread) {
     const heights: number[] = []
     let error: any
     try {
@@ -38,11 +39,11 @@ async function collect(w: DecodeWorker) {
     return {heights, error}
 }
 
-test('batches in order, acknowledged; then the worker error with its name and message', async () => {
-    const w = new DecodeWorker(
-        2,
-        64,
-        script(`
+test('batches in order, acknowledged; then the thread error with its name and message', async () => {
+    const w = new DecodeThread({
+        window: 2,
+        heapMb: 64,
+        script: script(`
         let acks = 0
         parentPort.on('message', m => {
             if (m.type === 'ack') acks++
@@ -50,8 +51,8 @@ test('batches in order, acknowledged; then the worker error with its name and me
             const h = ${JSON.stringify(header(0))}
             for (let i = 1; i <= 3; i++) parentPort.postMessage({type: 'batch', stream: m.stream, isHead: false, blocks: [{header: {...h, height: i}, events: []}]})
             setTimeout(() => parentPort.postMessage({type: 'error', stream: m.stream, error: {name: 'UnknownEventVersionError', message: 'PhalaComputation.SessionSettled at #4: acks ' + acks}}), 200)
-        })`)
-    )
+        })`),
+    })
     const {heights, error} = await collect(w)
     expect(heights).toEqual([1, 2, 3])
     expect(error?.name).toBe('UnknownEventVersionError')
@@ -60,37 +61,64 @@ test('batches in order, acknowledged; then the worker error with its name and me
     await w.close()
 })
 
-test('a worker that dies fails the stream and the storage reads waiting for it', async () => {
-    const w = new DecodeWorker(
-        2,
-        64,
-        script(`
+test('a thread that dies fails the stream and the storage reads waiting for it', async () => {
+    const w = new DecodeThread({
+        window: 2,
+        heapMb: 64,
+        script: script(`
         parentPort.on('message', m => {
             if (m.type === 'storage') setTimeout(() => process.exit(7), 100)
             if (m.type === 'stream') parentPort.postMessage({type: 'batch', stream: m.stream, isHead: false, blocks: [{header: ${JSON.stringify(header(1))}, events: []}]})
-        })`)
-    )
+        })`),
+    })
     const read = w.tokenomicParameters(header(1), true)
     const {heights, error} = await collect(w)
     expect(heights).toEqual([1])
-    expect(String(error?.message)).toMatch(/decode worker exited with code 7/)
-    await expect(read).rejects.toThrow(/decode worker exited with code 7/)
+    expect(String(error?.message)).toMatch(/decode thread exited with code 7/)
+    await expect(read).rejects.toThrow(/decode thread exited with code 7/)
 })
 
 test('storage reads are answered by request id, errors included', async () => {
-    const w = new DecodeWorker(
-        2,
-        64,
-        script(`
+    const w = new DecodeThread({
+        window: 2,
+        heapMb: 64,
+        script: script(`
         parentPort.on('message', m => {
             if (m.type !== 'storage') return
             if (m.op === 'pools') parentPort.postMessage({type: 'storage', id: m.id, ok: false, error: {name: 'Error', message: 'no pools at #' + m.header.height}})
             else parentPort.postMessage({type: 'storage', id: m.id, ok: true, value: {budgetPerBlock: 10n ** 18n, height: m.header.height}})
-        })`)
-    )
+        })`),
+    })
     const [a, b] = await Promise.all([w.tokenomicParameters(header(5), false), w.tokenomicParameters(header(6), true)])
     expect(a).toEqual({budgetPerBlock: 10n ** 18n, height: 5})
     expect(b).toEqual({budgetPerBlock: 10n ** 18n, height: 6})
     await expect(w.pools(header(7))).rejects.toThrow('no pools at #7')
+    await w.close()
+})
+
+test('the thread starts with the validated configuration and settings as workerData, unchanged by the structured clone', async () => {
+    const config = loadConfig({
+        CHAIN: 'khala',
+        RPC_ENDPOINT: 'wss://node.example:9944',
+        GATEWAY_URL: 'https://gw.example',
+        TO_BLOCK: '100',
+        DB_URL: 'postgres://u:p@db:5432/squid',
+    })
+    // plain data: structuredClone keeps every field (undefined ones included) and drops nothing; `plain`
+    // rebuilds the objects in this realm (the clone's prototypes are another realm's)
+    const plain = (o: any): any => (o != null && typeof o === 'object' ? Object.fromEntries(Object.entries(o).map(([k, v]) => [k, plain(v)])) : o)
+    expect(plain(structuredClone(config))).toStrictEqual(plain(config))
+    const data = {config, source: {usePublicGateway: true}}
+    const w = new DecodeThread({
+        data,
+        window: 2,
+        heapMb: 64,
+        script: script(`
+        const {workerData} = require('worker_threads')
+        parentPort.on('message', m => {
+            if (m.type === 'storage') parentPort.postMessage({type: 'storage', id: m.id, ok: true, value: workerData})
+        })`),
+    })
+    expect(plain(await w.pools(header(1)))).toStrictEqual(plain(data))
     await w.close()
 })

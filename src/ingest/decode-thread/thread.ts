@@ -1,40 +1,40 @@
 /**
- * The decode worker: a worker thread that fetches finalized blocks over RPC with the SDK's own data
+ * The decode thread: a worker thread that fetches finalized blocks over RPC with the SDK's own data
  * source, decodes their mining events (src/decode) and posts plain blocks to the main thread.
  *
  * Fetching, SCALE decoding and the SDK's block mapping are about half of the processor's CPU time; done
  * here they run on the second core while the main thread applies the previous blocks and writes them.
- * The worker runs ahead by at most `window` unacknowledged batches (SDK splits of ~10 blocks).
+ * The thread runs ahead by at most `window` unacknowledged batches (SDK splits of ~10 blocks).
  *
  * It also answers the storage reads the handler needs for the blocks it delivered (tokenomic parameters,
  * the pools at the v1→v2 migration): the runtimes live here.
  *
+ * The processor is built from the main thread's validated configuration and source settings (`workerData`,
+ * DecodeThreadData): the thread reads no settings of its own.
+ *
  * Errors are never swallowed: the blocks decoded before a failing one are posted, then the error.
  */
-import {parentPort} from 'worker_threads'
+import {parentPort, workerData} from 'worker_threads'
 import type {Runtime} from '@subsquid/substrate-runtime'
-import {loadConfig} from '../config'
-import {decodeMiningEvent, MiningEvent, readPools, readTokenomicParameters, tryReadTokenomicParameters} from '../decode'
-import {buildProcessor} from '../processor'
-import {DecodedBlock, FromWorker, PlainHeader, serializeError, ToWorker} from './protocol'
+import {rpcDataSource, SourceBlock} from '../../sdk/rpc-source'
+import {decodeMiningEvent, MiningEvent, readPools, readTokenomicParameters, tryReadTokenomicParameters} from '../../decode'
+import {buildProcessor} from '../../processor'
+import {DecodeThreadData, DecodedBlock, FromThread, PlainHeader, serializeError, ToThread} from './protocol'
 
-/** the SDK data source's header: a plain header's fields with the runtime instead of the derived flag */
-type SdkHeader = Omit<PlainHeader, 'hasPoolsStorage'> & {_runtime: Runtime}
-
-interface SdkSource {
-    getFinalizedBlocks(requests: unknown, stopOnHead?: boolean): AsyncIterable<{blocks: {header: SdkHeader; events: any[]}[]; isHead: boolean}>
-}
+/** the SDK data source's header (src/sdk/rpc-source.ts): a plain header's fields, with the runtime */
+type SdkHeader = SourceBlock['header']
 
 const port = parentPort
-if (port == null) throw new Error('decode-worker.ts runs as a worker thread (src/ingest/worker-source.ts)')
+if (port == null) throw new Error('thread.ts runs as a worker thread (src/ingest/decode-thread/thread-source.ts)')
+const data = workerData as DecodeThreadData | undefined
+if (data?.config == null || data.source == null) throw new Error('the decode thread starts with its configuration in workerData (DecodeThreadData)')
 
-const processor = buildProcessor(loadConfig()) as unknown as {getRpcDataSource(): SdkSource}
-const source = processor.getRpcDataSource()
+const source = rpcDataSource(buildProcessor(data.config, data.source), 'the decode thread')
 
 /** the runtime of each spec version delivered: storage reads for the blocks of that spec */
 const bySpec = new Map<number, Runtime>()
 
-function post(msg: FromWorker): void {
+function post(msg: FromThread): void {
     port!.postMessage(msg)
 }
 
@@ -110,11 +110,11 @@ async function run(s: Stream, requests: unknown, stopOnHead: boolean | undefined
     }
 }
 
-async function storage(msg: Extract<ToWorker, {type: 'storage'}>): Promise<void> {
+async function storage(msg: Extract<ToThread, {type: 'storage'}>): Promise<void> {
     try {
         const h = msg.header
         const runtime = bySpec.get(h.specVersion)
-        if (runtime == null) throw new Error(`decode worker: no runtime known for block #${h.height} (spec ${h.specVersion})`)
+        if (runtime == null) throw new Error(`decode thread: no runtime known for block #${h.height} (spec ${h.specVersion})`)
         const block = {height: h.height, hash: h.hash, _runtime: runtime}
         let value
         if (msg.op === 'tokenomicParameters') {
@@ -128,7 +128,7 @@ async function storage(msg: Extract<ToWorker, {type: 'storage'}>): Promise<void>
     }
 }
 
-port.on('message', (msg: ToWorker) => {
+port.on('message', (msg: ToThread) => {
     switch (msg.type) {
         case 'stream':
             current?.stop()

@@ -8,12 +8,12 @@ import {Client} from 'pg'
 import {DataSource} from 'typeorm'
 import {createOrmConfig} from '@subsquid/typeorm-config'
 import {TypeormDatabase} from '@subsquid/typeorm-store'
-import {LedgerHandler, StorageReader} from '../../src/mapping'
+import {LedgerHandler, StorageReader} from '../../src/handler'
 import type {NormalizedPool, TokenomicParams} from '../../src/decode'
 import {freshDatabase} from '../helpers/db'
 import {SynthBlock} from './synthetic'
 
-/** repository root (tests run from lib/test/ledger) */
+/** repository root (tests run from lib/test/handler) */
 export const ROOT = path.resolve(__dirname, '../../..')
 
 export async function migratedDatabase(name: string): Promise<string> {

@@ -19,27 +19,14 @@ import type {Block, ProcessorContext} from '../processor'
 import {DAY_MS, HOUR_MS} from '../domain/constants'
 import {LedgerLog, MiningLedger} from '../domain/ledger'
 import {emptyLedgerRows, LedgerRows, ledgerRowCount, MiningState} from '../domain/state'
-import {BucketTally, closeBucket, currentPoolAprs, dayStart, emptyRollupRows, hourStart, RollupRows} from '../analytics/rollup'
+import {BucketTally, closeBucket, currentPoolAprs, dayStart, emptyRollupRows, hourStart, RollupRows} from '../rollup'
 import {LEDGER_TABLES, loadState, readNetworkHead, ROLLUP_TABLES, writeLedgerRows, writeRollupRows, writeState} from '../store/state-store'
 import {RawWriter, storeEntityManager, Writer, writerFor, writeTimings} from '../store/writer'
 import {pipelineOf, pipelineWaitMs} from '../store/pipelined-database'
 import {sourceWaitMs} from '../ingest/coalesce'
 import {deferIndexes, DeferMode, deferredIndexes, mustRestore, restoreIndexes, worthDeferring} from '../store/deferred-indexes'
-import {loadConfig} from '../config'
-import {activeDecodeWorker, decodeIfNeeded, hybridStorage} from '../ingest/worker-source'
-
-const TIMING = !!process.env.LEDGER_TIMING
-/** ledger rows that make a mid-batch statement worth sending */
-const PIPELINE_ROWS = Number(process.env.LEDGER_PIPELINE_ROWS ?? 1000)
-/**
- * Finalized batches commit with synchronous_commit off (LEDGER_SYNC_COMMIT=1 turns it back on). Safe for an
- * indexer: a batch and the processor's status commit in one transaction, so if the PostgreSQL server
- * crashes and loses the last few commits, the processor re-indexes those blocks; nothing can be half
- * applied or counted twice. Hot (unfinalized) blocks always commit synchronously.
- */
-const ASYNC_COMMIT = process.env.LEDGER_SYNC_COMMIT !== '1'
-/** longest stretch of applying blocks without giving the event loop a turn (ms) */
-const YIELD_MS = Number(process.env.LEDGER_YIELD_MS ?? 2)
+import {DEFAULT_HANDLER_SETTINGS, HandlerSettings} from '../config/ledger'
+import {activeDecodeThread, decodeIfNeeded, hybridStorage} from '../ingest/decode-thread/thread-source'
 
 /** storage access the handler needs; replaceable in tests */
 export interface StorageReader {
@@ -48,8 +35,8 @@ export interface StorageReader {
     pools(block: Block): Promise<NormalizedPool[]>
 }
 
-/** reads through the block's runtime (SDK blocks) or in the decode worker (its blocks) */
-export const chainStorage: StorageReader = hybridStorage(activeDecodeWorker)
+/** reads through the block's runtime (SDK blocks) or in the decode thread (its blocks) */
+export const chainStorage: StorageReader = hybridStorage(activeDecodeThread)
 
 export interface BatchStats {
     calls: number
@@ -76,6 +63,8 @@ export interface LedgerOptions {
     deferIndexes: DeferMode
     fromBlock: number
     toBlock?: number
+    /** tuning and diagnostics (src/config/ledger.ts); the defaults when omitted */
+    settings?: HandlerSettings
 }
 
 export class LedgerHandler {
@@ -87,16 +76,19 @@ export class LedgerHandler {
     /** the pool count at which no v1 pool was found (the per-block migration check is skipped until it changes) */
     private noV1PoolsAt = -1
     readonly stats: BatchStats = {calls: 0, hotCalls: 0, blocks: 0, events: 0, ledgerRows: 0, rollupRows: 0, entityRows: 0, reloads: 0}
+    private readonly settings: HandlerSettings
 
     constructor(
         private readonly storage: StorageReader = chainStorage,
         private readonly decode: (e: any) => MiningEvent = decodeMiningEvent,
         private readonly options: LedgerOptions = {deferIndexes: 'off', fromBlock: 0}
-    ) {}
+    ) {
+        this.settings = options.settings ?? DEFAULT_HANDLER_SETTINGS
+    }
 
     /** indexes deferred right now (read from the database once per state load) */
     private deferred: string[] | undefined
-    /** ledger sums of the open hour / day, when this process saw the bucket open (src/analytics/rollup.ts) */
+    /** ledger sums of the open hour / day, when this process saw the bucket open (src/rollup) */
     private hourTally: BucketTally | undefined
     private dayTally: BucketTally | undefined
     /** ledger rows of finished blocks not yet written, already tallied */
@@ -107,11 +99,16 @@ export class LedgerHandler {
 
     async handle(batch: LedgerBatch): Promise<void> {
         const tStart = performance.now()
+        const {pipelineRows, syncCommit, timing, timingEvery, yieldMs} = this.settings
         const em = storeEntityManager(batch.store)
-        const writer = writerFor(batch.store)
+        const writer = writerFor(batch.store, {timing})
         // a pipelined batch (src/store/pipelined-database.ts): statements are queued, never waited for
         const pipeline = writer.hot ? undefined : pipelineOf(batch.store)
-        if (ASYNC_COMMIT && !writer.hot) {
+        // finalized batches commit with synchronous_commit off unless LEDGER_SYNC_COMMIT=1 (src/config/ledger.ts):
+        // safe for an indexer, a batch and the processor's status commit in one transaction, so if the
+        // PostgreSQL server crashes and loses the last few commits, the processor re-indexes those blocks;
+        // nothing can be half applied or counted twice
+        if (!syncCommit && !writer.hot) {
             const set = em.query('SET LOCAL synchronous_commit TO OFF')
             if (pipeline) pipeline.track(set)
             else await set
@@ -132,9 +129,9 @@ export class LedgerHandler {
 
         let lastYield = performance.now()
         for (const block of batch.blocks) {
-            if (performance.now() - lastYield > YIELD_MS) {
+            if (performance.now() - lastYield > yieldMs) {
                 // let the event loop run: the connection's statement queue sends the next statement only when
-                // the previous one's answer has been read, and the decode worker's messages wait for it too
+                // the previous one's answer has been read, and the decode thread's messages wait for it too
                 await new Promise<void>(r => setImmediate(r))
                 lastYield = performance.now()
             }
@@ -166,7 +163,7 @@ export class LedgerHandler {
             this.takeBlockRows(ledger)
             this.stats.blocks++
             this.stats.events += events.length
-            if (!writer.hot && ledgerRowCount(this.pending) >= PIPELINE_ROWS) {
+            if (!writer.hot && ledgerRowCount(this.pending) >= pipelineRows) {
                 // the block's ledger rows are final (paired, checked): PostgreSQL inserts them while the
                 // next blocks are applied
                 this.stats.ledgerRows += await writeLedgerRows(writer, this.takePending())
@@ -186,7 +183,7 @@ export class LedgerHandler {
         }
         lap('write')
         this.phases.total += performance.now() - tStart
-        if (TIMING && this.stats.calls % Number(process.env.LEDGER_TIMING_EVERY ?? 100) === 0) {
+        if (timing && this.stats.calls % timingEvery === 0) {
             batch.log.info(
                 `ledger-stats waits: source ${Math.round(sourceWaitMs)} ms, commit ${Math.round(pipelineWaitMs)} ms ${JSON.stringify(this.stats)} ${JSON.stringify(this.phases, (_k, v) => (typeof v === 'number' ? Math.round(v) : v))} ${JSON.stringify(Object.fromEntries([...writeTimings].map(([k, v]) => [k, {n: v.calls, rows: v.rows, build: Math.round(v.buildMs), sql: Math.round(v.sqlMs)}])))}`
             )
@@ -403,17 +400,15 @@ function append(out: RollupRows, rows: RollupRows): void {
 
 let defaultHandler: LedgerHandler | undefined
 
-/** the processor's data handler (src/main.ts): one LedgerHandler per process */
-export async function handleBatch(ctx: ProcessorContext<Store>): Promise<void> {
-    if (defaultHandler == null) {
-        const config = loadConfig()
-        defaultHandler = new LedgerHandler(chainStorage, decodeIfNeeded, {
-            deferIndexes: config.deferIndexes,
-            fromBlock: config.fromBlock,
-            toBlock: config.toBlock,
-        })
+/**
+ * The processor's data handler (src/main.ts), with the processor's configuration: one LedgerHandler per
+ * process, created on the first batch.
+ */
+export function createBatchHandler(options: LedgerOptions): (ctx: ProcessorContext<Store>) => Promise<void> {
+    return async ctx => {
+        defaultHandler ??= new LedgerHandler(chainStorage, decodeIfNeeded, options)
+        await defaultHandler.handle({store: ctx.store, blocks: ctx.blocks as any, log: ctx.log, isHead: ctx.isHead})
     }
-    await defaultHandler.handle({store: ctx.store, blocks: ctx.blocks as any, log: ctx.log, isHead: ctx.isHead})
 }
 
 export function processStats(): BatchStats | undefined {

@@ -3,7 +3,7 @@
  */
 import {ChildProcess, spawn} from 'child_process'
 import * as path from 'path'
-import {sql} from './harness'
+import {sql} from '../handler/harness'
 
 export const ROOT = path.resolve(__dirname, '../../..')
 

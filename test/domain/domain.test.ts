@@ -10,7 +10,7 @@ import {shareValue, sharePrice, vaultRewardCut} from '../../src/domain/pool-math
 import {computeShare, confidenceScore, shareToMicro} from '../../src/domain/share'
 import {canUnbind, nextSessionState, WorkerState} from '../../src/domain/worker-state'
 import {aprPerShare, poolApr, realizedApr} from '../../src/domain/apr'
-import {bucketId, dayStart, hourStart} from '../../src/analytics/rollup'
+import {bucketId, dayStart, hourStart} from '../../src/rollup'
 import {RollupPeriod} from '../../src/model'
 
 const PHA = 10n ** 12n

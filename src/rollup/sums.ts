@@ -1,0 +1,67 @@
+/**
+ * The sums of one bucket's ledger rows that its rollup rows are made of: tallied in memory as the rows
+ * are made (tally.ts) or read back from the database (read.ts); both give the same BucketSums.
+ */
+
+export interface WorkerPay {
+    workerId: string
+    amount: bigint
+    treasury: bigint
+    n: number
+}
+
+export interface PoolPay {
+    poolId: string
+    amount: bigint
+    treasury: bigint
+    dismissed: bigint
+    n: number
+}
+
+/** all payouts of the bucket (dropped ones only in `dropped`) */
+export interface PayTotals {
+    amount: bigint
+    treasury: bigint
+    dismissed: bigint
+    dropped: bigint
+    n: number
+}
+
+export interface PoolRewardSum {
+    poolId: string
+    toOwner: bigint
+    toStakers: bigint
+}
+
+/** to_owner less what was dismissed, by pool owner */
+export interface OwnerRewardSum {
+    ownerId: string
+    toOwner: bigint
+}
+
+export interface MovementSum {
+    /** pool id (by pool) or account id (by account) */
+    id: string
+    kind: string
+    amount: bigint
+}
+
+export interface WorkerStateChangeAt {
+    workerId: string
+    /** ms since epoch */
+    ts: number
+    from: string | null
+    to: string | null
+}
+
+export interface BucketSums {
+    payByWorker: WorkerPay[]
+    payByPool: PoolPay[]
+    payTotals: PayTotals
+    rewardByPool: PoolRewardSum[]
+    rewardByOwner: OwnerRewardSum[]
+    moveByPool: MovementSum[]
+    moveByAccount: MovementSum[]
+    /** in chain order */
+    changes: WorkerStateChangeAt[]
+}
