@@ -28,6 +28,7 @@ import {Client} from 'pg'
 import {indexedDatabase, ROOT} from '../test/helpers/indexed'
 import {GraphqlServer} from '../test/helpers/graphql-server'
 import {benchServerUrl} from './db'
+import {loadBenchSettings} from '../src/config/bench'
 
 interface Args {
     seconds: number
@@ -257,7 +258,7 @@ function recordResults(text: string) {
 
 async function main() {
     const args = parseArgs(process.argv.slice(2))
-    let dbUrl = process.env.BENCH_DB_URL
+    let dbUrl = loadBenchSettings().benchDbUrl
     if (!dbUrl) {
         const server = benchServerUrl()
         const t0 = Date.now()
@@ -349,7 +350,7 @@ async function main() {
             `(${info.sizes.payouts.toLocaleString('en')} payouts, ${info.sizes.workers.toLocaleString('en')} workers, ${info.sizes.pools} pools). ` +
             `Machine: ${os.cpus().length} cores (nproc), ${cpuModel()}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, node ${process.version}; ` +
             `load average (1 / 5 / 15 min) ${la(loadBefore)} before the runs, ${la(loadAfter)} after (the machine is shared with other jobs). ` +
-            `Server: \`node lib/src/serve.js\` (one process unless GQL_WORKERS=2, default limits, GQL_DB_CONNECTION_POOL_SIZE=${process.env.GQL_DB_CONNECTION_POOL_SIZE ?? 'default'}); ` +
+            `Server: \`node lib/src/serve.js\` (one process unless GQL_WORKERS=2, default limits, GQL_DB_CONNECTION_POOL_SIZE=${loadBenchSettings().gqlDbPoolSize ?? 'default'}); ` +
             `the load generator is another node process on the same machine: keep-alive clients, closed loop, ${args.warmup} s warm-up then ${args.seconds} s measured per row. ` +
             `Busy account: owner of ${info.busy.pools} pools (${info.busy.settles.toLocaleString('en')} settlements), range: the 30 days up to the chain head. ` +
             `Default server: the response cache (src/server/response-cache.ts) answers a repeated request at the same chain head with the stored bytes ` +

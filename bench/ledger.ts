@@ -13,11 +13,12 @@ import {spawn} from 'child_process'
 import * as fs from 'fs'
 import * as path from 'path'
 import {Client} from 'pg'
-import {DataSource} from 'typeorm'
-import {createOrmConfig} from '@subsquid/typeorm-config'
 import {startDevnet, startScenarioDevnet} from '../devnet'
 import {BASELINE_DDL} from './baseline/model'
 import {benchServerUrl} from './db'
+import {loadBenchSettings} from '../src/config/bench'
+import {childEnv} from '../src/config'
+import {applyMigrations} from '../src/db/migrate'
 
 const ROOT = path.resolve(__dirname, '../..')
 const OUT = path.join(ROOT, 'bench/out')
@@ -85,17 +86,8 @@ async function query<T = any>(url: string, sql: string): Promise<T[]> {
 }
 
 async function migrate(url: string): Promise<void> {
-    const saved = process.env.DB_URL
-    process.env.DB_URL = url
-    try {
-        const ds = new DataSource({...(createOrmConfig({projectDir: ROOT}) as any), logging: false})
-        await ds.initialize()
-        await ds.runMigrations({transaction: 'all'})
-        await ds.destroy()
-    } finally {
-        if (saved == null) delete process.env.DB_URL
-        else process.env.DB_URL = saved
-    }
+    const r = await applyMigrations(url)
+    if (r.applied.length === 0 && r.alreadyApplied === 0) throw new Error(`no migrations found for ${url}`)
 }
 
 /** a project dir whose lib/model is the baseline's entity (what TypeormDatabase loads) */
@@ -169,7 +161,7 @@ function peakRssKb(pid: number): number {
 async function runChild(script: string, env: Record<string, string>): Promise<{seconds: number; peakRssMb: number; processorCpu: number; postgresCpu: number}> {
     const pg = new PostgresCpu()
     const t0 = process.hrtime.bigint()
-    const child = spawn(process.execPath, [script], {cwd: ROOT, env: {...(process.env as Record<string, string>), ...env}, stdio: ['ignore', 'pipe', 'pipe']})
+    const child = spawn(process.execPath, [script], {cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe']})
     let tail = ''
     const keep = (d: Buffer) => {
         tail = (tail + d.toString()).slice(-20_000)
@@ -221,7 +213,8 @@ export async function runLedgerBench(opts: {scenario?: string; seed?: number; on
                 const url = await recreate('bench_ledger')
                 await migrate(url)
                 // experiments: SQL run on the fresh schema before the ledger starts (e.g. dropping an index)
-                if (process.env.BENCH_LEDGER_SQL) await query(url, process.env.BENCH_LEDGER_SQL)
+                const extraSql = loadBenchSettings().ledgerSql
+                if (extraSql) await query(url, extraSql)
                 const r = await runChild(path.join(ROOT, 'lib/src/main.js'), {...common, DB_URL: url})
                 const counts = await query(
                     url,

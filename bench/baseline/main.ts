@@ -10,6 +10,7 @@ import {TypeormDatabase} from '@subsquid/typeorm-store'
 import {decodeIfNeeded} from '../../src/ingest/decode-thread/thread-source'
 import {createProcessor} from '../../src/processor'
 import {BaselineEvent} from './model'
+import {loadBenchSettings} from '../../src/config/bench'
 
 function subjectOf(ev: any): string | null {
     return ev.session ?? ev.worker ?? ev.user ?? ev.owner ?? ev.from ?? null
@@ -22,7 +23,7 @@ function amountOf(ev: any): bigint | null {
 
 const processor = createProcessor()
 
-processor.run(new TypeormDatabase({supportHotBlocks: true, projectDir: process.env.BASELINE_PROJECT_DIR}), async ctx => {
+processor.run(new TypeormDatabase({supportHotBlocks: true, projectDir: loadBenchSettings().baselineProjectDir}), async ctx => {
     const rows: BaselineEvent[] = []
     for (const block of ctx.blocks) {
         for (const e of block.events) {

@@ -331,6 +331,7 @@ export const KNOWN_SETTINGS: Readonly<Record<string, string>> = {
     DATA_DIR: 'start',
     EMBEDDED_PG_PORT: 'start',
     GQL_PORT: 'api',
+    GRAPHQL_SERVER_PORT: 'api (the GraphQL server library name for GQL_PORT)',
     GQL_MAX_ROOT_FIELDS: 'api',
     GQL_MAX_RESPONSE_NODES: 'api',
     GQL_MAX_REQUEST_KB: 'api',
@@ -348,4 +349,7 @@ export const KNOWN_SETTINGS: Readonly<Record<string, string>> = {
     DEVNET_PORT: 'start, devnet',
     DEVNET_SEED: 'start, devnet',
     FORCE_PRETTY_LOGGER: 'processor (the SDK logger: 1 pretty, 0 JSON lines)',
+    BENCH_DB_URL: 'bench',
+    BENCH_LEDGER_SQL: 'bench',
+    BASELINE_PROJECT_DIR: 'bench',
 }
