@@ -45,11 +45,13 @@ export function fixedToDecimal(bits: bigint, digits = 64): string {
     return (neg ? '-' : '') + int.toString() + (out ? '.' + out : '')
 }
 
-/** Approximate float of U64F64 bits, for display and rough analytics only (never for money). */
+/**
+ * U64F64 bits as the nearest float, for display and rough analytics only (never for money): Number() of
+ * the bigint rounds once to nearest and the division by 2^64 is exact, so this is the correctly rounded
+ * value. The one conversion of fixed point to float in the project (the API's `v` fields use it too).
+ */
 export function fixedToNumber(bits: bigint): number {
-    const int = bits >> FRAC_BITS
-    const frac = bits & (ONE_FIXED - 1n)
-    return Number(int) + Number(frac) / 2 ** 64
+    return Number(bits) / 2 ** 64
 }
 
 /** Parse a decimal string (e.g. "187.8783") into U64F64 bits, truncating below 2^-64. */

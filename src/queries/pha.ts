@@ -1,7 +1,7 @@
 /**
  * Exact PHA rendering of planck amounts: 12 decimals, always all of them ("1.500000000000"), no rounding.
  */
-import {plancksToPha} from '../domain/fixed'
+import {fixedToNumber, plancksToPha} from '../domain/fixed'
 
 export const PHA_DECIMALS = 12
 
@@ -32,9 +32,7 @@ export function bigOrNull(v: unknown): bigint | null {
     return v == null ? null : big(v)
 }
 
-/** U64F64 raw bits → float (display only) */
+/** U64F64 raw bits → float (display only), null-safe: src/domain/fixed.ts's fixedToNumber */
 export function fixedToFloat(bits: bigint | string | null | undefined): number | null {
-    if (bits == null) return null
-    const b = big(bits)
-    return Number(b >> 32n) / 4294967296
+    return bits == null ? null : fixedToNumber(big(bits))
 }

@@ -3,6 +3,7 @@
  * 2^16 = 65_536, 2^48 = 281_474_976_710_656, 2^63 = 9_223_372_036_854_775_808, 2^64 = 18_446_744_073_709_551_616.
  */
 import {decimalToFixed, fixedToDecimal, fixedToNumber, ONE_FIXED, payoutBitsToPlancks, permillMul, plancksToBits, plancksToPha} from '../../src/domain/fixed'
+import {fixedToFloat} from '../../src/queries/pha'
 
 const TWO_64 = 18_446_744_073_709_551_616n
 const TWO_63 = 9_223_372_036_854_775_808n
@@ -109,6 +110,47 @@ describe('fixedToDecimal / decimalToFixed', () => {
     test('fixedToNumber is a float approximation', () => {
         expect(fixedToNumber(3n * TWO_64 + TWO_63)).toBe(3.5)
         expect(fixedToNumber(decimalToFixed('187.8783'))).toBeCloseTo(187.8783, 12)
+    })
+
+    test('fixedToNumber is the nearest float (and the API shows the same)', () => {
+        // x as mantissa · 2^exponent, exactly
+        const exact = (x: number): [bigint, number] => {
+            const view = new DataView(new ArrayBuffer(8))
+            view.setFloat64(0, x)
+            const hi = view.getUint32(0)
+            const lo = view.getUint32(4)
+            const e = (hi >>> 20) & 0x7ff
+            const m = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo)
+            return e === 0 ? [m, -1074] : [m | (1n << 52n), e - 1075]
+        }
+        // |x · 2^64 − bits| scaled by 2^1138 so that every term is a whole number
+        const distance = (x: number, bits: bigint): bigint => {
+            const [m, e] = exact(x)
+            const d = (m << BigInt(e + 64 + 1074)) - (bits << 1074n)
+            return d < 0n ? -d : d
+        }
+        const neighbours = (x: number): number[] => {
+            const view = new DataView(new ArrayBuffer(8))
+            view.setFloat64(0, x)
+            const n = view.getBigUint64(0)
+            return [n - 1n, n + 1n].map(k => {
+                view.setBigUint64(0, k)
+                return view.getFloat64(0)
+            })
+        }
+        let seed = 0x2545f4914f6cdd1dn
+        const samples = [0x6fcd20c76419da0028bn, (1n << 64n) - 1n, 1n]
+        for (let i = 0; i < 2000; i++) {
+            seed = (seed * 6364136223846793005n + 1442695040888963407n) & ((1n << 64n) - 1n)
+            samples.push((BigInt(i * 7919) << 64n) | seed)
+        }
+        for (const bits of samples) {
+            const x = fixedToNumber(bits)
+            const d = distance(x, bits)
+            for (const y of neighbours(x)) expect({bits, nearest: distance(y, bits) >= d}).toEqual({bits, nearest: true})
+            expect(fixedToFloat(bits)).toBe(x)
+            expect(fixedToFloat(bits.toString())).toBe(x)
+        }
     })
 })
 

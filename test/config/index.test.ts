@@ -1,5 +1,5 @@
 import * as path from 'path'
-import {ConfigError, loadConfig, PROJECT_ROOT} from '../src/config'
+import {ConfigError, loadConfig, PROJECT_ROOT} from '../../src/config'
 
 function fails(env: Record<string, string>, setting: string, text: RegExp) {
     let err: unknown
