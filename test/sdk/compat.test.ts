@@ -23,6 +23,11 @@ const APIS: Record<string, PrivateApi> = {
         load: () => require('@subsquid/substrate-processor').SubstrateBatchProcessor.prototype,
         functions: ['getRpcDataSource'],
     },
+    '@subsquid/substrate-processor/lib/ds-rpc RpcDataSource.prototype': {
+        user: 'src/sdk/rpc-source.ts (its finalized stream and block mapping are replaced)',
+        load: () => require('@subsquid/substrate-processor/lib/ds-rpc').RpcDataSource.prototype,
+        functions: ['getFinalizedBlocks', 'mapBlock'],
+    },
     '@subsquid/typeorm-store TypeormDatabase': {
         user: 'src/store/pipelined-database.ts (subclass: connect, transact, its `con`)',
         load: () => require('@subsquid/typeorm-store').TypeormDatabase.prototype,
@@ -104,6 +109,13 @@ describe('private SDK interfaces the project relies on', () => {
             expect({name, missing}).toEqual({name, missing: []})
         })
     }
+
+    test('a Store keeps its EntityManager and change tracker in the fields src/sdk/typeorm-store.ts reads', () => {
+        const {Store} = require('@subsquid/typeorm-store/lib/store')
+        const em = () => 'em'
+        const s = new Store(em, 'changes')
+        expect([s.em, s.changes]).toEqual([em, 'changes'])
+    })
 
     test('the column transformers the bulk writer uses still exist', () => {
         const t = require('@subsquid/typeorm-store/lib/transformers')
