@@ -8,7 +8,7 @@
  */
 import {Config, ConfigError, loadConfig} from './config'
 import {LedgerSettings, loadLedgerSettings} from './config/ledger'
-import {checkDatabase, DatabaseCheckError} from './db/check'
+import {checkDatabase, DatabaseCheckError, lockForProcessor} from './db/check'
 import {describeDatabase, resolveDatabase, useDatabase} from './db/connection'
 import {finalizedHeight, RpcCheckError} from './ingest/rpc-check'
 import {createBatchHandler} from './handler'
@@ -41,6 +41,7 @@ async function prepare(): Promise<{config: Config; settings: LedgerSettings; hea
     useDatabase(db)
     try {
         await checkDatabase(db.url, {needSchema: true})
+        await lockForProcessor(db.url)
     } catch (e) {
         if (e instanceof DatabaseCheckError) fail(e.message, 1)
         throw e

@@ -92,3 +92,24 @@ export async function checkDatabase(url: string, opts: DatabaseCheckOptions = {}
     }
     return {created}
 }
+
+/** the advisory lock key a processor holds on its database (any fixed number; "PHALA-MI" in ASCII) */
+const PROCESSOR_LOCK = 0x5048414c412d4d49n
+
+/**
+ * Takes the database's processor lock, on a connection kept open for the life of the process: a second
+ * processor on the same database (say `npm run process` beside a running `npm start`) would write the same
+ * batches twice. Throws a DatabaseCheckError (one line) when another process holds it.
+ */
+export async function lockForProcessor(url: string, timeoutMs = 10_000): Promise<void> {
+    const c = await connect(url, timeoutMs)
+    const r = await c.query('SELECT pg_try_advisory_lock($1::bigint) AS ok', [PROCESSOR_LOCK.toString()])
+    if (!r.rows[0].ok) {
+        await c.end().catch(() => undefined)
+        throw new DatabaseCheckError(
+            `another processor is already indexing ${databaseName(url)} (npm start runs one): stop it first, or give this one its own DB_URL`
+        )
+    }
+    // held until the process exits (the SDK ends the process when its range is done); the connection is not
+    // used for anything else
+}

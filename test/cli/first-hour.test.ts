@@ -83,6 +83,28 @@ describe('npm run process', () => {
         expect(lines(r.stderr)).toEqual([expect.stringMatching(/^processor: database "first_hour_empty" at .* has no tables: apply the migrations/)])
     })
 
+    test('a second processor on the same database: one line, before it touches anything', async () => {
+        const url = await freshDatabase('first_hour_lock')
+        expect((await runNode('src/db/migrate.js', [], bareEnv({DB_URL: url}))).code).toBe(0)
+        const port = await closedPort()
+        // the lock a running processor holds (src/db/check.ts lockForProcessor)
+        const holder = new Client({connectionString: url})
+        await holder.connect()
+        try {
+            await holder.query(`SELECT pg_advisory_lock(x'5048414c412d4d49'::bigint)`)
+            const r = await runNode('src/main.js', [], bareEnv({DB_URL: url, RPC_ENDPOINT: `ws://127.0.0.1:${port}`}))
+            expect(r.code).toBe(1)
+            expect(lines(r.stderr)).toEqual([
+                expect.stringMatching(/^processor: another processor is already indexing database "first_hour_lock" at .* stop it first/),
+            ])
+        } finally {
+            await holder.end()
+        }
+        // without the other one, the same command gets past the lock (to the unreachable node)
+        const r = await runNode('src/main.js', [], bareEnv({DB_URL: url, RPC_ENDPOINT: `ws://127.0.0.1:${port}`}))
+        expect(lines(r.stderr)).toEqual([expect.stringMatching(/^processor: no node answers at /)])
+    })
+
     test('an unreachable node: one line naming RPC_ENDPOINT', async () => {
         const url = await freshDatabase('first_hour_rpc')
         const mig = await runNode('src/db/migrate.js', [], bareEnv({DB_URL: url}))
