@@ -184,14 +184,16 @@ async function main() {
     const run = (name: string, args: string[]) => {
         const c = spawn(process.execPath, args, {cwd: ROOT, env, stdio: 'inherit'})
         children.push(c)
-        c.on('exit', code => {
+        c.on('exit', (code, signal) => {
             if (stopping) return
             if (name === 'processor' && code === 0) {
                 log('processor reached the end of its block range; the GraphQL server keeps serving (Ctrl-C to stop)')
                 return
             }
-            log(`stopping: the ${name} exited with code ${code}`)
-            void shutdown(code ?? 1)
+            // Ctrl-C reaches every process of the terminal at once: a child may stop before this one hears it
+            if (code === 0 || signal === 'SIGINT' || signal === 'SIGTERM') log(`the ${name} stopped; stopping the rest`)
+            else log(`stopping: the ${name} exited with code ${code}`)
+            void shutdown(code === 0 || signal != null ? 0 : (code ?? 1))
         })
         return c
     }

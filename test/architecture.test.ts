@@ -15,10 +15,10 @@ const ALLOWED: Record<string, string[]> = {
     progress: [],
     db: ['config'],
     // the Apollo hook wires the server's own error cleaning, request errors and response cache into Apollo
-    sdk: ['config', 'server'],
+    sdk: ['config', 'db', 'server'],
     decode: ['types', 'model', 'config'],
     domain: ['decode', 'model', 'config'],
-    store: ['domain', 'decode', 'model', 'config', 'sdk'],
+    store: ['domain', 'decode', 'model', 'config', 'db', 'sdk'],
     rollup: ['domain', 'decode', 'model', 'config'],
     // processor.ts configures the SDK's data source; the decode thread builds the same one inside itself
     ingest: ['config', 'decode', 'sdk', 'processor'],

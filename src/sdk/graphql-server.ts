@@ -8,6 +8,7 @@
  * with a line on stderr.
  */
 import * as path from 'path'
+import {queuedManager} from '../db/statement-queue'
 import {ApiError, attachSizeLimitHint, SIZE_LIMIT_MESSAGE} from '../server/errors'
 
 /**
@@ -32,8 +33,11 @@ export function limitApiStatements(timeoutMs: number): string[] {
                 super(...args)
                 this.tx = new LazyTransaction((cb: (em: any) => Promise<unknown>) =>
                     this.connection.transaction(async (em: any) => {
-                        await em.query(setTimeoutSql)
-                        return cb(em)
+                        // every statement of the request (OpenReader's and the resolvers', which run
+                        // concurrently) goes through one queue on the transaction's connection
+                        const queued = queuedManager(em)
+                        await queued.query(setTimeoutSql)
+                        return cb(queued)
                     })
                 )
             }

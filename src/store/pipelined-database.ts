@@ -28,7 +28,7 @@ import assert from 'assert'
 import {Store, TypeormDatabase} from '@subsquid/typeorm-store'
 import type {DataSource, QueryRunner} from 'typeorm'
 import {databaseDataSource, guardedStatusUpdate, HashAndHeight} from '../sdk/typeorm-store'
-import {queuedManager} from './statement-queue'
+import {queuedManager} from '../db/statement-queue'
 
 interface FinalTxInfo {
     prevHead: HashAndHeight

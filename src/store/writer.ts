@@ -15,7 +15,7 @@
 import type {Store} from '@subsquid/typeorm-store'
 import {EntityManager} from 'typeorm'
 import {storeTracksChanges, storeTransactionManager} from '../sdk/typeorm-store'
-import {queuedManager} from './statement-queue'
+import {queuedManager} from '../db/statement-queue'
 import {ColumnSpec, columnLiteral, TableSpec, tableSpec, WriteKind} from './tables'
 
 export interface Writer {

@@ -2,8 +2,10 @@
  * Limits and bad input over HTTP against the real GraphQL server: every case is a GraphQL error (or an
  * HTTP 4xx for the transport limits) with a message naming the problem, never a 500 or a stack trace.
  */
+import * as fs from 'fs'
+import * as path from 'path'
 import {toSs58} from '../../src/queries/address'
-import {indexedDatabase} from '../helpers/indexed'
+import {indexedDatabase, ROOT} from '../helpers/indexed'
 import {GqlResponse, GraphqlServer, httpRequest} from '../helpers/graphql-server'
 import {busiestWorkers} from '../helpers/truth'
 
@@ -293,6 +295,43 @@ describe('the server log', () => {
         expect(log).not.toMatch(/"level":[345]|graphql query ended with errors|internal error/)
         // malformed requests (bad JSON, oversized bodies…) are not logged either
         expect(log).not.toMatch(/Error:|\n\s+at /)
+    })
+})
+
+describe("the README's example queries", () => {
+    /** the top-level `{ … }` queries of the README's "Example queries" block */
+    function readmeQueries(): string[] {
+        const text = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')
+        const start = text.indexOf('```graphql', text.indexOf('## Example queries'))
+        const block = text.slice(start + 10, text.indexOf('```', start + 10))
+        const out: string[] = []
+        let depth = 0
+        let cur = ''
+        for (const line of block.split('\n')) {
+            if (depth === 0 && line.trim().startsWith('#')) continue
+            for (const ch of line) {
+                if (ch === '{') depth++
+                if (depth > 0) cur += ch
+                if (ch === '}' && --depth === 0) {
+                    out.push(cur)
+                    cur = ''
+                }
+            }
+            if (depth > 0) cur += '\n'
+        }
+        return out
+    }
+
+    test('answer without errors on the small chain, concurrently, and the server logs no warning', async () => {
+        const queries = readmeQueries()
+        expect(queries.length).toBeGreaterThanOrEqual(7)
+        const before = gql.log.length
+        // twice each, all at once: the resolvers of one request share its transaction's connection
+        const answers = await Promise.all([...queries, ...queries].map(q => gql.query(q)))
+        for (const [i, r] of answers.entries()) {
+            expect({query: i % queries.length, errors: r.errors ?? null}).toEqual({query: i % queries.length, errors: null})
+        }
+        expect(gql.log.slice(before)).not.toMatch(/Warning|deprecat/i)
     })
 })
 

@@ -8,7 +8,7 @@
 import {Client} from 'pg'
 import {DataSource} from 'typeorm'
 import {createOrmConfig} from '@subsquid/typeorm-config'
-import {queuedManager, statementQueue, StatementQueue} from '../../src/store/statement-queue'
+import {queuedManager, statementQueue, StatementQueue} from '../../src/db/statement-queue'
 import {freshDatabase} from '../helpers/db'
 import {ROOT, withDbUrl} from '../handler/harness'
 
