@@ -191,9 +191,10 @@ async function main() {
                 return
             }
             // Ctrl-C reaches every process of the terminal at once: a child may stop before this one hears it
-            if (code === 0 || signal === 'SIGINT' || signal === 'SIGTERM') log(`the ${name} stopped; stopping the rest`)
-            else log(`stopping: the ${name} exited with code ${code}`)
-            void shutdown(code === 0 || signal != null ? 0 : (code ?? 1))
+            const stopped = code === 0 || signal === 'SIGINT' || signal === 'SIGTERM'
+            if (stopped) log(`the ${name} stopped; stopping the rest`)
+            else log(`stopping: the ${name} exited with ${code != null ? `code ${code}` : signal}`)
+            void shutdown(stopped ? 0 : (code ?? 1))
         })
         return c
     }
