@@ -51,3 +51,18 @@ export function isEarning(state: WorkerState | null | undefined): boolean {
 export function isComputing(state: WorkerState | null | undefined): boolean {
     return state === WorkerState.WorkerIdle || state === WorkerState.WorkerUnresponsive
 }
+
+/** the name a state's counters and times go by: `readyMs`, `idleCount`, `StateTimesMs.unresponsive`, … */
+export type StateKey = 'ready' | 'idle' | 'unresponsive' | 'coolingDown'
+
+const STATE_KEYS: Record<WorkerState, StateKey> = {
+    [WorkerState.Ready]: 'ready',
+    [WorkerState.WorkerIdle]: 'idle',
+    [WorkerState.WorkerUnresponsive]: 'unresponsive',
+    [WorkerState.WorkerCoolingDown]: 'coolingDown',
+}
+
+/** the key of a state (undefined for none or an unknown one) */
+export function stateKey(state: string | null | undefined): StateKey | undefined {
+    return state == null ? undefined : STATE_KEYS[state as WorkerState]
+}

@@ -5,10 +5,11 @@
 import {aprPerShare, plancksToFloat, poolApr, realizedApr} from '../domain/apr'
 import {decimal, shareValue, sharePrice} from '../domain/pool-math'
 import type {MiningState, RollupRows} from '../domain/state'
-import {AccountRollup, NetworkRollup, PoolRollup, RollupPeriod, StakeMovementKind, WorkerRollup, WorkerState} from '../model'
+import {AccountRollup, NetworkRollup, PoolRollup, RollupPeriod, StakeMovementKind, WorkerRollup} from '../model'
 import type {BucketSpec} from './bucket'
 import {bucketId} from './bucket'
 import {Query, readBucketSums} from './read'
+import {stateKey} from '../domain/worker-state'
 import type {BucketSums, WorkerStateChangeAt} from './sums'
 import type {BucketTally} from './tally'
 
@@ -50,21 +51,9 @@ function zeroTimes(): StateTimesMs {
 }
 
 function credit(t: StateTimesMs, state: string | null, ms: number): void {
-    if (ms <= 0 || state == null) return
-    switch (state) {
-        case WorkerState.Ready:
-            t.ready += ms
-            break
-        case WorkerState.WorkerIdle:
-            t.idle += ms
-            break
-        case WorkerState.WorkerUnresponsive:
-            t.unresponsive += ms
-            break
-        case WorkerState.WorkerCoolingDown:
-            t.coolingDown += ms
-            break
-    }
+    if (ms <= 0) return
+    const k = stateKey(state)
+    if (k) t[k] += ms
 }
 
 function addTimes(into: StateTimesMs, t: StateTimesMs): void {

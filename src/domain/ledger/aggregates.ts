@@ -12,7 +12,7 @@ import {BasePool, Delegation, Session, Worker, WorkerState} from '../../model'
 import {fixedToNumber} from '../fixed'
 import {shareValue, sharePrice} from '../pool-math'
 import {computeShare, microToShare, shareToMicro} from '../share'
-import {isEarning} from '../worker-state'
+import {isEarning, stateKey} from '../worker-state'
 import type {LedgerContext} from './context'
 import {decimal} from './entities'
 import {stateChangeRow} from './rows'
@@ -84,20 +84,8 @@ function setWorkerState(cx: LedgerContext, w: Worker, to: WorkerState | null): v
     const now = cx.blockTime
     if (w.state != null && w.stateSince != null) {
         const ms = BigInt(Math.max(0, now.getTime() - w.stateSince.getTime()))
-        switch (w.state) {
-            case WorkerState.Ready:
-                w.readyMs += ms
-                break
-            case WorkerState.WorkerIdle:
-                w.idleMs += ms
-                break
-            case WorkerState.WorkerUnresponsive:
-                w.unresponsiveMs += ms
-                break
-            case WorkerState.WorkerCoolingDown:
-                w.coolingDownMs += ms
-                break
-        }
+        const k = stateKey(w.state)
+        if (k) w[`${k}Ms`] += ms
     }
     w.state = to
     w.stateSince = now
@@ -107,20 +95,8 @@ function setWorkerState(cx: LedgerContext, w: Worker, to: WorkerState | null): v
 function applyContribution(cx: LedgerContext, c: SessionContribution, sign: 1 | -1): void {
     if (!c.bound) return
     const n = cx.state.network
-    switch (c.state) {
-        case WorkerState.Ready:
-            n.readyCount += sign
-            break
-        case WorkerState.WorkerIdle:
-            n.idleCount += sign
-            break
-        case WorkerState.WorkerUnresponsive:
-            n.unresponsiveCount += sign
-            break
-        case WorkerState.WorkerCoolingDown:
-            n.coolingDownCount += sign
-            break
-    }
+    const k = stateKey(c.state)
+    if (k) n[`${k}Count`] += sign
     if (c.earning) {
         const delta = sign > 0 ? c.shareMicro : -c.shareMicro
         n.idleShareMicro += delta
