@@ -66,3 +66,15 @@ const STATE_KEYS: Record<WorkerState, StateKey> = {
 export function stateKey(state: string | null | undefined): StateKey | undefined {
     return state == null ? undefined : STATE_KEYS[state as WorkerState]
 }
+
+/** a state's time field on Worker and count field on NetworkState, spelled out once (no string built per call) */
+export const STATE_MS = {ready: 'readyMs', idle: 'idleMs', unresponsive: 'unresponsiveMs', coolingDown: 'coolingDownMs'} as const satisfies Record<
+    StateKey,
+    string
+>
+export const STATE_COUNT = {
+    ready: 'readyCount',
+    idle: 'idleCount',
+    unresponsive: 'unresponsiveCount',
+    coolingDown: 'coolingDownCount',
+} as const satisfies Record<StateKey, string>

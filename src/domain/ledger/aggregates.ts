@@ -12,7 +12,7 @@ import {BasePool, Delegation, Session, Worker, WorkerState} from '../../model'
 import {fixedToNumber} from '../fixed'
 import {shareValue, sharePrice} from '../pool-math'
 import {computeShare, microToShare, shareToMicro} from '../share'
-import {isEarning, stateKey} from '../worker-state'
+import {isEarning, STATE_COUNT, STATE_MS, stateKey} from '../worker-state'
 import type {LedgerContext} from './context'
 import {decimal} from './entities'
 import {stateChangeRow} from './rows'
@@ -85,7 +85,7 @@ function setWorkerState(cx: LedgerContext, w: Worker, to: WorkerState | null): v
     if (w.state != null && w.stateSince != null) {
         const ms = BigInt(Math.max(0, now.getTime() - w.stateSince.getTime()))
         const k = stateKey(w.state)
-        if (k) w[`${k}Ms`] += ms
+        if (k) w[STATE_MS[k]] += ms
     }
     w.state = to
     w.stateSince = now
@@ -96,7 +96,7 @@ function applyContribution(cx: LedgerContext, c: SessionContribution, sign: 1 | 
     if (!c.bound) return
     const n = cx.state.network
     const k = stateKey(c.state)
-    if (k) n[`${k}Count`] += sign
+    if (k) n[STATE_COUNT[k]] += sign
     if (c.earning) {
         const delta = sign > 0 ? c.shareMicro : -c.shareMicro
         n.idleShareMicro += delta
