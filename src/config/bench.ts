@@ -6,18 +6,13 @@
  *   BASELINE_PROJECT_DIR  the folder of the baseline processor's TypeORM model (set by the ledger bench)
  *   GQL_DB_CONNECTION_POOL_SIZE  reported with the API bench's results (the GraphQL server reads it itself)
  */
-type Env = Record<string, string | undefined>
+import {Env, nonEmpty} from './index'
 
 export interface BenchSettings {
     benchDbUrl: string | undefined
     ledgerSql: string | undefined
     baselineProjectDir: string | undefined
     gqlDbPoolSize: string | undefined
-}
-
-function nonEmpty(env: Env, name: string): string | undefined {
-    const v = env[name]?.trim()
-    return v ? v : undefined
 }
 
 export function loadBenchSettings(env: Env = process.env): BenchSettings {

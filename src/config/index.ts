@@ -103,9 +103,10 @@ export class ConfigError extends Error {
     }
 }
 
-type Env = Record<string, string | undefined>
+export type Env = Record<string, string | undefined>
 
-function nonEmpty(env: Env, name: string): string | undefined {
+/** the trimmed value of a setting, undefined when unset or blank */
+export function nonEmpty(env: Env, name: string): string | undefined {
     const v = env[name]
     if (v == null) return undefined
     const t = v.trim()

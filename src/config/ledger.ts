@@ -7,7 +7,7 @@
  * Defaults and meanings are those the code had when it read the variables itself; an empty value counts as
  * unset, like every other setting (docker-compose.yml passes unset ones as empty strings).
  */
-import {ConfigError} from './index'
+import {ConfigError, Env, nonEmpty} from './index'
 
 /** what the batch handler (src/handler) and its writer (src/store/writer.ts) are tuned with */
 export interface HandlerSettings {
@@ -41,15 +41,6 @@ export const DEFAULT_HANDLER_SETTINGS: Readonly<HandlerSettings> = {
     timing: false,
     timingEvery: 100,
     yieldMs: 2,
-}
-
-type Env = Record<string, string | undefined>
-
-function nonEmpty(env: Env, name: string): string | undefined {
-    const v = env[name]
-    if (v == null) return undefined
-    const t = v.trim()
-    return t === '' ? undefined : t
 }
 
 function wholeNumber(env: Env, name: string, min: number, dflt: number): number {

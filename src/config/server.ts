@@ -16,9 +16,7 @@
  *   EXPORT_PORT                        port of the CSV export server, default 4351
  *   DB_URL, DB_HOST …                  the database (src/config/index.ts, src/db/connection.ts)
  */
-import {ConfigError, DEFAULT_EXPORT_PORT, exportPortSetting, loadDbConfig} from './index'
-
-type Env = Record<string, string | undefined>
+import {ConfigError, DEFAULT_EXPORT_PORT, Env, exportPortSetting, loadDbConfig} from './index'
 
 export const DEFAULT_GQL_PORT = 4350
 export {DEFAULT_EXPORT_PORT}

@@ -19,20 +19,12 @@ import {DevRuntime} from '../../devnet/runtime/runtime'
 import type {PortableType} from '../../devnet/runtime/registry'
 import {toHex} from '../../devnet/runtime/codec'
 import {KEYS} from '../../devnet/chain/chain'
+import {mulberry32} from '../../devnet/prng'
 import {canon, quietPolkadotWarnings, realMetadataFile} from './fixtures'
 
 // ---------------------------------------------------------------- sample values from the devnet's type table
 
-function rng(seed: number) {
-    let a = seed >>> 0
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0
-        let t = a
-        t = Math.imul(t ^ (t >>> 15), t | 1)
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-    }
-}
+const rng = mulberry32
 
 type Flavor = 'min' | 'max' | 'random'
 
