@@ -64,11 +64,17 @@ function addTimes(into: StateTimesMs, t: StateTimesMs): void {
 }
 
 interface BucketTimes {
-    byWorker: Map<string, StateTimesMs>
+    /** workers whose state changed in the bucket: their times (the others spent it all in their state at close) */
+    changed: Map<string, StateTimesMs>
     byPool: Map<string, StateTimesMs>
     network: StateTimesMs
-    /** workers whose state changed in the bucket */
-    changed: Set<string>
+}
+
+/** the times of a worker whose state did not change in the bucket */
+function timesThroughout(state: string | null | undefined, ms: number): StateTimesMs {
+    const t = zeroTimes()
+    credit(t, state ?? null, ms)
+    return t
 }
 
 /** every worker's time in each state over the bucket (from its state changes, else its state throughout) */
@@ -79,13 +85,13 @@ function stateTimes(state: MiningState, b: BucketSpec, changes: WorkerStateChang
         if (l == null) byWorkerChanges.set(c.workerId, (l = []))
         l.push(c)
     }
-    const out: BucketTimes = {byWorker: new Map(), byPool: new Map(), network: zeroTimes(), changed: new Set(byWorkerChanges.keys())}
+    const out: BucketTimes = {changed: new Map(), byPool: new Map(), network: zeroTimes()}
+    const bucketMs = b.end - b.start
     for (const w of state.workers.values()) {
         const l = byWorkerChanges.get(w.id)
-        const t = zeroTimes()
-        if (l == null) {
-            credit(t, w.state ?? null, b.end - b.start)
-        } else {
+        let t: StateTimesMs | undefined
+        if (l != null) {
+            t = zeroTimes()
             let at = b.start
             let cur = l[0].from
             for (const c of l) {
@@ -94,13 +100,17 @@ function stateTimes(state: MiningState, b: BucketSpec, changes: WorkerStateChang
                 cur = c.to
             }
             credit(t, cur, b.end - at)
+            out.changed.set(w.id, t)
+        } else if (w.state == null) {
+            continue // not bound throughout: no time to count
         }
-        out.byWorker.set(w.id, t)
-        addTimes(out.network, t)
+        if (t == null) credit(out.network, w.state ?? null, bucketMs)
+        else addTimes(out.network, t)
         if (w.poolId) {
             let pt = out.byPool.get(w.poolId)
             if (pt == null) out.byPool.set(w.poolId, (pt = zeroTimes()))
-            addTimes(pt, t)
+            if (t == null) credit(pt, w.state ?? null, bucketMs)
+            else addTimes(pt, t)
         }
     }
     return out
@@ -145,9 +155,10 @@ function workerRows(state: MiningState, b: BucketSpec, sums: BucketSums, times: 
     const rows: WorkerRollup[] = []
     for (const w of state.workers.values()) {
         const pay = pays.get(w.id)
-        const active = pay != null || times.changed.has(w.id)
+        const changed = times.changed.get(w.id)
+        const active = pay != null || changed != null
         if (!active && !(dense && w.state != null)) continue
-        const t = times.byWorker.get(w.id) ?? zeroTimes()
+        const t = changed ?? timesThroughout(w.state, b.end - b.start)
         const s = w.sessionId ? state.sessions.get(w.sessionId) : undefined
         const payout = pay?.amount ?? 0n
         rows.push({
