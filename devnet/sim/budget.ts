@@ -3,7 +3,7 @@
  * governance parameter changes and the cool-down period, each with its storage write.
  */
 import {type Core} from './core'
-import {ONE_FIXED} from './fixed'
+import {HALVING_RATIO} from './timeline'
 import {type TokenomicParams, growthParams, mulFixed} from './tokenomics'
 import {tokenomicWrite, coolDownWrite} from './storage'
 
@@ -13,8 +13,8 @@ export function finalize(e: Core): void {
 }
 
 export function halve(e: Core): void {
-    // budget × 0.75
-    e.params.budget_per_block = mulFixed(e.params.budget_per_block, (ONE_FIXED * 3n) / 4n)
+    // budget × fp!(0.75), floored (mining.rs / computation.rs `trigger_subsidy_halving`)
+    e.params.budget_per_block = mulFixed(e.params.budget_per_block, HALVING_RATIO)
     e.g = growthParams(e.params)
     e.emit(e.computationPallet(), 'SubsidyBudgetHalved', {})
     tokenomicsChanged(e)
