@@ -3,18 +3,18 @@
  * governance parameter changes and the cool-down period, each with its storage write.
  */
 import {type Core} from './core'
-import {ONE_FIXED} from './fixed'
+import {HALVING_RATIO, isHalvingBlock} from './timeline'
 import {type TokenomicParams, growthParams, mulFixed} from './tokenomics'
 import {tokenomicWrite, coolDownWrite} from './storage'
 
+/** v1 on_finalize (mining.rs): the halving rule with MiningStartBlock = 1, so blocks hp, 2·hp, … halve */
 export function finalize(e: Core): void {
-    const hp = e.cfg.halvingPeriodBlocks
-    if (e.v1 && hp > 0 && e.block % hp === 0) halve(e)
+    if (e.v1 && isHalvingBlock(e.block, 1, e.cfg.halvingPeriodBlocks)) halve(e)
 }
 
 export function halve(e: Core): void {
-    // budget × 0.75
-    e.params.budget_per_block = mulFixed(e.params.budget_per_block, (ONE_FIXED * 3n) / 4n)
+    // budget × fp!(0.75), floored (mining.rs / computation.rs `trigger_subsidy_halving`)
+    e.params.budget_per_block = mulFixed(e.params.budget_per_block, HALVING_RATIO)
     e.g = growthParams(e.params)
     e.emit(e.computationPallet(), 'SubsidyBudgetHalved', {})
     tokenomicsChanged(e)

@@ -3,7 +3,8 @@
  */
 import {EngineConfig} from './engine'
 import {PolicyConfig} from './policy'
-import {geminiParams, legacyTruncatedConstant} from './tokenomics'
+import {geminiBudgetAfter} from './timeline'
+import {type TokenomicParams, geminiParams} from './tokenomics'
 import {TINY_BLOCKS, TINY_UPGRADE} from './tiny'
 
 export type ScenarioName = 'tiny' | 'small' | 'khala-day'
@@ -20,6 +21,15 @@ export interface ScenarioSpec {
 
 const PHA = 1_000_000_000_000n
 
+/**
+ * Khala's tokenomics from the first block halving (block 2,763,069, 2022-11-21) until the budget balancer
+ * (2023-06-12): the Gemini parameters with budget 187.8783 × 0.75 = 140.908725 PHA/block. Every scenario
+ * simulates a date in that span (docs/tokenomics.md).
+ */
+function afterFirstHalving(): TokenomicParams {
+    return {...geminiParams(), budget_per_block: geminiBudgetAfter(1)}
+}
+
 export function scenarioSpec(name: string): ScenarioSpec {
     switch (name) {
         case 'tiny':
@@ -33,12 +43,14 @@ export function scenarioSpec(name: string): ScenarioSpec {
                     blocks: TINY_BLOCKS,
                     startEra: 'v1',
                     upgradeAt: TINY_UPGRADE,
-                    params: geminiParams(),
+                    params: afterFirstHalving(),
                     coolDownSecs: 604_800,
                     subsidyPoolGenesis: 10_000_000n * PHA,
                     // a handful of workers: ~1 answer per block, no per-worker cap, so each settles every few blocks
                     heartbeatsPerBlock: 1.2,
                     heartbeatCapPerHour: 0,
+                    // compressed on purpose: the real next halving (block 4,059,069) is months away; one here
+                    // makes SubsidyBudgetHalved appear in the fixture
                     halvingPeriodBlocks: 60,
                     recordPayouts: true,
                     poolStorage: true,
@@ -56,11 +68,13 @@ export function scenarioSpec(name: string): ScenarioSpec {
                     blocks: 14_400,
                     startEra: 'v1',
                     upgradeAt: 6_600,
-                    params: geminiParams(),
+                    params: afterFirstHalving(),
                     coolDownSecs: 604_800,
                     subsidyPoolGenesis: 50_000_000n * PHA,
                     heartbeatsPerBlock: 20,
                     heartbeatCapPerHour: 2,
+                    // compressed on purpose (real: every 1,296,000 blocks, the next at 4,059,069 in 2023): one
+                    // halving in the v1 era so that SubsidyBudgetHalved is exercised
                     halvingPeriodBlocks: 4_000,
                     recordPayouts: true,
                     poolStorage: true,
@@ -89,6 +103,8 @@ export function scenarioSpec(name: string): ScenarioSpec {
                     whitelistFraction: 0.3,
                     capFraction: 0.3,
                     graceBlocks: 1_800,
+                    // compressed on purpose: on Khala, BudgetUpdated began with the balancer (2023-06-12, one a
+                    // day, a 0.75 decay every 180 days); here every 1,800 blocks with a 0.75 decay every 7,200
                     budgetEveryBlocks: 1_800,
                     budgetHalvingBlocks: 7_200,
                     workerUpdatesPerDay: 1,
@@ -107,7 +123,7 @@ export function scenarioSpec(name: string): ScenarioSpec {
                     blocks: 7_200,
                     startEra: 'v2',
                     upgradeAt: null,
-                    params: {...geminiParams(), budget_per_block: legacyTruncatedConstant('187.8783')},
+                    params: afterFirstHalving(),
                     coolDownSecs: 604_800,
                     subsidyPoolGenesis: 150_000_000n * PHA,
                     // 21 answers a block ≈ 150k SessionSettled in a day
@@ -142,6 +158,8 @@ export function scenarioSpec(name: string): ScenarioSpec {
                     whitelistFraction: 0.2,
                     capFraction: 0.3,
                     graceBlocks: 50_400,
+                    // the balancer sends one update a day from 2023-06-12; the devnet sends two in this day
+                    // (a compression) around the pre-balancer budget, decaying 0.75 per 180 days of blocks
                     budgetEveryBlocks: 3_600,
                     budgetHalvingBlocks: 1_296_000,
                     workerUpdatesPerDay: 20,

@@ -11,9 +11,9 @@
  *   Ve    = f·(S + C), capped at v_max           → WorkerStarted.init_v
  *   share = sqrt(V² + (2·p·conf)²)
  *   ΔV/block (idle, no heartbeat) = (p/p_bench)·((rho − 1)·V + cost_k·p_bench + cost_b), capped at v_max
- *   budget = share/Σshare · budget_per_block · blocks;  treasury = budget·treasury_ratio;  payout = budget − treasury
+ *   budget = share/Σshare · budget_per_block · blocks;  treasury = budget·treasury_ratio;  payout = budget·(1 − treasury_ratio)
  */
-import {FRAC_BITS, ONE_FIXED, balanceToFixed, fixedDiv, fixedFromInt, fixedMul, fixedSqrt, isqrt, fixedToBalance, fixedToFloat} from './fixed'
+import {FRAC_BITS, ONE_FIXED, balanceToFixed, fixedDiv, fixedFromDecimal, fixedFromInt, fixedMul, fixedSqrt, fixedToBalance, fixedToFloat, isqrt} from './fixed'
 
 /** U64F64 product and quotient (./fixed; names kept for the simulator's callers) */
 export const mulFixed = fixedMul
@@ -36,28 +36,8 @@ export function numberToFixed(x: number): bigint {
     return (BigInt(int) << FRAC_BITS) + BigInt(Math.floor(frac * 2 ** 64))
 }
 
-/**
- * The simulator's decimal constants (the tokenomic parameters below, the confidence scores, a scenario's
- * budget_per_block) as U64F64 bits, TRUNCATED below 2^-64. This is not what the pallet does: its genesis
- * tokenomics (pallets/phala/src/compute/computation.rs `GenesisConfig::default`, every constant written
- * `fp!(…)`, fixed_macro / the fixed crate's `FromStr`) round to the nearest, ties to even, which is
- * `fixedFromDecimal` in ./fixed. The devnet keeps the truncation it always had until the chain-fidelity change
- * switches these constants to `fixedFromDecimal` (and regenerates the docs and examples): then rho
- * (1.000000666600231), the slash rate's 0.001 and the genesis rig_k 0.3, re 1.3 and the confidence score 0.8
- * each gain one bit (2^-64) and every scenario's chain and ground truth change. The other constants (187.8783,
- * 0.0415625, 88.59375, 0.2, 0.449775, 1.5, 0.7) come out the same either way. See docs/devnet.md, "Known
- * differences from the pallet".
- */
-export function legacyTruncatedConstant(s: string): bigint {
-    const m = /^(\d+)(?:\.(\d*))?$/.exec(s.trim())
-    if (!m) throw new RangeError(`not an unsigned decimal: "${s}"`)
-    const digits = m[2] ?? ''
-    const den = 10n ** BigInt(digits.length)
-    return (BigInt(m[1]) << FRAC_BITS) + ((digits === '' ? 0n : BigInt(digits)) << FRAC_BITS) / den
-}
-
-/** how a decimal constant becomes bits: `legacyTruncatedConstant` (the simulator, for now) or the pallet's `fixedFromDecimal` */
-export type DecimalConstant = (s: string) => bigint
+/** the pallets' `fp!(…)` literal: the decimal rounded to the nearest 2^-64, ties to even (./fixed) */
+const fp = fixedFromDecimal
 
 /** the TokenomicParameters storage value, field names as in the runtime metadata; U64F64 fields are bits */
 export interface TokenomicParams {
@@ -95,49 +75,93 @@ export const TOKENOMIC_FIELDS: (keyof TokenomicParams)[] = [
 ]
 
 const BLOCK_SEC = 12n
-const YEAR_SEC = 365n * 24n * 3600n
+const HOUR_SEC = 3600n
+const DAY_SEC = 24n * HOUR_SEC
+const YEAR_SEC = 365n * DAY_SEC
 
 /**
- * Khala "Gemini" tokenomics (March 2022 on): budget 187.8783 PHA/block, treasury 20%, v_max 30000, re 1.5,
- * k 50, rig_k 0.449775, heartbeat window 20, no slashing, rho 1.000000666600231 per block. cost_k / cost_b
- * keep the runtime's genesis defaults (annual 0.0415625 and 88.59375 PHA, converted to 12 s blocks).
+ * Khala's "Gemini" tokenomics, bit for bit as the runtime wrote them: the SCALE-encoded TokenomicParameters
+ * that mining.rs `migrations::enable_phala_tokenomic` decodes from a hard-coded hex string and schedules
+ * (ScheduledTokenomicUpdate, applied by on_finalize of the same block). Sources: Phala-Network/khala-parachain
+ * commit 8b6b53e4 (2022-04-07, "mining: raise reward to compensate KSM slow block": budget 100 → 187.8783
+ * PHA/block) and phala-blockchain 0005a36c3 pallets/phala/src/mining.rs. Khala enacted it with the Gemini
+ * upgrade (block 1,467,070, 2022-04-08; see docs/tokenomics.md).
+ *
+ * These are not fp!(…) literals: budget_per_block is 187.87830000000000000128 (fp!(187.8783) would be 24 bits
+ * lower), rig_k is 0.3 / 0.667, cost_k and cost_b are the genesis per-block costs over a PHA rate of 0.667,
+ * and pha_rate is 0.27. Slashing is off (slash_rate 0), the heartbeat window 20 blocks, re 1.5, k 50.
  */
-export function geminiParams(decimalToFixed: DecimalConstant = legacyTruncatedConstant): TokenomicParams {
+export function geminiParams(): TokenomicParams {
     return {
-        pha_rate: ONE_FIXED,
-        rho: decimalToFixed('1.000000666600231'),
-        budget_per_block: decimalToFixed('187.8783'),
-        v_max: intToFixed(30000),
-        cost_k: (decimalToFixed('0.0415625') * BLOCK_SEC) / YEAR_SEC,
-        cost_b: (decimalToFixed('88.59375') * BLOCK_SEC) / YEAR_SEC,
+        pha_rate: 4980620899901578936n, // 0.27
+        rho: 18446756370313412349n, // fp!(1.000000666600231)
+        budget_per_block: 3465742917103625251400n, // 187.8783
+        v_max: 553402322211286548480000n, // 30000
+        cost_k: 437391350309n, // 0.0000000237110326…
+        cost_b: 932334194078877n, // 0.0000505419379351…
         slash_rate: 0n,
-        treasury_ratio: decimalToFixed('0.2'),
+        treasury_ratio: 3689348814741910323n, // fp!(0.2)
         heartbeat_window: 20,
-        rig_k: decimalToFixed('0.449775'),
+        rig_k: 8296886389974309947n, // 0.4497751124437780…
         rig_b: 0n,
-        re: decimalToFixed('1.5'),
-        k: intToFixed(50),
+        re: 27670116110564327424n, // 1.5
+        k: 922337203685477580800n, // 50
         kappa: ONE_FIXED,
     }
 }
 
-/** Khala genesis defaults (before Gemini): budget 100/block, re 1.3, k 100, rig_k 0.3 */
-export function genesisParams(decimalToFixed: DecimalConstant = legacyTruncatedConstant): TokenomicParams {
+/**
+ * The pallets' genesis defaults (computation.rs and v1 mining.rs `GenesisConfig::default`), computed as there:
+ * fp!(…) literals, then U64F64 × integer (exact) and ÷ integer (floor), and ÷ pha_rate (1: unchanged).
+ * Budget 720000 PHA a day (100 per 12 s block), slash 0.001 an hour, re 1.3, k 100, rig_k 0.3, window 10.
+ */
+export function genesisParams(): TokenomicParams {
+    const phaRate = fp('1')
     return {
-        ...geminiParams(decimalToFixed),
-        budget_per_block: intToFixed(100),
-        slash_rate: (decimalToFixed('0.001') * BLOCK_SEC) / 3600n,
+        pha_rate: phaRate,
+        rho: fp('1.000000666600231'),
+        budget_per_block: (fp('720000') * BLOCK_SEC) / DAY_SEC,
+        v_max: fp('30000'),
+        cost_k: fixedDiv((fp('0.0415625') * BLOCK_SEC) / YEAR_SEC, phaRate),
+        cost_b: fixedDiv((fp('88.59375') * BLOCK_SEC) / YEAR_SEC, phaRate),
+        slash_rate: (fp('0.001') * BLOCK_SEC) / HOUR_SEC,
+        treasury_ratio: fp('0.2'),
         heartbeat_window: 10,
-        rig_k: decimalToFixed('0.3'),
-        re: decimalToFixed('1.3'),
-        k: intToFixed(100),
+        rig_k: fixedDiv(fp('0.3'), phaRate),
+        rig_b: fixedDiv(fp('0'), phaRate),
+        re: fp('1.3'),
+        k: fp('100'),
+        kappa: fp('1'),
     }
 }
 
-/** confidence level (1..5) → score as U64F64 bits (levels outside 1..5 count as 1, like the chain) */
-export function confidenceScoreBits(level: number, decimalToFixed: DecimalConstant = legacyTruncatedConstant): bigint {
-    if (level === 4) return decimalToFixed('0.8')
-    if (level === 5) return decimalToFixed('0.7')
+/**
+ * The v1 pallet's `migrations::initialize` (mining.rs, 0005a36c3): the first Khala parameter set, with a PHA
+ * rate of 0.84 (rig and operating costs divided by it), budget 60000 PHA a day, re 1.5, k 50. The pallet's
+ * `khala_tokenomics` test pins its outputs.
+ */
+export function khalaInitialParams(): TokenomicParams {
+    const phaRate = fp('0.84')
+    return {
+        ...genesisParams(),
+        pha_rate: phaRate,
+        budget_per_block: (fp('60000') * BLOCK_SEC) / DAY_SEC,
+        cost_k: fixedDiv((fp('0.0415625') * BLOCK_SEC) / YEAR_SEC, phaRate),
+        cost_b: fixedDiv((fp('88.59375') * BLOCK_SEC) / YEAR_SEC, phaRate),
+        rig_k: fixedDiv(fp('0.3'), phaRate),
+        rig_b: fixedDiv(fp('0'), phaRate),
+        re: fp('1.5'),
+        k: fp('50'),
+    }
+}
+
+/**
+ * confidence level → score as U64F64 bits (computation.rs / mining.rs `Tokenomic::confidence_score`:
+ * fp!(1) for levels 1–3, fp!(0.8) for 4, fp!(0.7) for 5, and levels outside 1..5 count as 1)
+ */
+export function confidenceScoreBits(level: number): bigint {
+    if (level === 4) return fp('0.8')
+    if (level === 5) return fp('0.7')
     return ONE_FIXED
 }
 
@@ -160,15 +184,9 @@ export function stakeToFixed(plancks: bigint): bigint {
     return balanceToFixed(plancks)
 }
 
-/** Ve = f·(S + C) with f = (re − 1)·conf + 1, exact U64F64, not yet capped */
-export function veBits(
-    params: TokenomicParams,
-    stakePlancks: bigint,
-    p: number,
-    confidenceLevel: number,
-    decimalToFixed: DecimalConstant = legacyTruncatedConstant
-): bigint {
-    const tweakedRe = mulFixed(params.re - ONE_FIXED, confidenceScoreBits(confidenceLevel, decimalToFixed)) + ONE_FIXED
+/** Ve = f·(S + C) with f = (re − 1)·conf + 1, exact U64F64, not yet capped (computation.rs `Tokenomic::ve`) */
+export function veBits(params: TokenomicParams, stakePlancks: bigint, p: number, confidenceLevel: number): bigint {
+    const tweakedRe = mulFixed(params.re - ONE_FIXED, confidenceScoreBits(confidenceLevel)) + ONE_FIXED
     return mulFixed(tweakedRe, stakeToFixed(stakePlancks) + rigCost(params, p))
 }
 
@@ -178,10 +196,32 @@ export function initVBits(params: TokenomicParams, stakePlancks: bigint, p: numb
     return ve > params.v_max ? params.v_max : ve
 }
 
-/** share = sqrt(V² + (2·p·conf)²) (float; V in PHA) */
+/** the gatekeeper's confidence score (gk.rs `conf_score`): like the pallet's, but unknown levels score 0 (128 scores 1) */
+export function gkConfScoreBits(level: number): bigint {
+    if (level === 4) return fp('0.8')
+    if (level === 5) return fp('0.7')
+    return level === 1 || level === 2 || level === 3 || level === 128 ? ONE_FIXED : 0n
+}
+
+/**
+ * share = sqrt(V² + (2·p·conf)²) in U64F64, as the gatekeeper computes it (crates/phactory/src/system/gk.rs,
+ * `TokenomicInfo::share`: `square(v) + square(fp!(2) * p * conf)`, each product floored, then the fixed-sqrt
+ * root with 32 fraction bits). Inputs and result are bits.
+ */
+export function shareBits(vBits: bigint, pBits: bigint, confBits: bigint): bigint {
+    const q = mulFixed(mulFixed(fixedFromInt(2), pBits), confBits)
+    return sqrtFixed(mulFixed(vBits, vBits) + mulFixed(q, q))
+}
+
+/**
+ * share = sqrt(V² + (2·p·conf)²) for the simulator's float model (V and p in PHA and iterations, conf the
+ * score 1 | 0.8 | 0.7): the inputs become U64F64 (conf as its fp! literal), the root is the chain's
+ * (`shareBits`), and the result goes back to a float. A more precise root would rank workers slightly
+ * differently from the gatekeeper.
+ */
 export function share(v: number, p: number, conf: number): number {
-    const q = 2 * p * conf
-    return Math.sqrt(v * v + q * q)
+    const confBits = conf === 1 ? ONE_FIXED : conf === 0.8 ? fp('0.8') : conf === 0.7 ? fp('0.7') : numberToFixed(conf)
+    return fixedToFloat(shareBits(numberToFixed(v), numberToFixed(p), confBits))
 }
 
 /** x^n by repeated squaring (IEEE multiplications only, so bit-identical everywhere) */
@@ -233,17 +273,20 @@ export function growV(g: GrowthParams, v: number, n: number, pBench: number, pIn
 }
 
 /**
- * The budget of one settlement, exact: floor(budget_per_block · blocks · frac) where frac = share/Σshare is
- * quantized to 2^-53 (the only float step), then split into treasury (budget·treasury_ratio, truncated)
- * and payout (the rest), so treasury + payout = budget exactly.
+ * The budget of one settlement as the gatekeeper splits it (gk.rs `TokenomicInfo::update_v_heartbeat`):
+ * budget = share/Σshare · budget_per_block · blocks, payout = budget · (1 − treasury_ratio) and
+ * treasury = budget · treasury_ratio, each a floored U64F64 product, so payout + treasury may fall a few
+ * 2^-64 short of budget, as on the chain. share/Σshare is the simulator's float fraction, quantized to 2^-53
+ * (the only float step).
  */
 export function settleBudget(params: TokenomicParams, shareFrac: number, blocks: number): {budget: bigint; treasury: bigint; payout: bigint} {
     if (!(shareFrac >= 0)) shareFrac = 0
     if (shareFrac > 1) shareFrac = 1
-    const q = BigInt(Math.floor(shareFrac * 9007199254740992))
-    const budget = (params.budget_per_block * BigInt(blocks) * q) >> 53n
+    const frac = BigInt(Math.floor(shareFrac * 9007199254740992)) << 11n // 2^-53 steps as 2^-64 bits
+    const budget = mulFixed(mulFixed(frac, params.budget_per_block), fixedFromInt(blocks))
     const treasury = mulFixed(budget, params.treasury_ratio)
-    return {budget, treasury, payout: budget - treasury}
+    const payout = mulFixed(budget, ONE_FIXED - params.treasury_ratio)
+    return {budget, treasury, payout}
 }
 
 // ---- the stake pools' balance ⇄ fixed-point conversions (balance_convert.rs, in ./fixed) ---------------------

@@ -54,13 +54,22 @@ export function fixedToNumber(bits: bigint): number {
     return Number(bits) / 2 ** 64
 }
 
-/** Parse a decimal string (e.g. "187.8783") into U64F64 bits, truncating below 2^-64. */
+/**
+ * Parse a decimal string (e.g. "187.8783") into U64F64 bits (I64F64 for a leading "-") as the runtime's
+ * constants are built: the `fixed` crate's `FromStr` and the `fp!` macro round the exact decimal value to the
+ * nearest multiple of 2^-64, ties to even; a negative value rounds its magnitude so. "0.3" is
+ * 5534023222112865484.8 → …485 bits, "0.2" is …323.2 → …323.
+ */
 export function decimalToFixed(text: string): bigint {
     const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(text.trim())
     if (!m) throw new Error(`not a decimal number: ${JSON.stringify(text)}`)
     const [, sign, ip, fp = ''] = m
     const scale = 10n ** BigInt(fp.length)
-    const bits = (BigInt(ip) << FRAC_BITS) + (BigInt(fp || '0') << FRAC_BITS) / scale
+    const num = BigInt(fp || '0') << FRAC_BITS
+    let frac = num / scale
+    const twiceRem = (num % scale) * 2n
+    if (twiceRem > scale || (twiceRem === scale && (frac & 1n) === 1n)) frac += 1n
+    const bits = (BigInt(ip) << FRAC_BITS) + frac
     return sign ? -bits : bits
 }
 

@@ -1,7 +1,7 @@
 /**
- * The devnet's own fixed-point arithmetic (devnet/sim/fixed.ts) against Phala's pallet test vectors
- * (pallets/phala/src/compute/computation.rs `test_tokenomic`, pallets/phala/src/utils/balance_convert.rs
- * `max_supply_not_overflow`) and hand-computed values.
+ * The devnet's own fixed-point arithmetic (devnet/sim/fixed.ts) against hand-computed values and
+ * pallets/phala/src/utils/balance_convert.rs `max_supply_not_overflow`. The pallets' tokenomic test vectors
+ * are in test/devnet/arith.test.ts.
  */
 import {
     FRAC_BITS,
@@ -15,7 +15,6 @@ import {
     fixedFromInt,
     fixedMul,
     fixedMulInt,
-    fixedSqrt,
     fixedToBalance,
     fixedToFloat,
     fixedToInt,
@@ -23,21 +22,9 @@ import {
     payoutBitsToPlancks,
     permillMul,
 } from '../../../devnet/sim/fixed'
-import {genesisParams, legacyTruncatedConstant, minimalStake, rigCost, veBits} from '../../../devnet/sim/tokenomics'
 
 const fp = fixedFromDecimal
 const PHA = PLANCKS_PER_PHA
-
-/** computation.rs test_tokenomic's `pow`: repeated squaring with U64F64 products */
-function pow(x: bigint, n: number): bigint {
-    let z = ONE_FIXED
-    let x2 = x
-    for (let i = n; i > 0; i >>= 1) {
-        if (i & 1) z = fixedMul(z, x2)
-        x2 = fixedMul(x2, x2)
-    }
-    return z
-}
 
 describe('U64F64 basics (the fixed crate)', () => {
     test('representation: bits / 2^64; integers convert exactly, back by flooring', () => {
@@ -79,48 +66,6 @@ describe('U64F64 basics (the fixed crate)', () => {
         const bits = 0x6fcd20c76419da0028bn
         expect(fixedToNumber(bits)).toBe(1788.8205026540943)
         expect(fixedToFloat(bits)).toBe(1788.820502654094)
-    })
-})
-
-describe('computation.rs test_tokenomic (genesis parameters: re 1.3, rig_k 0.3, k 100)', () => {
-    // the pallet's constants (fp!, rounded to the nearest), not the simulator's truncated ones
-    const p = genesisParams(fixedFromDecimal)
-
-    test('v_max = fp!(30000)', () => {
-        expect(p.v_max).toBe(fp('30000'))
-    })
-
-    test('sqrt keeps 32 fraction bits (fixed-sqrt): sqrt(1000) = isqrt(1000·2^64)·2^32', () => {
-        expect(fixedSqrt(fixedFromInt(1000))).toBe(135818791312n << 32n)
-        expect(fixedSqrt(fixedFromInt(4))).toBe(fixedFromInt(2))
-        expect(fixedSqrt(ONE_FIXED / 4n)).toBe(ONE_FIXED / 2n)
-    })
-
-    test('minimal_stake(1000) = 3162_277660146355 (a full-precision root would give …168379)', () => {
-        expect(minimalStake(p, 1000)).toBe(3162_277660146355n)
-    })
-
-    test('ve(1000 PHA, P 1000, confidence 1..5)', () => {
-        for (const level of [1, 2, 3]) expect(veBits(p, 1000n * PHA, 1000, level, fixedFromDecimal)).toBe(fp('1690.0000000000000000282'))
-        expect(veBits(p, 1000n * PHA, 1000, 4, fixedFromDecimal)).toBe(fp('1612.0000000000000000247'))
-        expect(veBits(p, 1000n * PHA, 1000, 5, fixedFromDecimal)).toBe(fp('1572.9999999999999999877'))
-    })
-
-    test('rig_cost(500 | 2000 | 2800)', () => {
-        expect(rigCost(p, 500)).toBe(fp('150.0000000000000000054'))
-        expect(rigCost(p, 2000)).toBe(fp('600.0000000000000000217'))
-        expect(rigCost(p, 2800)).toBe(fp('840.00000000000000003036'))
-    })
-
-    test('slash and rho per hour (300 blocks of 12 s)', () => {
-        expect(pow(ONE_FIXED - p.slash_rate, 300)).toBe(fp('0.9990004981683704595'))
-        expect(pow(p.rho, 300)).toBe(fp('1.00019999999998037056'))
-    })
-
-    test('budget per day and operating cost per year', () => {
-        expect(fixedDivInt(fixedMulInt(p.budget_per_block, 3600 * 24), 12)).toBe(fp('720000'))
-        const opCost = fixedMul(p.cost_k, fixedFromInt(2000)) + p.cost_b
-        expect(fixedMulInt(fixedMulInt(fixedMulInt(fixedDivInt(opCost, 12), 3600), 24), 365)).toBe(fp('171.71874999975847951583'))
     })
 })
 
@@ -171,22 +116,5 @@ describe('Permill · balance (nearest, ties down)', () => {
     test('rejects non-Permill values', () => {
         expect(() => permillMul(1_000_001, 1n)).toThrow(RangeError)
         expect(() => permillMul(0.5, 1n)).toThrow(RangeError)
-    })
-})
-
-describe("the simulator's constants: truncated until the chain-fidelity change (see legacyTruncatedConstant)", () => {
-    test('rho, 0.001, 0.3, 1.3 and 0.8 are one bit below fp!; the other constants agree', () => {
-        for (const c of ['1.000000666600231', '0.001', '0.3', '1.3', '0.8']) expect(fixedFromDecimal(c) - legacyTruncatedConstant(c)).toBe(1n)
-        for (const c of ['187.8783', '0.0415625', '88.59375', '0.2', '0.449775', '1.5', '0.7', '30000'])
-            expect(legacyTruncatedConstant(c)).toBe(fixedFromDecimal(c))
-    })
-
-    test('the default parameters use the truncated constants', () => {
-        const sim = genesisParams()
-        const pallet = genesisParams(fixedFromDecimal)
-        expect(pallet.rho - sim.rho).toBe(1n)
-        expect(pallet.rig_k - sim.rig_k).toBe(1n)
-        expect(pallet.re - sim.re).toBe(1n)
-        expect(pallet.budget_per_block).toBe(sim.budget_per_block)
     })
 })
