@@ -25,7 +25,8 @@ export {
     WithdrawRequest,
 } from './storage'
 export {withdrawalQueuedV1254, withdrawalV1254} from './basepool'
-export {CONFIDENCE_NOT_CARRIED} from './registry'
+export {CONFIDENCE_NOT_CARRIED, workerAddedV1260, workerUpdatedV1260} from './registry'
+export {runtimeEventShape} from './shape'
 
 const ALL_DECODERS: EventDecoder[] = [
     ...registryDecoders,
