@@ -52,6 +52,16 @@ export function isMiningEventName(name: string): boolean {
 }
 
 /**
+ * The label of the known version whose shape the event's runtime type matches (`v1251`, or a hand-written
+ * `v1254` / `v1260`), for diagnostics and tests. Throws as decodeMiningEvent does.
+ */
+export function miningEventVersion(event: DecodableEvent): string {
+    const dec = DECODERS.get(event.name)
+    if (dec == null) throw new NotAMiningEventError(event.name, event.block.height)
+    return resolveVersion(dec, event).label
+}
+
+/**
  * Decodes one processor event into the normalized union.
  *
  * @throws NotAMiningEventError when `event.name` is not in MINING_EVENT_NAMES

@@ -1,7 +1,8 @@
 /**
  * A readable rendering of an event's runtime type, for the errors that report a shape the decoder does not
- * know: `{pubkey: [u8; 32], attestation_provider: Option<enum {Root, Ias, Dcap}>, confidence_level: u8}`.
- * Field names are the metadata's (snake_case); named types are expanded, as deep as `MAX_DEPTH`.
+ * know: `{pubkey: [u8; 32], attestationProvider: Option<enum {Root, Ias, Dcap}>, confidenceLevel: u8}`.
+ * Field names are as the processor sees them (camelCase, as typegen names them); named types are expanded,
+ * as deep as `MAX_DEPTH`.
  */
 import type {Runtime} from '@subsquid/substrate-runtime'
 import {Ti, Type, TypeKind} from '@subsquid/substrate-runtime/lib/metadata'
@@ -51,6 +52,10 @@ function render(types: Type[], ti: Ti, depth: number): string {
             return `enum {${ty.variants.map(v => (v.fields.length === 0 ? v.name : `${v.name}${renderFields(types, v.fields, depth)}`)).join(', ')}}`
         case TypeKind.BitSequence:
             return 'BitVec'
+        case TypeKind.HexBytes:
+            return 'Vec<u8>'
+        case TypeKind.HexBytesArray:
+            return `[u8; ${ty.len}]`
         default:
             return TypeKind[ty.kind] ?? `kind ${ty.kind}`
     }
