@@ -4,7 +4,8 @@
  * the phala preset into PostgreSQL. Every expected value below is worked out by hand from test/devnet/phala-chain.ts.
  */
 import {acct, session, worker} from '../../devnet/chain/builtin'
-import {sourceFromDevBlocks} from '../../devnet/chain/build'
+import {scenarioSource} from '../../devnet'
+import {buildChain, sourceFromDevBlocks} from '../../devnet/chain/build'
 import {startDevnet} from '../../devnet/rpc'
 import {getPhalaRuntime} from '../../devnet/runtime'
 import {migratedDatabase, sql} from '../handler/harness'
@@ -166,5 +167,16 @@ describe('CHAIN=phala: a Phala-shaped devnet chain indexed into PostgreSQL', () 
         expect(await sql(db, `SELECT kind, event_id FROM self_check_failure`)).toEqual([])
         const params = await sql(db, `SELECT block_height, budget_per_block FROM tokenomic_parameters WHERE block_height = 4`)
         expect(params).toEqual([{block_height: 4, budget_per_block: String(187n * FIX1)}])
+    })
+})
+
+describe('devnet --chain phala', () => {
+    test('serves v2-era scenarios with Phala 1260, and refuses v1-era blocks', () => {
+        const chain = buildChain(scenarioSource({scenario: 'synthetic:3:4', runtimeChain: 'phala'}))
+        expect(chain.headHeight).toBe(3)
+        const rt = chain.runtimeAt(chain.byNumber(3)!)
+        expect([rt.version.specName, rt.version.specVersion]).toEqual(['phala', 1260])
+        // the fixture starts in the v1 era, which Phala never had
+        expect(() => scenarioSource({scenario: 'fixture', runtimeChain: 'phala'})).toThrow(/Phala has no 'v1' era/)
     })
 })
