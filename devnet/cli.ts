@@ -147,7 +147,8 @@ export async function main(argv: string[]): Promise<void> {
         fromFile: args['from-file'] as string | undefined,
         saveFile: args['save-file'] as string | undefined,
         v2Spec,
-        runtimeChain: chain,
+        // unset for Khala, so that Khala chain files keep their header as before
+        runtimeChain: chain === 'phala' ? chain : undefined,
         host: (args.host as string) ?? '127.0.0.1',
         port: num(args, 'port', {int: true, min: 0, max: 65535}),
         finalityLag: num(args, 'finality-lag', {int: true, min: 0}),
