@@ -2,6 +2,7 @@
  * The devnet's runtimes: 'v1' (shaped like Khala spec 1170: PhalaMining, PhalaStakePool v1) and 'v2' (Khala 1251:
  * PhalaComputation, PhalaStakePoolv2, PhalaVault, PhalaBasePool), optionally as a spec-1254 variant in which
  * PhalaBasePool.WithdrawalQueued gains `withdrawing_nft_id: u32` and Withdrawal gains `burnt_shares: u128`.
+ * With the option `chain: 'phala'`, Phala's runtimes instead (specs 1240, 1254, 1260: ./phala.ts).
  */
 import type {RuntimeEra} from '../model'
 import type {RuntimeDesc} from './desc'
