@@ -34,6 +34,7 @@ const FLAGS: Flag[] = [
         help: 'spec of the v2-era runtime (1254: PhalaBasePool events with withdrawing_nft_id / burnt_shares)',
         default: '1251',
     },
+    {name: 'chain', arg: 'khala|phala', help: "runtimes to serve: Khala's, or Phala's (specs 1240-1260, v2-era blocks only; docs/chains.md)", default: 'khala'},
     {name: 'host', arg: 'HOST', help: 'address to listen on', default: '127.0.0.1'},
     {name: 'port', arg: 'N', help: 'port for HTTP and WebSocket (0 = any free port)', default: '9944'},
     {name: 'finality-lag', arg: 'N', help: 'finalized head = best head − N', default: '0'},
@@ -135,6 +136,8 @@ export async function main(argv: string[]): Promise<void> {
     let seed = num(args, 'seed', {int: true})!
     let v2Spec = num(args, 'v2-spec', {int: true})
     if (v2Spec !== 1251 && v2Spec !== 1254) throw new UsageError('--v2-spec must be 1251 or 1254')
+    let chain = String(args.chain ?? 'khala')
+    if (chain !== 'khala' && chain !== 'phala') throw new UsageError(`--chain must be khala or phala, got '${chain}'`)
     let kind = String(args['fault-error-kind'] ?? 'rate-limit') as FaultErrorKind
     if (!['rate-limit', 'internal', 'http-503'].includes(kind)) throw new UsageError(`--fault-error-kind: unknown kind '${kind}'`)
     let opts: ScenarioDevnetOptions = {
@@ -144,6 +147,8 @@ export async function main(argv: string[]): Promise<void> {
         fromFile: args['from-file'] as string | undefined,
         saveFile: args['save-file'] as string | undefined,
         v2Spec,
+        // unset for Khala, so that Khala chain files keep their header as before
+        runtimeChain: chain === 'phala' ? chain : undefined,
         host: (args.host as string) ?? '127.0.0.1',
         port: num(args, 'port', {int: true, min: 0, max: 65535}),
         finalityLag: num(args, 'finality-lag', {int: true, min: 0}),
@@ -152,7 +157,7 @@ export async function main(argv: string[]): Promise<void> {
         tailBlocks: num(args, 'tail-blocks', {int: true, min: 0}),
         tailBlockMs: num(args, 'tail-block-ms', {int: true, min: 1}),
         forks: parseForks(args['fork-at'] as string[] | undefined),
-        chainName: (args['chain-name'] as string) ?? 'Khala Devnet',
+        chainName: (args['chain-name'] as string) ?? (chain === 'phala' ? 'Phala Devnet' : 'Khala Devnet'),
         faults: {
             errorRate: num(args, 'fault-error-rate', {min: 0, max: 1}),
             errorKind: kind,

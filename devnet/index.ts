@@ -35,8 +35,8 @@ export {DevnetNode} from './chain/node'
 export type {ForkOptions, ForkResult, ScheduledFork, NodeOptions} from './chain/node'
 export {loadScenario, loadScript, BUILTIN_SCENARIOS, MissingModuleError} from './chain/scenario'
 export {fixtureScenario, syntheticScenario, alternativeBlocks} from './chain/builtin'
-export {getRuntime, runtimeSet, runtimeDesc, spec1254} from './runtime'
-export type {V2Spec, RuntimeOptions, RuntimeSet} from './runtime'
+export {getRuntime, runtimeSet, runtimeDesc, spec1254, phalaBlock, getPhalaRuntime, PHALA_SPECS} from './runtime'
+export type {V2Spec, RuntimeOptions, RuntimeSet, PhalaSpec} from './runtime'
 export type {FaultOptions, FaultErrorKind} from './rpc/faults'
 
 export interface ScenarioDevnetOptions extends Omit<StartDevnetOptions, 'source' | 'blocks' | 'genesis'> {
@@ -47,6 +47,8 @@ export interface ScenarioDevnetOptions extends Omit<StartDevnetOptions, 'source'
     script?: string
     /** write the generated chain to this file first, then serve from it */
     saveFile?: string
+    /** 'phala': serve the blocks with Phala's runtimes (devnet/runtime/phala.ts); default Khala's */
+    runtimeChain?: 'khala' | 'phala'
 }
 
 /** The chain source for a scenario, a script or a chain file (fromFile wins). */
@@ -56,7 +58,7 @@ export function scenarioSource(opts: ScenarioDevnetOptions): ChainSource {
     let scenario = opts.script ? loadScript(opts.script) : loadScenario(opts.scenario ?? 'small', {seed, v2Spec: opts.v2Spec as V2Spec})
     let info = opts.script ? {script: opts.script} : {scenario: opts.scenario ?? 'small', seed}
     let size = typeof (scenario as any).blockCount === 'number' ? (scenario as any).blockCount : undefined
-    let src = sourceFromDevBlocks(scenario.genesis, scenario.blocks, {v2Spec: opts.v2Spec, info, size})
+    let src = sourceFromDevBlocks(scenario.genesis, scenario.blocks, {v2Spec: opts.v2Spec, chain: opts.runtimeChain, info, size})
     if (opts.saveFile) {
         writeChainFile(opts.saveFile, src, info)
         return sourceFromFile(opts.saveFile)

@@ -71,7 +71,7 @@ export interface DevSourceOptions extends RuntimeOptions {
 
 /** Encodes DevBlocks lazily, as they are pulled. */
 export function sourceFromDevBlocks(genesis: DevStorageWrite[], blocks: Iterable<DevBlock>, opts: DevSourceOptions = {}): ChainSource {
-    let runtimeOptions: RuntimeOptions = {v2Spec: opts.v2Spec}
+    let runtimeOptions: RuntimeOptions = {v2Spec: opts.v2Spec, chain: opts.chain}
     let rts = runtimeSet(runtimeOptions)
     let it = blocks[Symbol.iterator]()
     let height = 0

@@ -10,10 +10,11 @@ import {EventDecoder, hex32, on, orNull, version} from './dispatch'
 const BP = 'BasePool' as const
 
 /**
- * Spec 1254 shapes, written by hand in typegen's style. They come from the pallet's documented shape
- * (docs/phala-mining.md: WithdrawalQueued gained `withdrawing_nft_id: u32` after `as_vault`, Withdrawal
- * gained `burnt_shares: u128` after `shares`), NOT from real runtime metadata, which is not available
- * here. The devnet may serve these shapes too.
+ * Spec 1254 shapes, written by hand in typegen's style (WithdrawalQueued gained `withdrawing_nft_id: u32`
+ * after `as_vault`, Withdrawal gained `burnt_shares: u128` after `shares`). No spec-1254 metadata is in this
+ * repository; the shapes agree with the types Phala's own indexer generated from Khala's and Phala's
+ * metadata (Phala-Network/computation-squid src/types/phala-base-pool/events.ts, `v1254`, commit
+ * c92a2793919f) and with the pallet source (docs/chains.md). The devnet may serve these shapes too.
  */
 export const withdrawalQueuedV1254 = new EventType(
     'PhalaBasePool.WithdrawalQueued',

@@ -15,6 +15,7 @@ import {Ti, Type, TypeKind} from '@subsquid/substrate-runtime/lib/metadata'
 import {EventType, sts} from '../types/support'
 import {UnknownEventVersionError} from './errors'
 import {Hex, MiningPayload} from './model'
+import {runtimeEventShape} from './shape'
 
 /**
  * What the decoder needs from an event: the processor's `Event` (any field selection that includes
@@ -100,7 +101,9 @@ export function resolveVersion(dec: EventDecoder, event: DecodableEvent): Versio
             dec.name,
             runtime.specVersion ?? event.block.specVersion,
             event.block.height,
-            runtime.hasEvent(dec.name) ? `known versions: ${dec.versions.map(v => v.label).join(', ')}` : 'the runtime has no such event'
+            runtime.hasEvent(dec.name)
+                ? `${runtime.specName} runtime shape ${runtimeEventShape(runtime, dec.name)}; known versions: ${dec.versions.map(v => v.label).join(', ')}`
+                : 'the runtime has no such event'
         )
     }
     return v

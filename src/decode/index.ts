@@ -25,7 +25,8 @@ export {
     WithdrawRequest,
 } from './storage'
 export {withdrawalQueuedV1254, withdrawalV1254} from './basepool'
-export {CONFIDENCE_NOT_CARRIED} from './registry'
+export {CONFIDENCE_NOT_CARRIED, workerAddedV1260, workerUpdatedV1260} from './registry'
+export {runtimeEventShape} from './shape'
 
 const ALL_DECODERS: EventDecoder[] = [
     ...registryDecoders,
@@ -48,6 +49,16 @@ export const MINING_EVENT_NAMES: string[] = [...DECODERS.keys()]
 
 export function isMiningEventName(name: string): boolean {
     return DECODERS.has(name)
+}
+
+/**
+ * The label of the known version whose shape the event's runtime type matches (`v1251`, or a hand-written
+ * `v1254` / `v1260`), for diagnostics and tests. Throws as decodeMiningEvent does.
+ */
+export function miningEventVersion(event: DecodableEvent): string {
+    const dec = DECODERS.get(event.name)
+    if (dec == null) throw new NotAMiningEventError(event.name, event.block.height)
+    return resolveVersion(dec, event).label
 }
 
 /**
