@@ -10,7 +10,7 @@ import {Config, ConfigError, loadConfig} from './config'
 import {LedgerSettings, loadLedgerSettings} from './config/ledger'
 import {checkDatabase, DatabaseCheckError, lockForProcessor} from './db/check'
 import {describeDatabase, resolveDatabase, useDatabase} from './db/connection'
-import {finalizedHeight, RpcCheckError} from './ingest/rpc-check'
+import {chainMismatch, finalizedHeight, RpcCheckError, runtimeSpecName} from './ingest/rpc-check'
 import {createBatchHandler} from './handler'
 import {createProcessor} from './processor'
 import {ProgressLog} from './progress'
@@ -49,6 +49,9 @@ async function prepare(): Promise<{config: Config; settings: LedgerSettings; hea
     let head: number
     try {
         head = await finalizedHeight(config.rpcEndpoint!)
+        // a Khala node indexed as Phala (or the reverse) would mix two chains' events in one database
+        const mismatch = chainMismatch(config.chain.name, config.chain.specName, await runtimeSpecName(config.rpcEndpoint!), config.rpcEndpoint!)
+        if (mismatch) fail(mismatch, 2)
     } catch (e) {
         if (e instanceof RpcCheckError) fail(e.message, 1)
         throw e

@@ -26,6 +26,8 @@ export interface ChainPreset {
     defaultRpc: string | undefined
     /** termination block of mining on this chain */
     terminationBlock: number | undefined
+    /** the runtime spec name its nodes report (undefined: any; the devnet serves Khala- or Phala-shaped runtimes) */
+    specName: string | undefined
 }
 
 export const CHAIN_PRESETS: Record<ChainName, ChainPreset> = {
@@ -37,6 +39,7 @@ export const CHAIN_PRESETS: Record<ChainName, ChainPreset> = {
         gateway: 'https://v2.archive.subsquid.io/network/khala',
         defaultRpc: undefined,
         terminationBlock: 7_918_688,
+        specName: 'khala',
     },
     phala: {
         name: 'phala',
@@ -46,6 +49,7 @@ export const CHAIN_PRESETS: Record<ChainName, ChainPreset> = {
         gateway: 'https://v2.archive.subsquid.io/network/phala',
         defaultRpc: undefined,
         terminationBlock: 9_064_613,
+        specName: 'phala',
     },
     devnet: {
         name: 'devnet',
@@ -55,6 +59,7 @@ export const CHAIN_PRESETS: Record<ChainName, ChainPreset> = {
         gateway: undefined,
         defaultRpc: 'ws://127.0.0.1:9944',
         terminationBlock: undefined,
+        specName: undefined,
     },
 }
 

@@ -96,3 +96,16 @@ export async function finalizedHeight(url: string, timeoutMs = 10_000): Promise<
     if (!Number.isSafeInteger(n)) throw new RpcCheckError(`the node at ${url} sent a header without a block number: check RPC_ENDPOINT`)
     return n
 }
+
+/** the spec name of the runtime at the node's best block (`khala`, `phala`, …) */
+export async function runtimeSpecName(url: string, timeoutMs = 10_000): Promise<string> {
+    const v = await rpcRequest(url, 'state_getRuntimeVersion', [], timeoutMs)
+    if (typeof v?.specName !== 'string') throw new RpcCheckError(`the node at ${url} sent a runtime version without a spec name: check RPC_ENDPOINT`)
+    return v.specName
+}
+
+/** one line when the node runs another chain than CHAIN says (undefined: it matches, or the chain takes any) */
+export function chainMismatch(chain: string, expected: string | undefined, actual: string, url: string): string | undefined {
+    if (expected == null || expected === actual) return undefined
+    return `CHAIN=${chain} but the node at ${url} runs ${JSON.stringify(actual)}: set CHAIN to the node's chain or point RPC_ENDPOINT at a ${expected} node`
+}

@@ -10,6 +10,7 @@ import {Client} from 'pg'
 import {freshDatabase, testServerUrl} from '../helpers/db'
 import {LIB} from '../helpers/indexed'
 import {httpRequest} from '../helpers/graphql-server'
+import {startScenarioDevnet} from '../../devnet'
 import {bareEnv, freePort, lines, LiveProcess, runNode, tempDir} from './run'
 
 /** a port on which nothing listens */
@@ -114,6 +115,30 @@ describe('npm run process', () => {
         const r = await runNode('src/main.js', [], bareEnv({DB_URL: url, RPC_ENDPOINT: `ws://127.0.0.1:${port}`}))
         expect(r.code).toBe(1)
         expect(lines(r.stderr)).toEqual([`processor: no node answers at ws://127.0.0.1:${port} (connection refused): start the node or fix RPC_ENDPOINT`])
+    })
+})
+
+describe('a node of another chain than CHAIN', () => {
+    test('CHAIN=phala against a Khala-shaped node: one line, exit 2, nothing indexed', async () => {
+        const url = await freshDatabase('first_hour_chain')
+        expect((await runNode('src/db/migrate.js', [], bareEnv({DB_URL: url}))).code).toBe(0)
+        const node = await startScenarioDevnet({scenario: 'tiny', seed: 1, port: 0})
+        try {
+            const r = await runNode('src/main.js', [], bareEnv({DB_URL: url, CHAIN: 'phala', RPC_ENDPOINT: node.wsUrl}))
+            expect(r.code).toBe(2)
+            expect(lines(r.stderr)).toEqual([
+                `processor: CHAIN=phala but the node at ${node.wsUrl} runs "khala": set CHAIN to the node's chain or point RPC_ENDPOINT at a phala node`,
+            ])
+            const c = new Client({connectionString: url})
+            await c.connect()
+            try {
+                expect((await c.query('SELECT count(*)::int AS n FROM payout')).rows[0].n).toBe(0)
+            } finally {
+                await c.end()
+            }
+        } finally {
+            await node.close()
+        }
     })
 })
 
