@@ -309,6 +309,15 @@ export class DevRuntime {
         return this.calls.has(`${pallet}.${call}`)
     }
 
+    /** the fields of a call with every value at its default (see defaultValue), by field name */
+    defaultCallArgs(pallet: string, call: string): {[field: string]: DevValue} {
+        let def = this.calls.get(`${pallet}.${call}`)
+        if (!def) throw new Error(`call ${pallet}.${call} does not exist in devnet runtime ${this.desc.specVersion} (era ${this.era})`)
+        let out: {[field: string]: DevValue} = {}
+        for (let f of def.fields) out[f.name!] = this.defaultValue(f.type)
+        return out
+    }
+
     /**
      * A v4 extrinsic of `x` with its compact length prefix: signed when `x.signer` is set (MultiAddress::Id, a
      * placeholder Sr25519 signature, the signed extensions of the runtime with an immortal era, the nonce and a zero
@@ -380,8 +389,10 @@ export class DevRuntime {
                 return d.prim === 'bool' ? false : d.prim === 'str' ? '' : /^[ui](8|16|32)$/.test(d.prim) ? 0 : 0n
             case 'compact':
                 return 0
-            case 'sequence':
-                return this.table.types[d.type].def.kind === 'primitive' ? '0x' : []
+            case 'sequence': {
+                let inner = this.table.types[d.type].def
+                return inner.kind === 'primitive' && inner.prim === 'u8' ? '0x' : []
+            }
             case 'array': {
                 let inner = this.table.types[d.type].def
                 if (inner.kind === 'primitive' && inner.prim === 'u8') return '0x' + '00'.repeat(d.len)
