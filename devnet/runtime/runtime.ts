@@ -332,7 +332,8 @@ export class DevRuntime {
             body.u8(0) // MultiAddress::Id
             body.hex(x.signer, 32)
             body.u8(1) // MultiSignature::Sr25519
-            body.bytes(new Uint8Array(64))
+            // a placeholder, not a signature; not all zero, which @polkadot/types would read as "not signed"
+            body.bytes(new Uint8Array(64).fill(1))
             for (let ext of this.desc.extrinsic.signedExtensions) {
                 let ti = this.table.resolve(ext.type)
                 let value: any

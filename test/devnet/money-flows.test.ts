@@ -304,6 +304,33 @@ describe('6/7. block shape and ground truth, through the encoded chain', () => {
         expect(n).toBe(s.truth.totals.settleCount)
     })
 
+    test('@polkadot/types decodes every extrinsic: the signed ones with their signer, nonce and call', () => {
+        const {TypeRegistry, Metadata} = require('@polkadot/types')
+        const {u8aConcat, compactToU8a} = require('@polkadot/util')
+        const chain = buildChainFromDevBlocks(s.genesis, blocks)
+        let signed = 0
+        // every third block (both eras; @polkadot/types is slow)
+        for (let h = 3; h <= chain.headHeight; h += 3) {
+            const b = chain.byNumber(h)!
+            const rt = chain.runtimeAt(chain.blocks[b.parent])
+            const reg = new TypeRegistry()
+            reg.setMetadata(new Metadata(reg, rt.metadataHex))
+            const xs = reg.createType('Vec<Extrinsic>', u8aConcat(compactToU8a(b.extrinsics.length), ...b.extrinsics))
+            const dev = blocks[h - 1].extrinsics ?? []
+            expect(xs.length).toBe(dev.length + 1)
+            dev.forEach((x, i) => {
+                const ex = xs[i + 1]
+                expect(ex.isSigned).toBe(true)
+                expect('0x' + Buffer.from(ex.signer.toU8a()).toString('hex').slice(-64)).toBe(x.signer)
+                expect(ex.signer.toU8a()[0]).toBe(0) // MultiAddress::Id
+                expect(ex.nonce.toNumber()).toBe(x.nonce)
+                expect(`${ex.method.section}.${ex.method.method}`.toLowerCase()).toBe(`${x.pallet}.${x.call.replace(/_/g, '')}`.toLowerCase())
+                signed++
+            })
+        }
+        expect(signed).toBeGreaterThan(150)
+    })
+
     test("the actors' calls are extrinsics of their own: a Contribution in a contribute, a start in a start", () => {
         const callOf: Record<string, string[]> = {
             Contribution: ['contribute'],
