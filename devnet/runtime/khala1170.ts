@@ -135,7 +135,39 @@ export const KHALA_1170: RuntimeDesc = {
                 {index: 1, name: 'Reserved'},
             ],
         },
+        SignedMessage: {path: 'phala_mq::types::SignedMessage', fields: {message: 'Message', sequence: 'u64', signature: 'Vec<u8>'}},
+        Message: {path: 'phala_mq::types::Message', fields: {sender: 'MessageOrigin', destination: 'Topic', payload: 'Vec<u8>'}},
+        MessageOrigin: {
+            path: 'phala_mq::types::MessageOrigin',
+            variants: [
+                {index: 0, name: 'Pallet', fields: ['Vec<u8>']},
+                {index: 1, name: 'Contract', fields: ['H256']},
+                {index: 2, name: 'Worker', fields: ['Public']},
+                {index: 3, name: 'AccountId', fields: ['H256']},
+                {index: 4, name: 'MultiLocation', fields: ['Vec<u8>']},
+                {index: 5, name: 'Gatekeeper'},
+                {index: 6, name: 'Cluster', fields: ['H256']},
+            ],
+        },
         Public: {path: 'sp_core::sr25519::Public', fields: ['[u8; 32]']},
+        Topic: {path: 'phala_mq::types::Topic', fields: ['Vec<u8>']},
+        WorkerRegistrationInfo: {
+            path: 'phala_types::WorkerRegistrationInfo',
+            params: {AccountId: 'AccountId32'},
+            fields: {
+                version: 'u32',
+                machine_id: 'Vec<u8>',
+                pubkey: 'Public',
+                ecdh_pubkey: 'Public',
+                genesis_block_hash: 'H256',
+                features: 'Vec<u32>',
+                operator: 'Option<AccountId32>',
+            },
+        },
+        Attestation: {
+            path: 'phala_pallets::utils::attestation::Attestation',
+            variants: [{index: 0, name: 'SgxIas', fields: {ra_report: 'Vec<u8>', signature: 'Vec<u8>', raw_signing_cert: 'Vec<u8>'}}],
+        },
         TokenomicParameters: {
             path: 'phala_types::messaging::TokenomicParameters',
             fields: {
@@ -174,6 +206,7 @@ export const KHALA_1170: RuntimeDesc = {
             fields: {p_init: 'u32', p_instant: 'u32', iterations: 'u64', mining_start_time: 'u64', challenge_time_last: 'u64'},
         },
         MinerStats: {path: 'phala_pallets::mining::pallet::MinerStats', fields: {total_reward: 'u128'}},
+        Permill: {path: 'sp_arithmetic::per_things::Permill', fields: ['u32']},
         PoolInfo: {
             path: 'phala_pallets::stakepool::pallet::PoolInfo',
             params: {AccountId: 'AccountId32', Balance: 'u128'},
@@ -192,7 +225,6 @@ export const KHALA_1170: RuntimeDesc = {
                 withdraw_queue: 'Vec<WithdrawInfo>',
             },
         },
-        Permill: {path: 'sp_arithmetic::per_things::Permill', fields: ['u32']},
         FixedPoint: {path: 'phala_pallets::utils::fixed_point::FixedPoint', fields: ['u128']},
         WithdrawInfo: {
             path: 'phala_pallets::stakepool::pallet::WithdrawInfo',
@@ -302,6 +334,39 @@ export const KHALA_1170: RuntimeDesc = {
             storage: [{name: 'TotalIssuance', modifier: 'Default', value: 'u128', fallback: '0x00000000000000000000000000000000'}],
         },
         {
+            name: 'TransactionPayment',
+            index: 41,
+            events: {
+                path: 'pallet_transaction_payment::pallet::Event',
+                variants: [{index: 0, name: 'TransactionFeePaid', fields: {who: 'AccountId32', actual_fee: 'u128', tip: 'u128'}}],
+            },
+        },
+        {
+            name: 'Treasury',
+            index: 63,
+            events: {
+                path: 'pallet_treasury::pallet::Event',
+                variants: [
+                    {index: 0, name: 'Proposed', fields: {proposal_index: 'u32'}},
+                    {index: 1, name: 'Spending', fields: {budget_remaining: 'u128'}},
+                    {index: 2, name: 'Awarded', fields: {proposal_index: 'u32', award: 'u128', account: 'AccountId32'}},
+                    {index: 3, name: 'Rejected', fields: {proposal_index: 'u32', slashed: 'u128'}},
+                    {index: 4, name: 'Burnt', fields: {burnt_funds: 'u128'}},
+                    {index: 5, name: 'Rollover', fields: {rollover_balance: 'u128'}},
+                    {index: 6, name: 'Deposit', fields: {value: 'u128'}},
+                    {index: 7, name: 'SpendApproved', fields: {proposal_index: 'u32', amount: 'u128', beneficiary: 'AccountId32'}},
+                ],
+            },
+        },
+        {
+            name: 'PhalaMq',
+            index: 85,
+            calls: {
+                path: 'phala_pallets::mq::pallet::Call',
+                variants: [{index: 0, name: 'sync_offchain_message', fields: {signed_message: 'SignedMessage'}}],
+            },
+        },
+        {
             name: 'PhalaRegistry',
             index: 86,
             events: {
@@ -312,6 +377,10 @@ export const KHALA_1170: RuntimeDesc = {
                     {index: 2, name: 'WorkerAdded', fields: {pubkey: 'Public'}},
                     {index: 3, name: 'WorkerUpdated', fields: {pubkey: 'Public'}},
                 ],
+            },
+            calls: {
+                path: 'phala_pallets::registry::pallet::Call',
+                variants: [{index: 5, name: 'register_worker', fields: {pruntime_info: 'WorkerRegistrationInfo', attestation: 'Attestation'}}],
             },
         },
         {
@@ -335,6 +404,13 @@ export const KHALA_1170: RuntimeDesc = {
                     {index: 12, name: 'TokenomicParametersChanged'},
                     {index: 13, name: 'MinerSettlementDropped', fields: {miner: 'AccountId32', v: 'u128', payout: 'u128'}},
                     {index: 14, name: 'BenchmarkUpdated', fields: {miner: 'AccountId32', p_instant: 'u32'}},
+                ],
+            },
+            calls: {
+                path: 'phala_pallets::mining::pallet::Call',
+                variants: [
+                    {index: 0, name: 'set_cool_down_expiration', fields: {period: 'u64'}},
+                    {index: 5, name: 'update_tokenomic', fields: {new_params: 'TokenomicParameters'}},
                 ],
             },
             storage: [
@@ -376,6 +452,25 @@ export const KHALA_1170: RuntimeDesc = {
                     {index: 21, name: 'WorkerReclaimed', fields: {pid: 'u64', worker: 'Public'}},
                     {index: 22, name: 'RewardReceived', fields: {pid: 'u64', to_owner: 'u128', to_stakers: 'u128'}},
                     {index: 23, name: 'MiningStarted', fields: {pid: 'u64', worker: 'Public', amount: 'u128'}},
+                ],
+            },
+            calls: {
+                path: 'phala_pallets::stakepool::pallet::Call',
+                variants: [
+                    {index: 0, name: 'create'},
+                    {index: 1, name: 'add_worker', fields: {pid: 'u64', pubkey: 'Public'}},
+                    {index: 2, name: 'remove_worker', fields: {pid: 'u64', worker: 'Public'}},
+                    {index: 3, name: 'set_cap', fields: {pid: 'u64', cap: 'u128'}},
+                    {index: 4, name: 'set_payout_pref', fields: {pid: 'u64', payout_commission: 'Permill'}},
+                    {index: 5, name: 'add_staker_to_whitelist', fields: {pid: 'u64', staker: 'AccountId32'}},
+                    {index: 7, name: 'remove_staker_from_whitelist', fields: {pid: 'u64', staker: 'AccountId32'}},
+                    {index: 9, name: 'claim_owner_rewards', fields: {pid: 'u64', target: 'AccountId32'}},
+                    {index: 10, name: 'claim_staker_rewards', fields: {pid: 'u64', target: 'AccountId32'}},
+                    {index: 12, name: 'contribute', fields: {pid: 'u64', amount: 'u128'}},
+                    {index: 13, name: 'withdraw', fields: {pid: 'u64', shares: 'u128'}},
+                    {index: 14, name: 'start_mining', fields: {pid: 'u64', worker: 'Public', stake: 'u128'}},
+                    {index: 15, name: 'stop_mining', fields: {pid: 'u64', worker: 'Public'}},
+                    {index: 16, name: 'reclaim_pool_worker', fields: {pid: 'u64', worker: 'Public'}},
                 ],
             },
             storage: [

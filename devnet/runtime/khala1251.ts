@@ -142,13 +142,48 @@ export const KHALA_1251: RuntimeDesc = {
                 {index: 1, name: 'Reserved'},
             ],
         },
+        SignedMessage: {path: 'phala_mq::types::SignedMessage', fields: {message: 'Message', sequence: 'u64', signature: 'Vec<u8>'}},
+        Message: {path: 'phala_mq::types::Message', fields: {sender: 'MessageOrigin', destination: 'Topic', payload: 'Vec<u8>'}},
+        MessageOrigin: {
+            path: 'phala_mq::types::MessageOrigin',
+            variants: [
+                {index: 0, name: 'Pallet', fields: ['Vec<u8>']},
+                {index: 1, name: 'Contract', fields: ['H256']},
+                {index: 2, name: 'Worker', fields: ['Public']},
+                {index: 3, name: 'AccountId', fields: ['H256']},
+                {index: 4, name: 'MultiLocation', fields: ['Vec<u8>']},
+                {index: 5, name: 'Gatekeeper'},
+                {index: 6, name: 'Cluster', fields: ['H256']},
+                {index: 255, name: 'Reserved'},
+            ],
+        },
         Public: {path: 'sp_core::sr25519::Public', fields: ['[u8; 32]']},
+        Topic: {path: 'phala_mq::types::Topic', fields: ['Vec<u8>']},
         AttestationProvider: {
             path: 'phala_types::AttestationProvider',
             variants: [
                 {index: 0, name: 'Root'},
                 {index: 1, name: 'Ias'},
             ],
+        },
+        WorkerRegistrationInfoV2: {
+            path: 'phala_types::WorkerRegistrationInfoV2',
+            params: {AccountId: 'AccountId32'},
+            fields: {
+                version: 'u32',
+                machine_id: 'Vec<u8>',
+                pubkey: 'Public',
+                ecdh_pubkey: 'Public',
+                genesis_block_hash: 'H256',
+                features: 'Vec<u32>',
+                operator: 'Option<AccountId32>',
+                para_id: 'u32',
+                max_consensus_version: 'u32',
+            },
+        },
+        AttestationReport: {
+            path: 'phala_types::AttestationReport',
+            variants: [{index: 0, name: 'SgxIas', fields: {ra_report: 'Vec<u8>', signature: 'Vec<u8>', raw_signing_cert: 'Vec<u8>'}}],
         },
         TokenomicParameters: {
             path: 'phala_types::messaging::TokenomicParameters',
@@ -188,6 +223,7 @@ export const KHALA_1251: RuntimeDesc = {
             fields: {p_init: 'u32', p_instant: 'u32', iterations: 'u64', working_start_time: 'u64', challenge_time_last: 'u64'},
         },
         SessionStats: {path: 'phala_pallets::compute::computation::pallet::SessionStats', fields: {total_reward: 'u128'}},
+        Permill: {path: 'sp_arithmetic::per_things::Permill', fields: ['u32']},
         PoolProxy: {
             path: 'phala_pallets::compute::pool_proxy::PoolProxy',
             params: {AccountId: 'AccountId32', Balance: 'u128'},
@@ -228,7 +264,6 @@ export const KHALA_1251: RuntimeDesc = {
             params: {AccountId: 'AccountId32'},
             fields: {user: 'AccountId32', start_time: 'u64', nft_id: 'u32'},
         },
-        Permill: {path: 'sp_arithmetic::per_things::Permill', fields: ['u32']},
         Vault: {
             path: 'phala_pallets::compute::pool_proxy::Vault',
             params: {AccountId: 'AccountId32', Balance: 'u128'},
@@ -343,6 +378,75 @@ export const KHALA_1251: RuntimeDesc = {
             storage: [{name: 'TotalIssuance', modifier: 'Default', value: 'u128', fallback: '0x00000000000000000000000000000000'}],
         },
         {
+            name: 'TransactionPayment',
+            index: 41,
+            events: {
+                path: 'pallet_transaction_payment::pallet::Event',
+                variants: [{index: 0, name: 'TransactionFeePaid', fields: {who: 'AccountId32', actual_fee: 'u128', tip: 'u128'}}],
+            },
+        },
+        {
+            name: 'Treasury',
+            index: 63,
+            events: {
+                path: 'pallet_treasury::pallet::Event',
+                variants: [
+                    {index: 0, name: 'Proposed', fields: {proposal_index: 'u32'}},
+                    {index: 1, name: 'Spending', fields: {budget_remaining: 'u128'}},
+                    {index: 2, name: 'Awarded', fields: {proposal_index: 'u32', award: 'u128', account: 'AccountId32'}},
+                    {index: 3, name: 'Rejected', fields: {proposal_index: 'u32', slashed: 'u128'}},
+                    {index: 4, name: 'Burnt', fields: {burnt_funds: 'u128'}},
+                    {index: 5, name: 'Rollover', fields: {rollover_balance: 'u128'}},
+                    {index: 6, name: 'Deposit', fields: {value: 'u128'}},
+                    {index: 7, name: 'SpendApproved', fields: {proposal_index: 'u32', amount: 'u128', beneficiary: 'AccountId32'}},
+                    {index: 8, name: 'UpdatedInactive', fields: {reactivated: 'u128', deactivated: 'u128'}},
+                ],
+            },
+        },
+        {
+            name: 'PhalaMq',
+            index: 85,
+            calls: {
+                path: 'phala_pallets::mq::pallet::Call',
+                variants: [{index: 0, name: 'sync_offchain_message', fields: {signed_message: 'SignedMessage'}}],
+            },
+        },
+        {
+            name: 'Assets',
+            index: 89,
+            events: {
+                path: 'pallet_assets::pallet::Event',
+                variants: [
+                    {index: 0, name: 'Created', fields: {asset_id: 'u32', creator: 'AccountId32', owner: 'AccountId32'}},
+                    {index: 1, name: 'Issued', fields: {asset_id: 'u32', owner: 'AccountId32', amount: 'u128'}},
+                    {index: 2, name: 'Transferred', fields: {asset_id: 'u32', from: 'AccountId32', to: 'AccountId32', amount: 'u128'}},
+                    {index: 3, name: 'Burned', fields: {asset_id: 'u32', owner: 'AccountId32', balance: 'u128'}},
+                    {index: 4, name: 'TeamChanged', fields: {asset_id: 'u32', issuer: 'AccountId32', admin: 'AccountId32', freezer: 'AccountId32'}},
+                    {index: 5, name: 'OwnerChanged', fields: {asset_id: 'u32', owner: 'AccountId32'}},
+                    {index: 6, name: 'Frozen', fields: {asset_id: 'u32', who: 'AccountId32'}},
+                    {index: 7, name: 'Thawed', fields: {asset_id: 'u32', who: 'AccountId32'}},
+                    {index: 8, name: 'AssetFrozen', fields: {asset_id: 'u32'}},
+                    {index: 9, name: 'AssetThawed', fields: {asset_id: 'u32'}},
+                    {index: 10, name: 'AccountsDestroyed', fields: {asset_id: 'u32', accounts_destroyed: 'u32', accounts_remaining: 'u32'}},
+                    {index: 11, name: 'ApprovalsDestroyed', fields: {asset_id: 'u32', approvals_destroyed: 'u32', approvals_remaining: 'u32'}},
+                    {index: 12, name: 'DestructionStarted', fields: {asset_id: 'u32'}},
+                    {index: 13, name: 'Destroyed', fields: {asset_id: 'u32'}},
+                    {index: 14, name: 'ForceCreated', fields: {asset_id: 'u32', owner: 'AccountId32'}},
+                    {index: 15, name: 'MetadataSet', fields: {asset_id: 'u32', name: 'Vec<u8>', symbol: 'Vec<u8>', decimals: 'u8', is_frozen: 'bool'}},
+                    {index: 16, name: 'MetadataCleared', fields: {asset_id: 'u32'}},
+                    {index: 17, name: 'ApprovedTransfer', fields: {asset_id: 'u32', source: 'AccountId32', delegate: 'AccountId32', amount: 'u128'}},
+                    {index: 18, name: 'ApprovalCancelled', fields: {asset_id: 'u32', owner: 'AccountId32', delegate: 'AccountId32'}},
+                    {
+                        index: 19,
+                        name: 'TransferredApproved',
+                        fields: {asset_id: 'u32', owner: 'AccountId32', delegate: 'AccountId32', destination: 'AccountId32', amount: 'u128'},
+                    },
+                    {index: 20, name: 'AssetStatusChanged', fields: {asset_id: 'u32'}},
+                    {index: 21, name: 'AssetMinBalanceChanged', fields: {asset_id: 'u32', new_min_balance: 'u128'}},
+                ],
+            },
+        },
+        {
             name: 'PhalaRegistry',
             index: 86,
             events: {
@@ -358,6 +462,12 @@ export const KHALA_1251: RuntimeDesc = {
                     {index: 7, name: 'MinimumPRuntimeVersionChangedTo', fields: ['u32', 'u32', 'u32']},
                     {index: 8, name: 'PRuntimeConsensusVersionChangedTo', fields: ['u32']},
                     {index: 9, name: 'GatekeeperLaunched'},
+                ],
+            },
+            calls: {
+                path: 'phala_pallets::registry::pallet::Call',
+                variants: [
+                    {index: 7, name: 'register_worker_v2', fields: {pruntime_info: 'WorkerRegistrationInfoV2', attestation: 'Option<AttestationReport>'}},
                 ],
             },
         },
@@ -383,6 +493,14 @@ export const KHALA_1251: RuntimeDesc = {
                     {index: 13, name: 'SessionSettlementDropped', fields: {session: 'AccountId32', v: 'u128', payout: 'u128'}},
                     {index: 14, name: 'BenchmarkUpdated', fields: {session: 'AccountId32', p_instant: 'u32'}},
                     {index: 15, name: 'BudgetUpdated', fields: {nonce: 'u64', budget: 'u128'}},
+                ],
+            },
+            calls: {
+                path: 'phala_pallets::compute::computation::pallet::Call',
+                variants: [
+                    {index: 0, name: 'set_cool_down_expiration', fields: {period: 'u64'}},
+                    {index: 5, name: 'update_tokenomic', fields: {new_params: 'TokenomicParameters'}},
+                    {index: 7, name: 'set_budget_per_block', fields: {nonce: 'u64', block_number: 'u32', budget: 'u128'}},
                 ],
             },
             storage: [
@@ -419,6 +537,23 @@ export const KHALA_1251: RuntimeDesc = {
                     {index: 16, name: 'RewardToDistributionDismissedDust', fields: {pid: 'u64', amount: 'u128'}},
                 ],
             },
+            calls: {
+                path: 'phala_pallets::compute::stake_pool_v2::pallet::Call',
+                variants: [
+                    {index: 0, name: 'create'},
+                    {index: 1, name: 'add_worker', fields: {pid: 'u64', pubkey: 'Public'}},
+                    {index: 2, name: 'remove_worker', fields: {pid: 'u64', worker: 'Public'}},
+                    {index: 3, name: 'set_cap', fields: {pid: 'u64', cap: 'u128'}},
+                    {index: 4, name: 'set_payout_pref', fields: {pid: 'u64', payout_commission: 'Option<Permill>'}},
+                    {index: 7, name: 'claim_owner_rewards', fields: {pid: 'u64', target: 'AccountId32'}},
+                    {index: 8, name: 'check_and_maybe_force_withdraw', fields: {pid: 'u64'}},
+                    {index: 9, name: 'contribute', fields: {pid: 'u64', amount: 'u128', as_vault: 'Option<u64>'}},
+                    {index: 10, name: 'withdraw', fields: {pid: 'u64', shares: 'u128', as_vault: 'Option<u64>'}},
+                    {index: 13, name: 'start_computing', fields: {pid: 'u64', worker: 'Public', stake: 'u128'}},
+                    {index: 14, name: 'stop_computing', fields: {pid: 'u64', worker: 'Public'}},
+                    {index: 15, name: 'reclaim_pool_worker', fields: {pid: 'u64', worker: 'Public'}},
+                ],
+            },
             storage: [{name: 'WorkerAssignments', modifier: 'Optional', hashers: ['Twox64Concat'], key: 'Public', value: 'u64', fallback: '0x00'}],
         },
         {
@@ -432,6 +567,18 @@ export const KHALA_1251: RuntimeDesc = {
                     {index: 2, name: 'OwnerSharesClaimed', fields: {pid: 'u64', user: 'AccountId32', shares: 'u128'}},
                     {index: 3, name: 'OwnerSharesGained', fields: {pid: 'u64', shares: 'u128', checkout_price: 'u128'}},
                     {index: 4, name: 'Contribution', fields: {pid: 'u64', user: 'AccountId32', amount: 'u128', shares: 'u128'}},
+                ],
+            },
+            calls: {
+                path: 'phala_pallets::compute::vault::pallet::Call',
+                variants: [
+                    {index: 0, name: 'create'},
+                    {index: 1, name: 'set_payout_pref', fields: {pid: 'u64', payout_commission: 'Option<Permill>'}},
+                    {index: 2, name: 'claim_owner_shares', fields: {vault_pid: 'u64', target: 'AccountId32', shares: 'u128'}},
+                    {index: 3, name: 'maybe_gain_owner_shares', fields: {vault_pid: 'u64'}},
+                    {index: 4, name: 'check_and_maybe_force_withdraw', fields: {vault_pid: 'u64'}},
+                    {index: 5, name: 'contribute', fields: {pid: 'u64', amount: 'u128'}},
+                    {index: 6, name: 'withdraw', fields: {pid: 'u64', shares: 'u128'}},
                 ],
             },
         },
@@ -450,10 +597,30 @@ export const KHALA_1251: RuntimeDesc = {
                     {index: 6, name: 'PoolWhitelistStakerRemoved', fields: {pid: 'u64', staker: 'AccountId32'}},
                 ],
             },
+            calls: {
+                path: 'phala_pallets::compute::base_pool::pallet::Call',
+                variants: [
+                    {index: 0, name: 'add_staker_to_whitelist', fields: {pid: 'u64', staker: 'AccountId32'}},
+                    {index: 4, name: 'remove_staker_from_whitelist', fields: {pid: 'u64', staker: 'AccountId32'}},
+                ],
+            },
             storage: [
                 {name: 'Pools', modifier: 'Optional', hashers: ['Twox64Concat'], key: 'u64', value: 'PoolProxy', fallback: '0x00'},
                 {name: 'PoolCount', modifier: 'Default', value: 'u64', fallback: '0x0000000000000000'},
             ],
+        },
+        {
+            name: 'PhalaWrappedBalances',
+            index: 95,
+            events: {
+                path: 'phala_pallets::compute::wrapped_balances::pallet::Event',
+                variants: [
+                    {index: 0, name: 'DustRemoved', fields: {user: 'AccountId32', amount: 'u128'}},
+                    {index: 1, name: 'Wrapped', fields: {user: 'AccountId32', amount: 'u128'}},
+                    {index: 2, name: 'Unwrapped', fields: {user: 'AccountId32', amount: 'u128'}},
+                    {index: 3, name: 'Voted', fields: {user: 'AccountId32', vote_id: 'u32', aye_amount: 'u128', nay_amount: 'u128'}},
+                ],
+            },
         },
     ],
 }
