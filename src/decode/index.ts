@@ -26,6 +26,8 @@ export {
 } from './storage'
 export {withdrawalQueuedV1254, withdrawalV1254} from './basepool'
 export {CONFIDENCE_NOT_CARRIED} from './registry'
+export {trackedEvents} from './balances'
+export {SUBSIDY_POOL_ACCOUNT, TREASURY_ACCOUNT, WPHA_ACCOUNT} from './accounts'
 
 const ALL_DECODERS: EventDecoder[] = [
     ...registryDecoders,
