@@ -34,6 +34,8 @@ export async function readBucketSums(q: Query, b: BucketSpec): Promise<BucketSum
                   coalesce(sum(treasury) FILTER (WHERE NOT dropped), 0)::text AS treasury,
                   coalesce(sum(dismissed) FILTER (WHERE NOT dropped), 0)::text AS dismissed,
                   coalesce(sum(amount) FILTER (WHERE dropped), 0)::text AS dropped,
+                  coalesce(sum(credited), 0)::text AS credited,
+                  coalesce(sum(paid_to_pool), 0)::text AS paid_to_pool,
                   (count(*) FILTER (WHERE NOT dropped))::int AS n
            FROM payout WHERE id >= $1 AND id < $2`,
         range
@@ -74,7 +76,15 @@ export async function readBucketSums(q: Query, b: BucketSpec): Promise<BucketSum
             dismissed: big(r.dismissed),
             n: int(r.n),
         })),
-        payTotals: {amount: big(tot.amount), treasury: big(tot.treasury), dismissed: big(tot.dismissed), dropped: big(tot.dropped), n: int(tot.n)},
+        payTotals: {
+            amount: big(tot.amount),
+            treasury: big(tot.treasury),
+            dismissed: big(tot.dismissed),
+            dropped: big(tot.dropped),
+            credited: big(tot.credited),
+            paidToPool: big(tot.paid_to_pool),
+            n: int(tot.n),
+        },
         rewardByPool: rewardByPool.map(r => ({poolId: str(r.pool_id), toOwner: big(r.to_owner), toStakers: big(r.to_stakers)})),
         rewardByOwner: rewardByOwner.map(r => ({ownerId: str(r.pool_owner_id), toOwner: big(r.to_owner)})),
         moveByPool: moveByPool.map(r => ({id: str(r.pool_id), kind: str(r.kind), amount: big(r.amount)})),

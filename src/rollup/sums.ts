@@ -18,12 +18,15 @@ export interface PoolPay {
     n: number
 }
 
-/** all payouts of the bucket (dropped ones only in `dropped`) */
+/** all payouts of the bucket (dropped ones only in `dropped`, `credited` and `paidToPool`) */
 export interface PayTotals {
     amount: bigint
     treasury: bigint
     dismissed: bigint
     dropped: bigint
+    /** rewards credited to pools for the bucket's settles, dropped ones included */
+    credited: bigint
+    paidToPool: bigint
     n: number
 }
 

@@ -13,7 +13,7 @@ interface ChangeInChain extends WorkerStateChangeAt {
 export class BucketTally {
     private readonly payByWorker = new Map<string, WorkerPay>()
     private readonly payByPool = new Map<string, PoolPay>()
-    private readonly payTotals: PayTotals = {amount: 0n, treasury: 0n, dismissed: 0n, dropped: 0n, n: 0}
+    private readonly payTotals: PayTotals = {amount: 0n, treasury: 0n, dismissed: 0n, dropped: 0n, credited: 0n, paidToPool: 0n, n: 0}
     private readonly rewardByPool = new Map<string, PoolRewardSum>()
     private readonly rewardByOwner = new Map<string, OwnerRewardSum>()
     private readonly moveByPool = new Map<string, MovementSum>()
@@ -25,6 +25,8 @@ export class BucketTally {
 
     add(rows: LedgerRows): void {
         for (const p of rows.payouts) {
+            this.payTotals.credited += p.credited
+            this.payTotals.paidToPool += p.paidToPool
             if (p.dropped) {
                 this.payTotals.dropped += p.amount
                 continue
@@ -111,6 +113,8 @@ export class BucketTally {
         t.treasury += o.payTotals.treasury
         t.dismissed += o.payTotals.dismissed
         t.dropped += o.payTotals.dropped
+        t.credited += o.payTotals.credited
+        t.paidToPool += o.payTotals.paidToPool
         t.n += o.payTotals.n
         for (const [k, v] of o.rewardByPool) {
             const r = this.rewardByPool.get(k)

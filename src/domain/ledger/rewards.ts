@@ -2,6 +2,11 @@
  * Pool rewards and dismissals: RewardReceived and the five RewardDismissed* events, paired with the
  * settles of their block (src/domain/pairing.ts), and at the end of each block the per-settle self-check
  * (to_owner + to_stakers, or Σ dismissed, = the payout).
+ *
+ * Money (money.ts): a RewardReceived credits its pool (emission); a v2 reward is paid at once by the
+ * Balances.Transfer subsidy pool → W-PHA account before it (stake_pool_v2.rs `handle_pool_new_reward`), a v1
+ * one stays in the subsidy pool until claimed (stakepool.rs `handle_pool_new_reward` only raises
+ * reward_acc / owner_reward).
  */
 import type {MiningEvent} from '../../decode/model'
 import {BasePool, DismissedRewardKind, Payout, PoolKind, SelfCheckKind} from '../../model'
@@ -10,6 +15,7 @@ import {vaultRewardCut} from '../pool-math'
 import {refreshPool} from './aggregates'
 import type {LedgerContext} from './context'
 import {delegationId} from './entities'
+import {creditsOnly, refreshEmission, takeRewardTransfer} from './money'
 import {dismissedRewardRow, poolRewardRow} from './rows'
 import type {EventOf, Handlers} from './table'
 
@@ -21,6 +27,11 @@ function onRewardReceived(cx: LedgerContext, ev: EventOf<'RewardReceived'>): voi
     const p = cx.ensurePool(ev.pid, ev.poolKind, ev)
     const g = cx.pairer.addReward({kind: 'RewardReceived', eventId: ev.id, pid: p.id, toOwner: ev.toOwner, toStakers: ev.toStakers})
     if (g == null) unpairedReward(cx, ev, p.id, null, ev.toOwner + ev.toStakers)
+    const credited = ev.toOwner + ev.toStakers
+    n.rewardsCredited += credited
+    if (creditsOnly(p.kind)) n.rewardsCreditedV1 += credited
+    else checkRewardTransfer(cx, ev, g, credited)
+    refreshEmission(cx)
     const o = g ? groupOutcome(g) : undefined
     const ownerDismissed = o?.ownerDismissed ?? 0n
     const stakersDismissed = o?.stakersDismissed ?? 0n
@@ -54,6 +65,22 @@ function onRewardReceived(cx: LedgerContext, ev: EventOf<'RewardReceived'>): voi
             workerId: g?.settle.workerId ?? null,
             sessionId: g?.settle.payout.sessionId ?? null,
         })
+    )
+}
+
+/** v2: the transfer subsidy pool → W-PHA account that paid this reward (taken by a dust event before, or now) */
+function checkRewardTransfer(cx: LedgerContext, ev: EventOf<'RewardReceived'>, g: RewardGroup<Payout> | undefined, credited: bigint): void {
+    const t = takeRewardTransfer(cx) ?? g?.transfer
+    if (g && t) g.transfer = t
+    if (t != null && t.amount === credited) return
+    cx.state.network.selfCheckUnpaired++
+    cx.failure(
+        SelfCheckKind.MissingRewardTransfer,
+        ev.id,
+        credited,
+        t?.amount ?? 0n,
+        `RewardReceived ${ev.id} (pool ${ev.pid}) credits ${credited} plancks but ` +
+            (t ? `the transfer ${t.eventId} to the W-PHA account moved ${t.amount}` : 'no transfer from the subsidy pool to the W-PHA account paid it')
     )
 }
 
@@ -96,8 +123,17 @@ function onDismissed(cx: LedgerContext, ev: MiningEvent, kind: DismissalKind, ta
     const {worker} = target
     const poolId = target.pid == null ? null : cx.ensurePool(target.pid, target.poolKind, ev).id
     const g = cx.pairer.addReward({kind: 'Dismissal', eventId: ev.id, dismissal: kind, pid: poolId, worker, amount})
+    // a v2 dust event comes after the reward's transfer (the mint failed, the money had moved)
+    if (poolId != null && cx.rewardTransfer && target.poolKind !== 'StakePoolV1') {
+        const t = takeRewardTransfer(cx)
+        if (g) g.transfer = t
+    }
+    // the v1 `on_reward` returns after a dismissal for a worker in no pool (stakepool.rs, 2022)
+    if (kind === 'NotInPool' && target.poolKind === 'StakePoolV1') cx.pairer.skipRestOfMessage(g)
     if (g == null) {
-        unpairedReward(cx, ev, poolId, worker, amount)
+        // a worker in no pool with no settle before: its settle was for an unbound worker, which
+        // `try_handle_settle` passes over without an event (only `on_reward` sees it): not a defect
+        if (kind !== 'NotInPool') unpairedReward(cx, ev, poolId, worker, amount)
         n.dismissedRewards += amount
         if (kind === 'NotInPool') n.dismissedNotInPool += amount
         const p = poolId ? cx.state.pools.get(poolId) : undefined
@@ -144,7 +180,13 @@ export function closeBlockRewards(cx: LedgerContext): void {
             closeGroup(cx, g)
             continue
         }
-        if (!n.rewardEventsSeen) continue // this runtime emits no pool reward events (before spec 1160)
+        if (!n.rewardEventsSeen) {
+            // this runtime emits no pool reward events (before spec 1160): the settle's payout is the credit
+            p.credited = g.settle.amount
+            n.rewardsCredited += g.settle.amount
+            refreshEmission(cx)
+            continue
+        }
         n.selfCheckUnpaired++
         cx.failure(
             SelfCheckKind.UnpairedSettle,
@@ -160,7 +202,11 @@ export function closeBlockRewards(cx: LedgerContext): void {
 function closeGroup(cx: LedgerContext, g: RewardGroup<Payout>): void {
     const n = cx.state.network
     const p = g.settle.payout
+    if (g.skipped) return // the v1 early return: no reward event, not a defect
     const o = groupOutcome(g)
+    p.credited = g.received ? o.toOwner + o.toStakers : 0n
+    p.paidToPool = g.transfer?.amount ?? 0n
+    p.rewardTransferEventId = g.transfer?.eventId ?? null
     p.toOwner = o.toOwner
     p.toStakers = o.toStakers
     p.dismissed = o.dismissed
