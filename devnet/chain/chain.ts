@@ -116,7 +116,16 @@ export class Chain {
         readonly genesisEra: string
     ) {
         this.runtimes(genesisEra) // validates
-        let content: BlockContent = {era: genesisEra, timestamp: 0, eventCount: 0, events: new Uint8Array(0), writes: genesisWrites}
+        let content: BlockContent = {
+            era: genesisEra,
+            timestamp: 0,
+            eventCount: 0,
+            events: new Uint8Array(0),
+            initCount: 0,
+            initBytes: 0,
+            extrinsics: [],
+            writes: genesisWrites,
+        }
         let stateRoot = blake2(concat([ZERO_HASH, this.writesDigest(genesisWrites)]))
         let extrinsicsRoot = blake2(new Uint8Array(0))
         let header = this.encodeHeader(ZERO_HASH, 0, stateRoot, extrinsicsRoot, [])
@@ -201,14 +210,17 @@ export class Chain {
         w.reset()
         let count = content.eventCount + 1 + (codeUpdated ? 1 : 0)
         w.compact(count)
+        // on_initialize events, then Timestamp.set's success, then the extrinsics' and on_finalize events
+        let initBytes = content.initBytes ?? 0
+        w.bytes(content.events.subarray(0, initBytes))
         rt.encodeEventRecord(w, successEvent(rt), {kind: 'ApplyExtrinsic', index: 0})
         let start = w.pos
-        w.bytes(content.events)
+        w.bytes(content.events.subarray(initBytes))
         let end = w.pos
         if (codeUpdated) rt.encodeEventRecord(w, {pallet: 'System', name: 'CodeUpdated', args: {}}, {kind: 'Finalization'})
         let bytes = w.finish()
-        // the block's own events are a slice of System.Events: keep one copy only
-        return {bytes, count, body: bytes.subarray(start, end)}
+        // without on_initialize events the block's own events are a slice of System.Events: keep one copy only
+        return {bytes, count, body: initBytes === 0 ? bytes.subarray(start, end) : content.events}
     }
 
     /**
@@ -223,7 +235,7 @@ export class Chain {
             throw new Error(`block ${parent.height + 1}: timestamp ${content.timestamp} is before its parent's ${parent.timestamp}`)
         }
         let height = parent.height + 1
-        let extrinsics = [rt.timestampExtrinsic(content.timestamp)]
+        let extrinsics = [rt.timestampExtrinsic(content.timestamp), ...(content.extrinsics ?? [])]
         let {bytes: events, count, body} = this.fullEvents(rt, content, nextEra !== content.era)
         content = {...content, events: body}
         let extrinsicsRoot = blake2(concat(extrinsics))

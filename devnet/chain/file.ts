@@ -5,7 +5,8 @@
  *
  * Layout: "PHDEVCH1" | u32 jsonLen | JSON header | genesis writes | blocks... | "END!"
  *   writes: u32 count, then per write: u16 keyLen, key bytes, u8 hasValue, [u32 valueLen, value bytes]
- *   block:  u8 eraLen, era (ascii), f64 timestamp, u32 salt, u32 eventCount, u32 eventsLen, events, writes
+ *   block:  u8 eraLen, era (ascii), f64 timestamp, u32 salt, u32 eventCount, u32 eventsLen, events, writes,
+ *           (format 2) u32 initCount, u32 initBytes, u32 extrinsicCount, per extrinsic: u32 len, bytes
  */
 import * as fs from 'fs'
 import type {RuntimeOptions} from '../runtime'
@@ -15,7 +16,7 @@ const MAGIC = Buffer.from('PHDEVCH1', 'ascii')
 const END = Buffer.from('END!', 'ascii')
 
 export interface ChainFileHeader {
-    format: 1
+    format: 1 | 2
     runtimes: RuntimeOptions
     genesisEra: string
     blocks: number
@@ -110,7 +111,7 @@ export class ChainFileWriter {
         this.sink = new FileSink(path + '.tmp')
         this.sink.bytes(MAGIC)
         // the block count is not known yet: it goes into the trailer after the end marker
-        let json = Buffer.from(JSON.stringify({format: 1, ...header}), 'utf8')
+        let json = Buffer.from(JSON.stringify({format: 2, ...header}), 'utf8')
         this.sink.u32(json.length)
         this.sink.bytes(json)
         writeWrites(this.sink, genesis)
@@ -127,6 +128,13 @@ export class ChainFileWriter {
         s.u32(content.events.length)
         s.bytes(content.events)
         writeWrites(s, content.writes)
+        s.u32(content.initCount)
+        s.u32(content.initBytes)
+        s.u32(content.extrinsics.length)
+        for (let x of content.extrinsics) {
+            s.u32(x.length)
+            s.bytes(x)
+        }
         this.count++
     }
 
@@ -160,6 +168,7 @@ export function readChainFile(path: string): ChainFile {
         return v
     }
     let u32 = () => {
+        if (pos + 4 > buf.length) fail('truncated')
         let v = buf.readUInt32LE(pos)
         pos += 4
         return v
@@ -189,7 +198,8 @@ export function readChainFile(path: string): ChainFile {
     }
     let jsonLen = u32()
     let header = JSON.parse(Buffer.from(bytes(jsonLen)).toString('utf8'))
-    if (header.format !== 1) fail(`unsupported format ${header.format}`)
+    if (header.format !== 1 && header.format !== 2) fail(`unsupported format ${header.format}`)
+    let v2 = header.format === 2
     let genesis = writes()
     let blocks: ChainFileBlock[] = []
     while (pos < buf.length) {
@@ -200,7 +210,11 @@ export function readChainFile(path: string): ChainFile {
         let eventCount = u32()
         let events = bytes(u32())
         let w = writes()
-        blocks.push({content: {era, timestamp, eventCount, events, writes: w}, salt})
+        let initCount = v2 ? u32() : 0
+        let initBytes = v2 ? u32() : 0
+        let extrinsics: Uint8Array[] = []
+        for (let n = v2 ? u32() : 0; n > 0; n--) extrinsics.push(bytes(u32()))
+        blocks.push({content: {era, timestamp, eventCount, events, initCount, initBytes, extrinsics, writes: w}, salt})
     }
     if (!(buf.length - pos === 8 && buf.subarray(pos, pos + 4).equals(END))) fail('missing end marker (incomplete file)')
     pos += 4

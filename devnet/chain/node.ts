@@ -151,7 +151,10 @@ export class DevnetNode extends EventEmitter {
         for (; k < n; k++) {
             let head = this.chain.head
             let era = this.chain.codeEra(head)
-            let rec = this.chain.append({era, timestamp: head.timestamp + gapMs, eventCount: 0, events: new Uint8Array(0), writes: []}, era)
+            let rec = this.chain.append(
+                {era, timestamp: head.timestamp + gapMs, eventCount: 0, events: new Uint8Array(0), initCount: 0, initBytes: 0, extrinsics: [], writes: []},
+                era
+            )
             this.afterAppend(rec, false)
         }
         return k
@@ -196,7 +199,7 @@ export class DevnetNode extends EventEmitter {
             for (let i = 0; i < length; i++) {
                 let like = replaced[Math.min(i, replaced.length - 1)]
                 let ts = like.timestamp + (i >= replaced.length ? (i - replaced.length + 1) * 1000 : 0)
-                contents.push({era: like.era, timestamp: ts, eventCount: 0, events: new Uint8Array(0), writes: []})
+                contents.push({era: like.era, timestamp: ts, eventCount: 0, events: new Uint8Array(0), initCount: 0, initBytes: 0, extrinsics: [], writes: []})
             }
         } else {
             throw new Error(`unknown fork mode '${opts.mode}'`)

@@ -20,6 +20,9 @@ export const SELECTION_V1: ExtractSelection = {
     System: {events: true, storage: ['Account', 'Number', 'ParentHash', 'Digest', 'Events']},
     Timestamp: {calls: ['set'], storage: ['Now']},
     Balances: {events: true, storage: ['TotalIssuance']},
+    TransactionPayment: {events: true},
+    Treasury: {events: true},
+    PhalaMq: {calls: ['sync_offchain_message']},
     PhalaRegistry: {events: true},
     PhalaMining: {
         events: true,
@@ -32,6 +35,10 @@ export const SELECTION_V2: ExtractSelection = {
     System: {events: true, storage: ['Account', 'Number', 'ParentHash', 'Digest', 'Events']},
     Timestamp: {calls: ['set'], storage: ['Now']},
     Balances: {events: true, storage: ['TotalIssuance']},
+    TransactionPayment: {events: true},
+    Treasury: {events: true},
+    PhalaMq: {calls: ['sync_offchain_message']},
+    Assets: {events: true},
     PhalaRegistry: {events: true},
     PhalaComputation: {
         events: true,
@@ -40,6 +47,7 @@ export const SELECTION_V2: ExtractSelection = {
     PhalaStakePoolv2: {events: true, storage: ['WorkerAssignments']},
     PhalaVault: {events: true},
     PhalaBasePool: {events: true, storage: ['Pools', 'PoolCount']},
+    PhalaWrappedBalances: {events: true},
 }
 
 /** chain/khala in the repository, seen from lib/devnet/runtime */

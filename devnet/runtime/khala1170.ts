@@ -135,7 +135,22 @@ export const KHALA_1170: RuntimeDesc = {
                 {index: 1, name: 'Reserved'},
             ],
         },
+        SignedMessage: {path: 'phala_mq::types::SignedMessage', fields: {message: 'Message', sequence: 'u64', signature: 'Vec<u8>'}},
+        Message: {path: 'phala_mq::types::Message', fields: {sender: 'MessageOrigin', destination: 'Topic', payload: 'Vec<u8>'}},
+        MessageOrigin: {
+            path: 'phala_mq::types::MessageOrigin',
+            variants: [
+                {index: 0, name: 'Pallet', fields: ['Vec<u8>']},
+                {index: 1, name: 'Contract', fields: ['H256']},
+                {index: 2, name: 'Worker', fields: ['Public']},
+                {index: 3, name: 'AccountId', fields: ['H256']},
+                {index: 4, name: 'MultiLocation', fields: ['Vec<u8>']},
+                {index: 5, name: 'Gatekeeper'},
+                {index: 6, name: 'Cluster', fields: ['H256']},
+            ],
+        },
         Public: {path: 'sp_core::sr25519::Public', fields: ['[u8; 32]']},
+        Topic: {path: 'phala_mq::types::Topic', fields: ['Vec<u8>']},
         TokenomicParameters: {
             path: 'phala_types::messaging::TokenomicParameters',
             fields: {
@@ -300,6 +315,39 @@ export const KHALA_1170: RuntimeDesc = {
                 ],
             },
             storage: [{name: 'TotalIssuance', modifier: 'Default', value: 'u128', fallback: '0x00000000000000000000000000000000'}],
+        },
+        {
+            name: 'TransactionPayment',
+            index: 41,
+            events: {
+                path: 'pallet_transaction_payment::pallet::Event',
+                variants: [{index: 0, name: 'TransactionFeePaid', fields: {who: 'AccountId32', actual_fee: 'u128', tip: 'u128'}}],
+            },
+        },
+        {
+            name: 'Treasury',
+            index: 63,
+            events: {
+                path: 'pallet_treasury::pallet::Event',
+                variants: [
+                    {index: 0, name: 'Proposed', fields: {proposal_index: 'u32'}},
+                    {index: 1, name: 'Spending', fields: {budget_remaining: 'u128'}},
+                    {index: 2, name: 'Awarded', fields: {proposal_index: 'u32', award: 'u128', account: 'AccountId32'}},
+                    {index: 3, name: 'Rejected', fields: {proposal_index: 'u32', slashed: 'u128'}},
+                    {index: 4, name: 'Burnt', fields: {burnt_funds: 'u128'}},
+                    {index: 5, name: 'Rollover', fields: {rollover_balance: 'u128'}},
+                    {index: 6, name: 'Deposit', fields: {value: 'u128'}},
+                    {index: 7, name: 'SpendApproved', fields: {proposal_index: 'u32', amount: 'u128', beneficiary: 'AccountId32'}},
+                ],
+            },
+        },
+        {
+            name: 'PhalaMq',
+            index: 85,
+            calls: {
+                path: 'phala_pallets::mq::pallet::Call',
+                variants: [{index: 0, name: 'sync_offchain_message', fields: {signed_message: 'SignedMessage'}}],
+            },
         },
         {
             name: 'PhalaRegistry',

@@ -142,7 +142,23 @@ export const KHALA_1251: RuntimeDesc = {
                 {index: 1, name: 'Reserved'},
             ],
         },
+        SignedMessage: {path: 'phala_mq::types::SignedMessage', fields: {message: 'Message', sequence: 'u64', signature: 'Vec<u8>'}},
+        Message: {path: 'phala_mq::types::Message', fields: {sender: 'MessageOrigin', destination: 'Topic', payload: 'Vec<u8>'}},
+        MessageOrigin: {
+            path: 'phala_mq::types::MessageOrigin',
+            variants: [
+                {index: 0, name: 'Pallet', fields: ['Vec<u8>']},
+                {index: 1, name: 'Contract', fields: ['H256']},
+                {index: 2, name: 'Worker', fields: ['Public']},
+                {index: 3, name: 'AccountId', fields: ['H256']},
+                {index: 4, name: 'MultiLocation', fields: ['Vec<u8>']},
+                {index: 5, name: 'Gatekeeper'},
+                {index: 6, name: 'Cluster', fields: ['H256']},
+                {index: 255, name: 'Reserved'},
+            ],
+        },
         Public: {path: 'sp_core::sr25519::Public', fields: ['[u8; 32]']},
+        Topic: {path: 'phala_mq::types::Topic', fields: ['Vec<u8>']},
         AttestationProvider: {
             path: 'phala_types::AttestationProvider',
             variants: [
@@ -343,6 +359,75 @@ export const KHALA_1251: RuntimeDesc = {
             storage: [{name: 'TotalIssuance', modifier: 'Default', value: 'u128', fallback: '0x00000000000000000000000000000000'}],
         },
         {
+            name: 'TransactionPayment',
+            index: 41,
+            events: {
+                path: 'pallet_transaction_payment::pallet::Event',
+                variants: [{index: 0, name: 'TransactionFeePaid', fields: {who: 'AccountId32', actual_fee: 'u128', tip: 'u128'}}],
+            },
+        },
+        {
+            name: 'Treasury',
+            index: 63,
+            events: {
+                path: 'pallet_treasury::pallet::Event',
+                variants: [
+                    {index: 0, name: 'Proposed', fields: {proposal_index: 'u32'}},
+                    {index: 1, name: 'Spending', fields: {budget_remaining: 'u128'}},
+                    {index: 2, name: 'Awarded', fields: {proposal_index: 'u32', award: 'u128', account: 'AccountId32'}},
+                    {index: 3, name: 'Rejected', fields: {proposal_index: 'u32', slashed: 'u128'}},
+                    {index: 4, name: 'Burnt', fields: {burnt_funds: 'u128'}},
+                    {index: 5, name: 'Rollover', fields: {rollover_balance: 'u128'}},
+                    {index: 6, name: 'Deposit', fields: {value: 'u128'}},
+                    {index: 7, name: 'SpendApproved', fields: {proposal_index: 'u32', amount: 'u128', beneficiary: 'AccountId32'}},
+                    {index: 8, name: 'UpdatedInactive', fields: {reactivated: 'u128', deactivated: 'u128'}},
+                ],
+            },
+        },
+        {
+            name: 'PhalaMq',
+            index: 85,
+            calls: {
+                path: 'phala_pallets::mq::pallet::Call',
+                variants: [{index: 0, name: 'sync_offchain_message', fields: {signed_message: 'SignedMessage'}}],
+            },
+        },
+        {
+            name: 'Assets',
+            index: 89,
+            events: {
+                path: 'pallet_assets::pallet::Event',
+                variants: [
+                    {index: 0, name: 'Created', fields: {asset_id: 'u32', creator: 'AccountId32', owner: 'AccountId32'}},
+                    {index: 1, name: 'Issued', fields: {asset_id: 'u32', owner: 'AccountId32', amount: 'u128'}},
+                    {index: 2, name: 'Transferred', fields: {asset_id: 'u32', from: 'AccountId32', to: 'AccountId32', amount: 'u128'}},
+                    {index: 3, name: 'Burned', fields: {asset_id: 'u32', owner: 'AccountId32', balance: 'u128'}},
+                    {index: 4, name: 'TeamChanged', fields: {asset_id: 'u32', issuer: 'AccountId32', admin: 'AccountId32', freezer: 'AccountId32'}},
+                    {index: 5, name: 'OwnerChanged', fields: {asset_id: 'u32', owner: 'AccountId32'}},
+                    {index: 6, name: 'Frozen', fields: {asset_id: 'u32', who: 'AccountId32'}},
+                    {index: 7, name: 'Thawed', fields: {asset_id: 'u32', who: 'AccountId32'}},
+                    {index: 8, name: 'AssetFrozen', fields: {asset_id: 'u32'}},
+                    {index: 9, name: 'AssetThawed', fields: {asset_id: 'u32'}},
+                    {index: 10, name: 'AccountsDestroyed', fields: {asset_id: 'u32', accounts_destroyed: 'u32', accounts_remaining: 'u32'}},
+                    {index: 11, name: 'ApprovalsDestroyed', fields: {asset_id: 'u32', approvals_destroyed: 'u32', approvals_remaining: 'u32'}},
+                    {index: 12, name: 'DestructionStarted', fields: {asset_id: 'u32'}},
+                    {index: 13, name: 'Destroyed', fields: {asset_id: 'u32'}},
+                    {index: 14, name: 'ForceCreated', fields: {asset_id: 'u32', owner: 'AccountId32'}},
+                    {index: 15, name: 'MetadataSet', fields: {asset_id: 'u32', name: 'Vec<u8>', symbol: 'Vec<u8>', decimals: 'u8', is_frozen: 'bool'}},
+                    {index: 16, name: 'MetadataCleared', fields: {asset_id: 'u32'}},
+                    {index: 17, name: 'ApprovedTransfer', fields: {asset_id: 'u32', source: 'AccountId32', delegate: 'AccountId32', amount: 'u128'}},
+                    {index: 18, name: 'ApprovalCancelled', fields: {asset_id: 'u32', owner: 'AccountId32', delegate: 'AccountId32'}},
+                    {
+                        index: 19,
+                        name: 'TransferredApproved',
+                        fields: {asset_id: 'u32', owner: 'AccountId32', delegate: 'AccountId32', destination: 'AccountId32', amount: 'u128'},
+                    },
+                    {index: 20, name: 'AssetStatusChanged', fields: {asset_id: 'u32'}},
+                    {index: 21, name: 'AssetMinBalanceChanged', fields: {asset_id: 'u32', new_min_balance: 'u128'}},
+                ],
+            },
+        },
+        {
             name: 'PhalaRegistry',
             index: 86,
             events: {
@@ -454,6 +539,19 @@ export const KHALA_1251: RuntimeDesc = {
                 {name: 'Pools', modifier: 'Optional', hashers: ['Twox64Concat'], key: 'u64', value: 'PoolProxy', fallback: '0x00'},
                 {name: 'PoolCount', modifier: 'Default', value: 'u64', fallback: '0x0000000000000000'},
             ],
+        },
+        {
+            name: 'PhalaWrappedBalances',
+            index: 95,
+            events: {
+                path: 'phala_pallets::compute::wrapped_balances::pallet::Event',
+                variants: [
+                    {index: 0, name: 'DustRemoved', fields: {user: 'AccountId32', amount: 'u128'}},
+                    {index: 1, name: 'Wrapped', fields: {user: 'AccountId32', amount: 'u128'}},
+                    {index: 2, name: 'Unwrapped', fields: {user: 'AccountId32', amount: 'u128'}},
+                    {index: 3, name: 'Voted', fields: {user: 'AccountId32', vote_id: 'u32', aye_amount: 'u128', nay_amount: 'u128'}},
+                ],
+            },
         },
     ],
 }

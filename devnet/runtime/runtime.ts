@@ -4,7 +4,7 @@
  */
 import {u8aConcat} from '@polkadot/util'
 import {blake2AsU8a, xxhashAsU8a} from '@polkadot/util-crypto'
-import type {DevEvent, DevStorageWrite, DevValue} from '../model'
+import type {DevEvent, DevExtrinsic, DevPhase, DevStorageWrite, DevValue} from '../model'
 import {fieldList, RuntimeDesc, StorageHasher} from './desc'
 import {Encoder, EncoderSet, ScaleWriter, toHex} from './codec'
 import {buildMetadataV14} from './metadata'
@@ -37,7 +37,7 @@ const DEVNET_APIS: [string, number][] = [
     ['0x37c8bb1350a9a2a8', 1], // TransactionPaymentApi
 ]
 
-export type Phase = {kind: 'ApplyExtrinsic'; index: number} | {kind: 'Finalization'} | {kind: 'Initialization'}
+export type Phase = DevPhase
 
 interface EventDef {
     pallet: number
@@ -91,6 +91,7 @@ export class DevRuntime {
     readonly metadataHex: string
     readonly version: RuntimeVersionJson
     private events = new Map<string, EventDef>()
+    private calls = new Map<string, EventDef>()
     private storage = new Map<string, StorageDef>()
     private timestampCall: [number, number]
     private w = new ScaleWriter(256)
@@ -120,6 +121,19 @@ export class DevRuntime {
                 if (def.kind !== 'variant') throw new Error('pallet event type must be a variant')
                 for (let v of def.variants) {
                     this.events.set(`${p.name}.${v.name}`, {
+                        pallet: p.index,
+                        variant: v.index,
+                        fields: v.fields,
+                        encode: this.encoders.fieldsEncoder(v.fields, `${p.name}.${v.name}`),
+                        unnamed: v.fields.length > 0 && v.fields[0].name == null,
+                    })
+                }
+            }
+            if (pt.calls != null) {
+                let def = this.table.types[pt.calls].def
+                if (def.kind !== 'variant') throw new Error('pallet call type must be a variant')
+                for (let v of def.variants) {
+                    this.calls.set(`${p.name}.${v.name}`, {
                         pallet: p.index,
                         variant: v.index,
                         fields: v.fields,
@@ -286,6 +300,50 @@ export class DevRuntime {
         body.compact(now)
         let b = body.finish()
         let w = new ScaleWriter(b.length + 2)
+        w.compact(b.length)
+        w.bytes(b)
+        return w.finish()
+    }
+
+    hasCall(pallet: string, call: string): boolean {
+        return this.calls.has(`${pallet}.${call}`)
+    }
+
+    /**
+     * A v4 extrinsic of `x` with its compact length prefix: signed when `x.signer` is set (MultiAddress::Id, a
+     * placeholder Sr25519 signature, the signed extensions of the runtime with an immortal era, the nonce and a zero
+     * tip), unsigned otherwise.
+     */
+    encodeExtrinsic(x: DevExtrinsic): Uint8Array {
+        let def = this.calls.get(`${x.pallet}.${x.call}`)
+        if (!def) throw new Error(`call ${x.pallet}.${x.call} does not exist in devnet runtime ${this.desc.specVersion} (era ${this.era})`)
+        let body = new ScaleWriter(256)
+        if (x.signer != null) {
+            body.u8(0x84)
+            body.u8(0) // MultiAddress::Id
+            body.hex(x.signer, 32)
+            body.u8(1) // MultiSignature::Sr25519
+            body.bytes(new Uint8Array(64))
+            for (let ext of this.desc.extrinsic.signedExtensions) {
+                let ti = this.table.resolve(ext.type)
+                let value: any
+                if (ext.identifier === 'CheckMortality') value = 'Immortal'
+                else if (ext.identifier === 'CheckNonce') value = x.nonce ?? 0
+                else value = this.defaultValue(ti)
+                this.encoders.get(ti)(body, value)
+            }
+        } else {
+            body.u8(0x04)
+        }
+        body.u8(def.pallet)
+        body.u8(def.variant)
+        try {
+            def.encode(body, x.args)
+        } catch (e: any) {
+            throw new Error(`encoding call ${x.pallet}.${x.call} (era ${this.era}): ${e.message}`)
+        }
+        let b = body.finish()
+        let w = new ScaleWriter(b.length + 5)
         w.compact(b.length)
         w.bytes(b)
         return w.finish()

@@ -17,6 +17,7 @@ import * as fs from 'fs'
 import type {DevBlock, DevEvent, DevStorageWrite, DevValue, RuntimeEra} from '../model'
 import {EVENTS, STORAGE, eventFields, storageDef} from '../sim/events'
 import {ValueError, fieldsFromJson, fromJson, toJson} from '../sim/values'
+import {ShapeError, extrinsicToJson, parseExtrinsic, parsePhase} from './extrinsics'
 
 export interface ScriptHeader {
     type: 'header'
@@ -80,7 +81,7 @@ function wrap<T>(line: number, prefix: string, fn: () => T): T {
 
 function parseEvent(era: RuntimeEra, json: unknown, line: number, where: string): DevEvent {
     if (!isObject(json)) throw new ScriptError(line, where, `expected an event object {pallet, name, args}, got ${JSON.stringify(json)}`)
-    only(json, ['pallet', 'name', 'args'], line, where + '.')
+    only(json, ['pallet', 'name', 'args', 'phase'], line, where + '.')
     const {pallet, name} = json
     if (typeof pallet !== 'string') throw new ScriptError(line, `${where}.pallet`, 'missing pallet name')
     if (typeof name !== 'string') throw new ScriptError(line, `${where}.name`, 'missing event name')
@@ -91,7 +92,18 @@ function parseEvent(era: RuntimeEra, json: unknown, line: number, where: string)
     if (!fields) throw new ScriptError(line, `${where}.name`, `unknown event ${pallet}.${name} in era ${era}`)
     const args = json.args === undefined && fields.length === 0 ? {} : json.args
     if (!isObject(args)) throw new ScriptError(line, `${where}.args`, `expected an object with fields ${fields.map(f => f[0]).join(', ')}`)
-    return {pallet, name, args: wrap(line, '', () => fieldsFromJson(fields, args, `${where}.args`))}
+    const ev: DevEvent = {pallet, name, args: wrap(line, '', () => fieldsFromJson(fields, args, `${where}.args`))}
+    if (json.phase !== undefined) ev.phase = shape(line, () => parsePhase(json.phase, `${where}.phase`))
+    return ev
+}
+
+function shape<T>(line: number, fn: () => T): T {
+    try {
+        return fn()
+    } catch (e) {
+        if (e instanceof ShapeError) throw new ScriptError(line, e.path, e.message)
+        throw e
+    }
 }
 
 function parseStorage(era: RuntimeEra, json: unknown, line: number, where: string): DevStorageWrite {
@@ -174,7 +186,7 @@ export function parseScript(text: string): Script {
                 break
             }
             case 'block': {
-                only(json, ['type', 'era', 'timestamp', 'events', 'storage'], n)
+                only(json, ['type', 'era', 'timestamp', 'events', 'extrinsics', 'storage'], n)
                 if (json.era !== undefined) {
                     if (!ERAS.includes(json.era as RuntimeEra)) throw new ScriptError(n, 'era', `expected "v1" or "v2", got ${JSON.stringify(json.era)}`)
                     era = json.era as RuntimeEra
@@ -187,7 +199,11 @@ export function parseScript(text: string): Script {
                 if (!Array.isArray(st)) throw new ScriptError(n, 'storage', 'expected an array of storage writes')
                 const events = evs.map((e, k) => parseEvent(era, e, n, `events[${k}]`))
                 const storage = st.map((s, k) => parseStorage(era, s, n, `storage[${k}]`))
-                blocks.push({timestamp: ts, era, events, storage})
+                const xs = json.extrinsics ?? []
+                if (!Array.isArray(xs)) throw new ScriptError(n, 'extrinsics', 'expected an array of extrinsics')
+                const block: DevBlock = {timestamp: ts, era, events, storage}
+                if (xs.length) block.extrinsics = xs.map((x, k) => shape(n, () => parseExtrinsic(x, `extrinsics[${k}]`)))
+                blocks.push(block)
                 lastTs = ts
                 break
             }
@@ -216,7 +232,7 @@ function eventToJson(era: RuntimeEra, ev: DevEvent): unknown {
     if (!fields) throw new Error(`cannot write ${ev.pallet}.${ev.name}: no such event in era ${era}`)
     const args: Record<string, unknown> = {}
     for (const [name, t] of fields) args[name] = toJson(t, ev.args[name] as DevValue)
-    return {pallet: ev.pallet, name: ev.name, args}
+    return ev.phase ? {pallet: ev.pallet, name: ev.name, args, phase: ev.phase} : {pallet: ev.pallet, name: ev.name, args}
 }
 
 function storageToJson(era: RuntimeEra, w: DevStorageWrite): {pallet: string; item: string; keys: unknown[]; value: unknown} {
@@ -270,7 +286,8 @@ export function* scriptLines(
     }
     const emitBlock = function* (b: DevBlock) {
         const eraChange = b.era !== era
-        if (!eraChange && b.timestamp === expected && b.events.length === 0 && b.storage.length === 0) {
+        const xs = b.extrinsics ?? []
+        if (!eraChange && b.timestamp === expected && b.events.length === 0 && b.storage.length === 0 && xs.length === 0) {
             empty++
         } else {
             yield* flush()
@@ -279,6 +296,7 @@ export function* scriptLines(
             if (b.timestamp !== expected) line.timestamp = b.timestamp
             era = b.era
             line.events = b.events.map(ev => eventToJson(era, ev))
+            if (xs.length) line.extrinsics = xs.map(extrinsicToJson)
             if (b.storage.length) line.storage = b.storage.map(w => storageToJson(era, w))
             yield JSON.stringify(line)
         }

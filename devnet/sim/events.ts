@@ -7,12 +7,13 @@
  * script reader converts JSON (decimal strings) into typed values with it, and the script writer
  * serializes with it; the conversions and checks themselves are in ./values.
  *
- * JS value conventions (devnet/model.ts): u8/u16/u32 → number; u64/u128 → bigint; AccountId32 and
- * [u8;32] → lowercase 0x-hex of 32 bytes; Option → null or the value; Vec → array; struct → object keyed
+ * JS value conventions (devnet/model.ts): u8/u16/u32 → number; u64/u128/Compact<u64> → bigint; AccountId32 and
+ * [u8;32] → lowercase 0x-hex of 32 bytes; [u8;4] → lowercase 0x-hex of 4 bytes; Option → null or the value; Vec → array; struct → object keyed
  * by the metadata field names; enum → {__kind: 'Variant'} or {__kind: 'Variant', value: …} (Subsquid's
  * JSON convention). A composite with a single unnamed field (e.g. ExtraFlags(u128)) is given as its inner value.
  */
 import type {RuntimeEra} from '../model'
+import {MONEY_EVENTS_V1, MONEY_EVENTS_V2} from './events-money'
 
 export type TypeDef =
     | 'u8'
@@ -23,6 +24,8 @@ export type TypeDef =
     | 'bool'
     | 'AccountId32'
     | '[u8;32]'
+    | '[u8;4]'
+    | 'Compact<u64>'
     | {option: TypeDef}
     | {vec: TypeDef}
     | {struct: [string, TypeDef][]}
@@ -63,6 +66,7 @@ const balances: Record<string, Fields> = {
 }
 
 const EVENTS_V1: Record<string, Record<string, Fields>> = {
+    ...MONEY_EVENTS_V1,
     Balances: balances,
     PhalaRegistry: {
         GatekeeperAdded: [['pubkey', W]],
@@ -219,6 +223,7 @@ const EVENTS_V1: Record<string, Record<string, Fields>> = {
 }
 
 const EVENTS_V2: Record<string, Record<string, Fields>> = {
+    ...MONEY_EVENTS_V2,
     Balances: balances,
     PhalaRegistry: {
         GatekeeperAdded: [['pubkey', W]],

@@ -19,8 +19,16 @@ export class ValueError extends Error {
 }
 
 const HEX32 = /^0x[0-9a-fA-F]{64}$/
+const HEX4 = /^0x[0-9a-fA-F]{8}$/
 const UINT = /^(0|[1-9][0-9]*)$/
-const MAX: Record<string, bigint> = {u8: 0xffn, u16: 0xffffn, u32: 0xffffffffn, u64: (1n << 64n) - 1n, u128: (1n << 128n) - 1n}
+const MAX: Record<string, bigint> = {
+    u8: 0xffn,
+    u16: 0xffffn,
+    u32: 0xffffffffn,
+    u64: (1n << 64n) - 1n,
+    'Compact<u64>': (1n << 64n) - 1n,
+    u128: (1n << 128n) - 1n,
+}
 
 function typeName(t: TypeDef): string {
     if (typeof t === 'string') return t
@@ -30,7 +38,7 @@ function typeName(t: TypeDef): string {
     return `enum(${t.enum.map(v => v[0]).join('|')})`
 }
 
-function parseUint(t: 'u8' | 'u16' | 'u32' | 'u64' | 'u128', json: unknown, path: string): bigint {
+function parseUint(t: 'u8' | 'u16' | 'u32' | 'u64' | 'u128' | 'Compact<u64>', json: unknown, path: string): bigint {
     let n: bigint
     if (typeof json === 'string') {
         const s = json.trim()
@@ -60,8 +68,13 @@ export function fromJson(t: TypeDef, json: unknown, path: string): DevValue {
             case 'u32':
                 return Number(parseUint(t, json, path))
             case 'u64':
+            case 'Compact<u64>':
             case 'u128':
                 return parseUint(t, json, path)
+            case '[u8;4]':
+                if (typeof json !== 'string' || !HEX4.test(json))
+                    throw new ValueError(path, `expected [u8;4] as 0x-hex of 4 bytes, got ${JSON.stringify(json)}`)
+                return json.toLowerCase()
             case 'bool':
                 if (typeof json !== 'boolean') throw new ValueError(path, `expected bool, got ${JSON.stringify(json)}`)
                 return json
@@ -127,7 +140,7 @@ export function fieldsFromJson(fields: Fields, json: Record<string, unknown>, pa
 /** typed DevValue → JSON for a script line (u64/u128 as decimal strings) */
 export function toJson(t: TypeDef, v: DevValue): unknown {
     if (typeof t === 'string') {
-        if (t === 'u64' || t === 'u128') return (v as bigint).toString()
+        if (t === 'u64' || t === 'u128' || t === 'Compact<u64>') return (v as bigint).toString()
         return v
     }
     if ('option' in t) return v === null || v === undefined ? null : toJson(t.option, v)
@@ -158,10 +171,13 @@ export function checkValue(t: TypeDef, v: unknown, path: string): string | null 
                     ? null
                     : `${path}: expected ${t} number, got ${String(v)} (${typeof v})`
             case 'u64':
+            case 'Compact<u64>':
             case 'u128':
                 return typeof v === 'bigint' && v >= 0n && v <= MAX[t] ? null : `${path}: expected ${t} bigint, got ${String(v)} (${typeof v})`
             case 'bool':
                 return typeof v === 'boolean' ? null : `${path}: expected boolean`
+            case '[u8;4]':
+                return typeof v === 'string' && HEX4.test(v) && v === v.toLowerCase() ? null : `${path}: expected lowercase 0x-hex of 4 bytes, got ${String(v)}`
             default:
                 return typeof v === 'string' && HEX32.test(v) && v === v.toLowerCase()
                     ? null

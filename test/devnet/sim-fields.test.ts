@@ -52,6 +52,7 @@ describe('event field names match the typegen of the era spec', () => {
             for (const [name, fields] of Object.entries(events)) {
                 const tg = typegenFields(pallet, name, spec)
                 if (pallet === 'Balances' && name !== 'Transfer') continue // typegen only covers Balances.Transfer
+                if (!TYPEGEN[pallet]) continue // system and money pallets: checked against the metadata below
                 test(`${era} ${pallet}.${name}`, () => {
                     expect(tg).not.toBeNull()
                     expect(fields.map(f => camel(f[0]))).toEqual(tg)
@@ -95,6 +96,7 @@ describe('the table equals the real Khala metadata', () => {
         const p: string[] = ty.path.map((x: any) => x.toString())
         if (p[p.length - 1] === 'AccountId32') return 'AccountId32'
         const def = ty.def
+        if (def.isCompact) return `Compact<${siToNorm(lat, def.asCompact.type.toNumber())}>`
         if (def.isPrimitive) return def.asPrimitive.toString().toLowerCase()
         if (def.isArray) {
             const a = def.asArray
@@ -147,7 +149,7 @@ describe('the table equals the real Khala metadata', () => {
                     }
                 }
                 // the mining pallets are transcribed completely
-                if (!['Balances', 'PhalaRegistry'].includes(pallet)) {
+                if (!['Balances', 'PhalaRegistry', 'System', 'TransactionPayment', 'Treasury', 'Assets'].includes(pallet)) {
                     for (const n of real.keys()) if (!events[n]) problems.push(`${pallet}.${n}: missing from the table`)
                 }
             }
