@@ -154,7 +154,12 @@ export const ev = {
         worker: w,
         session,
     }),
-    poolWorkerRemoved: (pid: number, w: string): MiningPayload => ({kind: 'PoolWorkerRemoved', poolKind: 'StakePool', pid: BigInt(pid), worker: w}),
+    poolWorkerRemoved: (pid: number, w: string, poolKind: 'StakePool' | 'StakePoolV1' = 'StakePool'): MiningPayload => ({
+        kind: 'PoolWorkerRemoved',
+        poolKind,
+        pid: BigInt(pid),
+        worker: w,
+    }),
     started: (session: string, initV: bigint, initP: number): MiningPayload => ({kind: 'WorkerStarted', session, initV, initP}),
     workingStarted: (pid: number, w: string, amount: bigint, poolKind: 'StakePool' | 'StakePoolV1' = 'StakePool'): MiningPayload => ({
         kind: 'WorkingStarted',
@@ -235,6 +240,13 @@ export const ev = {
     ownerRewardsWithdrawn: (pid: number, user: string, amount: bigint, poolKind: 'StakePool' | 'StakePoolV1' = 'StakePool'): MiningPayload => ({
         kind: 'OwnerRewardsWithdrawn',
         poolKind,
+        pid: BigInt(pid),
+        user,
+        amount,
+    }),
+    stakerRewardsWithdrawn: (pid: number, user: string, amount: bigint): MiningPayload => ({
+        kind: 'StakerRewardsWithdrawn',
+        poolKind: 'StakePoolV1',
         pid: BigInt(pid),
         user,
         amount,
