@@ -11,14 +11,13 @@
  */
 import {FakeStorage, Indexer, migratedDatabase, sql} from './harness'
 import {A, O, PARAMS, S1, S2, T0, W1, W2} from './scenario'
-import {acct, ev, PHA, SynthChain, worker} from './synthetic'
+import {ev, PHA, SynthChain, worker} from './synthetic'
 import {testDbPrefix} from '../helpers/indexed'
 import {SUBSIDY_POOL_ACCOUNT} from '../../src/domain/constants'
 
 type Kind = 'StakePool' | 'StakePoolV1'
 
 const W3 = worker(3)
-const S3 = acct(0x53)
 
 /** pool 0 of `kind` with A's 5000 PHA, W1/S1 and W2/S2 bound and working in it; W3 registered, never bound */
 function poolChain(kind: Kind, label: string): SynthChain {
