@@ -46,8 +46,10 @@ export const balancesDecoders: EventDecoder[] = [
  */
 export function trackedEvents(events: MiningEvent[]): MiningEvent[] {
     const out: MiningEvent[] = []
-    // the last kept event: a treasury deposit is kept only right after the subsidy-pool withdrawal it resolves
-    let last: MiningEvent | undefined
+    // the event before, and whether it was kept: a treasury deposit is kept only right after the kept
+    // subsidy-pool withdrawal it resolves (a fee's deposit into the treasury follows the fee's own withdrawal)
+    let prev: MiningEvent | undefined
+    let prevKept = false
     for (const ev of events) {
         let keep: boolean
         switch (ev.kind) {
@@ -58,21 +60,19 @@ export function trackedEvents(events: MiningEvent[]): MiningEvent[] {
                 keep = ev.who === SUBSIDY_POOL_ACCOUNT
                 break
             case 'BalancesDeposit':
-                keep = ev.who === TREASURY_ACCOUNT && last?.kind === 'BalancesWithdraw'
+                keep = ev.who === TREASURY_ACCOUNT && prevKept && prev?.kind === 'BalancesWithdraw'
                 break
             case 'TreasuryDeposit':
-                keep = last?.kind === 'BalancesDeposit'
+                keep = prevKept && prev?.kind === 'BalancesDeposit'
                 break
             default:
                 keep = true
         }
-        if (keep) {
-            out.push(ev)
-            last = ev
-        } else if (ev.kind !== 'Transfer') {
-            // a fee's Withdraw / Deposit between a withdrawal and its deposit would break the pair: it cannot
-            // come there on chain (the withdrawal and the deposit are one call), so only transfers are skipped over
-            last = ev
+        if (keep) out.push(ev)
+        // a transfer cannot come between a withdrawal and its deposit on chain (one call): it is skipped over
+        if (keep || ev.kind !== 'Transfer') {
+            prev = ev
+            prevKept = keep
         }
     }
     return out
