@@ -166,7 +166,7 @@ export class NetworkState {
     failedSettleCount!: number
 
     /**
-     * Balances.Transfer into / out of the subsidy pool account seen so far
+     * money into / out of the subsidy pool account seen so far: Balances.Transfer both ways, and the treasury shares withdrawn (Balances.Withdraw)
      */
     @BigIntColumn_({nullable: false})
     subsidyPoolIn!: bigint
