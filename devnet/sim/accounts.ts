@@ -46,8 +46,15 @@ export function palletAccount(palletId: string): string {
 export const SUBSIDY_POOL = palletAccount('phala/pp')
 /** the on-chain treasury, PalletId("py/trsry") */
 export const TREASURY = palletAccount('py/trsry')
-/** the base-pool pallet account that holds withdrawal NFTs, PalletId("basepool") */
-export const BASE_POOL_PALLET = palletAccount('basepool')
+/**
+ * the base-pool pallet account that holds withdrawal NFTs: `b"basepool"` zero-padded, without the "modl" prefix
+ * (base_pool.rs `pallet_id`)
+ */
+export const BASE_POOL_PALLET = padAccount('basepool')
+/** the W-PHA reserve, `WrappedBalancesAccountId` of the Khala runtime: `b"wpha/"` zero-padded */
+export const WPHA_ACCOUNT = padAccount('wpha/')
+/** W-PHA's asset id in pallet_assets (`WPhaAssetId` of the Khala runtime) */
+export const WPHA_ASSET_ID = 10000
 
 function derive(prefix: string, ...parts: Uint8Array[]): string {
     return padAccount(prefix, blake2AsU8a(u8aConcat(...parts), 256))

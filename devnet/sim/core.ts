@@ -12,7 +12,7 @@
  * budget and migration → storage.
  */
 import {permillMul} from './fixed'
-import type {DevEvent, DevStorageWrite, DevValue, RuntimeEra} from '../model'
+import type {DevEvent, DevExtrinsic, DevPhase, DevStorageWrite, DevValue, RuntimeEra} from '../model'
 import {Rng} from './rng'
 import {type TokenomicParams, type GrowthParams, growthParams} from './tokenomics'
 import type {GroundTruth, PayoutRecord, WorkerStateName, PoolTruth, DayTruth} from './truth'
@@ -142,6 +142,7 @@ export interface Worker {
     lastPid: number
 }
 
+/** one SettleInfo of a gatekeeper message as on_reward sees it (pid −1: the worker is in no pool) */
 export type RewardItem = {rec: PayoutRecord | null; w: Worker; amount: bigint; pid: number; day: DayTruth; stIdx: number}
 
 export class Core {
@@ -154,6 +155,13 @@ export class Core {
     block = 0
     ts = 0
     events: DevEvent[] = []
+    /** the block's extrinsics after Timestamp.set (./block) */
+    extrinsics: DevExtrinsic[] = []
+    /** the phase of the events emitted now (null: Finalization) */
+    phase: DevPhase | null = null
+    /** the relayer's nonce and the message sequence per sender (./block) */
+    relayerNonce = 0
+    mqSequence = new Map<string, bigint>()
     storage: DevStorageWrite[] = []
     workers: Worker[] = []
     byPubkey = new Map<string, Worker>()
@@ -202,7 +210,7 @@ export class Core {
     }
 
     emit(pallet: string, name: string, args: {[k: string]: DevValue}): number {
-        this.events.push({pallet, name, args})
+        this.events.push(this.phase ? {pallet, name, args, phase: this.phase} : {pallet, name, args})
         return this.events.length - 1
     }
 

@@ -3,6 +3,7 @@
  * owner and (v1) staker reward withdrawals, and the vault owner's claim of its shares; v1 MasterChef
  * bookkeeping (reward debt, pending rewards).
  */
+import {SUBSIDY_POOL, WPHA_ASSET_ID} from './accounts'
 import {type Core, type Pool, type Delegation, type QueueEntry, DUST} from './core'
 import {BASE_POOL_PALLET} from './accounts'
 import {touch} from './pools'
@@ -155,6 +156,16 @@ export function withdrawOwnerRewards(e: Core, pool: Pool): boolean {
     if (pool.kind !== 'stake' || pool.ownerReward === 0n) return false
     const amount = pool.ownerReward
     pool.ownerReward = 0n
+    if (e.v1) {
+        // stakepool.rs claim_owner_rewards (2022): withdraw_subsidy_pool(target) is a Balances transfer
+        e.emit('Balances', 'Transfer', {from: SUBSIDY_POOL, to: pool.owner, amount})
+        e.subsidy -= amount
+        e.subsidyDirty = true
+        e.truth.totals.rewardsClaimedV1 += amount
+    } else {
+        // stake_pool_v2.rs claim_owner_rewards: the owner-reward account's W-PHA moves to the target
+        e.emit('Assets', 'Transferred', {asset_id: WPHA_ASSET_ID, from: pool.ownerRewardAccount, to: pool.owner, amount})
+    }
     e.emit(e.spPallet, 'OwnerRewardsWithdrawn', {pid: BigInt(pool.pid), user: pool.owner, amount})
     pool.truth.ownerRewardsWithdrawn += amount
     e.truth.totals.ownerRewardsWithdrawn += amount
@@ -172,6 +183,11 @@ export function claimStakerRewards(e: Core, pool: Pool, user: string): boolean {
     if (d.pending === 0n) return false
     const amount = d.pending
     d.pending = 0n
+    // stakepool.rs claim_staker_rewards (2022): paid out of the subsidy pool by withdraw_subsidy_pool
+    e.emit('Balances', 'Transfer', {from: SUBSIDY_POOL, to: user, amount})
+    e.subsidy -= amount
+    e.subsidyDirty = true
+    e.truth.totals.rewardsClaimedV1 += amount
     e.emit('PhalaStakePool', 'StakerRewardsWithdrawn', {pid: BigInt(pool.pid), user, amount})
     pool.truth.stakerRewardsWithdrawn += amount
     account(e, user).stakerRewardsWithdrawn += amount

@@ -38,6 +38,8 @@ export class Engine extends Core {
         const b = this.block
         this.ts = this.timestampOf(b)
         this.events = []
+        this.extrinsics = []
+        this.phase = null
         this.storage = []
         if (this.cfg.upgradeAt !== null && b === this.cfg.upgradeAt) {
             this.era = 'v2'
@@ -50,7 +52,9 @@ export class Engine extends Core {
         }
         storage.flushStorage(this)
         recorder.recordBlock(this)
-        return {timestamp: this.ts, era: this.era, events: this.events, storage: this.storage}
+        const block: DevBlock = {timestamp: this.ts, era: this.era, events: this.events, storage: this.storage}
+        if (this.extrinsics.length) block.extrinsics = this.extrinsics
+        return block
     }
 
     genesis(): DevStorageWrite[] {
@@ -95,7 +99,17 @@ export class Engine extends Core {
         return workers.minStake(this, w)
     }
 
+    /**
+     * An owner starts a worker. A stake over the cap would fail with TooMuchStake (no events of the pallets), so the
+     * owner retries with the largest stake the cap allows.
+     */
     start(w: Worker, stake: bigint): boolean {
+        if (w.state === 'Ready' && workers.tooMuchStake(this, w, stake)) stake = workers.maxStake(this, w)
+        return workers.start(this, w, stake)
+    }
+
+    /** the start as submitted, without the retry: false when rejected (e.g. TooMuchStake) */
+    startOnce(w: Worker, stake: bigint): boolean {
         return workers.start(this, w, stake)
     }
 

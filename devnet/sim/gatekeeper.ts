@@ -1,7 +1,8 @@
 /**
- * The per-block gatekeeper: phase 1 (the heartbeats answered in the block, BenchmarkUpdated) and phase 2 (one
- * gatekeeper message: unresponsiveness, final settlements of stopped workers, heartbeat settlements with V
- * and payout, injected quirk settlements, then the stake pools' reaction in settlement order, ./rewards).
+ * The per-block gatekeeper: phase 1 (the heartbeats answered in the block, BenchmarkUpdated, one worker message
+ * each) and phase 2 (one gatekeeper message: unresponsiveness, final settlements of stopped workers, injected
+ * quirk settlements, heartbeat settlements with V and payout, then the stake pools' reaction to every settle
+ * info in order, ./rewards). Each message is delivered by its own PhalaMq.sync_offchain_message (./block).
  */
 import {type Core, type Worker, push, take} from './core'
 import {payoutBitsToPlancks, fixedToFloat} from './fixed'
@@ -9,8 +10,9 @@ import {growV, numberToFixed, settleBudget, share} from './tokenomics'
 import {SUBSIDY_POOL, TREASURY} from './accounts'
 import {type PayoutRecord} from './truth'
 import {day, dayPool} from './recorder'
-import {poolReward} from './rewards'
+import {onReward} from './rewards'
 import {addShare, removeShare, scheduleHb} from './workers'
+import {beginSync, endSync} from './block'
 
 /** schedule: the next gatekeeper message reports the worker offline, back online after `blocks` */
 export function markUnresponsive(e: Core, w: Worker, blocks: number): boolean {
@@ -36,11 +38,21 @@ export function heartbeats(e: Core): void {
         e.due.push(w)
         const p = Math.max(1, Math.round(w.p * (0.96 + 0.1 * e.rng.next())))
         w.pInstant = p
+        // the worker's heartbeat message, relayed by its own sync_offchain_message
+        const mark = beginSync(e, {__kind: 'Worker', value: w.pubkey}, false)
         e.comp('BenchmarkUpdated', 'BenchmarkUpdated', w.session!, {p_instant: p})
+        endSync(e, mark)
     }
 }
 
+/** the gatekeeper's message of this block, in the phase of the sync_offchain_message that delivers it */
 export function gatekeeper(e: Core): void {
+    const mark = beginSync(e, {__kind: 'Gatekeeper'}, true)
+    gatekeeperMessage(e)
+    endSync(e, mark, true)
+}
+
+function gatekeeperMessage(e: Core): void {
     const b = e.block
     // periodic exact recomputation of Σshare (bounds float drift; deterministic)
     if (b % 1000 === 0) {
@@ -78,6 +90,10 @@ export function gatekeeper(e: Core): void {
         if (!w.session) continue
         settle(e, w, w.session, w.vBits, 0n, 0n)
     }
+    // quirk settlements (before the heartbeat ones: the gatekeeper's order of settle infos is its own; with an
+    // unbound worker first, v1's on_reward leaves the rest of the message unrewarded)
+    for (const q of e.quirks.get(b) ?? []) runQuirk(e, q.kind, e.workers[q.w])
+    e.quirks.delete(b)
     // heartbeat settlements
     const sum = e.sumShare
     for (const w of e.due) {
@@ -98,11 +114,8 @@ export function gatekeeper(e: Core): void {
         settle(e, w, w.session!, w.vBits, payout, treasury)
         scheduleHb(e, w)
     }
-    // quirks
-    for (const q of e.quirks.get(b) ?? []) runQuirk(e, q.kind, e.workers[q.w])
-    e.quirks.delete(b)
-    // the stake pools' reaction, in settlement order
-    for (const r of e.rewards) poolReward(e, r)
+    // the stake pools' reaction (OnReward::on_reward), in settlement order, for every settle info of the message
+    onReward(e, e.rewards)
     e.rewards = []
 }
 
@@ -125,10 +138,21 @@ export function runQuirk(e: Core, kind: 'dust' | 'late' | 'dropped' | 'failed', 
             settle(e, w, session, w.vBits, payout, treasury)
             break
         }
-        case 'dropped':
-            e.comp('MinerSettlementDropped', 'SessionSettlementDropped', session, {v: w.vBits, payout: numberToFixed(e.rng.range(0.1, 2))})
+        case 'dropped': {
+            // computation.rs try_handle_settle: a late update for a bound session is dropped (no withdrawal), but
+            // on_reward still sees its SettleInfo and pays the pool
+            const payoutBits = numberToFixed(e.rng.range(0.1, 2))
+            if (w.session !== session) {
+                unboundSettle(e, w, payoutBits)
+                break
+            }
+            const idx = e.comp('MinerSettlementDropped', 'SessionSettlementDropped', session, {v: w.vBits, payout: payoutBits})
+            const amount = payoutBitsToPlancks(payoutBits)
             e.truth.totals.droppedSettlements++
+            e.truth.totals.droppedPayout += amount
+            e.rewards.push({rec: null, w, amount, pid: w.pid, day: day(e), stIdx: idx})
             break
+        }
         case 'failed':
             e.emit(e.v1 ? 'PhalaMining' : 'PhalaComputation', e.v1 ? 'InternalErrorMinerSettleFailed' : 'InternalErrorWorkerSettleFailed', {
                 worker: w.pubkey,
@@ -138,17 +162,43 @@ export function runQuirk(e: Core, kind: 'dust' | 'late' | 'dropped' | 'failed', 
     }
 }
 
-/** treasury transfer + SessionSettled; queues the pool reward; updates the truth */
+/**
+ * A SettleInfo for a worker without a session binding: try_handle_settle does nothing (no SessionSettled, no
+ * treasury withdrawal); on_reward still sees it, and the worker is in no pool (unbinding removed it).
+ */
+function unboundSettle(e: Core, w: Worker, payoutBits: bigint): void {
+    const amount = payoutBitsToPlancks(payoutBits)
+    e.truth.totals.unboundSettles++
+    e.truth.totals.unboundPayout += amount
+    e.rewards.push({rec: null, w, amount, pid: -1, day: day(e), stIdx: -1})
+}
+
+/**
+ * The treasury share of a settlement (computation.rs `try_handle_settle`): `withdraw_imbalance_from_subsidy_pool`
+ * is `Currency::withdraw` (pallet_balances emits Withdraw, nothing for 0), then `OnTreasurySettled::on_unbalanced`
+ * is the Treasury pallet, which deposits the imbalance into its account (Balances.Deposit) and emits
+ * Treasury.Deposit; a zero imbalance is not passed on (OnUnbalanced::on_unbalanced skips it).
+ */
+function treasuryShare(e: Core, treasury: bigint): void {
+    if (treasury === 0n) return
+    e.emit('Balances', 'Withdraw', {who: SUBSIDY_POOL, amount: treasury})
+    e.emit('Balances', 'Deposit', {who: TREASURY, amount: treasury})
+    e.emit('Treasury', 'Deposit', {value: treasury})
+    e.subsidy -= treasury
+    e.subsidyDirty = true
+}
+
+/** treasury withdrawal + SessionSettled; queues the SettleInfo for on_reward; updates the truth */
 export function settle(e: Core, w: Worker, session: string, vBits: bigint, payoutBits: bigint, treasuryBits: bigint): void {
+    if (w.session !== session) {
+        unboundSettle(e, w, payoutBits)
+        return
+    }
     const treasury = payoutBitsToPlancks(treasuryBits)
     const payout = payoutBitsToPlancks(payoutBits)
-    if (treasury > 0n) {
-        e.emit('Balances', 'Transfer', {from: SUBSIDY_POOL, to: TREASURY, amount: treasury})
-        e.subsidy -= treasury
-        e.subsidyDirty = true
-    }
+    treasuryShare(e, treasury)
     const idx = e.comp('MinerSettled', 'SessionSettled', session, {v_bits: vBits, payout_bits: payoutBits})
-    const pid = w.session === session ? w.pid : -1
+    const pid = w.pid
     const t = e.truth
     t.totals.payout += payout
     t.totals.treasury += treasury
@@ -200,6 +250,7 @@ export function settle(e: Core, w: Worker, session: string, vBits: bigint, payou
             dismissed: 0n,
             dismissKind: null,
             dustInReward: 0n,
+            skipped: false,
         }
         t.payouts.push(rec)
     }
@@ -208,6 +259,6 @@ export function settle(e: Core, w: Worker, session: string, vBits: bigint, payou
         wt.rewardedSettleCount++
         d.rewardedSettleCount++
         if (pid >= 0) e.pools[pid].truth.rewardedSettleCount++
-        e.rewards.push({rec, w, amount: payout, pid, day: d, stIdx: idx})
     }
+    e.rewards.push({rec, w, amount: payout, pid, day: d, stIdx: idx})
 }

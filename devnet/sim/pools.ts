@@ -62,6 +62,7 @@ export function newPool(e: Core, kind: 'stake' | 'vault', owner: string): Pool {
             rewardedSettleCount: 0,
             rewardsToOwner: 0n,
             rewardsToStakers: 0n,
+            rewardsCredited: 0n,
             dismissed: 0n,
             dismissedNoShare: 0n,
             dismissedDust: 0n,

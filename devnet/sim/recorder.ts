@@ -82,6 +82,7 @@ export function finish(e: Core): GroundTruth {
     t.tokenomics.final = {...e.params}
     t.tokenomics.budgetPerBlock = e.params.budget_per_block
     t.totals.subsidyPoolEnd = e.subsidy
+    t.totals.emission = t.totals.rewardsCredited + t.totals.treasury
     for (const w of e.workers) {
         const wt = t.workers[w.pubkey]
         wt.state = w.state

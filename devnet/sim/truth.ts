@@ -3,8 +3,11 @@
  * events (not re-derived from them). All money is bigint plancks; U64F64 values are bigint bits; pids are
  * decimal-string keys. `writeTruth` serializes bigints as decimal strings.
  *
- * Payout of a settle = payoutBitsToPlancks(payout_bits) (the amount the chain moves); treasury of a settle =
- * the Balances.Transfer amount emitted before it (0 when no transfer was emitted). Emitted = payouts + treasury.
+ * Payout of a settle = payoutBitsToPlancks(payout_bits); treasury of a settle = the amount withdrawn from the
+ * subsidy pool for the treasury right before it (Balances.Withdraw, then Balances.Deposit and Treasury.Deposit;
+ * none when 0). Emitted = payouts + treasury of the SessionSettled events. The money the pools receive is
+ * `rewardsCredited` (on_reward, for every settle info of a message, dropped settlements included), and
+ * emission = rewardsCredited + treasury.
  */
 import * as fs from 'fs'
 import type {RuntimeEra} from '../model'
@@ -29,7 +32,7 @@ export interface PayoutRecord {
     payoutBits: bigint
     /** plancks(payout_bits) */
     payout: bigint
-    /** treasury Transfer amount emitted before the settle (0 if none) */
+    /** treasury withdrawal (Balances.Withdraw of the subsidy pool) emitted before the settle (0 if none) */
     treasury: bigint
     toOwner: bigint
     toStakers: bigint
@@ -38,6 +41,8 @@ export interface PayoutRecord {
     dismissKind: DismissKind | null
     /** a RewardDismissedDust amount that is ALSO reported in RewardReceived.to_stakers (pool had commission > 0) */
     dustInReward: bigint
+    /** v1: on_reward returned at an earlier RewardDismissedNotInPool of the same message; no reward, no dismissal */
+    skipped: boolean
 }
 
 export interface WorkerTruth {
@@ -95,6 +100,8 @@ export interface PoolTruth {
     rewardedSettleCount: number
     rewardsToOwner: bigint
     rewardsToStakers: bigint
+    /** rewards credited to the pool by on_reward (totals.rewardsCredited, per pool) */
+    rewardsCredited: bigint
     /** payout amounts that reached no RewardReceived (NoShare, Dust with zero commission) */
     dismissed: bigint
     dismissedNoShare: bigint
@@ -193,7 +200,26 @@ export interface GroundTruth {
         contributions: bigint
         withdrawals: bigint
         ownerRewardsWithdrawn: bigint
-        /** settlements dropped / failed (no money moved) */
+        /**
+         * rewards credited to pools by on_reward: v2 the amount transferred from the subsidy pool to the W-PHA
+         * account; v1 the owner commission plus the part added to reward_acc (the money stays in the subsidy pool)
+         */
+        rewardsCredited: bigint
+        /** v1: rewards claimed, paid out of the subsidy pool by Balances.Transfer (claim_* extrinsics) */
+        rewardsClaimedV1: bigint
+        /** Σ plancks(payout) of SessionSettlementDropped (their reward still reaches the pool through on_reward) */
+        droppedPayout: bigint
+        /** v1: rewards of the settle infos after a RewardDismissedNotInPool in the same message (v1 on_reward returns) */
+        skippedAfterNotInPool: bigint
+        /** settle infos of workers without a session binding: no SessionSettled, only on_reward's dismissal */
+        unboundSettles: number
+        /** Σ plancks(payout) of those settle infos */
+        unboundPayout: bigint
+        /** rewardsCredited + treasury */
+        emission: bigint
+        /** transaction fees the treasury received (Balances.Deposit + Treasury.Deposit without a subsidy withdrawal) */
+        feeTreasuryDeposits: bigint
+        /** settlements dropped / failed (failed ones move no money) */
         droppedSettlements: number
         failedSettlements: number
         subsidyPoolStart: bigint
@@ -247,6 +273,14 @@ export function emptyTruth(scenario: string, seed: number): GroundTruth {
             contributions: 0n,
             withdrawals: 0n,
             ownerRewardsWithdrawn: 0n,
+            rewardsCredited: 0n,
+            rewardsClaimedV1: 0n,
+            droppedPayout: 0n,
+            skippedAfterNotInPool: 0n,
+            unboundSettles: 0,
+            unboundPayout: 0n,
+            emission: 0n,
+            feeTreasuryDeposits: 0n,
             droppedSettlements: 0,
             failedSettlements: 0,
             subsidyPoolStart: 0n,

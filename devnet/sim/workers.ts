@@ -5,7 +5,7 @@
  */
 import {type Core, type Pool, type Worker, push} from './core'
 import {fixedToFloat} from './fixed'
-import {initVBits, minimalStake, share, confidenceScore} from './tokenomics'
+import {initVBits, minimalStake, share, confidenceScore, veBits} from './tokenomics'
 import {sessionAccount} from './accounts'
 import {processQueue} from './delegations'
 import {touch} from './pools'
@@ -116,10 +116,29 @@ export function minStake(e: Core, w: Worker): bigint {
     return minimalStake(e.params, w.p)
 }
 
+/** computation.rs `start_computing`: a stake whose Ve exceeds v_max is rejected with TooMuchStake */
+export function tooMuchStake(e: Core, w: Worker, stake: bigint): boolean {
+    return veBits(e.params, stake, w.p, w.conf) > e.params.v_max
+}
+
+/** the largest stake (plancks) whose Ve stays within v_max (Ve grows with the stake) */
+export function maxStake(e: Core, w: Worker): bigint {
+    let lo = 0n
+    let hi = 1n
+    while (!tooMuchStake(e, w, hi)) hi *= 2n
+    while (hi - lo > 1n) {
+        const mid = (lo + hi) / 2n
+        if (tooMuchStake(e, w, mid)) hi = mid
+        else lo = mid
+    }
+    return lo
+}
+
 export function start(e: Core, w: Worker, stake: bigint): boolean {
     if (w.state !== 'Ready' || w.pid < 0) return false
     const pool = e.pools[w.pid]
     if (stake < minStake(e, w) || pool.free < stake) return false
+    if (tooMuchStake(e, w, stake)) return false
     pool.free -= stake
     w.stake = stake
     const initV = initVBits(e.params, stake, w.p, w.conf)
