@@ -44,6 +44,8 @@ export interface RewardGroup<P> {
     transfer: {eventId: string; amount: bigint} | undefined
     /** v1: no reward event can come (on_reward returned early in this message) */
     skipped: boolean
+    /** the reward credited to the pool, set with the RewardReceived (src/domain/ledger/rewards.ts) */
+    credited: bigint
 }
 
 export type RewardSideEvent =
@@ -114,7 +116,7 @@ export class RewardPairer<P> {
             this.messageStart = this.queue.length
             this.lastWasReward = false
         }
-        const g: RewardGroup<P> = {settle: ref, received: undefined, dismissals: [], done: false, transfer: undefined, skipped: false}
+        const g: RewardGroup<P> = {settle: ref, received: undefined, dismissals: [], done: false, transfer: undefined, skipped: false, credited: 0n}
         this.queue.push(g)
         return g
     }

@@ -27,14 +27,19 @@ function onRewardReceived(cx: LedgerContext, ev: EventOf<'RewardReceived'>): voi
     const p = cx.ensurePool(ev.pid, ev.poolKind, ev)
     const g = cx.pairer.addReward({kind: 'RewardReceived', eventId: ev.id, pid: p.id, toOwner: ev.toOwner, toStakers: ev.toStakers})
     if (g == null) unpairedReward(cx, ev, p.id, null, ev.toOwner + ev.toStakers)
-    const credited = ev.toOwner + ev.toStakers
-    n.rewardsCredited += credited
-    if (creditsOnly(p.kind)) n.rewardsCreditedV1 += credited
-    else checkRewardTransfer(cx, ev, g, credited)
-    refreshEmission(cx)
     const o = g ? groupOutcome(g) : undefined
     const ownerDismissed = o?.ownerDismissed ?? 0n
     const stakersDismissed = o?.stakersDismissed ?? 0n
+    // v2 credits the whole reward: it was transferred to the W-PHA account before the mints, a dust mint
+    // included (stake_pool_v2.rs `handle_pool_new_reward`); v1 reports a dust to_stakers it never adds to
+    // reward_acc (RewardDismissedDust before the RewardReceived: stakepool.rs `handle_pool_new_reward`)
+    const v1 = creditsOnly(p.kind)
+    const credited = ev.toOwner + ev.toStakers - (v1 ? ownerDismissed + stakersDismissed : 0n)
+    if (g) g.credited = credited
+    n.rewardsCredited += credited
+    if (v1) n.rewardsCreditedV1 += credited
+    else checkRewardTransfer(cx, ev, g, ev.toOwner + ev.toStakers)
+    refreshEmission(cx)
     p.totalOwnerRewards += ev.toOwner
     p.totalStakerRewards += ev.toStakers
     p.ownerRewards += ev.toOwner - ownerDismissed
@@ -204,7 +209,7 @@ function closeGroup(cx: LedgerContext, g: RewardGroup<Payout>): void {
     const p = g.settle.payout
     if (g.skipped) return // the v1 early return: no reward event, not a defect
     const o = groupOutcome(g)
-    p.credited = g.received ? o.toOwner + o.toStakers : 0n
+    p.credited = g.received ? g.credited : 0n
     p.paidToPool = g.transfer?.amount ?? 0n
     p.rewardTransferEventId = g.transfer?.eventId ?? null
     p.toOwner = o.toOwner
