@@ -38,6 +38,13 @@ describe('money totals of the tiny devnet chain against its ground truth', () =>
     it('treasury, rewards credited, v1 claims and emission equal the truth to the planck', async () => {
         const t = truth.totals
         const [n] = await query(url, `SELECT * FROM network_state`)
+        // the chain exercises every case: the v1 early return, unbound workers' settles, dropped settles, v1
+        // claims, and the fees the treasury receives beside the treasury shares
+        expect(b(t.skippedAfterNotInPool)).toBeGreaterThan(0n)
+        expect(t.unboundSettles).toBeGreaterThan(0)
+        expect(b(t.droppedPayout)).toBeGreaterThan(0n)
+        expect(b(t.rewardsClaimedV1)).toBeGreaterThan(0n)
+        expect(b(t.feeTreasuryDeposits)).toBeGreaterThan(0n)
         expect(b(t.treasury)).toBeGreaterThan(0n)
         expect(b(n.emitted_treasury)).toBe(b(t.treasury))
         expect(b(n.rewards_credited)).toBe(b(t.rewardsCredited))
