@@ -21,6 +21,8 @@ module.exports = class MoneyMovements1796655714969 {
             ['payout', 'paid_to_pool'],
             ['network_rollup', 'credited'],
             ['network_rollup', 'paid_to_pool'],
+            ['pool_rollup', 'credited'],
+            ['pool_rollup', 'paid_to_pool'],
         ]
         for (const [table, column] of zeroed) {
             await db.query(`ALTER TABLE "${table}" ADD "${column}" numeric NOT NULL DEFAULT 0`)
@@ -40,6 +42,8 @@ module.exports = class MoneyMovements1796655714969 {
         await db.query(`ALTER TABLE "payout" DROP COLUMN "reward_transfer_event_id"`)
         await db.query(`ALTER TABLE "network_rollup" DROP COLUMN "credited"`)
         await db.query(`ALTER TABLE "network_rollup" DROP COLUMN "paid_to_pool"`)
+        await db.query(`ALTER TABLE "pool_rollup" DROP COLUMN "credited"`)
+        await db.query(`ALTER TABLE "pool_rollup" DROP COLUMN "paid_to_pool"`)
         await db.query(`ALTER TABLE "self_check_failure" ALTER COLUMN "kind" TYPE character varying(20)`)
     }
 }

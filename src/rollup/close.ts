@@ -218,6 +218,8 @@ function poolRows(state: MiningState, b: BucketSpec, sums: BucketSums, times: Bu
             toOwner: rew?.toOwner ?? 0n,
             toStakers: rew?.toStakers ?? 0n,
             dismissed: pay?.dismissed ?? 0n,
+            credited: pay?.credited ?? 0n,
+            paidToPool: pay?.paidToPool ?? 0n,
             contributed: mv?.contributed ?? 0n,
             withdrawn: mv?.withdrawn ?? 0n,
             readyMs: BigInt(pt.ready),

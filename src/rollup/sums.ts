@@ -10,11 +10,14 @@ export interface WorkerPay {
     n: number
 }
 
+/** a pool's accepted payouts; `credited` and `paidToPool` also of its dropped ones */
 export interface PoolPay {
     poolId: string
     amount: bigint
     treasury: bigint
     dismissed: bigint
+    credited: bigint
+    paidToPool: bigint
     n: number
 }
 

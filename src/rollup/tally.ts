@@ -27,6 +27,11 @@ export class BucketTally {
         for (const p of rows.payouts) {
             this.payTotals.credited += p.credited
             this.payTotals.paidToPool += p.paidToPool
+            if (p.poolId != null && (p.credited > 0n || p.paidToPool > 0n)) {
+                const o = this.poolPay(p.poolId)
+                o.credited += p.credited
+                o.paidToPool += p.paidToPool
+            }
             if (p.dropped) {
                 this.payTotals.dropped += p.amount
                 continue
@@ -43,8 +48,7 @@ export class BucketTally {
                 w.n++
             }
             if (p.poolId != null) {
-                let o = this.payByPool.get(p.poolId)
-                if (o == null) this.payByPool.set(p.poolId, (o = {poolId: p.poolId, amount: 0n, treasury: 0n, dismissed: 0n, n: 0}))
+                const o = this.poolPay(p.poolId)
                 o.amount += p.amount
                 o.treasury += p.treasury
                 o.dismissed += p.dismissed
@@ -87,6 +91,12 @@ export class BucketTally {
         }
     }
 
+    private poolPay(poolId: string): PoolPay {
+        let o = this.payByPool.get(poolId)
+        if (o == null) this.payByPool.set(poolId, (o = {poolId, amount: 0n, treasury: 0n, dismissed: 0n, credited: 0n, paidToPool: 0n, n: 0}))
+        return o
+    }
+
     /** add another tally's sums (an hour's, into its day's) */
     merge(o: BucketTally): void {
         for (const [k, v] of o.payByWorker) {
@@ -105,6 +115,8 @@ export class BucketTally {
                 p.amount += v.amount
                 p.treasury += v.treasury
                 p.dismissed += v.dismissed
+                p.credited += v.credited
+                p.paidToPool += v.paidToPool
                 p.n += v.n
             }
         }
