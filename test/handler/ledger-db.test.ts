@@ -204,6 +204,12 @@ describe('mining ledger on PostgreSQL: the hand-checked story', () => {
             ['Hour', 5, '14000000000000', '3500000000000', '17500000000000', 2],
             ['Hour', 4, '333333333333', '83333333333', '416666666666', 1],
         ])
+        // emitted = credited + treasury: every reward of day 0 credits its whole payout
+        expect(net.map(r => [r.credited, r.paid_to_pool])).toEqual([
+            ['14333333333333', '14333333333333'],
+            ['14000000000000', '14000000000000'],
+            ['333333333333', '333333333333'],
+        ])
         const h0 = net[1]
         expect(Number(h0.avg_block_time_ms)).toBe(12_000)
         expect(h0.emitted_cumulative).toBe('17500000000000')
@@ -211,6 +217,8 @@ describe('mining ledger on PostgreSQL: the hand-checked story', () => {
         // pool APR at the hour-00 close, official formula
         const pr = await one(url, `SELECT * FROM pool_rollup WHERE period = 'Hour' AND bucket_start = $1`, [new Date(T0)])
         expect(pr).toMatchObject({payout: '14000000000000', to_owner: '1400000000000', to_stakers: '12600000000000', contributed: (4000n * PHA).toString()})
+        // hour 00 credited the two rewards of #5 (10 + 4 PHA), each paid by its transfer to the W-PHA account
+        expect(pr).toMatchObject({credited: '14000000000000', paid_to_pool: '14000000000000'})
         expect(pr.total_value_at_close).toBe('4012600000000000')
         expect(pr.share_price_at_close).toBe('1.00315')
         const shares = computeShare(3001n << 64n, 2100, 1) + computeShare(1000n << 64n, 500, 4)
