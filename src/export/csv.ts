@@ -146,6 +146,8 @@ const POOL_ROLLUP_COLUMNS: Column[] = [
     ...ROLLUP_HEAD,
     text('pool', 'pool_id'),
     ...money('payout'),
+    ...money('credited'),
+    ...money('paid_to_pool'),
     ...money('treasury'),
     ...money('to_owner'),
     ...money('to_stakers'),
