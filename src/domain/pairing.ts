@@ -87,6 +87,19 @@ export function groupOutcome(g: RewardGroup<unknown>): GroupOutcome {
             ok: accounted === g.settle.amount,
         }
     }
+    if (g.transfer) {
+        // v2, both mints failed as dust: the reward left the subsidy pool (the transfer), nothing was received;
+        // the dust events report parts of a paid reward, not a dismissed one
+        return {
+            toOwner: 0n,
+            toStakers: 0n,
+            dismissed: 0n,
+            ownerDismissed: ownerD,
+            stakersDismissed: stakersD,
+            accounted: dismissedAll,
+            ok: dismissedAll === g.settle.amount && g.transfer.amount === g.settle.amount,
+        }
+    }
     return {
         toOwner: 0n,
         toStakers: 0n,

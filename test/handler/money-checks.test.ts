@@ -14,10 +14,14 @@ import {A, O, PARAMS, S1, S2, T0, W1, W2} from './scenario'
 import {ev, PHA, SynthChain, worker} from './synthetic'
 import {testDbPrefix} from '../helpers/indexed'
 import {SUBSIDY_POOL_ACCOUNT} from '../../src/domain/constants'
+import {payoutBitsToPlancks} from '../../src/domain/fixed'
 
 type Kind = 'StakePool' | 'StakePoolV1'
 
 const W3 = worker(3)
+/** a payout of a few plancks: the bits of 7 plancks and a bit more (payoutBitsToPlancks rounds like the chain) */
+const TINY_BITS = (7n << 64n) / 10n ** 12n + 1n
+const TINY = payoutBitsToPlancks(TINY_BITS)
 
 /** pool 0 of `kind` with A's 5000 PHA, W1/S1 and W2/S2 bound and working in it; W3 registered, never bound */
 function poolChain(kind: Kind, label: string): SynthChain {
@@ -100,23 +104,29 @@ describe('rewards of settles that are not SessionSettled (v2)', () => {
             ev.reward(0, 400_000_000_000n, 3_600_000_000_000n),
             ev.reward(0, 1n * PHA, 9n * PHA),
         ])
+        // #6 a reward whose two mints both fail as dust: transferred to the W-PHA account, then only the two
+        //    dust events (no RewardReceived; stake_pool_v2.rs `handle_pool_new_reward` since spec 1251)
+        c.add([ev.treasury(1n), ev.settled(S1, 3002n << 64n, TINY_BITS), ev.rewardTransfer(TINY), ev.ownerDust(0, 1n), ev.distributionDust(0, TINY - 1n)])
         url = await index('v2_dropped', c)
     })
 
     it('credits the dropped settle, dismisses the unbound worker’s apart, and reports nothing', async () => {
         expect(await failures(url)).toEqual([])
-        const rows = await sql(url, `SELECT session_id, dropped, treasury, credited, paid_to_pool, dismissed FROM payout ORDER BY event_index`)
-        expect(rows.map(r => [r.session_id, r.dropped, r.treasury, r.credited, r.paid_to_pool])).toEqual([
-            [S2, true, '0', String(4n * PHA), String(4n * PHA)],
-            [S1, false, '2500000000000', String(10n * PHA), String(10n * PHA)],
+        const rows = await sql(url, `SELECT session_id, dropped, treasury, credited, paid_to_pool, dismissed FROM payout ORDER BY block_height, event_index`)
+        expect(rows.map(r => [r.session_id, r.dropped, r.treasury, r.credited, r.paid_to_pool, r.dismissed])).toEqual([
+            [S2, true, '0', String(4n * PHA), String(4n * PHA), '0'],
+            [S1, false, '2500000000000', String(10n * PHA), String(10n * PHA), '0'],
+            // the dust-minted reward left the subsidy pool: credited and paid, not dismissed
+            [S1, false, '1', String(TINY), String(TINY), '0'],
         ])
         const n = await network(url)
-        expect(BigInt(n.rewards_credited)).toBe(14n * PHA)
-        expect(BigInt(n.emitted_total)).toBe(16_500_000_000_000n)
+        expect(BigInt(n.rewards_credited)).toBe(14n * PHA + TINY)
+        expect(BigInt(n.emitted_total)).toBe(16_500_000_000_000n + TINY + 1n)
+        expect(BigInt(n.dust_in_reward)).toBe(TINY)
         // settled but not paid: the unbound worker's 3 PHA stays in the subsidy pool, shown apart
         expect(BigInt(n.dismissed_not_in_pool)).toBe(3n * PHA)
         expect(BigInt(n.dismissed_rewards)).toBe(3n * PHA)
-        const d = await sql(url, `SELECT kind, worker_id, amount, payout_id FROM dismissed_reward`)
+        const d = await sql(url, `SELECT kind, worker_id, amount, payout_id FROM dismissed_reward WHERE kind = 'NotInPool'`)
         expect(d).toEqual([{kind: 'NotInPool', worker_id: W3, amount: String(3n * PHA), payout_id: null}])
     })
 })
@@ -139,7 +149,7 @@ describe('the v1 early return of on_reward', () => {
     it('v1: the settles after the dismissal get no reward, and that is no defect', async () => {
         const url = await index('v1_early', chain('StakePoolV1'))
         expect(await failures(url)).toEqual([])
-        const rows = await sql(url, `SELECT session_id, credited, dismissed FROM payout ORDER BY event_index`)
+        const rows = await sql(url, `SELECT session_id, credited, dismissed FROM payout ORDER BY block_height, event_index`)
         expect(rows.map(r => [r.session_id, r.credited, r.dismissed])).toEqual([
             [S2, '0', String(3n * PHA)],
             [S1, '0', '0'],

@@ -210,6 +210,13 @@ function closeGroup(cx: LedgerContext, g: RewardGroup<Payout>): void {
     if (g.skipped) return // the v1 early return: no reward event, not a defect
     const o = groupOutcome(g)
     p.credited = g.received ? g.credited : 0n
+    if (!g.received && g.transfer) {
+        // v2: both mints failed as dust and no RewardReceived came, but the reward had left the subsidy pool
+        // for the W-PHA account (stake_pool_v2.rs `handle_pool_new_reward`): it is emitted all the same
+        p.credited = g.transfer.amount
+        n.rewardsCredited += g.transfer.amount
+        refreshEmission(cx)
+    }
     p.paidToPool = g.transfer?.amount ?? 0n
     p.rewardTransferEventId = g.transfer?.eventId ?? null
     p.toOwner = o.toOwner
