@@ -33,7 +33,8 @@ const ALLOWED: Record<string, string[]> = {
     start: ['config', 'db', 'ingest'],
 }
 
-const GENERATED = ['src/types/', 'src/model/generated/']
+// generated: the typegen output, the ORM models, and the devnet's runtime descriptions (devnet/runtime/extract.ts)
+const GENERATED = ['src/types/', 'src/model/generated/', 'devnet/runtime/khala']
 
 function sources(dir: string): string[] {
     const out: string[] = []
@@ -111,7 +112,7 @@ describe('architecture', () => {
     })
 
     test('no source file over 600 lines (generated code aside)', () => {
-        const long = [...SRC, ...sources('devnet')]
+        const long = [...SRC, ...sources('devnet').filter(own)]
             .map(f => ({f, lines: fs.readFileSync(path.join(ROOT, f), 'utf8').split('\n').length}))
             .filter(x => x.lines > 600)
         expect(long).toEqual([])

@@ -151,6 +151,23 @@ export const KHALA_1170: RuntimeDesc = {
         },
         Public: {path: 'sp_core::sr25519::Public', fields: ['[u8; 32]']},
         Topic: {path: 'phala_mq::types::Topic', fields: ['Vec<u8>']},
+        WorkerRegistrationInfo: {
+            path: 'phala_types::WorkerRegistrationInfo',
+            params: {AccountId: 'AccountId32'},
+            fields: {
+                version: 'u32',
+                machine_id: 'Vec<u8>',
+                pubkey: 'Public',
+                ecdh_pubkey: 'Public',
+                genesis_block_hash: 'H256',
+                features: 'Vec<u32>',
+                operator: 'Option<AccountId32>',
+            },
+        },
+        Attestation: {
+            path: 'phala_pallets::utils::attestation::Attestation',
+            variants: [{index: 0, name: 'SgxIas', fields: {ra_report: 'Vec<u8>', signature: 'Vec<u8>', raw_signing_cert: 'Vec<u8>'}}],
+        },
         TokenomicParameters: {
             path: 'phala_types::messaging::TokenomicParameters',
             fields: {
@@ -189,6 +206,7 @@ export const KHALA_1170: RuntimeDesc = {
             fields: {p_init: 'u32', p_instant: 'u32', iterations: 'u64', mining_start_time: 'u64', challenge_time_last: 'u64'},
         },
         MinerStats: {path: 'phala_pallets::mining::pallet::MinerStats', fields: {total_reward: 'u128'}},
+        Permill: {path: 'sp_arithmetic::per_things::Permill', fields: ['u32']},
         PoolInfo: {
             path: 'phala_pallets::stakepool::pallet::PoolInfo',
             params: {AccountId: 'AccountId32', Balance: 'u128'},
@@ -207,7 +225,6 @@ export const KHALA_1170: RuntimeDesc = {
                 withdraw_queue: 'Vec<WithdrawInfo>',
             },
         },
-        Permill: {path: 'sp_arithmetic::per_things::Permill', fields: ['u32']},
         FixedPoint: {path: 'phala_pallets::utils::fixed_point::FixedPoint', fields: ['u128']},
         WithdrawInfo: {
             path: 'phala_pallets::stakepool::pallet::WithdrawInfo',
@@ -361,6 +378,10 @@ export const KHALA_1170: RuntimeDesc = {
                     {index: 3, name: 'WorkerUpdated', fields: {pubkey: 'Public'}},
                 ],
             },
+            calls: {
+                path: 'phala_pallets::registry::pallet::Call',
+                variants: [{index: 5, name: 'register_worker', fields: {pruntime_info: 'WorkerRegistrationInfo', attestation: 'Attestation'}}],
+            },
         },
         {
             name: 'PhalaMining',
@@ -383,6 +404,13 @@ export const KHALA_1170: RuntimeDesc = {
                     {index: 12, name: 'TokenomicParametersChanged'},
                     {index: 13, name: 'MinerSettlementDropped', fields: {miner: 'AccountId32', v: 'u128', payout: 'u128'}},
                     {index: 14, name: 'BenchmarkUpdated', fields: {miner: 'AccountId32', p_instant: 'u32'}},
+                ],
+            },
+            calls: {
+                path: 'phala_pallets::mining::pallet::Call',
+                variants: [
+                    {index: 0, name: 'set_cool_down_expiration', fields: {period: 'u64'}},
+                    {index: 5, name: 'update_tokenomic', fields: {new_params: 'TokenomicParameters'}},
                 ],
             },
             storage: [
@@ -424,6 +452,25 @@ export const KHALA_1170: RuntimeDesc = {
                     {index: 21, name: 'WorkerReclaimed', fields: {pid: 'u64', worker: 'Public'}},
                     {index: 22, name: 'RewardReceived', fields: {pid: 'u64', to_owner: 'u128', to_stakers: 'u128'}},
                     {index: 23, name: 'MiningStarted', fields: {pid: 'u64', worker: 'Public', amount: 'u128'}},
+                ],
+            },
+            calls: {
+                path: 'phala_pallets::stakepool::pallet::Call',
+                variants: [
+                    {index: 0, name: 'create'},
+                    {index: 1, name: 'add_worker', fields: {pid: 'u64', pubkey: 'Public'}},
+                    {index: 2, name: 'remove_worker', fields: {pid: 'u64', worker: 'Public'}},
+                    {index: 3, name: 'set_cap', fields: {pid: 'u64', cap: 'u128'}},
+                    {index: 4, name: 'set_payout_pref', fields: {pid: 'u64', payout_commission: 'Permill'}},
+                    {index: 5, name: 'add_staker_to_whitelist', fields: {pid: 'u64', staker: 'AccountId32'}},
+                    {index: 7, name: 'remove_staker_from_whitelist', fields: {pid: 'u64', staker: 'AccountId32'}},
+                    {index: 9, name: 'claim_owner_rewards', fields: {pid: 'u64', target: 'AccountId32'}},
+                    {index: 10, name: 'claim_staker_rewards', fields: {pid: 'u64', target: 'AccountId32'}},
+                    {index: 12, name: 'contribute', fields: {pid: 'u64', amount: 'u128'}},
+                    {index: 13, name: 'withdraw', fields: {pid: 'u64', shares: 'u128'}},
+                    {index: 14, name: 'start_mining', fields: {pid: 'u64', worker: 'Public', stake: 'u128'}},
+                    {index: 15, name: 'stop_mining', fields: {pid: 'u64', worker: 'Public'}},
+                    {index: 16, name: 'reclaim_pool_worker', fields: {pid: 'u64', worker: 'Public'}},
                 ],
             },
             storage: [

@@ -166,6 +166,25 @@ export const KHALA_1251: RuntimeDesc = {
                 {index: 1, name: 'Ias'},
             ],
         },
+        WorkerRegistrationInfoV2: {
+            path: 'phala_types::WorkerRegistrationInfoV2',
+            params: {AccountId: 'AccountId32'},
+            fields: {
+                version: 'u32',
+                machine_id: 'Vec<u8>',
+                pubkey: 'Public',
+                ecdh_pubkey: 'Public',
+                genesis_block_hash: 'H256',
+                features: 'Vec<u32>',
+                operator: 'Option<AccountId32>',
+                para_id: 'u32',
+                max_consensus_version: 'u32',
+            },
+        },
+        AttestationReport: {
+            path: 'phala_types::AttestationReport',
+            variants: [{index: 0, name: 'SgxIas', fields: {ra_report: 'Vec<u8>', signature: 'Vec<u8>', raw_signing_cert: 'Vec<u8>'}}],
+        },
         TokenomicParameters: {
             path: 'phala_types::messaging::TokenomicParameters',
             fields: {
@@ -204,6 +223,7 @@ export const KHALA_1251: RuntimeDesc = {
             fields: {p_init: 'u32', p_instant: 'u32', iterations: 'u64', working_start_time: 'u64', challenge_time_last: 'u64'},
         },
         SessionStats: {path: 'phala_pallets::compute::computation::pallet::SessionStats', fields: {total_reward: 'u128'}},
+        Permill: {path: 'sp_arithmetic::per_things::Permill', fields: ['u32']},
         PoolProxy: {
             path: 'phala_pallets::compute::pool_proxy::PoolProxy',
             params: {AccountId: 'AccountId32', Balance: 'u128'},
@@ -244,7 +264,6 @@ export const KHALA_1251: RuntimeDesc = {
             params: {AccountId: 'AccountId32'},
             fields: {user: 'AccountId32', start_time: 'u64', nft_id: 'u32'},
         },
-        Permill: {path: 'sp_arithmetic::per_things::Permill', fields: ['u32']},
         Vault: {
             path: 'phala_pallets::compute::pool_proxy::Vault',
             params: {AccountId: 'AccountId32', Balance: 'u128'},
@@ -445,6 +464,12 @@ export const KHALA_1251: RuntimeDesc = {
                     {index: 9, name: 'GatekeeperLaunched'},
                 ],
             },
+            calls: {
+                path: 'phala_pallets::registry::pallet::Call',
+                variants: [
+                    {index: 7, name: 'register_worker_v2', fields: {pruntime_info: 'WorkerRegistrationInfoV2', attestation: 'Option<AttestationReport>'}},
+                ],
+            },
         },
         {
             name: 'PhalaComputation',
@@ -468,6 +493,14 @@ export const KHALA_1251: RuntimeDesc = {
                     {index: 13, name: 'SessionSettlementDropped', fields: {session: 'AccountId32', v: 'u128', payout: 'u128'}},
                     {index: 14, name: 'BenchmarkUpdated', fields: {session: 'AccountId32', p_instant: 'u32'}},
                     {index: 15, name: 'BudgetUpdated', fields: {nonce: 'u64', budget: 'u128'}},
+                ],
+            },
+            calls: {
+                path: 'phala_pallets::compute::computation::pallet::Call',
+                variants: [
+                    {index: 0, name: 'set_cool_down_expiration', fields: {period: 'u64'}},
+                    {index: 5, name: 'update_tokenomic', fields: {new_params: 'TokenomicParameters'}},
+                    {index: 7, name: 'set_budget_per_block', fields: {nonce: 'u64', block_number: 'u32', budget: 'u128'}},
                 ],
             },
             storage: [
@@ -504,6 +537,23 @@ export const KHALA_1251: RuntimeDesc = {
                     {index: 16, name: 'RewardToDistributionDismissedDust', fields: {pid: 'u64', amount: 'u128'}},
                 ],
             },
+            calls: {
+                path: 'phala_pallets::compute::stake_pool_v2::pallet::Call',
+                variants: [
+                    {index: 0, name: 'create'},
+                    {index: 1, name: 'add_worker', fields: {pid: 'u64', pubkey: 'Public'}},
+                    {index: 2, name: 'remove_worker', fields: {pid: 'u64', worker: 'Public'}},
+                    {index: 3, name: 'set_cap', fields: {pid: 'u64', cap: 'u128'}},
+                    {index: 4, name: 'set_payout_pref', fields: {pid: 'u64', payout_commission: 'Option<Permill>'}},
+                    {index: 7, name: 'claim_owner_rewards', fields: {pid: 'u64', target: 'AccountId32'}},
+                    {index: 8, name: 'check_and_maybe_force_withdraw', fields: {pid: 'u64'}},
+                    {index: 9, name: 'contribute', fields: {pid: 'u64', amount: 'u128', as_vault: 'Option<u64>'}},
+                    {index: 10, name: 'withdraw', fields: {pid: 'u64', shares: 'u128', as_vault: 'Option<u64>'}},
+                    {index: 13, name: 'start_computing', fields: {pid: 'u64', worker: 'Public', stake: 'u128'}},
+                    {index: 14, name: 'stop_computing', fields: {pid: 'u64', worker: 'Public'}},
+                    {index: 15, name: 'reclaim_pool_worker', fields: {pid: 'u64', worker: 'Public'}},
+                ],
+            },
             storage: [{name: 'WorkerAssignments', modifier: 'Optional', hashers: ['Twox64Concat'], key: 'Public', value: 'u64', fallback: '0x00'}],
         },
         {
@@ -517,6 +567,18 @@ export const KHALA_1251: RuntimeDesc = {
                     {index: 2, name: 'OwnerSharesClaimed', fields: {pid: 'u64', user: 'AccountId32', shares: 'u128'}},
                     {index: 3, name: 'OwnerSharesGained', fields: {pid: 'u64', shares: 'u128', checkout_price: 'u128'}},
                     {index: 4, name: 'Contribution', fields: {pid: 'u64', user: 'AccountId32', amount: 'u128', shares: 'u128'}},
+                ],
+            },
+            calls: {
+                path: 'phala_pallets::compute::vault::pallet::Call',
+                variants: [
+                    {index: 0, name: 'create'},
+                    {index: 1, name: 'set_payout_pref', fields: {pid: 'u64', payout_commission: 'Option<Permill>'}},
+                    {index: 2, name: 'claim_owner_shares', fields: {vault_pid: 'u64', target: 'AccountId32', shares: 'u128'}},
+                    {index: 3, name: 'maybe_gain_owner_shares', fields: {vault_pid: 'u64'}},
+                    {index: 4, name: 'check_and_maybe_force_withdraw', fields: {vault_pid: 'u64'}},
+                    {index: 5, name: 'contribute', fields: {pid: 'u64', amount: 'u128'}},
+                    {index: 6, name: 'withdraw', fields: {pid: 'u64', shares: 'u128'}},
                 ],
             },
         },
@@ -533,6 +595,13 @@ export const KHALA_1251: RuntimeDesc = {
                     {index: 4, name: 'PoolWhitelistDeleted', fields: {pid: 'u64'}},
                     {index: 5, name: 'PoolWhitelistStakerAdded', fields: {pid: 'u64', staker: 'AccountId32'}},
                     {index: 6, name: 'PoolWhitelistStakerRemoved', fields: {pid: 'u64', staker: 'AccountId32'}},
+                ],
+            },
+            calls: {
+                path: 'phala_pallets::compute::base_pool::pallet::Call',
+                variants: [
+                    {index: 0, name: 'add_staker_to_whitelist', fields: {pid: 'u64', staker: 'AccountId32'}},
+                    {index: 4, name: 'remove_staker_from_whitelist', fields: {pid: 'u64', staker: 'AccountId32'}},
                 ],
             },
             storage: [

@@ -309,6 +309,15 @@ export class DevRuntime {
         return this.calls.has(`${pallet}.${call}`)
     }
 
+    /** the fields of a call with every value at its default (see defaultValue), by field name */
+    defaultCallArgs(pallet: string, call: string): {[field: string]: DevValue} {
+        let def = this.calls.get(`${pallet}.${call}`)
+        if (!def) throw new Error(`call ${pallet}.${call} does not exist in devnet runtime ${this.desc.specVersion} (era ${this.era})`)
+        let out: {[field: string]: DevValue} = {}
+        for (let f of def.fields) out[f.name!] = this.defaultValue(f.type)
+        return out
+    }
+
     /**
      * A v4 extrinsic of `x` with its compact length prefix: signed when `x.signer` is set (MultiAddress::Id, a
      * placeholder Sr25519 signature, the signed extensions of the runtime with an immortal era, the nonce and a zero
@@ -323,7 +332,8 @@ export class DevRuntime {
             body.u8(0) // MultiAddress::Id
             body.hex(x.signer, 32)
             body.u8(1) // MultiSignature::Sr25519
-            body.bytes(new Uint8Array(64))
+            // a placeholder, not a signature; not all zero, which @polkadot/types would read as "not signed"
+            body.bytes(new Uint8Array(64).fill(1))
             for (let ext of this.desc.extrinsic.signedExtensions) {
                 let ti = this.table.resolve(ext.type)
                 let value: any
@@ -380,8 +390,10 @@ export class DevRuntime {
                 return d.prim === 'bool' ? false : d.prim === 'str' ? '' : /^[ui](8|16|32)$/.test(d.prim) ? 0 : 0n
             case 'compact':
                 return 0
-            case 'sequence':
-                return this.table.types[d.type].def.kind === 'primitive' ? '0x' : []
+            case 'sequence': {
+                let inner = this.table.types[d.type].def
+                return inner.kind === 'primitive' && inner.prim === 'u8' ? '0x' : []
+            }
             case 'array': {
                 let inner = this.table.types[d.type].def
                 if (inner.kind === 'primitive' && inner.prim === 'u8') return '0x' + '00'.repeat(d.len)

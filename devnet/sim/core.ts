@@ -159,8 +159,8 @@ export class Core {
     extrinsics: DevExtrinsic[] = []
     /** the phase of the events emitted now (null: Finalization) */
     phase: DevPhase | null = null
-    /** the relayer's nonce and the message sequence per sender (./block) */
-    relayerNonce = 0
+    /** the signers' nonces and the message sequence per sender (./block) */
+    nonces = new Map<string, number>()
     mqSequence = new Map<string, bigint>()
     storage: DevStorageWrite[] = []
     workers: Worker[] = []

@@ -27,6 +27,8 @@ import * as pools from './pools'
 import * as recorder from './recorder'
 import * as storage from './storage'
 import * as workers from './workers'
+import * as block from './block'
+import * as calls from './calls'
 
 export {DUST, PRICE_UNIT, splitReward} from './core'
 export type {EngineConfig, QueueEntry, Delegation, Pool, Worker} from './core'
@@ -83,16 +85,16 @@ export class Engine extends Core {
     }
 
     register(w: Worker, provider: 'Ias' | 'Root' | null = 'Ias'): boolean {
-        return workers.register(this, w, provider)
+        return this.tx(calls.registerCall(this, w), () => workers.register(this, w, provider))
     }
 
     /** re-registration (e.g. a pRuntime upgrade), possibly with a new confidence level */
     updateWorker(w: Worker, conf: number): boolean {
-        return workers.updateWorker(this, w, conf)
+        return this.tx(calls.registerCall(this, w), () => workers.updateWorker(this, w, conf))
     }
 
     bind(w: Worker, pool: Pool): boolean {
-        return workers.bind(this, w, pool)
+        return this.tx(calls.workerCall(this, pool, w, 'add_worker'), () => workers.bind(this, w, pool))
     }
 
     minStake(w: Worker): bigint {
@@ -104,17 +106,31 @@ export class Engine extends Core {
      * owner retries with the largest stake the cap allows.
      */
     start(w: Worker, stake: bigint): boolean {
-        if (w.state === 'Ready' && workers.tooMuchStake(this, w, stake)) stake = workers.maxStake(this, w)
-        return workers.start(this, w, stake)
+        if (w.state === 'Ready' && w.pid >= 0 && workers.tooMuchStake(this, w, stake)) {
+            this.startOnce(w, stake)
+            stake = workers.maxStake(this, w)
+        }
+        return this.startOnce(w, stake)
     }
 
-    /** the start as submitted, without the retry: false when rejected (e.g. TooMuchStake) */
+    /**
+     * The start as submitted, without the retry: false when not possible. A stake whose Ve exceeds v_max is
+     * submitted and fails (computation.rs start_computing: TooMuchStake): fee events and ExtrinsicFailed only.
+     */
     startOnce(w: Worker, stake: bigint): boolean {
-        return workers.start(this, w, stake)
+        if (w.pid < 0) return false
+        const c = calls.startCall(this, this.pools[w.pid], w, stake)
+        if (w.state === 'Ready' && workers.tooMuchStake(this, w, stake)) {
+            const m = block.beginTx(this, c.signer, c.pallet, c.call, c.args)
+            block.endTx(this, m, calls.tooMuchStakeError(this))
+            return false
+        }
+        return this.tx(c, () => workers.start(this, w, stake))
     }
 
     stop(w: Worker): boolean {
-        return workers.stop(this, w)
+        if (w.pid < 0) return false
+        return this.tx(calls.workerCall(this, this.pools[w.pid], w, 'stop'), () => workers.stop(this, w))
     }
 
     canReclaim(w: Worker): boolean {
@@ -122,12 +138,14 @@ export class Engine extends Core {
     }
 
     reclaim(w: Worker): boolean {
-        return workers.reclaim(this, w)
+        if (w.pid < 0) return false
+        return this.tx(calls.workerCall(this, this.pools[w.pid], w, 'reclaim_pool_worker'), () => workers.reclaim(this, w))
     }
 
     /** unbind a Ready worker from its pool */
     remove(w: Worker): boolean {
-        return workers.remove(this, w)
+        if (w.pid < 0) return false
+        return this.tx(calls.workerCall(this, this.pools[w.pid], w, 'remove_worker'), () => workers.remove(this, w))
     }
 
     /** schedule: the next gatekeeper message reports the worker offline, back online after `blocks` */
@@ -146,44 +164,49 @@ export class Engine extends Core {
 
     /** v2: the budget balancer sets a new budget per block (U64F64 bits) */
     updateBudget(budgetBits: bigint): boolean {
-        return budget.updateBudget(this, budgetBits)
+        if (this.v1) return false
+        return this.tx(calls.budgetCall(this, this.budgetNonce + 1n, budgetBits), () => budget.updateBudget(this, budgetBits))
     }
 
     /** governance changes a parameter (applied at once, emitted with the storage write) */
     setParams(p: Partial<TokenomicParams>): void {
-        return budget.setParams(this, p)
+        return this.tx(calls.tokenomicCall(this, {...this.params, ...p}), () => budget.setParams(this, p))
     }
 
     setCoolDown(secs: number): void {
-        return budget.setCoolDown(this, secs)
+        return this.tx(calls.coolDownCall(this, secs), () => budget.setCoolDown(this, secs))
     }
 
     createStakePool(owner: string): Pool {
-        return pools.createStakePool(this, owner)
+        return this.tx(calls.createCall(this, owner, false), () => pools.createStakePool(this, owner))
     }
 
     createVault(owner: string): Pool | null {
-        return pools.createVault(this, owner)
+        if (this.v1) return null
+        return this.tx(calls.createCall(this, owner, true), () => pools.createVault(this, owner))
     }
 
     setCommission(pool: Pool, ppm: number): boolean {
-        return pools.setCommission(this, pool, ppm)
+        return this.tx(calls.commissionCall(this, pool, ppm), () => pools.setCommission(this, pool, ppm))
     }
 
     setCap(pool: Pool, cap: bigint): boolean {
-        return pools.setCap(this, pool, cap)
+        return this.tx(calls.capCall(this, pool, cap), () => pools.setCap(this, pool, cap))
     }
 
     addToWhitelist(pool: Pool, staker: string): boolean {
-        return pools.addToWhitelist(this, pool, staker)
+        return this.tx(calls.whitelistCall(this, pool, staker, true), () => pools.addToWhitelist(this, pool, staker))
     }
 
     removeFromWhitelist(pool: Pool, staker: string): boolean {
-        return pools.removeFromWhitelist(this, pool, staker)
+        return this.tx(calls.whitelistCall(this, pool, staker, false), () => pools.removeFromWhitelist(this, pool, staker))
     }
 
+    /** the owner removes the whitelist (on the chain: removing its last staker) */
     deleteWhitelist(pool: Pool): boolean {
-        return pools.deleteWhitelist(this, pool)
+        const last = pool.whitelist ? [...pool.whitelist].pop() : undefined
+        if (last === undefined) return pools.deleteWhitelist(this, pool)
+        return this.tx(calls.whitelistCall(this, pool, last, false), () => pools.deleteWhitelist(this, pool))
     }
 
     /** vault share price ×10^12 */
@@ -193,7 +216,7 @@ export class Engine extends Core {
 
     /** vault owner mints commission shares for the price rise since the last checkpoint */
     gainOwnerShares(vault: Pool): boolean {
-        return pools.gainOwnerShares(this, vault)
+        return this.tx(calls.gainOwnerSharesCall(vault), () => pools.gainOwnerShares(this, vault))
     }
 
     canContribute(pool: Pool, user: string, amount: bigint): boolean {
@@ -202,7 +225,7 @@ export class Engine extends Core {
 
     /** a user (or a vault, `asVault` = its pid) delegates `amount` to a stake pool or a vault */
     contribute(pool: Pool, user: string, amount: bigint, asVault: number | null = null): boolean {
-        return delegations.contribute(this, pool, user, amount, asVault)
+        return this.tx(calls.delegationCall(this, pool, user, amount, asVault, false), () => delegations.contribute(this, pool, user, amount, asVault))
     }
 
     hasQueued(pool: Pool, user: string): boolean {
@@ -211,31 +234,45 @@ export class Engine extends Core {
 
     /** a delegator asks to withdraw `shares` (queued, paid as free stake appears) */
     withdraw(pool: Pool, user: string, shares: bigint, asVault: number | null = null): boolean {
-        return delegations.withdraw(this, pool, user, shares, asVault)
+        return this.tx(calls.delegationCall(this, pool, user, shares, asVault, true), () => delegations.withdraw(this, pool, user, shares, asVault))
     }
 
     /** pay queued withdrawals from free stake, oldest first (partially when short) */
     processQueue(pool: Pool): void {
-        return delegations.processQueue(this, pool)
+        if (this.v1) return delegations.processQueue(this, pool)
+        return this.tx(calls.forceWithdrawCall(this, pool), () => delegations.processQueue(this, pool))
     }
 
     /** stake pool owner takes the accumulated commission */
     withdrawOwnerRewards(pool: Pool): boolean {
-        return delegations.withdrawOwnerRewards(this, pool)
+        return this.tx(calls.claimOwnerRewardsCall(this, pool), () => delegations.withdrawOwnerRewards(this, pool))
     }
 
     /** v1: a delegator claims accrued staker rewards */
     claimStakerRewards(pool: Pool, user: string): boolean {
-        return delegations.claimStakerRewards(this, pool, user)
+        if (!this.v1) return false
+        return this.tx(calls.claimStakerRewardsCall(pool, user), () => delegations.claimStakerRewards(this, pool, user))
     }
 
     /** vault owner turns the owner shares into a delegation NFT */
     claimOwnerShares(vault: Pool): boolean {
-        return delegations.claimOwnerShares(this, vault)
+        return this.tx(calls.claimOwnerSharesCall(vault, vault.ownerShares), () => delegations.claimOwnerShares(this, vault))
     }
 
     poolValue(pool: Pool): DevValue {
         return storage.poolValue(this, pool)
+    }
+
+    /**
+     * Runs an action inside its extrinsic (./calls, ./block). An action that returns false (or, returning nothing,
+     * changes nothing) was not possible: the actor does not submit it, and nothing of it stays.
+     */
+    private tx<T>(c: calls.Call, run: () => T): T {
+        const m = block.beginTx(this, c.signer, c.pallet, c.call, c.args)
+        const r = run()
+        if (r === false || r === null || (r === undefined && this.events.length === m.events && this.storage.length === m.storage)) block.dropTx(this, m)
+        else block.endTx(this, m)
+        return r
     }
 
     /** fill the final-state parts of the truth */

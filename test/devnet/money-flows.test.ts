@@ -15,7 +15,9 @@ import {Engine} from '../../devnet/sim/engine'
 import {PLANCKS_PER_PHA, payoutBitsToPlancks} from '../../devnet/sim/fixed'
 import {scenarioSpec} from '../../devnet/sim/scenarios'
 import {veBits} from '../../devnet/sim/tokenomics'
-import {quietPolkadotWarnings} from './fixtures'
+import * as fs from 'fs'
+import {decodeMetadata} from '@subsquid/substrate-runtime/lib/metadata'
+import {quietPolkadotWarnings, realMetadataFile} from './fixtures'
 
 const PHA = PLANCKS_PER_PHA
 const s = buildScenario('tiny', {seed: 1})
@@ -194,7 +196,7 @@ describe('3. on_reward sees every settle info (computation.rs try_handle_settle 
 })
 
 describe('4. a start over v_max is rejected (computation.rs start_computing: TooMuchStake)', () => {
-    test('no events for the rejected start; the owner retries with the largest stake allowed', () => {
+    test('the rejected start leaves only its fee and ExtrinsicFailed(TooMuchStake); the owner retries lower', () => {
         const e = new Engine({...scenarioSpec('tiny').engine, name: 'cap', seed: 3})
         const owner = padded('owner')
         const staker = padded('staker')
@@ -211,15 +213,27 @@ describe('4. a start over v_max is rejected (computation.rs start_computing: Too
         })
         const over = 25_000n * PHA
         expect(veBits(e.params, over, 4000, 1) > e.params.v_max).toBe(true)
-        let rejected = true
+        let rejected: DevEvent[] = []
         let retried = false
         const blk = e.step(x => {
             const before = x.events.length
-            rejected = !x.startOnce(w, over)
-            expect(x.events.length).toBe(before)
+            expect(x.startOnce(w, over)).toBe(false)
+            rejected = x.events.slice(before)
             retried = x.start(w, over)
         })
-        expect(rejected).toBe(true)
+        // the failed extrinsic: its fee and outcome, nothing of the pallets
+        expect(rejected.map(key)).toEqual([
+            'Balances.Withdraw',
+            'Balances.Deposit',
+            'Treasury.Deposit',
+            'TransactionPayment.TransactionFeePaid',
+            'System.ExtrinsicFailed',
+        ])
+        expect(rejected[0].args.who).toBe(owner)
+        // DispatchError::Module{index: PhalaMining (87), error: TooMuchStake (13)} as in the 1170 metadata
+        expect(rejected[4].args.dispatch_error).toEqual({__kind: 'Module', value: {index: 87, error: '0x0d000000'}})
+        const x0 = blk.extrinsics![(rejected[0].phase as any).index - 1]
+        expect([x0.pallet, x0.call, x0.args.stake]).toEqual(['PhalaStakePool', 'start_mining', over])
         expect(retried).toBe(true)
         const started = blk.events.find(named('MinerStarted', 'WorkerStarted'))!
         const stake = blk.events.find(named('MiningStarted', 'WorkingStarted'))!.args.amount as bigint
@@ -227,6 +241,18 @@ describe('4. a start over v_max is rejected (computation.rs start_computing: Too
         expect(veBits(e.params, stake, 4000, 1) <= e.params.v_max).toBe(true)
         expect(veBits(e.params, stake + 1n, 4000, 1) > e.params.v_max).toBe(true)
         expect(started.args.init_v).toBe(veBits(e.params, stake, 4000, 1))
+    })
+
+    test('TooMuchStake is error 13 of PhalaMining (1170) and PhalaComputation (1251), pallet index 87', () => {
+        for (const [spec, pallet] of [
+            [1170, 'PhalaMining'],
+            [1251, 'PhalaComputation'],
+        ] as const) {
+            const md: any = decodeMetadata(fs.readFileSync(realMetadataFile(spec))).value
+            const p = md.pallets.find((x: any) => x.name === pallet)
+            const errors = md.lookup.types[p.errors.type].type.def.value.variants
+            expect([p.index, errors.find((v: any) => v.name === 'TooMuchStake').index]).toEqual([87, 13])
+        }
     })
 })
 
@@ -276,6 +302,56 @@ describe('6/7. block shape and ground truth, through the encoded chain', () => {
             }
         }
         expect(n).toBe(s.truth.totals.settleCount)
+    })
+
+    test('@polkadot/types decodes every extrinsic: the signed ones with their signer, nonce and call', () => {
+        const {TypeRegistry, Metadata} = require('@polkadot/types')
+        const {u8aConcat, compactToU8a} = require('@polkadot/util')
+        const chain = buildChainFromDevBlocks(s.genesis, blocks)
+        let signed = 0
+        // every third block (both eras; @polkadot/types is slow)
+        for (let h = 3; h <= chain.headHeight; h += 3) {
+            const b = chain.byNumber(h)!
+            const rt = chain.runtimeAt(chain.blocks[b.parent])
+            const reg = new TypeRegistry()
+            reg.setMetadata(new Metadata(reg, rt.metadataHex))
+            const xs = reg.createType('Vec<Extrinsic>', u8aConcat(compactToU8a(b.extrinsics.length), ...b.extrinsics))
+            const dev = blocks[h - 1].extrinsics ?? []
+            expect(xs.length).toBe(dev.length + 1)
+            dev.forEach((x, i) => {
+                const ex = xs[i + 1]
+                expect(ex.isSigned).toBe(true)
+                expect('0x' + Buffer.from(ex.signer.toU8a()).toString('hex').slice(-64)).toBe(x.signer)
+                expect(ex.signer.toU8a()[0]).toBe(0) // MultiAddress::Id
+                expect(ex.nonce.toNumber()).toBe(x.nonce)
+                expect(`${ex.method.section}.${ex.method.method}`.toLowerCase()).toBe(`${x.pallet}.${x.call.replace(/_/g, '')}`.toLowerCase())
+                signed++
+            })
+        }
+        expect(signed).toBeGreaterThan(150)
+    })
+
+    test("the actors' calls are extrinsics of their own: a Contribution in a contribute, a start in a start", () => {
+        const callOf: Record<string, string[]> = {
+            Contribution: ['contribute'],
+            MinerStarted: ['start_mining'],
+            WorkerStarted: ['start_computing'],
+            PoolCreated: ['create'],
+            OwnerRewardsWithdrawn: ['claim_owner_rewards'],
+        }
+        let n = 0
+        for (const d of decoded) {
+            for (const rec of d.events) {
+                const want = callOf[rec.event.value.__kind]
+                if (!want) continue
+                n++
+                expect(rec.phase.__kind).toBe('ApplyExtrinsic')
+                const x = d.calls[rec.phase.value]
+                expect(want).toContain(x.call.value.__kind)
+                expect(x.signature.address.__kind).toBe('Id')
+            }
+        }
+        expect(n).toBeGreaterThan(20)
     })
 
     test('emission = Σ credited + Σ treasury, recomputed from the decoded events', () => {
