@@ -27,6 +27,8 @@ export {
 export {withdrawalQueuedV1254, withdrawalV1254} from './basepool'
 export {CONFIDENCE_NOT_CARRIED, workerAddedV1260, workerUpdatedV1260} from './registry'
 export {runtimeEventShape} from './shape'
+export {trackedEvents} from './balances'
+export {SUBSIDY_POOL_ACCOUNT, TREASURY_ACCOUNT, WPHA_ACCOUNT} from './accounts'
 
 const ALL_DECODERS: EventDecoder[] = [
     ...registryDecoders,

@@ -105,8 +105,15 @@ export type MiningPayload =
     | {kind: 'PoolWhitelistDeleted'; poolKind: PoolKind; pid: bigint}
     | {kind: 'PoolWhitelistStakerAdded'; poolKind: PoolKind; pid: bigint; staker: Hex}
     | {kind: 'PoolWhitelistStakerRemoved'; poolKind: PoolKind; pid: bigint; staker: Hex}
-    // ---- Balances (only transfers that touch the subsidy pool are mining-relevant; the decoder keeps all)
+    // ---- Balances and Treasury: money movements (only those touching the subsidy pool, the treasury or the
+    // W-PHA account are kept, see src/decode/balances.ts `trackedEvents`)
     | {kind: 'Transfer'; from: Hex; to: Hex; amount: bigint}
+    /** Balances.Withdraw: `Currency::withdraw` (the treasury share leaving the subsidy pool) */
+    | {kind: 'BalancesWithdraw'; who: Hex; amount: bigint}
+    /** Balances.Deposit: an imbalance resolved into an account (the treasury share reaching the treasury) */
+    | {kind: 'BalancesDeposit'; who: Hex; amount: bigint}
+    /** Treasury.Deposit: the treasury pallet's own record of the same deposit */
+    | {kind: 'TreasuryDeposit'; value: bigint}
 
 export type MiningEventKind = MiningPayload['kind']
 

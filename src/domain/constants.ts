@@ -3,18 +3,7 @@
  */
 import {PLANCKS_PER_PHA} from './fixed'
 
-/** AccountId of a Substrate PalletId: "modl" ++ id (8 bytes), zero-padded to 32 bytes, as 0x-hex. */
-export function palletAccount(id: string): string {
-    if (id.length !== 8) throw new RangeError(`a PalletId has 8 bytes, got ${JSON.stringify(id)}`)
-    const bytes = Buffer.alloc(32)
-    Buffer.from('modl' + id, 'latin1').copy(bytes)
-    return '0x' + bytes.toString('hex')
-}
-
-/** the subsidy pool that pays every payout and treasury share: PalletId("phala/pp") */
-export const SUBSIDY_POOL_ACCOUNT = palletAccount('phala/pp')
-/** the on-chain treasury: PalletId("py/trsry") */
-export const TREASURY_ACCOUNT = palletAccount('py/trsry')
+export {palletAccount, SUBSIDY_POOL_ACCOUNT, TREASURY_ACCOUNT, WPHA_ACCOUNT} from '../decode/accounts'
 
 /** 70% of the 1,000,000,000 PHA supply is reserved for computation rewards */
 export const EMISSION_CAP = 700_000_000n * PLANCKS_PER_PHA

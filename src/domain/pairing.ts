@@ -1,7 +1,8 @@
 /**
  * Pairing settles with the stake pool's reward events, and the per-settle self-check.
  *
- * On chain, one gatekeeper message settles N sessions (for each: treasury transfer, then SessionSettled),
+ * On chain, one gatekeeper message settles N sessions (computation.rs `try_handle_settle`: for each, the
+ * treasury withdrawal then SessionSettled; or SessionSettlementDropped; or nothing for an unbound worker),
  * then hands all N settle infos, in order, to the stake pool (`on_reward`), which emits for each:
  * - worker in no pool: RewardDismissedNotInPool{worker, amount} (even for a zero payout);
  * - zero payout in a pool: nothing;
@@ -11,6 +12,10 @@
  * Reward events therefore pair with settles FIFO: by worker for NotInPool, by pool otherwise. A group closes
  * on RewardReceived, or when its dismissals cover the whole payout. The invariant checked for every closed
  * rewarded settle: to_owner + to_stakers (with RewardReceived) or Σ dismissed (without) = plancks(payout).
+ *
+ * The v1 `on_reward` (stakepool.rs, 2022) returns after a RewardDismissedNotInPool: the settles after it in
+ * the same message get no reward event at all. `skipRestOfMessage` closes them as skipped (no failure). The
+ * settles of one message are those added since the last reward-side event.
  */
 
 export type DismissalKind = 'NotInPool' | 'NoShare' | 'Dust' | 'OwnerDust' | 'DistributionDust'
@@ -35,6 +40,12 @@ export interface RewardGroup<P> {
     received: {toOwner: bigint; toStakers: bigint; eventId: string} | undefined
     dismissals: Dismissal[]
     done: boolean
+    /** v2: the Balances.Transfer subsidy pool → W-PHA account that paid this reward */
+    transfer: {eventId: string; amount: bigint} | undefined
+    /** v1: no reward event can come (on_reward returned early in this message) */
+    skipped: boolean
+    /** the reward credited to the pool, set with the RewardReceived (src/domain/ledger/rewards.ts) */
+    credited: bigint
 }
 
 export type RewardSideEvent =
@@ -76,6 +87,19 @@ export function groupOutcome(g: RewardGroup<unknown>): GroupOutcome {
             ok: accounted === g.settle.amount,
         }
     }
+    if (g.transfer) {
+        // v2, both mints failed as dust: the reward left the subsidy pool (the transfer), nothing was received;
+        // the dust events report parts of a paid reward, not a dismissed one
+        return {
+            toOwner: 0n,
+            toStakers: 0n,
+            dismissed: 0n,
+            ownerDismissed: ownerD,
+            stakersDismissed: stakersD,
+            accounted: dismissedAll,
+            ok: dismissedAll === g.settle.amount && g.transfer.amount === g.settle.amount,
+        }
+    }
     return {
         toOwner: 0n,
         toStakers: 0n,
@@ -96,11 +120,35 @@ export interface BlockPairing<P> {
 
 export class RewardPairer<P> {
     private queue: RewardGroup<P>[] = []
+    /** index in the queue of the current message's first settle */
+    private messageStart = 0
+    private lastWasReward = false
 
     addSettle(ref: SettleRef<P>): RewardGroup<P> {
-        const g: RewardGroup<P> = {settle: ref, received: undefined, dismissals: [], done: false}
+        if (this.lastWasReward) {
+            this.messageStart = this.queue.length
+            this.lastWasReward = false
+        }
+        const g: RewardGroup<P> = {settle: ref, received: undefined, dismissals: [], done: false, transfer: undefined, skipped: false, credited: 0n}
         this.queue.push(g)
         return g
+    }
+
+    /**
+     * The v1 early return: every settle of the current message after `after` (or, when the dismissal
+     * matched no settle, every one still waiting) gets no reward. Returns the groups skipped.
+     */
+    skipRestOfMessage(after: RewardGroup<P> | undefined): RewardGroup<P>[] {
+        const from = after ? this.queue.indexOf(after) + 1 : this.messageStart
+        const skipped: RewardGroup<P>[] = []
+        for (let i = Math.max(from, this.messageStart); i < this.queue.length; i++) {
+            const g = this.queue[i]
+            if (g.done) continue
+            g.done = true
+            g.skipped = true
+            skipped.push(g)
+        }
+        return skipped
     }
 
     /**
@@ -108,6 +156,7 @@ export class RewardPairer<P> {
      * pending settle can take it (an unpaired reward event).
      */
     addReward(ev: RewardSideEvent): RewardGroup<P> | undefined {
+        this.lastWasReward = true
         if (ev.kind === 'Dismissal' && ev.dismissal === 'NotInPool') {
             const g = this.queue.find(g => !g.done && g.settle.workerId === ev.worker && g.dismissals.length === 0 && !g.received)
             if (g == null) return undefined
@@ -143,6 +192,8 @@ export class RewardPairer<P> {
             else if (g.settle.amount > 0n) open.push(g)
         }
         this.queue = []
+        this.messageStart = 0
+        this.lastWasReward = false
         return {closed, open}
     }
 

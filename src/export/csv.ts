@@ -89,7 +89,10 @@ const PAYOUT_COLUMNS: Column[] = [
     text('worker', 'worker_id'),
     text('session', 'session_id'),
     text('pool', 'pool_id'),
+    // side by side: the settled payout, what the pool was credited and paid for it, the treasury share
     ...money('amount'),
+    ...money('credited'),
+    ...money('paid_to_pool'),
     ...money('treasury'),
     ...money('to_owner'),
     ...money('to_stakers'),
@@ -98,6 +101,7 @@ const PAYOUT_COLUMNS: Column[] = [
     text('v_bits'),
     text('reward_event_id'),
     text('treasury_event_id'),
+    text('reward_transfer_event_id'),
 ]
 
 const REWARD_COLUMNS: Column[] = [
@@ -142,6 +146,8 @@ const POOL_ROLLUP_COLUMNS: Column[] = [
     ...ROLLUP_HEAD,
     text('pool', 'pool_id'),
     ...money('payout'),
+    ...money('credited'),
+    ...money('paid_to_pool'),
     ...money('treasury'),
     ...money('to_owner'),
     ...money('to_stakers'),

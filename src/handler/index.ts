@@ -13,7 +13,7 @@
  */
 import type {Store} from '@subsquid/typeorm-store'
 import {EntityManager} from 'typeorm'
-import {decodeMiningEvent, MiningEvent, NormalizedPool, TokenomicParams} from '../decode'
+import {decodeMiningEvent, MiningEvent, NormalizedPool, TokenomicParams, trackedEvents} from '../decode'
 import {RollupPeriod, PoolKind} from '../model'
 import type {Block, ProcessorContext} from '../processor'
 import {DAY_MS, HOUR_MS} from '../domain/constants'
@@ -137,7 +137,7 @@ export class LedgerHandler {
             }
             const h = block.header
             // decode first: an unknown event shape stops the processor before anything is applied
-            const events = block.events.map(e => this.decode(e))
+            const events = trackedEvents(block.events.map(e => this.decode(e)))
             lap('decode')
             const ts = h.timestamp
             if (ts == null) throw new Error(`block #${h.height} has no timestamp (select {block: {timestamp: true}})`)

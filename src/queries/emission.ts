@@ -164,13 +164,16 @@ export async function emissionSeries(q: Query, st: EmissionState, g: Granularity
              -- the open bucket: closed hours inside it (DAY / MONTH) plus the ledger rows of the open hour
              SELECT date_trunc('${field}', $3::timestamptz AT TIME ZONE 'UTC') AS start,
                     ($5::int - $4::int + 1) AS blocks,
-                    h.settles + l.settles AS settles, h.payout + l.payout AS payout, h.treasury + l.treasury AS treasury
+                    h.settles + l.settles AS settles, h.payout + l.payout AS payout, h.treasury + l.treasury AS treasury,
+                    h.emitted + l.emitted AS emitted
              FROM (SELECT coalesce(sum(settle_count), 0)::int AS settles, coalesce(sum(payout), 0) AS payout,
-                          coalesce(sum(treasury), 0) AS treasury
+                          coalesce(sum(treasury), 0) AS treasury, coalesce(sum(emitted), 0) AS emitted
                    FROM network_rollup WHERE period = 'Hour' AND ${period === 'Day' ? 'TRUE' : 'FALSE'} AND bucket_start >= $3) h,
                   (SELECT count(*) FILTER (WHERE NOT p.dropped)::int AS settles,
                           coalesce(sum(p.amount) FILTER (WHERE NOT p.dropped), 0) AS payout,
-                          coalesce(sum(p.treasury) FILTER (WHERE NOT p.dropped), 0) AS treasury
+                          coalesce(sum(p.treasury) FILTER (WHERE NOT p.dropped), 0) AS treasury,
+                          -- emitted: rewards credited (dropped settles included) + treasury shares
+                          coalesce(sum(p.credited), 0) + coalesce(sum(p.treasury), 0) AS emitted
                    FROM payout p WHERE p.block_height >= $9) l
              WHERE $3::timestamptz IS NOT NULL
          )
@@ -180,7 +183,7 @@ export async function emissionSeries(q: Query, st: EmissionState, g: Granularity
                 (coalesce(c.settles, 0) + coalesce(o.settles, 0))::int AS settles,
                 (coalesce(c.payout, 0) + coalesce(o.payout, 0))::text AS payout,
                 (coalesce(c.treasury, 0) + coalesce(o.treasury, 0))::text AS treasury,
-                (coalesce(c.emitted, 0) + coalesce(o.payout + o.treasury, 0))::text AS emitted,
+                (coalesce(c.emitted, 0) + coalesce(o.emitted, 0))::text AS emitted,
                 CASE WHEN o.start IS NOT NULL THEN $6::numeric ELSE c.cumulative END::text AS cumulative,
                 CASE WHEN o.start IS NOT NULL THEN $7::numeric ELSE c.remaining END::text AS remaining,
                 CASE WHEN o.start IS NOT NULL THEN $8::numeric ELSE c.budget END::text AS budget

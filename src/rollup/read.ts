@@ -25,8 +25,12 @@ export async function readBucketSums(q: Query, b: BucketSpec): Promise<BucketSum
         range
     )
     const payByPool = await q(
-        `SELECT pool_id, sum(amount)::text AS amount, sum(treasury)::text AS treasury, sum(dismissed)::text AS dismissed, count(*)::int AS n
-           FROM payout WHERE id >= $1 AND id < $2 AND NOT dropped AND pool_id IS NOT NULL GROUP BY pool_id`,
+        `SELECT pool_id, coalesce(sum(amount) FILTER (WHERE NOT dropped), 0)::text AS amount,
+                coalesce(sum(treasury) FILTER (WHERE NOT dropped), 0)::text AS treasury,
+                coalesce(sum(dismissed) FILTER (WHERE NOT dropped), 0)::text AS dismissed,
+                sum(credited)::text AS credited, sum(paid_to_pool)::text AS paid_to_pool, (count(*) FILTER (WHERE NOT dropped))::int AS n
+           FROM payout WHERE id >= $1 AND id < $2 AND pool_id IS NOT NULL AND (NOT dropped OR credited > 0 OR paid_to_pool > 0)
+           GROUP BY pool_id`,
         range
     )
     const payTotals = await q(
@@ -34,6 +38,8 @@ export async function readBucketSums(q: Query, b: BucketSpec): Promise<BucketSum
                   coalesce(sum(treasury) FILTER (WHERE NOT dropped), 0)::text AS treasury,
                   coalesce(sum(dismissed) FILTER (WHERE NOT dropped), 0)::text AS dismissed,
                   coalesce(sum(amount) FILTER (WHERE dropped), 0)::text AS dropped,
+                  coalesce(sum(credited), 0)::text AS credited,
+                  coalesce(sum(paid_to_pool), 0)::text AS paid_to_pool,
                   (count(*) FILTER (WHERE NOT dropped))::int AS n
            FROM payout WHERE id >= $1 AND id < $2`,
         range
@@ -72,9 +78,19 @@ export async function readBucketSums(q: Query, b: BucketSpec): Promise<BucketSum
             amount: big(r.amount),
             treasury: big(r.treasury),
             dismissed: big(r.dismissed),
+            credited: big(r.credited),
+            paidToPool: big(r.paid_to_pool),
             n: int(r.n),
         })),
-        payTotals: {amount: big(tot.amount), treasury: big(tot.treasury), dismissed: big(tot.dismissed), dropped: big(tot.dropped), n: int(tot.n)},
+        payTotals: {
+            amount: big(tot.amount),
+            treasury: big(tot.treasury),
+            dismissed: big(tot.dismissed),
+            dropped: big(tot.dropped),
+            credited: big(tot.credited),
+            paidToPool: big(tot.paid_to_pool),
+            n: int(tot.n),
+        },
         rewardByPool: rewardByPool.map(r => ({poolId: str(r.pool_id), toOwner: big(r.to_owner), toStakers: big(r.to_stakers)})),
         rewardByOwner: rewardByOwner.map(r => ({ownerId: str(r.pool_owner_id), toOwner: big(r.to_owner)})),
         moveByPool: moveByPool.map(r => ({id: str(r.pool_id), kind: str(r.kind), amount: big(r.amount)})),

@@ -10,20 +10,26 @@ export interface WorkerPay {
     n: number
 }
 
+/** a pool's accepted payouts; `credited` and `paidToPool` also of its dropped ones */
 export interface PoolPay {
     poolId: string
     amount: bigint
     treasury: bigint
     dismissed: bigint
+    credited: bigint
+    paidToPool: bigint
     n: number
 }
 
-/** all payouts of the bucket (dropped ones only in `dropped`) */
+/** all payouts of the bucket (dropped ones only in `dropped`, `credited` and `paidToPool`) */
 export interface PayTotals {
     amount: bigint
     treasury: bigint
     dismissed: bigint
     dropped: bigint
+    /** rewards credited to pools for the bucket's settles, dropped ones included */
+    credited: bigint
+    paidToPool: bigint
     n: number
 }
 

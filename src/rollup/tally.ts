@@ -13,7 +13,7 @@ interface ChangeInChain extends WorkerStateChangeAt {
 export class BucketTally {
     private readonly payByWorker = new Map<string, WorkerPay>()
     private readonly payByPool = new Map<string, PoolPay>()
-    private readonly payTotals: PayTotals = {amount: 0n, treasury: 0n, dismissed: 0n, dropped: 0n, n: 0}
+    private readonly payTotals: PayTotals = {amount: 0n, treasury: 0n, dismissed: 0n, dropped: 0n, credited: 0n, paidToPool: 0n, n: 0}
     private readonly rewardByPool = new Map<string, PoolRewardSum>()
     private readonly rewardByOwner = new Map<string, OwnerRewardSum>()
     private readonly moveByPool = new Map<string, MovementSum>()
@@ -25,6 +25,13 @@ export class BucketTally {
 
     add(rows: LedgerRows): void {
         for (const p of rows.payouts) {
+            this.payTotals.credited += p.credited
+            this.payTotals.paidToPool += p.paidToPool
+            if (p.poolId != null && (p.credited > 0n || p.paidToPool > 0n)) {
+                const o = this.poolPay(p.poolId)
+                o.credited += p.credited
+                o.paidToPool += p.paidToPool
+            }
             if (p.dropped) {
                 this.payTotals.dropped += p.amount
                 continue
@@ -41,8 +48,7 @@ export class BucketTally {
                 w.n++
             }
             if (p.poolId != null) {
-                let o = this.payByPool.get(p.poolId)
-                if (o == null) this.payByPool.set(p.poolId, (o = {poolId: p.poolId, amount: 0n, treasury: 0n, dismissed: 0n, n: 0}))
+                const o = this.poolPay(p.poolId)
                 o.amount += p.amount
                 o.treasury += p.treasury
                 o.dismissed += p.dismissed
@@ -85,6 +91,12 @@ export class BucketTally {
         }
     }
 
+    private poolPay(poolId: string): PoolPay {
+        let o = this.payByPool.get(poolId)
+        if (o == null) this.payByPool.set(poolId, (o = {poolId, amount: 0n, treasury: 0n, dismissed: 0n, credited: 0n, paidToPool: 0n, n: 0}))
+        return o
+    }
+
     /** add another tally's sums (an hour's, into its day's) */
     merge(o: BucketTally): void {
         for (const [k, v] of o.payByWorker) {
@@ -103,6 +115,8 @@ export class BucketTally {
                 p.amount += v.amount
                 p.treasury += v.treasury
                 p.dismissed += v.dismissed
+                p.credited += v.credited
+                p.paidToPool += v.paidToPool
                 p.n += v.n
             }
         }
@@ -111,6 +125,8 @@ export class BucketTally {
         t.treasury += o.payTotals.treasury
         t.dismissed += o.payTotals.dismissed
         t.dropped += o.payTotals.dropped
+        t.credited += o.payTotals.credited
+        t.paidToPool += o.payTotals.paidToPool
         t.n += o.payTotals.n
         for (const [k, v] of o.rewardByPool) {
             const r = this.rewardByPool.get(k)

@@ -1,4 +1,5 @@
 export * as balances from './balances/events'
+export * as treasury from './treasury/events'
 export * as phalaRegistry from './phala-registry/events'
 export * as phalaMining from './phala-mining/events'
 export * as phalaStakePool from './phala-stake-pool/events'

@@ -384,10 +384,15 @@ export const EXPECTED: Record<string, Expect> = {
 
     // ---------------------------------------------------------------- Balances
     'Balances.Transfer': f => ({kind: 'Transfer', from: f.get('from'), to: f.get('to'), amount: f.get('amount')}),
+    // the v900 docs name the positional fields [who, value] (value → amount) and [who, deposit]
+    'Balances.Withdraw': f => ({kind: 'BalancesWithdraw', who: f.get('who'), amount: f.get('amount')}),
+    'Balances.Deposit': f => ({kind: 'BalancesDeposit', who: f.get('who'), amount: f.opt('amount') ?? f.get('deposit')}),
+    // ---------------------------------------------------------------- Treasury (v900: one positional [deposit])
+    'Treasury.Deposit': f => ({kind: 'TreasuryDeposit', value: f.opt('value') ?? f.get('deposit')}),
 }
 
 /** the pallets whose every event is either in EXPECTED or in NOT_MINING */
 export const COVERED_PALLETS = ['PhalaRegistry', 'PhalaMining', 'PhalaComputation', 'PhalaStakePool', 'PhalaStakePoolv2', 'PhalaBasePool', 'PhalaVault']
 
 /** events of other pallets that are decoded */
-export const EXTRA_EVENTS = ['Balances.Transfer']
+export const EXTRA_EVENTS = ['Balances.Transfer', 'Balances.Withdraw', 'Balances.Deposit', 'Treasury.Deposit']

@@ -50,7 +50,7 @@ describe('MINING_EVENT_NAMES', () => {
     })
 
     test('isMiningEventName rejects the rest', () => {
-        for (const n of ['PhalaRegistry.GatekeeperAdded', 'Balances.Deposit', 'System.ExtrinsicSuccess', 'phalamining.minersettled', '']) {
+        for (const n of ['PhalaRegistry.GatekeeperAdded', 'Balances.Endowed', 'System.ExtrinsicSuccess', 'phalamining.minersettled', '']) {
             expect([n, isMiningEventName(n)]).toEqual([n, false])
         }
     })

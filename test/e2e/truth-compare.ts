@@ -45,7 +45,10 @@ export async function compareWithTruth(url: string, truth: GroundTruth, opts: Co
         eq('totals', 'payout (ledger)', T.payout, await sum('payout', 'amount', 'NOT dropped'))
         eq('totals', 'treasury', T.treasury, n.emitted_treasury)
         eq('totals', 'treasury (ledger)', T.treasury, await sum('payout', 'treasury', 'NOT dropped'))
-        eq('totals', 'emitted', T.emitted, n.emitted_total)
+        // emission = rewards credited (dropped settles included, v1 dust excluded) + treasury
+        eq('totals', 'emission', T.emission, n.emitted_total)
+        eq('totals', 'rewardsCredited', T.rewardsCredited, n.rewards_credited)
+        eq('totals', 'rewardsClaimedV1', T.rewardsClaimedV1, n.rewards_claimed)
         eq('totals', 'settleCount', T.settleCount, n.settle_count)
         eq('totals', 'rewardedSettleCount', T.rewardedSettleCount, n.rewarded_settle_count)
         eq('totals', 'toOwner', T.toOwner, await sum('pool_reward', 'to_owner'))
@@ -232,7 +235,9 @@ export async function compareWithTruth(url: string, truth: GroundTruth, opts: Co
                 const r = rollups.get(day)
                 eq('day-rollups', `${day} payout`, dt.payout, r?.payout)
                 eq('day-rollups', `${day} treasury`, dt.treasury, r?.treasury)
-                eq('day-rollups', `${day} emitted`, dt.payout + dt.treasury, r?.emitted)
+                // emitted = credited + treasury: the truth has no daily credited rewards, so the day's rollup is
+                // checked to be its own credited + treasury (the credited total is checked against the truth above)
+                eq('day-rollups', `${day} emitted`, (r?.credited == null ? 0n : BigInt(r.credited)) + dt.treasury, r?.emitted)
                 eq('day-rollups', `${day} settleCount`, dt.settleCount, r?.settle_count)
             }
             for (const [w, x] of Object.entries(dt.workers)) {

@@ -113,6 +113,41 @@ describe('HTTP export', () => {
         expect(heights).toEqual([...heights].sort((x, y) => x - y))
     })
 
+    test("a pool's payouts, dropped ones included: the payout, credited, paid to pool and treasury side by side", async () => {
+        // the pool whose credited rewards differ most from its settled payouts (dropped settles, dismissals)
+        const pid = Object.keys(truth.pools).sort((x, y) => {
+            const d = (p: string) => b(truth.pools[p].rewardsCredited) - b(truth.pools[p].payout)
+            const dx = d(x) < 0n ? -d(x) : d(x)
+            const dy = d(y) < 0n ? -d(y) : d(y)
+            return dx === dy ? 0 : dx > dy ? -1 : 1
+        })[0]
+        const csv = parseCsv((await httpRequest(`${exportUrl}/export/payouts.csv?pool=${pid}&includeDropped=true`)).body)
+        const at = (h: string) => csv.header.indexOf(h)
+        // side by side, in this order
+        expect(
+            [at('amount_plancks'), at('credited_plancks'), at('paid_to_pool_plancks'), at('treasury_plancks')].every(
+                (i, k, a) => i >= 0 && (k === 0 || i > a[k - 1])
+            )
+        ).toBe(true)
+        expectWellFormed(csv)
+        const sum = (h: string, rows = csv.rows) => rows.reduce((s, x) => s + b(x[h]), 0n)
+        // on_reward credits every settle info, dropped ones too (stake_pool_v2.rs / stakepool.rs `on_reward`)
+        expect(sum('credited_plancks')).toBe(b(truth.pools[pid].rewardsCredited))
+        const accepted = csv.rows.filter(x => x.dropped === 'false')
+        expect(sum('amount_plancks', accepted)).toBe(b(truth.pools[pid].payout))
+        expect(
+            sum(
+                'treasury_plancks',
+                csv.rows.filter(x => x.dropped === 'true')
+            )
+        ).toBe(0n)
+        // v2 pays at once what it credits (transfer to the W-PHA account); v1 pays nothing at the settle
+        for (const x of csv.rows) {
+            if (x.reward_transfer_event_id) expect(b(x.paid_to_pool_plancks)).toBe(b(x.to_owner_plancks) + b(x.to_stakers_plancks))
+            else expect(x.paid_to_pool_plancks).toBe('0')
+        }
+    })
+
     test("a worker's payouts without a range: all of them", async () => {
         const w = busiestWorkers(truth)[0]
         const csv = parseCsv((await httpRequest(`${exportUrl}/export/payouts.csv?worker=${w}`)).body)

@@ -80,7 +80,7 @@ describe('mining ledger on PostgreSQL: the hand-checked story', () => {
         expect(acc.owned_pool_count).toBe(1)
     })
 
-    it('writes one payout row per settle, paired with its treasury transfer and pool reward', async () => {
+    it('writes one payout row per settle, paired with its treasury withdrawal and pool reward', async () => {
         const rows = await sql(url, `SELECT * FROM payout ORDER BY block_height, event_index`)
         expect(rows.map(r => [r.block_height, r.session_id, r.worker_id, r.pool_id, r.amount, r.treasury, r.to_owner, r.to_stakers])).toEqual([
             [5, S1, W1, '0', '10000000000000', '2500000000000', '1000000000000', '9000000000000'],
@@ -88,8 +88,17 @@ describe('mining ledger on PostgreSQL: the hand-checked story', () => {
             [7, S2, W2, '0', '333333333333', '83333333333', '33333333333', '300000000000'],
             [11, S1, W1, '0', '10000000000000', '2500000000000', '1000000000000', '8999999999999'],
         ])
-        // the treasury transfer is the event right before the settle
-        for (const r of rows) expect(r.treasury_event_id).toBe(r.id.replace(/-\d{6}$/, '-' + String(r.event_index - 1).padStart(6, '0')))
+        // the treasury share is the Balances.Withdraw three events before the settle (then Balances.Deposit
+        // and Treasury.Deposit: computation.rs `try_handle_settle`)
+        for (const r of rows) expect(r.treasury_event_id).toBe(r.id.replace(/-\d{6}$/, '-' + String(r.event_index - 3).padStart(6, '0')))
+        // credited = to_owner + to_stakers; v2 pays it at once by the transfer to the W-PHA account before the RewardReceived
+        expect(rows.map(r => [r.credited, r.paid_to_pool])).toEqual([
+            ['10000000000000', '10000000000000'],
+            ['4000000000000', '4000000000000'],
+            ['333333333333', '333333333333'],
+            ['9999999999999', '9999999999999'],
+        ])
+        for (const r of rows) expect(r.reward_transfer_event_id).not.toBeNull()
         const rewards = await sql(url, `SELECT payout_id, worker_id, pool_owner_id FROM pool_reward ORDER BY block_height, event_index`)
         expect(rewards.map(r => r.payout_id)).toEqual(rows.map(r => r.id))
         expect(rewards.every(r => r.pool_owner_id === O)).toBe(true)
@@ -99,9 +108,14 @@ describe('mining ledger on PostgreSQL: the hand-checked story', () => {
         const n = await one(url, `SELECT * FROM network_state`)
         expect(n.emitted_payout).toBe('24333333333333')
         expect(n.emitted_treasury).toBe('6083333333333')
-        expect(n.emitted_total).toBe('30416666666666')
+        // emission = rewards credited (10 + 4 + 0.333333333333 + 9.999999999999: the short reward of #11
+        // credits one planck less than its payout) + treasury 6.083333333333
+        expect(n.rewards_credited).toBe('24333333333332')
+        expect(n.rewards_paid_out).toBe('24333333333332')
+        expect(n.rewards_credited_v1).toBe('0')
+        expect(n.emitted_total).toBe('30416666666665')
         expect(n.emission_cap).toBe((700_000_000n * PHA).toString())
-        expect(BigInt(n.emission_remaining)).toBe(700_000_000n * PHA - 30_416_666_666_666n)
+        expect(BigInt(n.emission_remaining)).toBe(700_000_000n * PHA - 30_416_666_666_665n)
         expect(n.settle_count).toBe(4)
         expect(n.self_check_settles).toBe(4)
         expect(n.self_check_mismatches).toBe(1)
@@ -190,6 +204,12 @@ describe('mining ledger on PostgreSQL: the hand-checked story', () => {
             ['Hour', 5, '14000000000000', '3500000000000', '17500000000000', 2],
             ['Hour', 4, '333333333333', '83333333333', '416666666666', 1],
         ])
+        // emitted = credited + treasury: every reward of day 0 credits its whole payout
+        expect(net.map(r => [r.credited, r.paid_to_pool])).toEqual([
+            ['14333333333333', '14333333333333'],
+            ['14000000000000', '14000000000000'],
+            ['333333333333', '333333333333'],
+        ])
         const h0 = net[1]
         expect(Number(h0.avg_block_time_ms)).toBe(12_000)
         expect(h0.emitted_cumulative).toBe('17500000000000')
@@ -197,6 +217,8 @@ describe('mining ledger on PostgreSQL: the hand-checked story', () => {
         // pool APR at the hour-00 close, official formula
         const pr = await one(url, `SELECT * FROM pool_rollup WHERE period = 'Hour' AND bucket_start = $1`, [new Date(T0)])
         expect(pr).toMatchObject({payout: '14000000000000', to_owner: '1400000000000', to_stakers: '12600000000000', contributed: (4000n * PHA).toString()})
+        // hour 00 credited the two rewards of #5 (10 + 4 PHA), each paid by its transfer to the W-PHA account
+        expect(pr).toMatchObject({credited: '14000000000000', paid_to_pool: '14000000000000'})
         expect(pr.total_value_at_close).toBe('4012600000000000')
         expect(pr.share_price_at_close).toBe('1.00315')
         const shares = computeShare(3001n << 64n, 2100, 1) + computeShare(1000n << 64n, 500, 4)

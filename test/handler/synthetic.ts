@@ -4,7 +4,7 @@
  */
 import {createHash} from 'crypto'
 import type {MiningEvent, MiningPayload} from '../../src/decode/model'
-import {SUBSIDY_POOL_ACCOUNT, TREASURY_ACCOUNT} from '../../src/domain/constants'
+import {SUBSIDY_POOL_ACCOUNT, TREASURY_ACCOUNT, WPHA_ACCOUNT} from '../../src/domain/constants'
 import {ONE_FIXED, PLANCKS_PER_PHA, decimalToFixed} from '../../src/domain/fixed'
 
 export const PHA = PLANCKS_PER_PHA
@@ -64,8 +64,9 @@ export class SynthChain {
         return (this.head?.header.height ?? 0) + 1
     }
 
-    /** append a block (timestamp: previous + block time, or `at`) */
-    add(payloads: MiningPayload[], opts: {at?: number; specVersion?: number} = {}): SynthBlock {
+    /** append a block (timestamp: previous + block time, or `at`); a group of payloads is flattened in place */
+    add(items: (MiningPayload | MiningPayload[])[], opts: {at?: number; specVersion?: number} = {}): SynthBlock {
+        const payloads = items.flat()
         const height = this.nextHeight()
         const prev = this.head
         const ts = opts.at ?? (prev ? prev.header.timestamp + this.blockTimeMs : this.genesisTs)
@@ -153,7 +154,12 @@ export const ev = {
         worker: w,
         session,
     }),
-    poolWorkerRemoved: (pid: number, w: string): MiningPayload => ({kind: 'PoolWorkerRemoved', poolKind: 'StakePool', pid: BigInt(pid), worker: w}),
+    poolWorkerRemoved: (pid: number, w: string, poolKind: 'StakePool' | 'StakePoolV1' = 'StakePool'): MiningPayload => ({
+        kind: 'PoolWorkerRemoved',
+        poolKind,
+        pid: BigInt(pid),
+        worker: w,
+    }),
     started: (session: string, initV: bigint, initP: number): MiningPayload => ({kind: 'WorkerStarted', session, initV, initP}),
     workingStarted: (pid: number, w: string, amount: bigint, poolKind: 'StakePool' | 'StakePoolV1' = 'StakePool'): MiningPayload => ({
         kind: 'WorkingStarted',
@@ -167,18 +173,42 @@ export const ev = {
     poolWorkerReclaimed: (pid: number, w: string): MiningPayload => ({kind: 'PoolWorkerReclaimed', poolKind: 'StakePool', pid: BigInt(pid), worker: w}),
     enterUnresponsive: (session: string): MiningPayload => ({kind: 'WorkerEnterUnresponsive', session}),
     exitUnresponsive: (session: string): MiningPayload => ({kind: 'WorkerExitUnresponsive', session}),
-    treasury: (amount: bigint): MiningPayload => ({kind: 'Transfer', from: SUBSIDY_POOL_ACCOUNT, to: TREASURY_ACCOUNT, amount}),
+    /**
+     * a settle's treasury share as computation.rs `try_handle_settle` takes it: Currency::withdraw from the
+     * subsidy pool, resolved into the treasury by OnTreasurySettled (Balances.Deposit, Treasury.Deposit)
+     */
+    treasury: (amount: bigint): MiningPayload[] => [
+        {kind: 'BalancesWithdraw', who: SUBSIDY_POOL_ACCOUNT, amount},
+        {kind: 'BalancesDeposit', who: TREASURY_ACCOUNT, amount},
+        {kind: 'TreasuryDeposit', value: amount},
+    ],
+    /** the old (wrong) shape of a treasury share: a transfer to the treasury */
+    treasuryTransfer: (amount: bigint): MiningPayload => ({kind: 'Transfer', from: SUBSIDY_POOL_ACCOUNT, to: TREASURY_ACCOUNT, amount}),
+    /** v2: stake_pool_v2.rs `handle_pool_new_reward` pays the reward to the W-PHA account (withdraw_subsidy_pool) */
+    rewardTransfer: (amount: bigint): MiningPayload => ({kind: 'Transfer', from: SUBSIDY_POOL_ACCOUNT, to: WPHA_ACCOUNT, amount}),
     transfer: (from: string, to: string, amount: bigint): MiningPayload => ({kind: 'Transfer', from, to, amount}),
     settled: (session: string, vBits: bigint, payoutBits: bigint): MiningPayload => ({kind: 'SessionSettled', session, vBits, payoutBits}),
     benchmark: (session: string, pInstant: number): MiningPayload => ({kind: 'BenchmarkUpdated', session, pInstant}),
-    reward: (pid: number, toOwner: bigint, toStakers: bigint, poolKind: 'StakePool' | 'StakePoolV1' = 'StakePool'): MiningPayload => ({
+    /** a pool's reward: v2 with its transfer to the W-PHA account first, v1 alone (it stays in the subsidy pool) */
+    reward: (pid: number, toOwner: bigint, toStakers: bigint, poolKind: 'StakePool' | 'StakePoolV1' = 'StakePool'): MiningPayload[] => [
+        ...(poolKind === 'StakePoolV1' ? [] : [ev.rewardTransfer(toOwner + toStakers)]),
+        ev.rewardOnly(pid, toOwner, toStakers, poolKind),
+    ],
+    /** the RewardReceived event alone */
+    rewardOnly: (pid: number, toOwner: bigint, toStakers: bigint, poolKind: 'StakePool' | 'StakePoolV1' = 'StakePool'): MiningPayload => ({
         kind: 'RewardReceived',
         poolKind,
         pid: BigInt(pid),
         toOwner,
         toStakers,
     }),
-    notInPool: (w: string, amount: bigint): MiningPayload => ({kind: 'RewardDismissedNotInPool', poolKind: 'StakePool', worker: w, amount}),
+    notInPool: (w: string, amount: bigint, poolKind: 'StakePool' | 'StakePoolV1' = 'StakePool'): MiningPayload => ({
+        kind: 'RewardDismissedNotInPool',
+        poolKind,
+        worker: w,
+        amount,
+    }),
+    dropped: (session: string, v: bigint, payout: bigint): MiningPayload => ({kind: 'SessionSettlementDropped', session, v, payout}),
     noShare: (pid: number, amount: bigint): MiningPayload => ({kind: 'RewardDismissedNoShare', poolKind: 'StakePool', pid: BigInt(pid), amount}),
     dust: (pid: number, amount: bigint): MiningPayload => ({kind: 'RewardDismissedDust', poolKind: 'StakePool', pid: BigInt(pid), amount}),
     ownerDust: (pid: number, amount: bigint): MiningPayload => ({kind: 'RewardToOwnerDismissedDust', poolKind: 'StakePool', pid: BigInt(pid), amount}),
@@ -207,9 +237,16 @@ export const ev = {
         shares,
         burntShares,
     }),
-    ownerRewardsWithdrawn: (pid: number, user: string, amount: bigint): MiningPayload => ({
+    ownerRewardsWithdrawn: (pid: number, user: string, amount: bigint, poolKind: 'StakePool' | 'StakePoolV1' = 'StakePool'): MiningPayload => ({
         kind: 'OwnerRewardsWithdrawn',
-        poolKind: 'StakePool',
+        poolKind,
+        pid: BigInt(pid),
+        user,
+        amount,
+    }),
+    stakerRewardsWithdrawn: (pid: number, user: string, amount: bigint): MiningPayload => ({
+        kind: 'StakerRewardsWithdrawn',
+        poolKind: 'StakePoolV1',
         pid: BigInt(pid),
         user,
         amount,

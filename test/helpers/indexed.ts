@@ -171,7 +171,8 @@ export async function indexedDatabase(
     return {url, scenario, seed, truth: JSON.parse(truthJson), fresh: true}
 }
 
-function runProcessor(env: NodeJS.ProcessEnv, log: (m: string) => void): Promise<void> {
+/** run the processor (lib/src/main.js) as a child process with `env` until it exits (TO_BLOCK) */
+export function runProcessor(env: NodeJS.ProcessEnv, log: (m: string) => void): Promise<void> {
     return new Promise((resolve, reject) => {
         const p = spawn(process.execPath, [path.join(LIB, 'src/main.js')], {cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe']})
         let tail = ''

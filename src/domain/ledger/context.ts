@@ -24,10 +24,18 @@ export interface BlockMeta {
     specVersion: number
 }
 
-/** a subsidy-pool transfer waiting for the settle it pays the treasury share of */
-export interface TreasuryCandidate {
+/** a subsidy-pool withdrawal waiting for its treasury deposits and the settle it is the treasury share of (money.ts) */
+export interface TreasuryWithdrawal {
     eventId: string
-    to: string
+    amount: bigint
+    /** Balances.Deposit into the treasury, Treasury.Deposit: amounts once seen */
+    deposited: bigint | null
+    treasuryDeposited: bigint | null
+}
+
+/** a subsidy-pool transfer waiting for the reward event (v2) or claim (v1) it pays (money.ts) */
+export interface PendingTransfer {
+    eventId: string
     amount: bigint
 }
 
@@ -36,7 +44,9 @@ export class LedgerContext {
     readonly pairer = new RewardPairer<Payout>()
     block: BlockMeta | undefined
     blockTime: Date = new Date(0)
-    treasuryCandidate: TreasuryCandidate | undefined
+    treasuryWithdrawal: TreasuryWithdrawal | undefined
+    rewardTransfer: PendingTransfer | undefined
+    claimTransfer: (PendingTransfer & {to: string}) | undefined
     /** tokenomic parameters read at the current block (state after it), when the block changes them */
     blockParams: TokenomicParams | undefined
     budgetChangedInBlock = false

@@ -4,6 +4,7 @@
  */
 import type {MiningEventKind} from '../../decode/model'
 import type {LedgerContext} from './context'
+import {moneyHandlers} from './money'
 import {poolHandlers} from './pools'
 import {rewardHandlers} from './rewards'
 import {sessionHandlers} from './sessions'
@@ -15,6 +16,7 @@ import {vaultHandlers} from './vaults'
 export const HANDLERS: HandlerTable = {
     ...sessionHandlers,
     ...settlementHandlers,
+    ...moneyHandlers,
     ...rewardHandlers,
     ...poolHandlers,
     ...vaultHandlers,

@@ -20,12 +20,15 @@ import {dispatch} from './dispatch'
 import {LedgerEventError} from './errors'
 import {applyPoolSnapshot} from './migration'
 import {closeBlockRewards} from './rewards'
-import {resolveTreasuryCandidate} from './settlements'
+import {resolveRewardTransfer, resolveTreasuryWithdrawal} from './money'
 import {applyTokenomics} from './tokenomics'
 
 export type {BlockMeta, LedgerLog} from './context'
 export {delegationId, newAccount, newPool, newSession, newWorker} from './entities'
 export {LedgerEventError} from './errors'
+
+/** what may come between a subsidy-pool withdrawal and its settle (computation.rs `try_handle_settle`) */
+const TREASURY_SEQUENCE: ReadonlySet<MiningEvent['kind']> = new Set(['BalancesDeposit', 'TreasuryDeposit', 'SessionSettled'])
 
 export class MiningLedger {
     private readonly cx: LedgerContext
@@ -65,8 +68,8 @@ export class MiningLedger {
         const cx = this.cx
         cx.mustBlock()
         try {
-            // a subsidy-pool transfer is a settle's treasury share only when the settle follows it at once
-            if (ev.kind !== 'Transfer' && ev.kind !== 'SessionSettled' && cx.treasuryCandidate) resolveTreasuryCandidate(cx)
+            // a subsidy-pool withdrawal is a settle's treasury share only when its deposits and the settle follow at once
+            if (cx.treasuryWithdrawal && !TREASURY_SEQUENCE.has(ev.kind)) resolveTreasuryWithdrawal(cx)
             dispatch(cx, ev.kind, ev)
         } catch (e) {
             throw new LedgerEventError(ev, e)
@@ -76,7 +79,9 @@ export class MiningLedger {
     endBlock(): void {
         const cx = this.cx
         const b = cx.mustBlock()
-        resolveTreasuryCandidate(cx)
+        resolveTreasuryWithdrawal(cx)
+        resolveRewardTransfer(cx)
+        cx.claimTransfer = undefined
         closeBlockRewards(cx)
         const n = cx.state.network
         n.height = b.height

@@ -6,6 +6,7 @@
 import {PoolKind, StakeMovementKind} from '../../model'
 import {mutateSession, refreshDelegation, refreshPool, setDelegationShares} from './aggregates'
 import type {LedgerContext} from './context'
+import {noteClaim} from './money'
 import {newPool, toPoolKind} from './entities'
 import type {EventOf, Handlers} from './table'
 
@@ -199,6 +200,7 @@ function onOwnerRewardsWithdrawn(cx: LedgerContext, ev: EventOf<'OwnerRewardsWit
     a.ownerRewardsWithdrawn += ev.amount
     cx.state.accounts.touch(a)
     cx.movement(ev, StakeMovementKind.OwnerRewardsWithdrawn, p.id, ev.user, ev.amount)
+    noteClaim(cx, ev)
 }
 
 function onStakerRewardsWithdrawn(cx: LedgerContext, ev: EventOf<'StakerRewardsWithdrawn'>): void {
@@ -215,6 +217,7 @@ function onStakerRewardsWithdrawn(cx: LedgerContext, ev: EventOf<'StakerRewardsW
     a.stakerRewardsWithdrawn += ev.amount
     cx.state.accounts.touch(a)
     cx.movement(ev, StakeMovementKind.StakerRewardsWithdrawn, p.id, ev.user, ev.amount)
+    noteClaim(cx, ev)
 }
 
 export const poolHandlers = {

@@ -2,6 +2,11 @@
  * Pool rewards and dismissals: RewardReceived and the five RewardDismissed* events, paired with the
  * settles of their block (src/domain/pairing.ts), and at the end of each block the per-settle self-check
  * (to_owner + to_stakers, or Σ dismissed, = the payout).
+ *
+ * Money (money.ts): a RewardReceived credits its pool (emission); a v2 reward is paid at once by the
+ * Balances.Transfer subsidy pool → W-PHA account before it (stake_pool_v2.rs `handle_pool_new_reward`), a v1
+ * one stays in the subsidy pool until claimed (stakepool.rs `handle_pool_new_reward` only raises
+ * reward_acc / owner_reward).
  */
 import type {MiningEvent} from '../../decode/model'
 import {BasePool, DismissedRewardKind, Payout, PoolKind, SelfCheckKind} from '../../model'
@@ -10,6 +15,7 @@ import {vaultRewardCut} from '../pool-math'
 import {refreshPool} from './aggregates'
 import type {LedgerContext} from './context'
 import {delegationId} from './entities'
+import {creditsOnly, refreshEmission, takeRewardTransfer} from './money'
 import {dismissedRewardRow, poolRewardRow} from './rows'
 import type {EventOf, Handlers} from './table'
 
@@ -24,6 +30,16 @@ function onRewardReceived(cx: LedgerContext, ev: EventOf<'RewardReceived'>): voi
     const o = g ? groupOutcome(g) : undefined
     const ownerDismissed = o?.ownerDismissed ?? 0n
     const stakersDismissed = o?.stakersDismissed ?? 0n
+    // v2 credits the whole reward: it was transferred to the W-PHA account before the mints, a dust mint
+    // included (stake_pool_v2.rs `handle_pool_new_reward`); v1 reports a dust to_stakers it never adds to
+    // reward_acc (RewardDismissedDust before the RewardReceived: stakepool.rs `handle_pool_new_reward`)
+    const v1 = creditsOnly(p.kind)
+    const credited = ev.toOwner + ev.toStakers - (v1 ? ownerDismissed + stakersDismissed : 0n)
+    if (g) g.credited = credited
+    n.rewardsCredited += credited
+    if (v1) n.rewardsCreditedV1 += credited
+    else checkRewardTransfer(cx, ev, g, ev.toOwner + ev.toStakers)
+    refreshEmission(cx)
     p.totalOwnerRewards += ev.toOwner
     p.totalStakerRewards += ev.toStakers
     p.ownerRewards += ev.toOwner - ownerDismissed
@@ -54,6 +70,22 @@ function onRewardReceived(cx: LedgerContext, ev: EventOf<'RewardReceived'>): voi
             workerId: g?.settle.workerId ?? null,
             sessionId: g?.settle.payout.sessionId ?? null,
         })
+    )
+}
+
+/** v2: the transfer subsidy pool → W-PHA account that paid this reward (taken by a dust event before, or now) */
+function checkRewardTransfer(cx: LedgerContext, ev: EventOf<'RewardReceived'>, g: RewardGroup<Payout> | undefined, credited: bigint): void {
+    const t = takeRewardTransfer(cx) ?? g?.transfer
+    if (g && t) g.transfer = t
+    if (t != null && t.amount === credited) return
+    cx.state.network.selfCheckUnpaired++
+    cx.failure(
+        SelfCheckKind.MissingRewardTransfer,
+        ev.id,
+        credited,
+        t?.amount ?? 0n,
+        `RewardReceived ${ev.id} (pool ${ev.pid}) credits ${credited} plancks but ` +
+            (t ? `the transfer ${t.eventId} to the W-PHA account moved ${t.amount}` : 'no transfer from the subsidy pool to the W-PHA account paid it')
     )
 }
 
@@ -96,8 +128,17 @@ function onDismissed(cx: LedgerContext, ev: MiningEvent, kind: DismissalKind, ta
     const {worker} = target
     const poolId = target.pid == null ? null : cx.ensurePool(target.pid, target.poolKind, ev).id
     const g = cx.pairer.addReward({kind: 'Dismissal', eventId: ev.id, dismissal: kind, pid: poolId, worker, amount})
+    // a v2 dust event comes after the reward's transfer (the mint failed, the money had moved)
+    if (poolId != null && cx.rewardTransfer && target.poolKind !== 'StakePoolV1') {
+        const t = takeRewardTransfer(cx)
+        if (g) g.transfer = t
+    }
+    // the v1 `on_reward` returns after a dismissal for a worker in no pool (stakepool.rs, 2022)
+    if (kind === 'NotInPool' && target.poolKind === 'StakePoolV1') cx.pairer.skipRestOfMessage(g)
     if (g == null) {
-        unpairedReward(cx, ev, poolId, worker, amount)
+        // a worker in no pool with no settle before: its settle was for an unbound worker, which
+        // `try_handle_settle` passes over without an event (only `on_reward` sees it): not a defect
+        if (kind !== 'NotInPool') unpairedReward(cx, ev, poolId, worker, amount)
         n.dismissedRewards += amount
         if (kind === 'NotInPool') n.dismissedNotInPool += amount
         const p = poolId ? cx.state.pools.get(poolId) : undefined
@@ -144,7 +185,13 @@ export function closeBlockRewards(cx: LedgerContext): void {
             closeGroup(cx, g)
             continue
         }
-        if (!n.rewardEventsSeen) continue // this runtime emits no pool reward events (before spec 1160)
+        if (!n.rewardEventsSeen) {
+            // this runtime emits no pool reward events (before spec 1160): the settle's payout is the credit
+            p.credited = g.settle.amount
+            n.rewardsCredited += g.settle.amount
+            refreshEmission(cx)
+            continue
+        }
         n.selfCheckUnpaired++
         cx.failure(
             SelfCheckKind.UnpairedSettle,
@@ -160,7 +207,18 @@ export function closeBlockRewards(cx: LedgerContext): void {
 function closeGroup(cx: LedgerContext, g: RewardGroup<Payout>): void {
     const n = cx.state.network
     const p = g.settle.payout
+    if (g.skipped) return // the v1 early return: no reward event, not a defect
     const o = groupOutcome(g)
+    p.credited = g.received ? g.credited : 0n
+    if (!g.received && g.transfer) {
+        // v2: both mints failed as dust and no RewardReceived came, but the reward had left the subsidy pool
+        // for the W-PHA account (stake_pool_v2.rs `handle_pool_new_reward`): it is emitted all the same
+        p.credited = g.transfer.amount
+        n.rewardsCredited += g.transfer.amount
+        refreshEmission(cx)
+    }
+    p.paidToPool = g.transfer?.amount ?? 0n
+    p.rewardTransferEventId = g.transfer?.eventId ?? null
     p.toOwner = o.toOwner
     p.toStakers = o.toStakers
     p.dismissed = o.dismissed

@@ -59,6 +59,9 @@ export function payoutRow(
         toStakers: 0n,
         dismissed: 0n,
         rewardEventId: null,
+        credited: 0n,
+        paidToPool: 0n,
+        rewardTransferEventId: null,
     } satisfies Payout
 }
 

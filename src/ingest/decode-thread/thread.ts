@@ -17,7 +17,7 @@
 import {parentPort, workerData} from 'worker_threads'
 import type {Runtime} from '@subsquid/substrate-runtime'
 import {rpcDataSource, SourceBlock} from '../../sdk/rpc-source'
-import {decodeMiningEvent, MiningEvent, readPools, readTokenomicParameters, tryReadTokenomicParameters} from '../../decode'
+import {decodeMiningEvent, MiningEvent, readPools, readTokenomicParameters, trackedEvents, tryReadTokenomicParameters} from '../../decode'
 import {buildProcessor} from '../../processor'
 import {DecodeThreadData, DecodedBlock, FromThread, PlainHeader, serializeError, ToThread} from './protocol'
 
@@ -89,7 +89,7 @@ async function run(s: Stream, requests: unknown, stopOnHead: boolean | undefined
             for (const b of batch.blocks) {
                 let events: MiningEvent[]
                 try {
-                    events = b.events.map(e => decodeMiningEvent(e))
+                    events = trackedEvents(b.events.map(e => decodeMiningEvent(e)))
                 } catch (e) {
                     failure = e
                     break

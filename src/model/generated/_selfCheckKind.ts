@@ -3,6 +3,8 @@ export enum SelfCheckKind {
     UnpairedSettle = "UnpairedSettle",
     UnpairedReward = "UnpairedReward",
     UnpairedTreasury = "UnpairedTreasury",
+    MissingTreasury = "MissingTreasury",
+    MissingRewardTransfer = "MissingRewardTransfer",
     UnexpectedTransition = "UnexpectedTransition",
     Inconsistency = "Inconsistency",
 }

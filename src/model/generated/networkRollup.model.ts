@@ -29,8 +29,23 @@ export class NetworkRollup {
     @BigIntColumn_({nullable: false})
     treasury!: bigint
 
+    /**
+     * credited + treasury
+     */
     @BigIntColumn_({nullable: false})
     emitted!: bigint
+
+    /**
+     * rewards credited to pools (dropped settles included)
+     */
+    @BigIntColumn_({nullable: false})
+    credited!: bigint
+
+    /**
+     * rewards paid out of the subsidy pool at once (v2)
+     */
+    @BigIntColumn_({nullable: false})
+    paidToPool!: bigint
 
     @BigIntColumn_({nullable: false})
     dismissed!: bigint

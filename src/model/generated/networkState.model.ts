@@ -88,16 +88,43 @@ export class NetworkState {
     delegationCount!: number
 
     /**
-     * emission against the 70% allocation (plancks)
+     * payouts of the settles the chain accepted (SessionSettled), plancks; the emission against the 70% allocation is emittedTotal = rewardsCredited + emittedTreasury
      */
     @BigIntColumn_({nullable: false})
     emittedPayout!: bigint
 
+    /**
+     * treasury shares withdrawn from the subsidy pool (Balances.Withdraw + Balances.Deposit into the treasury)
+     */
     @BigIntColumn_({nullable: false})
     emittedTreasury!: bigint
 
     @BigIntColumn_({nullable: false})
     emittedTotal!: bigint
+
+    /**
+     * rewards credited to pools (RewardReceived, dropped settles included); v1 credits stay in the subsidy pool until claimed
+     */
+    @BigIntColumn_({nullable: false})
+    rewardsCredited!: bigint
+
+    /**
+     * of which credited to v1 pools (reward_acc / owner_reward)
+     */
+    @BigIntColumn_({nullable: false})
+    rewardsCreditedV1!: bigint
+
+    /**
+     * rewards moved out of the subsidy pool: v2 transfers to the W-PHA account, v1 claims
+     */
+    @BigIntColumn_({nullable: false})
+    rewardsPaidOut!: bigint
+
+    /**
+     * v1 rewards claimed by owners and stakers (paid by a transfer from the subsidy pool)
+     */
+    @BigIntColumn_({nullable: false})
+    rewardsClaimed!: bigint
 
     @BigIntColumn_({nullable: false})
     emissionCap!: bigint
@@ -139,7 +166,7 @@ export class NetworkState {
     failedSettleCount!: number
 
     /**
-     * Balances.Transfer into / out of the subsidy pool account seen so far
+     * money into / out of the subsidy pool account seen so far: Balances.Transfer both ways, and the treasury shares withdrawn (Balances.Withdraw)
      */
     @BigIntColumn_({nullable: false})
     subsidyPoolIn!: bigint

@@ -49,11 +49,14 @@ export class Payout {
     amount!: bigint
 
     /**
-     * treasury share paid with this settle (paired Balances.Transfer), plancks
+     * treasury share taken with this settle (the Balances.Withdraw from the subsidy pool, resolved by a Balances.Deposit into the treasury), plancks; 0 for a dropped settle
      */
     @BigIntColumn_({nullable: false})
     treasury!: bigint
 
+    /**
+     * the Balances.Withdraw of the treasury share
+     */
     @StringColumn_({nullable: true})
     treasuryEventId!: string | undefined | null
 
@@ -69,9 +72,30 @@ export class Payout {
     @BigIntColumn_({nullable: false})
     toStakers!: bigint
 
+    /**
+     * settled but not paid: dismissed as a whole (not in a pool, no shares, dust); stays in the subsidy pool
+     */
     @BigIntColumn_({nullable: false})
     dismissed!: bigint
 
     @StringColumn_({nullable: true})
     rewardEventId!: string | undefined | null
+
+    /**
+     * reward credited to the pool for this settle (RewardReceived to_owner + to_stakers), dropped settles included
+     */
+    @BigIntColumn_({nullable: false})
+    credited!: bigint
+
+    /**
+     * paid to the pool out of the subsidy pool at once (v2: Balances.Transfer to the W-PHA account); 0 in v1, where the credit stays in the subsidy pool until claimed
+     */
+    @BigIntColumn_({nullable: false})
+    paidToPool!: bigint
+
+    /**
+     * the Balances.Transfer that paid it
+     */
+    @StringColumn_({nullable: true})
+    rewardTransferEventId!: string | undefined | null
 }

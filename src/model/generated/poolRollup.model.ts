@@ -40,6 +40,15 @@ export class PoolRollup {
     @BigIntColumn_({nullable: false})
     dismissed!: bigint
 
+    /**
+     * rewards credited to the pool for the bucket's settles (dropped ones included), and paid to it out of the subsidy pool at once (v2)
+     */
+    @BigIntColumn_({nullable: false})
+    credited!: bigint
+
+    @BigIntColumn_({nullable: false})
+    paidToPool!: bigint
+
     @BigIntColumn_({nullable: false})
     contributed!: bigint
 

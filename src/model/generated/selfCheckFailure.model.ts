@@ -23,7 +23,7 @@ export class SelfCheckFailure {
     @StringColumn_({nullable: true})
     eventId!: string | undefined | null
 
-    @Column_("varchar", {length: 20, nullable: false})
+    @Column_("varchar", {length: 21, nullable: false})
     kind!: SelfCheckKind
 
     @BigIntColumn_({nullable: true})

@@ -166,9 +166,11 @@ async function poolChecks(q: Query, a: AuditArgs): Promise<ReconciliationCheck[]
     const id = a.subject.id
     const r = await one(
         q,
-        `WITH pay AS (SELECT coalesce(sum(amount), 0) AS amount, count(*) AS n, coalesce(sum(dismissed), 0) AS dismissed,
+        `WITH pay AS (-- the pool-side outcome of dropped settles counts too: on_reward pays them like the others
+                      SELECT coalesce(sum(amount) FILTER (WHERE NOT dropped), 0) AS amount, count(*) FILTER (WHERE NOT dropped) AS n,
+                             coalesce(sum(dismissed), 0) AS dismissed,
                              coalesce(sum(to_owner), 0) AS to_owner, coalesce(sum(to_stakers), 0) AS to_stakers
-                      FROM payout WHERE pool_id = $1 AND NOT dropped),
+                      FROM payout WHERE pool_id = $1),
               rew AS (SELECT coalesce(sum(to_owner), 0) AS to_owner, coalesce(sum(to_stakers), 0) AS to_stakers
                       FROM pool_reward WHERE pool_id = $1),
               dis AS (SELECT coalesce(sum(amount), 0) AS amount FROM dismissed_reward WHERE pool_id = $1 AND payout_id IS NULL),

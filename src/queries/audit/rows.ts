@@ -14,6 +14,9 @@ export interface AuditPayoutRow {
     poolId: string | null
     vBits: bigint
     amount: bigint
+    /** reward credited to the pool for this settle, and what left the subsidy pool for it at once (v2) */
+    credited: bigint
+    paidToPool: bigint
     treasury: bigint
     toOwner: bigint
     toStakers: bigint
@@ -21,12 +24,14 @@ export interface AuditPayoutRow {
     dropped: boolean
     rewardEventId: string | null
     treasuryEventId: string | null
+    rewardTransferEventId: string | null
 }
 
 const PAYOUT_COLUMNS = `p.id, p.block_height, p.timestamp, p.event_index, p.session_id, p.worker_id, p.pool_id,
                    p.v_bits::text AS v_bits, p.amount::text AS amount, p.treasury::text AS treasury,
                    p.to_owner::text AS to_owner, p.to_stakers::text AS to_stakers, p.dismissed::text AS dismissed,
-                   p.dropped, p.reward_event_id, p.treasury_event_id`
+                   p.dropped, p.reward_event_id, p.treasury_event_id,
+                   p.credited::text AS credited, p.paid_to_pool::text AS paid_to_pool, p.reward_transfer_event_id`
 
 /** the columns and order the page and the CSV export share ($1 subject, $2 from, $3 to) */
 export function payoutRowsSql(kind: Subject['kind'], includeDropped: boolean): string {
@@ -47,6 +52,8 @@ export function mapPayoutRow(r: any): AuditPayoutRow {
         poolId: r.pool_id,
         vBits: big(r.v_bits),
         amount: big(r.amount),
+        credited: big(r.credited),
+        paidToPool: big(r.paid_to_pool),
         treasury: big(r.treasury),
         toOwner: big(r.to_owner),
         toStakers: big(r.to_stakers),
@@ -54,6 +61,7 @@ export function mapPayoutRow(r: any): AuditPayoutRow {
         dropped: r.dropped,
         rewardEventId: r.reward_event_id,
         treasuryEventId: r.treasury_event_id,
+        rewardTransferEventId: r.reward_transfer_event_id,
     }
 }
 

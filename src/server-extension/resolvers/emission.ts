@@ -31,7 +31,7 @@ export class EmissionBucketOut {
     @Field(() => Int) settleCount!: number
     @Field(() => BigInt) payout!: bigint
     @Field(() => BigInt) treasury!: bigint
-    @Field(() => BigInt, {description: 'payout + treasury'}) emitted!: bigint
+    @Field(() => BigInt, {description: 'rewards credited to pools + treasury'}) emitted!: bigint
     @Field() emittedPha!: string
     @Field(() => BigInt, {description: 'emitted since the beginning, at the close of the bucket'}) cumulative!: bigint
     @Field(() => BigInt) remaining!: bigint
@@ -78,7 +78,7 @@ export class ChainEmissionOut {
     @Field({description: `true: the chain this server indexes; false: read from a peer database (${PEERS_SETTING})`}) local!: boolean
     @Field(() => Int) height!: number
     @Field({nullable: true}) at?: Date
-    @Field(() => BigInt, {description: 'payouts + treasury so far, on this chain'}) emitted!: bigint
+    @Field(() => BigInt, {description: 'rewards credited to pools + treasury so far, on this chain'}) emitted!: bigint
     @Field() emittedPha!: string
     @Field(() => BigInt) emittedPayout!: bigint
     @Field(() => BigInt) emittedTreasury!: bigint
@@ -140,7 +140,7 @@ export class CombinedEmissionOut {
     @Field(() => [ChainEmissionOut], {description: "this server's chain first, then the peers in configuration order"}) chains!: ChainEmissionOut[]
     @Field(() => BigInt, {description: 'the computation allocation shared by the chains (70% of supply)'}) allocation!: bigint
     @Field() allocationPha!: string
-    @Field(() => BigInt, {description: "Σ of the chains' payouts + treasury"}) emitted!: bigint
+    @Field(() => BigInt, {description: "Σ of the chains' rewards credited + treasury"}) emitted!: bigint
     @Field() emittedPha!: string
     @Field(() => BigInt) emittedPayout!: bigint
     @Field(() => BigInt) emittedTreasury!: bigint
@@ -164,7 +164,7 @@ export class EmissionReport {
     @Field({nullable: true}) at?: Date
     @Field(() => BigInt, {description: 'the computation allocation (70% of supply)'}) allocation!: bigint
     @Field() allocationPha!: string
-    @Field(() => BigInt, {description: 'payouts + treasury so far'}) emitted!: bigint
+    @Field(() => BigInt, {description: 'rewards credited to pools + treasury so far'}) emitted!: bigint
     @Field() emittedPha!: string
     @Field(() => BigInt) emittedPayout!: bigint
     @Field(() => BigInt) emittedTreasury!: bigint
@@ -339,7 +339,7 @@ export class EmissionResolver extends SqlResolver {
     @Query(() => EmissionReport, {
         nullable: true,
         description:
-            'Emission against the 700,000,000 PHA computation allocation: emitted so far (payouts + treasury), per bucket, ' +
+            'Emission against the 700,000,000 PHA computation allocation: emitted so far (rewards credited to pools + treasury), per bucket, ' +
             'budget per block over time, halvings and budget updates, and projections of exhaustion.',
     })
     async emission(

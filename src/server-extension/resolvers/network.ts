@@ -43,7 +43,7 @@ export class NetworkStatsOut {
     @Field(() => Int) pools!: number
     @Field(() => Int, {description: 'distinct accounts holding pool shares (vault accounts included)'}) delegators!: number
     @Field(() => Int) delegations!: number
-    @Field(() => BigInt, {description: 'payouts + treasury so far'}) emitted!: bigint
+    @Field(() => BigInt, {description: 'rewards credited to pools + treasury so far'}) emitted!: bigint
     @Field() emittedPha!: string
     @Field(() => BigInt, {nullable: true}) emittedPayout!: bigint | null
     @Field(() => BigInt, {nullable: true}) emittedTreasury!: bigint | null

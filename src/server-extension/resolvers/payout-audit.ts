@@ -63,15 +63,26 @@ export class AuditPayoutOut {
     @Field(() => String, {nullable: true}) poolId!: string | null
     @Field(() => BigInt, {description: 'payout in plancks, converted from payout_bits exactly as the chain does'}) amount!: bigint
     @Field() amountPha!: string
-    @Field(() => BigInt) treasury!: bigint
+    @Field(() => BigInt, {description: 'reward credited to the pool for this settle (RewardReceived to_owner + to_stakers), dropped settles included'})
+    credited!: bigint
+    @Field(() => BigInt, {
+        description:
+            'paid to the pool out of the subsidy pool at once (v2: the transfer to the W-PHA account); 0 in v1, where the credit stays in the subsidy pool until claimed',
+    })
+    paidToPool!: bigint
+    @Field() paidToPoolPha!: string
+    @Field(() => BigInt, {description: 'treasury share withdrawn from the subsidy pool with this settle (0 for a dropped one)'}) treasury!: bigint
+    @Field() treasuryPha!: string
     @Field(() => BigInt) toOwner!: bigint
     @Field(() => BigInt) toStakers!: bigint
-    @Field(() => BigInt) dismissed!: bigint
+    @Field(() => BigInt, {description: 'settled but not paid: dismissed as a whole, stays in the subsidy pool'}) dismissed!: bigint
     @Field() dropped!: boolean
     @Field(() => BigInt, {description: 'V after the settle, U64F64 bits'}) vBits!: bigint
     @Field({description: 'V after the settle (display)'}) v!: number
     @Field(() => String, {nullable: true, description: 'the RewardReceived (or last dismissal) event paired with it'}) rewardEventId!: string | null
-    @Field(() => String, {nullable: true, description: 'the treasury Balances.Transfer paired with it'}) treasuryEventId!: string | null
+    @Field(() => String, {nullable: true, description: 'the Balances.Withdraw of its treasury share from the subsidy pool'}) treasuryEventId!: string | null
+    @Field(() => String, {nullable: true, description: 'the Balances.Transfer that paid its reward to the W-PHA account (v2)'})
+    rewardTransferEventId!: string | null
 }
 
 @ObjectType({description: 'Commission an account received as the owner of its pools'})
@@ -252,7 +263,14 @@ export class PayoutAuditResolver extends SqlResolver {
             const rows = await this.cached(
                 'page',
                 [root.args, root.limit, root.offset],
-                async q => (await auditPage(q, root.args, root.limit, root.offset)).map(r => ({...r, amountPha: pha(r.amount), v: fixedToFloat(r.vBits)!})),
+                async q =>
+                    (await auditPage(q, root.args, root.limit, root.offset)).map(r => ({
+                        ...r,
+                        amountPha: pha(r.amount),
+                        paidToPoolPha: pha(r.paidToPool),
+                        treasuryPha: pha(r.treasury),
+                        v: fixedToFloat(r.vBits)!,
+                    })),
                 r => r.length
             )
             chargeResponse(ctx, rows.length * 18)

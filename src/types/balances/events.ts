@@ -23,3 +23,46 @@ export const transfer =  {
         })
     ),
 }
+
+export const deposit =  {
+    name: 'Balances.Deposit',
+    /**
+     * Some amount was deposited into the account (e.g. for transaction fees). \[who,
+     * deposit\]
+     */
+    v900: new EventType(
+        'Balances.Deposit',
+        sts.tuple([v900.AccountId32, sts.bigint()])
+    ),
+    /**
+     * Some amount was deposited (e.g. for transaction fees).
+     */
+    v1130: new EventType(
+        'Balances.Deposit',
+        sts.struct({
+            who: v1130.AccountId32,
+            amount: sts.bigint(),
+        })
+    ),
+}
+
+export const withdraw =  {
+    name: 'Balances.Withdraw',
+    /**
+     * Some amount was withdrawn from the account (e.g. for transaction fees). \[who, value\]
+     */
+    v900: new EventType(
+        'Balances.Withdraw',
+        sts.tuple([v900.AccountId32, sts.bigint()])
+    ),
+    /**
+     * Some amount was withdrawn from the account (e.g. for transaction fees).
+     */
+    v1130: new EventType(
+        'Balances.Withdraw',
+        sts.struct({
+            who: v1130.AccountId32,
+            amount: sts.bigint(),
+        })
+    ),
+}
