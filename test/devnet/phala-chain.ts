@@ -7,6 +7,7 @@
 import {acct, BLOCK_MS, FIXTURE_START, hex32, session, tokenomics, worker} from '../../devnet/chain/builtin'
 import type {DevBlock, DevEvent, DevStorageWrite} from '../../devnet/model'
 import {phalaBlock, type PhalaSpec} from '../../devnet/runtime'
+import {SUBSIDY_POOL, TREASURY, WPHA_ACCOUNT} from '../../devnet/sim/accounts'
 
 export const PHA = 1_000_000_000_000n
 /** 1.0 as U64F64 bits */
@@ -26,9 +27,21 @@ function specOf(height: number): PhalaSpec {
     return height >= FIRST_BLOCK[1260] ? 1260 : height >= FIRST_BLOCK[1254] ? 1254 : 1240
 }
 
+/** the treasury share of each settle (plancks), withdrawn from the subsidy pool before its SessionSettled */
+export const TREASURY_SHARE: Record<number, bigint> = {5: PHA, 7: 1n, 9: (5n * PHA) / 8n, 12: PHA / 4n}
+
 function eventsOf(height: number): DevEvent[] {
     const e: DevEvent[] = []
     const ev = (pallet: string, name: string, args: DevEvent['args'] = {}) => e.push({pallet, name, args})
+    // computation.rs try_handle_settle: the treasury share is withdrawn from the subsidy pool as an imbalance
+    // that the treasury takes (OnTreasurySettled), before SessionSettled
+    const treasury = (amount: bigint) => {
+        ev('Balances', 'Withdraw', {who: SUBSIDY_POOL, amount})
+        ev('Balances', 'Deposit', {who: TREASURY, amount})
+        ev('Treasury', 'Deposit', {value: amount})
+    }
+    // stake_pool_v2.rs handle_pool_new_reward: the reward moves from the subsidy pool to the W-PHA account
+    const rewardTransfer = (amount: bigint) => ev('Balances', 'Transfer', {from: SUBSIDY_POOL, to: WPHA_ACCOUNT, amount})
     switch (height) {
         case 1:
             ev('PhalaRegistry', 'WorkerAdded', {pubkey: worker(2), attestation_provider: 'Ias', confidence_level: 2})
@@ -57,7 +70,9 @@ function eventsOf(height: number): DevEvent[] {
             break
         case 5:
             ev('PhalaComputation', 'BenchmarkUpdated', {session: session(2), p_instant: 2150})
+            if (TREASURY_SHARE[height] != null) treasury(TREASURY_SHARE[height])
             ev('PhalaComputation', 'SessionSettled', {session: session(2), v_bits: 4001n * FIX1, payout_bits: 4n * FIX1})
+            rewardTransfer(4n * PHA)
             ev('PhalaStakePoolv2', 'RewardReceived', {pid: 0n, to_owner: (8n * PHA) / 10n, to_stakers: (32n * PHA) / 10n})
             ev('PhalaVault', 'OwnerSharesGained', {pid: 1n, shares: PHA / 100n, checkout_price: PHA + 1000n})
             break
@@ -69,6 +84,7 @@ function eventsOf(height: number): DevEvent[] {
             ev('PhalaComputation', 'WorkerExitUnresponsive', {session: session(2)})
             ev('PhalaBasePool', 'Withdrawal', {pid: 0n, user: acct(3), amount: 500n * PHA, shares: 500n * PHA})
             // a payout of 3 plancks ((845 × 10^12) >> 48 = 3) is dust: dismissed instead of received
+            if (TREASURY_SHARE[height] != null) treasury(TREASURY_SHARE[height])
             ev('PhalaComputation', 'SessionSettled', {session: session(2), v_bits: 4001n * FIX1 + FIX1 / 2n, payout_bits: DUST_PAYOUT_BITS})
             ev('PhalaStakePoolv2', 'RewardDismissedDust', {pid: 0n, amount: 3n})
             break
@@ -78,8 +94,10 @@ function eventsOf(height: number): DevEvent[] {
             break
         case 9:
             ev('PhalaBasePool', 'WithdrawalQueued', {pid: 0n, user: acct(3), shares: 300n * PHA, nft_id: 2, as_vault: null, withdrawing_nft_id: 5})
+            if (TREASURY_SHARE[height] != null) treasury(TREASURY_SHARE[height])
             ev('PhalaComputation', 'SessionSettled', {session: session(2), v_bits: 4002n * FIX1, payout_bits: 2n * FIX1 + FIX1 / 2n})
             // stake_pool_v2.rs handle_pool_new_reward: the dust of the owner's part first, then RewardReceived
+            rewardTransfer((5n * PHA) / 2n)
             ev('PhalaStakePoolv2', 'RewardToOwnerDismissedDust', {pid: 0n, amount: 7n})
             ev('PhalaStakePoolv2', 'RewardReceived', {pid: 0n, to_owner: PHA / 2n, to_stakers: 2n * PHA})
             break
@@ -89,11 +107,14 @@ function eventsOf(height: number): DevEvent[] {
         case 12:
             ev('PhalaRegistry', 'WorkerAdded', {pubkey: worker(3), attestation_provider: 'Dcap', confidence_level: 5})
             ev('PhalaRegistry', 'WorkerUpdated', {pubkey: worker(2), attestation_provider: 'Dcap', confidence_level: 4})
+            if (TREASURY_SHARE[height] != null) treasury(TREASURY_SHARE[height])
             ev('PhalaComputation', 'SessionSettled', {session: session(2), v_bits: 4003n * FIX1, payout_bits: FIX1})
+            rewardTransfer(PHA)
             ev('PhalaStakePoolv2', 'RewardReceived', {pid: 0n, to_owner: PHA / 5n, to_stakers: (4n * PHA) / 5n})
             break
         case 13:
             ev('PhalaComputation', 'WorkerStopped', {session: session(2)})
+            if (TREASURY_SHARE[height] != null) treasury(TREASURY_SHARE[height])
             ev('PhalaComputation', 'SessionSettled', {session: session(2), v_bits: 4004n * FIX1, payout_bits: 0n})
             break
         case 14:

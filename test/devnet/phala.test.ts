@@ -11,7 +11,7 @@ import {getPhalaRuntime} from '../../devnet/runtime'
 import {migratedDatabase, sql} from '../handler/harness'
 import {startProcessor} from '../e2e/processor-child'
 import {testDbPrefix} from '../helpers/indexed'
-import {DUST_PAYOUT_BITS, FIRST_BLOCK, FIX1, PHA, PHALA_HEIGHT, phalaChain, STAKE_POOL_ACCOUNT, VAULT_ACCOUNT} from './phala-chain'
+import {DUST_PAYOUT_BITS, FIRST_BLOCK, FIX1, PHA, PHALA_HEIGHT, phalaChain, STAKE_POOL_ACCOUNT, TREASURY_SHARE, VAULT_ACCOUNT} from './phala-chain'
 
 jest.setTimeout(300_000)
 
@@ -162,9 +162,10 @@ describe('CHAIN=phala: a Phala-shaped devnet chain indexed into PostgreSQL', () 
     test('the network state follows the chain to spec 1260', async () => {
         const [n] = await sql(db, `SELECT height, spec_version, settle_count, last_budget_nonce, cool_down_period FROM network_state`)
         expect(n).toEqual({height: PHALA_HEIGHT, spec_version: 1260, settle_count: 5, last_budget_nonce: '1', cool_down_period: '604800'})
-        // the chain carries no money movements (Balances / Treasury events): the self-check has nothing to pair,
-        // and nothing it checks fails
+        // every settle has its treasury withdrawal and every reward its transfer: nothing the self-check pairs fails
         expect(await sql(db, `SELECT kind, event_id FROM self_check_failure`)).toEqual([])
+        const treasury = await sql(db, `SELECT block_height, treasury FROM payout WHERE treasury > 0 ORDER BY block_height`)
+        expect(treasury).toEqual(Object.entries(TREASURY_SHARE).map(([h, t]) => ({block_height: Number(h), treasury: String(t)})))
         const params = await sql(db, `SELECT block_height, budget_per_block FROM tokenomic_parameters WHERE block_height = 4`)
         expect(params).toEqual([{block_height: 4, budget_per_block: String(187n * FIX1)}])
     })

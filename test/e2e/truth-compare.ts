@@ -201,10 +201,13 @@ export async function compareWithTruth(url: string, truth: GroundTruth, opts: Co
 
         // ---------------------------------------------------------------- days (from the ledger, and the closed day rollups)
         const dayRows = await q(`SELECT to_char(timestamp AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,
-                                        sum(amount)::text AS payout, sum(treasury)::text AS treasury, count(*)::int AS n,
-                                        (count(*) FILTER (WHERE amount > 0))::int AS rewarded,
+                                        (sum(amount) FILTER (WHERE NOT dropped))::text AS payout,
+                                        (sum(treasury) FILTER (WHERE NOT dropped))::text AS treasury,
+                                        (count(*) FILTER (WHERE NOT dropped))::int AS n,
+                                        (count(*) FILTER (WHERE amount > 0 AND NOT dropped))::int AS rewarded,
+                                        -- on_reward sees a dropped settle's info too: its pool is paid (stake_pool_v2.rs on_reward)
                                         sum(to_owner)::text AS to_owner, sum(to_stakers)::text AS to_stakers, sum(dismissed)::text AS dismissed
-                                 FROM payout WHERE NOT dropped GROUP BY 1`)
+                                 FROM payout GROUP BY 1`)
         const days = new Map(dayRows.map(r => [r.day, r]))
         const rollups = new Map(
             (await q(`SELECT to_char(bucket_start AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, * FROM network_rollup WHERE period = 'Day'`)).map(r => [r.day, r])
@@ -216,9 +219,10 @@ export async function compareWithTruth(url: string, truth: GroundTruth, opts: Co
             wDays.set(`${r.day}/${r.worker_id}`, r)
         const pDays = new Map<string, Row>()
         for (const r of await q(`SELECT to_char(timestamp AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, pool_id,
-                                        sum(amount)::text AS payout, sum(to_owner)::text AS to_owner, sum(to_stakers)::text AS to_stakers,
-                                        sum(dismissed)::text AS dismissed, count(*)::int AS n
-                                 FROM payout WHERE NOT dropped AND pool_id IS NOT NULL GROUP BY 1, 2`))
+                                        (sum(amount) FILTER (WHERE NOT dropped))::text AS payout,
+                                        sum(to_owner)::text AS to_owner, sum(to_stakers)::text AS to_stakers,
+                                        sum(dismissed)::text AS dismissed, (count(*) FILTER (WHERE NOT dropped))::int AS n
+                                 FROM payout WHERE pool_id IS NOT NULL GROUP BY 1, 2`))
             pDays.set(`${r.day}/${r.pool_id}`, r)
         const lastDay = Object.keys(truth.days).sort().pop()
         for (const [day, dt] of Object.entries(truth.days)) {
