@@ -33,7 +33,8 @@ export interface VersionCase {
     /** e.g. `v1251`, or `v1254` for the hand-written shapes */
     readonly label: string
     readonly type: EventType<any>
-    readonly map: (args: any) => MiningPayload
+    /** `runtime`: the event's runtime, for facts that its shape alone does not tell (see stakepool.ts) */
+    readonly map: (args: any, runtime: Runtime) => MiningPayload
 }
 
 /** All known shapes of one `Pallet.Event`. */
@@ -46,11 +47,11 @@ type VersionKeys<E> = Exclude<keyof E, 'name'>
 
 /** A mapping for every version typegen generated for the event (a regenerated version is a compile error). */
 export type VersionMaps<E> = {
-    [K in VersionKeys<E>]: E[K] extends EventType<infer T> ? (args: sts.GetType<T>) => MiningPayload : never
+    [K in VersionKeys<E>]: E[K] extends EventType<infer T> ? (args: sts.GetType<T>, runtime: Runtime) => MiningPayload : never
 }
 
 /** An extra, hand-written version (see basepool.ts). */
-export function version<T extends sts.Type>(label: string, type: EventType<T>, map: (args: sts.GetType<T>) => MiningPayload): VersionCase {
+export function version<T extends sts.Type>(label: string, type: EventType<T>, map: (args: sts.GetType<T>, runtime: Runtime) => MiningPayload): VersionCase {
     return {label, type, map}
 }
 
@@ -60,7 +61,7 @@ export function version<T extends sts.Type>(label: string, type: EventType<T>, m
  */
 export function on<E extends {name: string}>(ev: E, maps: VersionMaps<E>, extra: VersionCase[] = []): EventDecoder {
     const versions: VersionCase[] = []
-    const m = maps as unknown as Record<string, (args: any) => MiningPayload>
+    const m = maps as unknown as Record<string, (args: any, runtime: Runtime) => MiningPayload>
     for (const [label, value] of Object.entries(ev)) {
         if (label === 'name') continue
         const type: unknown = value

@@ -73,7 +73,7 @@ export function decodeMiningEvent(event: DecodableEvent): MiningEvent {
     const dec = DECODERS.get(event.name)
     if (dec == null) throw new NotAMiningEventError(event.name, event.block.height)
     const v = resolveVersion(dec, event)
-    const payload = v.map(v.type.decode(event))
+    const payload = v.map(v.type.decode(event), event.block._runtime)
     const timestamp = event.block.timestamp
     if (timestamp === undefined) {
         throw new Error(`${event.name} at block #${event.block.height}: block.timestamp is missing (select {block: {timestamp: true}})`)

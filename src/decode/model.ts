@@ -87,7 +87,14 @@ export type MiningPayload =
     /** v1 only: StakerRewardsWithdrawn / RewardsWithdrawn */
     | {kind: 'StakerRewardsWithdrawn'; poolKind: PoolKind; pid: bigint; user: Hex; amount: bigint}
     | {kind: 'RewardReceived'; poolKind: PoolKind; pid: bigint; toOwner: bigint; toStakers: bigint}
-    | {kind: 'RewardDismissedNotInPool'; poolKind: PoolKind; worker: Hex; amount: bigint}
+    | {
+          kind: 'RewardDismissedNotInPool'
+          poolKind: PoolKind
+          worker: Hex
+          amount: bigint
+          /** the pallet's on_reward returned here: the message's later settles get no reward (stakepool.rs 2022; stake_pool_v2.rs before 652127863) */
+          endsMessage: boolean
+      }
     | {kind: 'RewardDismissedNoShare'; poolKind: PoolKind; pid: bigint; amount: bigint}
     | {kind: 'RewardDismissedDust'; poolKind: PoolKind; pid: bigint; amount: bigint}
     | {kind: 'RewardToOwnerDismissedDust'; poolKind: PoolKind; pid: bigint; amount: bigint}

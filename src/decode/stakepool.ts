@@ -7,6 +7,7 @@
  * Fields the older shapes lack are null (Contribution/Withdrawal shares before 1170, PoolWorkerAdded
  * session before 1170, cid/poolAccount for every v1 pool).
  */
+import type {Runtime} from '@subsquid/substrate-runtime'
 import {phalaStakePool as p1, phalaStakePoolv2 as p2} from '../types/events'
 import {EventDecoder, hex32, on, orNull} from './dispatch'
 
@@ -54,8 +55,8 @@ export const stakePoolV1Decoders: EventDecoder[] = [
         v1140: a => ({kind: 'SlashSettled', poolKind: V1, pid: a.pid, user: hex32(a.user), amount: a.amount}),
     }),
     on(p1.rewardDismissedNotInPool, {
-        v900: ([worker, amount]) => ({kind: 'RewardDismissedNotInPool', poolKind: V1, worker: hex32(worker), amount}),
-        v1140: a => ({kind: 'RewardDismissedNotInPool', poolKind: V1, worker: hex32(a.worker), amount: a.amount}),
+        v900: ([worker, amount]) => ({kind: 'RewardDismissedNotInPool', poolKind: V1, worker: hex32(worker), amount, endsMessage: true}),
+        v1140: a => ({kind: 'RewardDismissedNotInPool', poolKind: V1, worker: hex32(a.worker), amount: a.amount, endsMessage: true}),
     }),
     on(p1.rewardDismissedNoShare, {
         v900: ([pid, amount]) => ({kind: 'RewardDismissedNoShare', poolKind: V1, pid, amount}),
@@ -154,7 +155,13 @@ export const stakePoolV2Decoders: EventDecoder[] = [
         v1251: a => ({kind: 'SlashSettled', poolKind: V2, pid: a.pid, user: hex32(a.user), amount: a.amount}),
     }),
     on(p2.rewardDismissedNotInPool, {
-        v1251: a => ({kind: 'RewardDismissedNotInPool', poolKind: V2, worker: hex32(a.worker), amount: a.amount}),
+        v1251: (a, runtime) => ({
+            kind: 'RewardDismissedNotInPool',
+            poolKind: V2,
+            worker: hex32(a.worker),
+            amount: a.amount,
+            endsMessage: v2OnRewardReturnsEarly(runtime),
+        }),
     }),
     on(p2.rewardDismissedNoShare, {
         v1251: a => ({kind: 'RewardDismissedNoShare', poolKind: V2, pid: a.pid, amount: a.amount}),
@@ -181,3 +188,12 @@ export const stakePoolV2Decoders: EventDecoder[] = [
         v1251: a => ({kind: 'RewardToDistributionDismissedDust', poolKind: V2, pid: a.pid, amount: a.amount}),
     }),
 ]
+
+/**
+ * stake_pool_v2.rs `on_reward` returned after a RewardDismissedNotInPool, like v1, until phala-blockchain
+ * 652127863 (2023-05-27, "compute: fix reward below min balance") made it continue. The same commit added
+ * RewardToOwnerDismissedDust to the pallet's events, so a runtime whose stake pool has that event continues.
+ */
+export function v2OnRewardReturnsEarly(runtime: Pick<Runtime, 'hasEvent'>): boolean {
+    return !runtime.hasEvent('PhalaStakePoolv2.RewardToOwnerDismissedDust')
+}

@@ -180,6 +180,8 @@ export const EXPECTED: Record<string, Expect> = {
         poolKind: V1,
         worker: f.get('worker'),
         amount: f.get('amount'),
+        // stakepool.rs (2022) on_reward returns after it
+        endsMessage: true,
     }),
     'PhalaStakePool.RewardDismissedNoShare': f => ({kind: 'RewardDismissedNoShare', poolKind: V1, pid: f.get('pid'), amount: f.get('amount')}),
     'PhalaStakePool.RewardDismissedDust': f => ({kind: 'RewardDismissedDust', poolKind: V1, pid: f.get('pid'), amount: f.get('amount')}),
@@ -280,6 +282,8 @@ export const EXPECTED: Record<string, Expect> = {
         poolKind: V2,
         worker: f.get('worker'),
         amount: f.get('amount'),
+        // Khala 1251 runs stake_pool_v2.rs after 652127863, whose on_reward continues
+        endsMessage: false,
     }),
     'PhalaStakePoolv2.RewardDismissedNoShare': f => ({kind: 'RewardDismissedNoShare', poolKind: V2, pid: f.get('pid'), amount: f.get('amount')}),
     'PhalaStakePoolv2.RewardDismissedDust': f => ({kind: 'RewardDismissedDust', poolKind: V2, pid: f.get('pid'), amount: f.get('amount')}),

@@ -77,6 +77,7 @@ describe('CHAIN=phala: a Phala-shaped devnet chain indexed into PostgreSQL', () 
             dropped: false,
         })
         expect(rows).toEqual([
+            p(4, 4000n * FIX1 + FIX1 / 2n, FIX1, PHA), // spec 1240, no reward: on_reward returned before it
             p(5, 4001n * FIX1, 4n * FIX1, 4n * PHA), // spec 1240
             p(7, 4001n * FIX1 + FIX1 / 2n, DUST_PAYOUT_BITS, 3n),
             p(9, 4002n * FIX1, 2n * FIX1 + FIX1 / 2n, (5n * PHA) / 2n), // spec 1254
@@ -91,6 +92,7 @@ describe('CHAIN=phala: a Phala-shaped devnet chain indexed into PostgreSQL', () 
         ])
         const dismissed = await sql(db, `SELECT block_height, kind, pool_id, amount FROM dismissed_reward ORDER BY block_height`)
         expect(dismissed.map(d => [d.block_height, d.pool_id, d.amount])).toEqual([
+            [4, null, String(PHA / 2n)], // RewardDismissedNotInPool of worker 9 (1240), which ends that message's rewards
             [7, '0', '3'], // RewardDismissedDust (1240)
             [9, '0', '7'], // RewardToOwnerDismissedDust (1254; the event came with spec 1247)
         ])
@@ -161,9 +163,14 @@ describe('CHAIN=phala: a Phala-shaped devnet chain indexed into PostgreSQL', () 
 
     test('the network state follows the chain to spec 1260', async () => {
         const [n] = await sql(db, `SELECT height, spec_version, settle_count, last_budget_nonce, cool_down_period FROM network_state`)
-        expect(n).toEqual({height: PHALA_HEIGHT, spec_version: 1260, settle_count: 5, last_budget_nonce: '1', cool_down_period: '604800'})
-        // every settle has its treasury withdrawal and every reward its transfer: nothing the self-check pairs fails
+        expect(n).toEqual({height: PHALA_HEIGHT, spec_version: 1260, settle_count: 6, last_budget_nonce: '1', cool_down_period: '604800'})
+        // every settle has its treasury withdrawal and every reward its transfer: nothing the self-check pairs fails,
+        // and the settle after the early return of spec 1240's on_reward is not a defect: it was never rewarded
         expect(await sql(db, `SELECT kind, event_id FROM self_check_failure`)).toEqual([])
+        expect(await sql(db, `SELECT block_height, credited, paid_to_pool FROM payout WHERE block_height = 4`)).toEqual([
+            {block_height: 4, credited: '0', paid_to_pool: '0'},
+        ])
+        expect(await sql(db, `SELECT dismissed_not_in_pool FROM network_state`)).toEqual([{dismissed_not_in_pool: String(PHA / 2n)}])
         const treasury = await sql(db, `SELECT block_height, treasury FROM payout WHERE treasury > 0 ORDER BY block_height`)
         expect(treasury).toEqual(Object.entries(TREASURY_SHARE).map(([h, t]) => ({block_height: Number(h), treasury: String(t)})))
         const params = await sql(db, `SELECT block_height, budget_per_block FROM tokenomic_parameters WHERE block_height = 4`)

@@ -202,11 +202,13 @@ export const ev = {
         toOwner,
         toStakers,
     }),
-    notInPool: (w: string, amount: bigint, poolKind: 'StakePool' | 'StakePoolV1' = 'StakePool'): MiningPayload => ({
+    /** `endsMessage`: as the decoder says for the pallet (v1 always; v2 only before stake_pool_v2.rs 652127863) */
+    notInPool: (w: string, amount: bigint, poolKind: 'StakePool' | 'StakePoolV1' = 'StakePool', endsMessage = poolKind === 'StakePoolV1'): MiningPayload => ({
         kind: 'RewardDismissedNotInPool',
         poolKind,
         worker: w,
         amount,
+        endsMessage,
     }),
     dropped: (session: string, v: bigint, payout: bigint): MiningPayload => ({kind: 'SessionSettlementDropped', session, v, payout}),
     noShare: (pid: number, amount: bigint): MiningPayload => ({kind: 'RewardDismissedNoShare', poolKind: 'StakePool', pid: BigInt(pid), amount}),

@@ -120,6 +120,8 @@ interface DismissalTarget {
     pid: bigint | null
     poolKind: string
     worker: string | null
+    /** NotInPool: the pallet's on_reward returned there (see src/decode/stakepool.ts) */
+    endsMessage?: boolean
 }
 
 function onDismissed(cx: LedgerContext, ev: MiningEvent, kind: DismissalKind, target: DismissalTarget, amount: bigint): void {
@@ -134,7 +136,7 @@ function onDismissed(cx: LedgerContext, ev: MiningEvent, kind: DismissalKind, ta
         if (g) g.transfer = t
     }
     // the v1 `on_reward` returns after a dismissal for a worker in no pool (stakepool.rs, 2022)
-    if (kind === 'NotInPool' && target.poolKind === 'StakePoolV1') cx.pairer.skipRestOfMessage(g)
+    if (kind === 'NotInPool' && target.endsMessage) cx.pairer.skipRestOfMessage(g)
     if (g == null) {
         // a worker in no pool with no settle before: its settle was for an unbound worker, which
         // `try_handle_settle` passes over without an event (only `on_reward` sees it): not a defect
@@ -261,7 +263,7 @@ function closeGroup(cx: LedgerContext, g: RewardGroup<Payout>): void {
 export const rewardHandlers = {
     RewardReceived: onRewardReceived,
     RewardDismissedNotInPool(cx, ev) {
-        onDismissed(cx, ev, 'NotInPool', {pid: null, poolKind: ev.poolKind, worker: ev.worker}, ev.amount)
+        onDismissed(cx, ev, 'NotInPool', {pid: null, poolKind: ev.poolKind, worker: ev.worker, endsMessage: ev.endsMessage}, ev.amount)
     },
     RewardDismissedNoShare(cx, ev) {
         onDismissed(cx, ev, 'NoShare', {pid: ev.pid, poolKind: ev.poolKind, worker: null}, ev.amount)
