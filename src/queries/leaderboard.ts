@@ -133,8 +133,9 @@ export async function poolLeaderboard(q: Query, order: LeaderboardOrder, window:
                    SELECT pool_id, payout, to_owner, to_stakers, settle_count AS settles FROM pool_rollup
                    WHERE period = 'Hour' AND bucket_start >= $1 AND bucket_start < $2
                    UNION ALL
-                   SELECT pool_id, amount, to_owner, to_stakers, 1 FROM payout
-                   WHERE block_height >= $3 AND NOT dropped AND pool_id IS NOT NULL
+                   -- a dropped settle pays no payout but its pool's reward (on_reward sees every SettleInfo)
+                   SELECT pool_id, CASE WHEN dropped THEN 0 ELSE amount END, to_owner, to_stakers, CASE WHEN dropped THEN 0 ELSE 1 END FROM payout
+                   WHERE block_height >= $3 AND pool_id IS NOT NULL
                ) x GROUP BY pool_id`
     const params: unknown[] = windowStart == null ? [] : [windowStart.toISOString(), openHour!.toISOString(), net.hour_bucket_height ?? 0]
     const kindParam = params.length + 1

@@ -67,9 +67,14 @@ export function segmentParams(s: Segments): string[] {
  * once). Parameters: $1 subject, $2 from, $3 to, $4 h0, $5 hEnd, $6 d0, $7 d1.
  */
 function payoutSourceSql(a: AuditArgs): string {
-    const ledger = `SELECT false AS rolled, p.timestamp AS at, 1 AS n, p.amount, p.treasury, p.to_owner, p.to_stakers, p.dismissed
+    // a dropped settle is no payout (unless includeDropped), but its pool was paid for it all the same:
+    // on_reward sees every SettleInfo (stake_pool_v2.rs / stakepool.rs), as the pool rollups count it
+    const counted = droppedSql(a)
+    const ledger = `SELECT false AS rolled, p.timestamp AS at, CASE WHEN ${counted} THEN 1 ELSE 0 END AS n,
+                CASE WHEN ${counted} THEN p.amount ELSE 0 END AS amount, CASE WHEN ${counted} THEN p.treasury ELSE 0 END AS treasury,
+                p.to_owner, p.to_stakers, p.dismissed
          FROM payout p
-         WHERE ${subjectSql(a)} AND ${droppedSql(a)} AND ${a.subject.kind === 'worker' ? 'p.timestamp >= $2 AND p.timestamp < $3' : EDGES_SQL('p.timestamp')}`
+         WHERE ${subjectSql(a)} AND ${a.subject.kind === 'worker' ? 'p.timestamp >= $2 AND p.timestamp < $3' : EDGES_SQL('p.timestamp')}`
     if (a.subject.kind === 'worker') return ledger
     return `${ledger}
             UNION ALL
