@@ -65,8 +65,9 @@ export async function liveNetworkStats(q: Query): Promise<NetworkStats> {
                 (SELECT coalesce(sum(total_value) FILTER (WHERE kind <> 'Vault'), 0)::text FROM base_pool) AS sp_value,
                 (SELECT coalesce(sum(total_value) FILTER (WHERE kind = 'Vault'), 0)::text FROM base_pool) AS vault_value,
                 (SELECT count(*)::int FROM base_pool) AS pools,
-                (SELECT count(DISTINCT account_id)::int FROM delegation WHERE shares + withdrawing_shares > 0) AS delegators,
-                (SELECT count(*)::int FROM delegation WHERE shares + withdrawing_shares > 0) AS delegations
+                -- as the counters on the entities and the daily rollups of a past \`at\` count them: shares not queued
+                (SELECT count(DISTINCT account_id)::int FROM delegation WHERE shares > 0) AS delegators,
+                (SELECT count(*)::int FROM delegation WHERE shares > 0) AS delegations
          FROM network_state n, per, avg WHERE n.id = 'network'`
     )
     if (!r) throw new InputError('networkStats', 'nothing is indexed yet')

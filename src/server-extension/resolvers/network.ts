@@ -41,8 +41,9 @@ export class NetworkStatsOut {
     @Field() totalValuePha!: string
     @Field(() => BigInt) vaultValue!: bigint
     @Field(() => Int) pools!: number
-    @Field(() => Int, {description: 'distinct accounts holding pool shares (vault accounts included)'}) delegators!: number
-    @Field(() => Int) delegations!: number
+    @Field(() => Int, {description: 'distinct accounts holding pool shares not queued for withdrawal (vault accounts included)'})
+    delegators!: number
+    @Field(() => Int, {description: 'holdings (account, pool) with shares not queued for withdrawal'}) delegations!: number
     @Field(() => BigInt, {description: 'rewards credited to pools + treasury so far'}) emitted!: bigint
     @Field() emittedPha!: string
     @Field(() => BigInt, {nullable: true}) emittedPayout!: bigint | null
