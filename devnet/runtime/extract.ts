@@ -40,6 +40,9 @@ export const SELECTION_V2: ExtractSelection = {
     PhalaStakePoolv2: {events: true, storage: ['WorkerAssignments']},
     PhalaVault: {events: true},
     PhalaBasePool: {events: true, storage: ['Pools', 'PoolCount']},
+    // the stake NFTs: owner (RmrkCore.Nfts) and shares (RmrkCore.Properties "stake-info"); W-PHA balances
+    Assets: {storage: ['Account']},
+    RmrkCore: {storage: ['Nfts', 'Properties']},
 }
 
 /** chain/khala in the repository, seen from lib/devnet/runtime */

@@ -234,6 +234,47 @@ export const KHALA_1251: RuntimeDesc = {
             params: {AccountId: 'AccountId32', Balance: 'u128'},
             fields: {basepool: 'BasePool', last_share_price_checkpoint: 'u128', commission: 'Option<Permill>', owner_shares: 'u128', invest_pools: 'Vec<u64>'},
         },
+        AssetAccount: {
+            path: 'pallet_assets::types::AssetAccount',
+            params: {Balance: 'u128', DepositBalance: 'u128', Extra: '()'},
+            fields: {balance: 'u128', is_frozen: 'bool', reason: 'ExistenceReason', extra: '()'},
+        },
+        ExistenceReason: {
+            path: 'pallet_assets::types::ExistenceReason',
+            params: {Balance: 'u128'},
+            variants: [
+                {index: 0, name: 'Consumer'},
+                {index: 1, name: 'Sufficient'},
+                {index: 2, name: 'DepositHeld', fields: ['u128']},
+                {index: 3, name: 'DepositRefunded'},
+            ],
+        },
+        NftInfo: {
+            path: 'rmrk_traits::nft::NftInfo',
+            params: {AccountId: 'AccountId32', RoyaltyAmount: 'Permill', BoundedString: 'BoundedVec', CollectionId: 'u32', NftId: 'u32'},
+            fields: {
+                owner: 'AccountIdOrCollectionNftTuple',
+                royalty: 'Option<RoyaltyInfo>',
+                metadata: 'BoundedVec',
+                equipped: 'Option<(u32, u32)>',
+                pending: 'bool',
+                transferable: 'bool',
+            },
+        },
+        BoundedVec: {path: 'bounded_collections::bounded_vec::BoundedVec', params: {T: 'u8', S: null}, fields: ['Vec<u8>']},
+        AccountIdOrCollectionNftTuple: {
+            path: 'rmrk_traits::nft::AccountIdOrCollectionNftTuple',
+            params: {AccountId: 'AccountId32', CollectionId: 'u32', NftId: 'u32'},
+            variants: [
+                {index: 0, name: 'AccountId', fields: ['AccountId32']},
+                {index: 1, name: 'CollectionAndNftTuple', fields: ['u32', 'u32']},
+            ],
+        },
+        RoyaltyInfo: {
+            path: 'rmrk_traits::nft::RoyaltyInfo',
+            params: {AccountId: 'AccountId32', RoyaltyAmount: 'Permill'},
+            fields: {recipient: 'AccountId32', amount: 'Permill'},
+        },
         CheckNonZeroSender: {path: 'frame_system::extensions::check_non_zero_sender::CheckNonZeroSender', params: {T: null}, fields: {}},
         CheckSpecVersion: {path: 'frame_system::extensions::check_spec_version::CheckSpecVersion', params: {T: null}, fields: {}},
         CheckTxVersion: {path: 'frame_system::extensions::check_tx_version::CheckTxVersion', params: {T: null}, fields: {}},
@@ -453,6 +494,35 @@ export const KHALA_1251: RuntimeDesc = {
             storage: [
                 {name: 'Pools', modifier: 'Optional', hashers: ['Twox64Concat'], key: 'u64', value: 'PoolProxy', fallback: '0x00'},
                 {name: 'PoolCount', modifier: 'Default', value: 'u64', fallback: '0x0000000000000000'},
+            ],
+        },
+        {
+            name: 'Assets',
+            index: 89,
+            storage: [
+                {
+                    name: 'Account',
+                    modifier: 'Optional',
+                    hashers: ['Blake2_128Concat', 'Blake2_128Concat'],
+                    key: '(u32, AccountId32)',
+                    value: 'AssetAccount',
+                    fallback: '0x00',
+                },
+            ],
+        },
+        {
+            name: 'RmrkCore',
+            index: 102,
+            storage: [
+                {name: 'Nfts', modifier: 'Optional', hashers: ['Twox64Concat', 'Twox64Concat'], key: '(u32, u32)', value: 'NftInfo', fallback: '0x00'},
+                {
+                    name: 'Properties',
+                    modifier: 'Optional',
+                    hashers: ['Blake2_128Concat', 'Blake2_128Concat', 'Blake2_128Concat'],
+                    key: '(u32, Option<u32>, BoundedVec)',
+                    value: 'BoundedVec',
+                    fallback: '0x00',
+                },
             ],
         },
     ],
