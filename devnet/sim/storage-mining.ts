@@ -40,6 +40,8 @@ interface Written {
     ve: Map<string, bigint>
     startSecs: Map<string, bigint>
     coolDownStart: Map<string, bigint>
+    /** the last value written of every session (rewritten under PhalaComputation at the upgrade) */
+    sessions: Map<string, {[k: string]: any}>
     /** sessions with a `Stakes` entry → its amount */
     staked: Map<string, bigint>
     /** v1: `${pid}/${user}` → locked (contributed − withdrawn) */
@@ -60,6 +62,7 @@ function written(e: Core): Written {
             ve: new Map(),
             startSecs: new Map(),
             coolDownStart: new Map(),
+            sessions: new Map(),
             staked: new Map(),
             locked: new Map(),
             nfts: new Map(),
@@ -77,6 +80,8 @@ const V1_STATE: {[k: string]: string} = {
     WorkerCoolingDown: 'MiningCoolingDown',
 }
 
+const V2_STATE: {[k: string]: string} = Object.fromEntries(Object.entries(V1_STATE).map(([k, v]) => [v, k]))
+
 const secs = (ms: number): bigint => BigInt(Math.floor(ms / 1000))
 
 function u128le(x: bigint): string {
@@ -89,9 +94,9 @@ function u128le(x: bigint): string {
 }
 
 /** the session's MinerInfo / SessionInfo */
-function sessionValue(e: Core, st: Written, session: string, w: Worker): DevValue {
+function sessionValue(e: Core, st: Written, session: string, w: Worker, workerState: string): {[k: string]: any} {
     const vUpdatedAt = secs(e.timestampOf(Math.max(w.lastUpdate, 1)))
-    const state = e.v1 ? V1_STATE[w.state] : w.state
+    const state = e.v1 ? V1_STATE[workerState] : workerState
     return {
         state: {__kind: state},
         ve: st.ve.get(session) ?? 0n,
@@ -104,7 +109,7 @@ function sessionValue(e: Core, st: Written, session: string, w: Worker): DevValu
             [e.v1 ? 'mining_start_time' : 'working_start_time']: st.startSecs.get(session) ?? 0n,
             challenge_time_last: vUpdatedAt,
         },
-        cool_down_start: w.state === 'WorkerCoolingDown' ? (st.coolDownStart.get(session) ?? 0n) : 0n,
+        cool_down_start: workerState === 'WorkerCoolingDown' ? (st.coolDownStart.get(session) ?? 0n) : 0n,
         stats: {total_reward: e.truth.sessions[session]?.payout ?? 0n},
     }
 }
@@ -220,15 +225,31 @@ export function flushMiningStorage(e: Core): void {
     // sessions and their stakes
     const item = e.v1 ? 'Miners' : 'Sessions'
     const pallet = e.computationPallet()
+    if (upgraded) {
+        // the upgrade moves every session and stake to PhalaComputation (states and one field renamed)
+        for (const s of [...st.sessions.keys()].sort()) {
+            if (sessions.has(s)) continue
+            const v = st.sessions.get(s)!
+            const {mining_start_time, ...bench} = v.benchmark
+            const value = {...v, state: {__kind: V2_STATE[v.state.__kind]}, benchmark: {...bench, working_start_time: mining_start_time}}
+            st.sessions.set(s, value)
+            e.storage.push({pallet, item, keys: [s], value})
+            const stake = st.staked.get(s)
+            if (stake !== undefined) e.storage.push({pallet, item: 'Stakes', keys: [s], value: stake})
+        }
+    }
     for (const s of [...sessions].sort()) {
         const i = st.workerOf.get(s)
         if (i === undefined) continue
         const w = e.workers[i]
-        // an unbound session keeps what was written when it was last bound
-        if (w.session !== s) continue
-        if (w.pid >= 0 && e.v1) v1Pools.add(w.pid)
-        e.storage.push({pallet, item, keys: [s], value: sessionValue(e, st, s, w)})
-        if (w.stake > 0n) {
+        // an unbound session stays as it was at unbinding (Ready, no stake: `unbind` requires a Ready worker)
+        const bound = w.session === s
+        if (!bound && w.lastSession !== s) continue
+        if (bound && w.pid >= 0 && e.v1) v1Pools.add(w.pid)
+        const value = sessionValue(e, st, s, w, bound ? w.state : 'Ready')
+        st.sessions.set(s, value)
+        e.storage.push({pallet, item, keys: [s], value})
+        if (bound && w.stake > 0n) {
             if (st.staked.get(s) === w.stake && !upgraded) continue
             e.storage.push({pallet, item: 'Stakes', keys: [s], value: w.stake})
             st.staked.set(s, w.stake)
