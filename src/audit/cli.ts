@@ -81,7 +81,17 @@ export async function runAudit(args: AuditArgs, print: (s: string) => void, dbUr
     }
 }
 
+/** @polkadot/api's start-up notes (API/INIT: how it found the metadata) say nothing about the audit */
+function quietApiNotes(): void {
+    const warn = console.warn
+    console.warn = (...args: unknown[]) => {
+        if (args.some(a => typeof a === 'string' && a.includes('API/INIT'))) return
+        warn(...args)
+    }
+}
+
 async function main(): Promise<void> {
+    quietApiNotes()
     let args: AuditArgs
     try {
         args = parseAuditArgs(process.argv.slice(2))
