@@ -82,6 +82,9 @@ const V1_STATE: {[k: string]: string} = {
 
 const V2_STATE: {[k: string]: string} = Object.fromEntries(Object.entries(V1_STATE).map(([k, v]) => [v, k]))
 
+/** events naming a pool that change none of its NFTs */
+const REWARD_ONLY = new Set(['RewardReceived', 'RewardDismissedNoShare', 'RewardDismissedDust', 'PoolCommissionSet', 'PoolCapacitySet'])
+
 const secs = (ms: number): bigint => BigInt(Math.floor(ms / 1000))
 
 function u128le(x: bigint): string {
@@ -181,6 +184,8 @@ export function flushMiningStorage(e: Core): void {
     const sessions = new Set<string>()
     const v1Pools = new Set<number>()
     const stakers = new Set<string>()
+    /** v2 pools whose NFTs may have changed (a reward changes none) */
+    const nftPools = new Set<number>()
     let treasuryDirty = false
     for (const ev of e.events) {
         const a = ev.args
@@ -199,7 +204,10 @@ export function flushMiningStorage(e: Core): void {
             if (w?.session) sessions.add(w.session)
         }
         const pid = a.pid
-        if (typeof pid === 'bigint') v1Pools.add(Number(pid))
+        if (typeof pid === 'bigint') {
+            v1Pools.add(Number(pid))
+            if (!REWARD_ONLY.has(ev.name)) nftPools.add(Number(pid))
+        }
         const user = str(a.user)
         if (ev.pallet === 'PhalaStakePool' && typeof pid === 'bigint' && user) {
             stakers.add(`${pid}/${user}`)
@@ -279,7 +287,7 @@ export function flushMiningStorage(e: Core): void {
         for (const pid of [...e.dirtyPools].sort((a, b) => a - b)) {
             const pool = e.pools[pid]
             if (pool.v1 || pool.cid < 0) continue
-            writeNfts(e, st, pool)
+            if (upgraded || nftPools.has(pid)) writeNfts(e, st, pool)
             const value = {balance: pool.free, is_frozen: false, reason: {__kind: 'Consumer'}, extra: null}
             e.storage.push({pallet: 'Assets', item: 'Account', keys: [WPHA_ASSET_ID, pool.account], value})
         }
