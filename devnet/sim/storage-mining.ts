@@ -103,7 +103,8 @@ function sessionValue(e: Core, st: Written, session: string, w: Worker, workerSt
     return {
         state: {__kind: state},
         ve: st.ve.get(session) ?? 0n,
-        v: w.vBits,
+        // a session never started has V = 0 (bind creates it so); the worker's V may be an earlier session's
+        v: st.ve.has(session) ? w.vBits : 0n,
         v_updated_at: vUpdatedAt,
         benchmark: {
             p_init: w.p,
