@@ -36,8 +36,10 @@ interface Written {
     era: string
     /** session → worker index (from the bind events) */
     workerOf: Map<string, number>
-    /** session → Ve (the init_v of its last start) and start time (s) */
+    /** session → Ve (the init_v of its last start since it was bound) and start time (s) */
     ve: Map<string, bigint>
+    /** session → when it was last bound (s) and its total reward then (the entry starts anew at bind) */
+    bound: Map<string, {at: bigint; reward: bigint}>
     startSecs: Map<string, bigint>
     coolDownStart: Map<string, bigint>
     /** the last value written of every session (rewritten under PhalaComputation at the upgrade) */
@@ -60,6 +62,7 @@ function written(e: Core): Written {
             era: e.era,
             workerOf: new Map(),
             ve: new Map(),
+            bound: new Map(),
             startSecs: new Map(),
             coolDownStart: new Map(),
             sessions: new Map(),
@@ -98,23 +101,38 @@ function u128le(x: bigint): string {
 
 /** the session's MinerInfo / SessionInfo */
 function sessionValue(e: Core, st: Written, session: string, w: Worker, workerState: string): {[k: string]: any} {
+    const startField = e.v1 ? 'mining_start_time' : 'working_start_time'
+    const bound = st.bound.get(session)
+    const totalReward = (e.truth.sessions[session]?.payout ?? 0n) - (bound?.reward ?? 0n)
+    if (!st.ve.has(session)) {
+        // as `bind` creates it (computation.rs / mining.rs `bind`): nothing measured yet
+        const at = bound?.at ?? 0n
+        return {
+            state: {__kind: 'Ready'},
+            ve: 0n,
+            v: 0n,
+            v_updated_at: at,
+            benchmark: {p_init: 0, p_instant: 0, iterations: 0n, [startField]: at, challenge_time_last: 0n},
+            cool_down_start: 0n,
+            stats: {total_reward: totalReward},
+        }
+    }
     const vUpdatedAt = secs(e.timestampOf(Math.max(w.lastUpdate, 1)))
     const state = e.v1 ? V1_STATE[workerState] : workerState
     return {
         state: {__kind: state},
-        ve: st.ve.get(session) ?? 0n,
-        // a session never started has V = 0 (bind creates it so); the worker's V may be an earlier session's
-        v: st.ve.has(session) ? w.vBits : 0n,
+        ve: st.ve.get(session)!,
+        v: w.vBits,
         v_updated_at: vUpdatedAt,
         benchmark: {
             p_init: w.p,
             p_instant: w.pInstant,
             iterations: 0n,
-            [e.v1 ? 'mining_start_time' : 'working_start_time']: st.startSecs.get(session) ?? 0n,
+            [startField]: st.startSecs.get(session) ?? 0n,
             challenge_time_last: vUpdatedAt,
         },
         cool_down_start: workerState === 'WorkerCoolingDown' ? (st.coolDownStart.get(session) ?? 0n) : 0n,
-        stats: {total_reward: e.truth.sessions[session]?.payout ?? 0n},
+        stats: {total_reward: totalReward},
     }
 }
 
@@ -195,6 +213,10 @@ export function flushMiningStorage(e: Core): void {
         if (session && worker && e.byPubkey.has(worker)) st.workerOf.set(session, e.byPubkey.get(worker)!.i)
         if (session) {
             sessions.add(session)
+            if (ev.name === 'MinerBound' || ev.name === 'SessionBound') {
+                st.ve.delete(session)
+                st.bound.set(session, {at: secs(e.ts), reward: e.truth.sessions[session]?.payout ?? 0n})
+            }
             if (ev.name === 'MinerStarted' || ev.name === 'WorkerStarted') {
                 st.ve.set(session, a.init_v as bigint)
                 st.startSecs.set(session, secs(e.ts))
