@@ -4,7 +4,7 @@
  *
  * What is read, per runtime era (the storage names and layouts of the pallets):
  *   v1 (PhalaMining / PhalaStakePool, mining.rs and stakepool.rs of 2022):
- *     sessions  `PhalaMining.Miners` (state, v) and `PhalaMining.Stakes`
+ *     sessions  `PhalaMining.Miners` (state, ve, v) and `PhalaMining.Stakes`
  *     pools     `PhalaStakePool.StakePools` (total_shares, total_stake, free_stake, workers, withdraw_queue)
  *     stakers   `PhalaStakePool.PoolStakers` (shares, queued shares included: they leave at payment)
  *   v2 (PhalaComputation / PhalaBasePool, computation.rs and base_pool.rs):
@@ -27,6 +27,8 @@ const STAKE_INFO = 'stake-info'
 export interface ChainSession {
     /** state as the v2 pallet names it (v1 names are mapped: MiningIdle → WorkerIdle, …) */
     state: string
+    /** Ve, the V at the last start (U64F64 bits) */
+    veBits: bigint
     vBits: bigint
     stake: bigint
 }
@@ -132,7 +134,7 @@ export async function readChain(api: ApiPromise, height: number): Promise<ChainS
         const id: string = k.args[0].toHex()
         const info = v.unwrap()
         const state: string = info.state.type
-        snap.sessions.set(id, {state: V1_STATES[state] ?? state, vBits: info.v.toBigInt(), stake: stakes.get(id) ?? 0n})
+        snap.sessions.set(id, {state: V1_STATES[state] ?? state, veBits: info.ve.toBigInt(), vBits: info.v.toBigInt(), stake: stakes.get(id) ?? 0n})
     }
     if (snap.era === 'v1') await readPoolsV1(q, snap)
     else await readPoolsV2(q, snap)

@@ -88,11 +88,13 @@ export function compare(chain: ChainSnapshot, index: IndexSnapshot): AuditResult
         index.sessions,
         [
             ['state', x => x.state],
+            ['ve (U64F64 bits)', x => s(x.veBits)],
             ['v (U64F64 bits)', x => s(x.vBits)],
             ['stake', x => s(x.stake)],
         ],
         [
             ['state', x => x.state],
+            ['ve (U64F64 bits)', x => s(x.veBits)],
             ['v (U64F64 bits)', x => s(x.vBits)],
             ['stake', x => s(x.stake)],
         ]

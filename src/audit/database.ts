@@ -14,6 +14,7 @@ import type {Client} from 'pg'
 
 export interface IndexSession {
     state: string
+    veBits: bigint
     vBits: bigint
     stake: bigint
 }
@@ -86,8 +87,8 @@ export async function readIndex(c: Client, at: number): Promise<IndexSnapshot> {
         const again = await indexedHeight(c)
         if (again == null || again.height !== at) throw new IndexHeightError(heightMismatch(at, again))
         const snap: IndexSnapshot = {height: at, hash: again.hash, sessions: new Map(), pools: new Map(), stakers: new Map(), network: null}
-        for (const r of (await c.query(`SELECT id, state, v::text AS v, stake::text AS stake FROM session`)).rows) {
-            snap.sessions.set(r.id, {state: r.state, vBits: big(r.v), stake: big(r.stake)})
+        for (const r of (await c.query(`SELECT id, state, ve::text AS ve, v::text AS v, stake::text AS stake FROM session`)).rows) {
+            snap.sessions.set(r.id, {state: r.state, veBits: big(r.ve), vBits: big(r.v), stake: big(r.stake)})
         }
         const workers = new Map<string, string[]>()
         for (const r of (await c.query(`SELECT id, pool_id FROM worker WHERE pool_id IS NOT NULL ORDER BY id`)).rows) {
