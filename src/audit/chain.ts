@@ -72,16 +72,34 @@ const V1_STATES: Record<string, string> = {
 
 export class ChainReadError extends Error {}
 
+/** waits this long for a WebSocket node to accept the connection */
+const CONNECT_TIMEOUT_MS = 30_000
+
 export async function connect(url: string): Promise<ApiPromise> {
-    const provider = url.startsWith('http') ? new HttpProvider(url) : new WsProvider(url, false)
-    if (provider instanceof WsProvider) {
+    if (url.startsWith('http')) {
         try {
-            await provider.connect()
-            await provider.isReady
+            return await ApiPromise.create({provider: new HttpProvider(url), noInitWarn: true, throwOnConnect: true})
         } catch (e: any) {
-            await provider.disconnect().catch(() => {})
-            throw new ChainReadError(`cannot connect to the node at ${url}: ${e?.message ?? e}`)
+            throw new ChainReadError(`cannot read from the node at ${url}: ${String(e?.message ?? e).split('\n')[0]}`)
         }
+    }
+    const provider = new WsProvider(url, false)
+    try {
+        await new Promise<void>((resolve, reject) => {
+            const timer = setTimeout(() => reject(new Error(`no connection within ${CONNECT_TIMEOUT_MS / 1000} s`)), CONNECT_TIMEOUT_MS)
+            provider.on('connected', () => {
+                clearTimeout(timer)
+                resolve()
+            })
+            provider.on('error', (e: any) => {
+                clearTimeout(timer)
+                reject(new Error(e?.message || 'connection refused'))
+            })
+            provider.connect().catch(reject)
+        })
+    } catch (e: any) {
+        await provider.disconnect().catch(() => {})
+        throw new ChainReadError(`cannot connect to the node at ${url}: ${e?.message ?? e}`)
     }
     return ApiPromise.create({provider, noInitWarn: true, throwOnConnect: true})
 }

@@ -81,17 +81,22 @@ export async function runAudit(args: AuditArgs, print: (s: string) => void, dbUr
     }
 }
 
-/** @polkadot/api's start-up notes (API/INIT: how it found the metadata) say nothing about the audit */
-function quietApiNotes(): void {
-    const warn = console.warn
-    console.warn = (...args: unknown[]) => {
-        if (args.some(a => typeof a === 'string' && a.includes('API/INIT'))) return
-        warn(...args)
+/**
+ * @polkadot/api logs its start-up notes (API/INIT) and every failed call (RPC-CORE) itself; the audit reports
+ * what failed in its own one line, so those are dropped
+ */
+function quietApiLogs(): void {
+    const noisy = (args: unknown[]) => args.some(a => typeof a === 'string' && (a.includes('API/INIT') || a.includes('RPC-CORE')))
+    for (const level of ['warn', 'error'] as const) {
+        const orig = console[level]
+        console[level] = (...args: unknown[]) => {
+            if (!noisy(args)) orig(...args)
+        }
     }
 }
 
 async function main(): Promise<void> {
-    quietApiNotes()
+    quietApiLogs()
     let args: AuditArgs
     try {
         args = parseAuditArgs(process.argv.slice(2))

@@ -3,7 +3,7 @@
  * a node URL of the wrong kind; the stake-info property decoded as the u128 the pallet encodes.
  */
 import {parseAuditArgs, UsageError} from '../../src/audit/cli'
-import {nftAttrShares} from '../../src/audit/chain'
+import {ChainReadError, connect, nftAttrShares} from '../../src/audit/chain'
 import {heightMismatch} from '../../src/audit/database'
 import {auditRpcEndpoint} from '../../src/config/audit'
 import {ConfigError} from '../../src/config'
@@ -58,5 +58,14 @@ describe('stake-info property', () => {
         for (let i = 0; i < 16; i++) bytes[i] = Number((shares >> BigInt(8 * i)) & 0xffn)
         expect(nftAttrShares(bytes)).toBe(shares)
         expect(() => nftAttrShares(new Uint8Array(15))).toThrow('a stake-info property of 15 bytes (expected the 16 of a u128)')
+    })
+})
+
+describe('a node that does not answer', () => {
+    it('is one error naming the URL, not a hang', async () => {
+        // nothing listens on port 1 of this machine
+        const err = await connect('ws://127.0.0.1:1').catch(e => e)
+        expect(err).toBeInstanceOf(ChainReadError)
+        expect(err.message).toBe('cannot connect to the node at ws://127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1')
     })
 })
