@@ -163,6 +163,7 @@ export async function readChain(api: ApiPromise, height: number): Promise<ChainS
 }
 
 async function readPoolsV1(q: any, snap: ChainSnapshot): Promise<void> {
+    if (!q.phalaStakePool) throw new ChainReadError(`the runtime at block ${snap.height} (spec ${snap.specVersion}) has no PhalaStakePool pallet`)
     const queued = new Map<string, bigint>()
     for (const [, v] of await q.phalaStakePool.stakePools.entries()) {
         const p = v.unwrap()
@@ -187,6 +188,13 @@ async function readPoolsV1(q: any, snap: ChainSnapshot): Promise<void> {
 }
 
 async function readPoolsV2(q: any, snap: ChainSnapshot): Promise<void> {
+    for (const [pallet, name] of [
+        ['phalaBasePool', 'PhalaBasePool'],
+        ['assets', 'Assets'],
+        ['rmrkCore', 'RmrkCore'],
+    ]) {
+        if (!q[pallet]) throw new ChainReadError(`the runtime at block ${snap.height} (spec ${snap.specVersion}) has no ${name} pallet`)
+    }
     const entries: [bigint, any, boolean][] = []
     for (const [k, v] of await q.phalaBasePool.pools.entries()) {
         const p = v.unwrap()
