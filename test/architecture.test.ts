@@ -29,6 +29,8 @@ const ALLOWED: Record<string, string[]> = {
     server: ['config', 'db', 'queries', 'sdk', 'domain', 'model'],
     'server-extension': ['queries', 'server', 'domain', 'model', 'config'],
     export: ['config', 'db', 'queries', 'server', 'domain'],
+    // the audit reads the node (@polkadot/api) and the database's tables directly; domain for the accounts
+    audit: ['config', 'db', 'domain'],
     serve: ['server'],
     start: ['config', 'db', 'ingest'],
 }

@@ -58,7 +58,8 @@ export const SELECTION_V2: ExtractSelection = {
     TransactionPayment: {events: true},
     Treasury: {events: true},
     PhalaMq: {calls: ['sync_offchain_message']},
-    Assets: {events: true},
+    // W-PHA balances (Account) and mints (Issued)
+    Assets: {events: true, storage: ['Account']},
     PhalaRegistry: {events: true, calls: ['register_worker_v2']},
     PhalaComputation: {
         events: true,
@@ -89,6 +90,8 @@ export const SELECTION_V2: ExtractSelection = {
     },
     PhalaBasePool: {events: true, calls: ['add_staker_to_whitelist', 'remove_staker_from_whitelist'], storage: ['Pools', 'PoolCount']},
     PhalaWrappedBalances: {events: true},
+    // the stake NFTs: owner (RmrkCore.Nfts) and shares (RmrkCore.Properties "stake-info")
+    RmrkCore: {storage: ['Nfts', 'Properties']},
 }
 
 /** chain/khala in the repository, seen from lib/devnet/runtime */

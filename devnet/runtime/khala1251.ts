@@ -159,6 +159,21 @@ export const KHALA_1251: RuntimeDesc = {
         },
         Public: {path: 'sp_core::sr25519::Public', fields: ['[u8; 32]']},
         Topic: {path: 'phala_mq::types::Topic', fields: ['Vec<u8>']},
+        AssetAccount: {
+            path: 'pallet_assets::types::AssetAccount',
+            params: {Balance: 'u128', DepositBalance: 'u128', Extra: '()'},
+            fields: {balance: 'u128', is_frozen: 'bool', reason: 'ExistenceReason', extra: '()'},
+        },
+        ExistenceReason: {
+            path: 'pallet_assets::types::ExistenceReason',
+            params: {Balance: 'u128'},
+            variants: [
+                {index: 0, name: 'Consumer'},
+                {index: 1, name: 'Sufficient'},
+                {index: 2, name: 'DepositHeld', fields: ['u128']},
+                {index: 3, name: 'DepositRefunded'},
+            ],
+        },
         AttestationProvider: {
             path: 'phala_types::AttestationProvider',
             variants: [
@@ -268,6 +283,32 @@ export const KHALA_1251: RuntimeDesc = {
             path: 'phala_pallets::compute::pool_proxy::Vault',
             params: {AccountId: 'AccountId32', Balance: 'u128'},
             fields: {basepool: 'BasePool', last_share_price_checkpoint: 'u128', commission: 'Option<Permill>', owner_shares: 'u128', invest_pools: 'Vec<u64>'},
+        },
+        NftInfo: {
+            path: 'rmrk_traits::nft::NftInfo',
+            params: {AccountId: 'AccountId32', RoyaltyAmount: 'Permill', BoundedString: 'BoundedVec', CollectionId: 'u32', NftId: 'u32'},
+            fields: {
+                owner: 'AccountIdOrCollectionNftTuple',
+                royalty: 'Option<RoyaltyInfo>',
+                metadata: 'BoundedVec',
+                equipped: 'Option<(u32, u32)>',
+                pending: 'bool',
+                transferable: 'bool',
+            },
+        },
+        BoundedVec: {path: 'bounded_collections::bounded_vec::BoundedVec', params: {T: 'u8', S: null}, fields: ['Vec<u8>']},
+        AccountIdOrCollectionNftTuple: {
+            path: 'rmrk_traits::nft::AccountIdOrCollectionNftTuple',
+            params: {AccountId: 'AccountId32', CollectionId: 'u32', NftId: 'u32'},
+            variants: [
+                {index: 0, name: 'AccountId', fields: ['AccountId32']},
+                {index: 1, name: 'CollectionAndNftTuple', fields: ['u32', 'u32']},
+            ],
+        },
+        RoyaltyInfo: {
+            path: 'rmrk_traits::nft::RoyaltyInfo',
+            params: {AccountId: 'AccountId32', RoyaltyAmount: 'Permill'},
+            fields: {recipient: 'AccountId32', amount: 'Permill'},
         },
         CheckNonZeroSender: {path: 'frame_system::extensions::check_non_zero_sender::CheckNonZeroSender', params: {T: null}, fields: {}},
         CheckSpecVersion: {path: 'frame_system::extensions::check_spec_version::CheckSpecVersion', params: {T: null}, fields: {}},
@@ -445,6 +486,16 @@ export const KHALA_1251: RuntimeDesc = {
                     {index: 21, name: 'AssetMinBalanceChanged', fields: {asset_id: 'u32', new_min_balance: 'u128'}},
                 ],
             },
+            storage: [
+                {
+                    name: 'Account',
+                    modifier: 'Optional',
+                    hashers: ['Blake2_128Concat', 'Blake2_128Concat'],
+                    key: '(u32, AccountId32)',
+                    value: 'AssetAccount',
+                    fallback: '0x00',
+                },
+            ],
         },
         {
             name: 'PhalaRegistry',
@@ -621,6 +672,21 @@ export const KHALA_1251: RuntimeDesc = {
                     {index: 3, name: 'Voted', fields: {user: 'AccountId32', vote_id: 'u32', aye_amount: 'u128', nay_amount: 'u128'}},
                 ],
             },
+        },
+        {
+            name: 'RmrkCore',
+            index: 102,
+            storage: [
+                {name: 'Nfts', modifier: 'Optional', hashers: ['Twox64Concat', 'Twox64Concat'], key: '(u32, u32)', value: 'NftInfo', fallback: '0x00'},
+                {
+                    name: 'Properties',
+                    modifier: 'Optional',
+                    hashers: ['Blake2_128Concat', 'Blake2_128Concat', 'Blake2_128Concat'],
+                    key: '(u32, Option<u32>, BoundedVec)',
+                    value: 'BoundedVec',
+                    fallback: '0x00',
+                },
+            ],
         },
     ],
 }

@@ -52,7 +52,7 @@ export interface EngineConfig {
     halvingPeriodBlocks: number
     /** record every settlement in truth.payouts */
     recordPayouts: boolean
-    /** write PhalaBasePool.Pools entries (v2 era) whenever a pool changes */
+    /** write the pools (PhalaBasePool.Pools in v2) and the mining state of storage-mining.ts when they change */
     poolStorage: boolean
     /**
      * 1: a pool's entry is rewritten at the end of every block in which it changed. N > 1: changes that only

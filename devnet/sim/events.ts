@@ -26,6 +26,12 @@ export type TypeDef =
     | '[u8;32]'
     | '[u8;4]'
     | 'Compact<u64>'
+    /** Vec<u8> (BoundedVec<u8>) as 0x-hex */
+    | 'bytes'
+    /** () */
+    | 'unit'
+    /** (u32, u32) as a two-number array */
+    | '(u32,u32)'
     | {option: TypeDef}
     | {vec: TypeDef}
     | {struct: [string, TypeDef][]}
@@ -433,137 +439,14 @@ const EVENTS_V2: Record<string, Record<string, Fields>> = {
 
 export const EVENTS: Record<RuntimeEra, Record<string, Record<string, Fields>>> = {v1: EVENTS_V1, v2: EVENTS_V2}
 
+// the storage items' table lives in storage-types.ts
+export {STORAGE, type StorageDef, storageDef} from './storage-types'
+
 /** the spec whose metadata each era's table was transcribed from */
 export const ERA_SPEC: Record<RuntimeEra, number> = {v1: 1170, v2: 1251}
-
-// ---- storage ----------------------------------------------------------------------------------------------
-
-const TokenomicParameters: TypeDef = {
-    struct: [
-        ['pha_rate', 'u128'],
-        ['rho', 'u128'],
-        ['budget_per_block', 'u128'],
-        ['v_max', 'u128'],
-        ['cost_k', 'u128'],
-        ['cost_b', 'u128'],
-        ['slash_rate', 'u128'],
-        ['treasury_ratio', 'u128'],
-        ['heartbeat_window', 'u32'],
-        ['rig_k', 'u128'],
-        ['rig_b', 'u128'],
-        ['re', 'u128'],
-        ['k', 'u128'],
-        ['kappa', 'u128'],
-    ],
-}
-
-const BasePool: TypeDef = {
-    struct: [
-        ['pid', 'u64'],
-        ['owner', A],
-        ['total_shares', 'u128'],
-        ['total_value', 'u128'],
-        [
-            'withdraw_queue',
-            {
-                vec: {
-                    struct: [
-                        ['user', A],
-                        ['start_time', 'u64'],
-                        ['nft_id', 'u32'],
-                    ],
-                },
-            },
-        ],
-        ['value_subscribers', {vec: 'u64'}],
-        ['cid', 'u32'],
-        ['pool_account_id', A],
-    ],
-}
-
-const PoolProxy: TypeDef = {
-    enum: [
-        [
-            'StakePool',
-            {
-                struct: [
-                    ['basepool', BasePool],
-                    ['payout_commission', {option: 'u32'}],
-                    ['cap', {option: 'u128'}],
-                    ['workers', {vec: W}],
-                    ['cd_workers', {vec: W}],
-                    ['lock_account', A],
-                    ['owner_reward_account', A],
-                ],
-            },
-        ],
-        [
-            'Vault',
-            {
-                struct: [
-                    ['basepool', BasePool],
-                    ['last_share_price_checkpoint', 'u128'],
-                    ['commission', {option: 'u32'}],
-                    ['owner_shares', 'u128'],
-                    ['invest_pools', {vec: 'u64'}],
-                ],
-            },
-        ],
-    ],
-}
-
-const accountInfo = (data: Fields): TypeDef => ({
-    struct: [
-        ['nonce', 'u32'],
-        ['consumers', 'u32'],
-        ['providers', 'u32'],
-        ['sufficients', 'u32'],
-        ['data', {struct: data}],
-    ],
-})
-
-export interface StorageDef {
-    keys: TypeDef[]
-    value: TypeDef
-}
-
-export const STORAGE: Record<RuntimeEra, Record<string, StorageDef>> = {
-    v1: {
-        'PhalaMining.TokenomicParameters': {keys: [], value: TokenomicParameters},
-        'PhalaMining.CoolDownPeriod': {keys: [], value: 'u64'},
-        'System.Account': {
-            keys: [A],
-            value: accountInfo([
-                ['free', 'u128'],
-                ['reserved', 'u128'],
-                ['misc_frozen', 'u128'],
-                ['fee_frozen', 'u128'],
-            ]),
-        },
-    },
-    v2: {
-        'PhalaComputation.TokenomicParameters': {keys: [], value: TokenomicParameters},
-        'PhalaComputation.CoolDownPeriod': {keys: [], value: 'u64'},
-        'PhalaBasePool.Pools': {keys: ['u64'], value: PoolProxy},
-        'System.Account': {
-            keys: [A],
-            // flags is ExtraFlags(u128), given as its inner u128
-            value: accountInfo([
-                ['free', 'u128'],
-                ['reserved', 'u128'],
-                ['frozen', 'u128'],
-                ['flags', 'u128'],
-            ]),
-        },
-    },
-}
 
 // ---- lookups ------------------------------------------------------------------------------------------------
 
 export function eventFields(era: RuntimeEra, pallet: string, name: string): Fields | undefined {
     return EVENTS[era][pallet]?.[name]
-}
-
-export function storageDef(era: RuntimeEra, pallet: string, item: string): StorageDef | undefined {
-    return STORAGE[era][`${pallet}.${item}`]
 }

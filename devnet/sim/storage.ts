@@ -1,11 +1,13 @@
 /**
  * Storage writes: genesis, the tokenomics / cool-down / subsidy-pool account entries, the
  * `PhalaBasePool.Pools` value of a pool, and the end-of-block flush of the pools and the subsidy account
- * that changed (reward-only changes batched every `poolValueInterval` blocks).
+ * that changed (reward-only changes batched every `poolValueInterval` blocks), with the sessions, stakers,
+ * stake NFTs and treasury of storage-mining.ts.
  */
 import {type Core, type Pool} from './core'
 import {SUBSIDY_POOL} from './accounts'
 import {type DevStorageWrite, type DevValue} from '../model'
+import {flushMiningStorage} from './storage-mining'
 
 export function genesis(e: Core): DevStorageWrite[] {
     return [tokenomicWrite(e), coolDownWrite(e), ...(e.cfg.accountStorage ? [subsidyWrite(e)] : [])]
@@ -75,6 +77,7 @@ export function flushStorage(e: Core): void {
             e.storage.push({pallet: 'PhalaBasePool', item: 'Pools', keys: [BigInt(pid)], value: poolValue(e, e.pools[pid])})
         }
     }
+    if (e.cfg.poolStorage) flushMiningStorage(e)
     e.dirtyPools.clear()
     if (e.cfg.accountStorage && e.subsidyDirty) e.storage.push(subsidyWrite(e))
     e.subsidyDirty = false

@@ -29,6 +29,7 @@ const MAX: Record<string, bigint> = {
     'Compact<u64>': (1n << 64n) - 1n,
     u128: (1n << 128n) - 1n,
 }
+const BYTES = /^0x([0-9a-f]{2})*$/
 
 function typeName(t: TypeDef): string {
     if (typeof t === 'string') return t
@@ -84,6 +85,15 @@ export function fromJson(t: TypeDef, json: unknown, path: string): DevValue {
                     throw new ValueError(path, `expected ${t} as 0x-hex of 32 bytes, got ${JSON.stringify(json)}`)
                 }
                 return json.toLowerCase()
+            case 'bytes':
+                if (typeof json !== 'string' || !BYTES.test(json)) throw new ValueError(path, `expected 0x-hex bytes, got ${JSON.stringify(json)}`)
+                return json.toLowerCase()
+            case 'unit':
+                if (json !== null) throw new ValueError(path, `expected null for (), got ${JSON.stringify(json)}`)
+                return null
+            case '(u32,u32)':
+                if (!Array.isArray(json) || json.length !== 2) throw new ValueError(path, `expected [u32, u32], got ${JSON.stringify(json)}`)
+                return [Number(parseUint('u32', json[0], `${path}[0]`)), Number(parseUint('u32', json[1], `${path}[1]`))]
         }
     }
     if ('option' in t) return json === null || json === undefined ? null : fromJson(t.option, json, path)
@@ -178,6 +188,14 @@ export function checkValue(t: TypeDef, v: unknown, path: string): string | null 
                 return typeof v === 'boolean' ? null : `${path}: expected boolean`
             case '[u8;4]':
                 return typeof v === 'string' && HEX4.test(v) && v === v.toLowerCase() ? null : `${path}: expected lowercase 0x-hex of 4 bytes, got ${String(v)}`
+            case 'bytes':
+                return typeof v === 'string' && BYTES.test(v) ? null : `${path}: expected lowercase 0x-hex bytes, got ${String(v)}`
+            case 'unit':
+                return v === null ? null : `${path}: expected null for ()`
+            case '(u32,u32)':
+                return Array.isArray(v) && v.length === 2 && v.every(x => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 0xffffffff)
+                    ? null
+                    : `${path}: expected [u32, u32]`
             default:
                 return typeof v === 'string' && HEX32.test(v) && v === v.toLowerCase()
                     ? null

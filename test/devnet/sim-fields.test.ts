@@ -102,7 +102,11 @@ describe('the table equals the real Khala metadata', () => {
             const a = def.asArray
             return `[${siToNorm(lat, a.type.toNumber())};${a.len.toNumber()}]`
         }
-        if (def.isSequence) return {vec: siToNorm(lat, def.asSequence.type.toNumber())}
+        if (def.isSequence) {
+            const item = siToNorm(lat, def.asSequence.type.toNumber())
+            return item === 'u8' ? 'bytes' : {vec: item}
+        }
+        if (def.isTuple) return tupleNorm(def.asTuple.map((x: any) => siToNorm(lat, x.toNumber())))
         if (def.isComposite) {
             const fields = def.asComposite.fields
             if (fields.length === 1 && fields[0].name.isNone) return siToNorm(lat, fields[0].type.toNumber())
@@ -113,11 +117,24 @@ describe('the table equals the real Khala metadata', () => {
             if (p[0] === 'Option') return {option: siToNorm(lat, vs[1].fields[0].type.toNumber())}
             return {
                 enum: vs
-                    .map((v: any) => [v.name.toString(), v.fields.length === 0 ? null : siToNorm(lat, v.fields[0].type.toNumber())] as [string, Norm | null])
+                    .map((v: any) => [v.name.toString(), variantNorm(lat, v.fields)] as [string, Norm | null])
                     .sort((a: any, b: any) => a[0].localeCompare(b[0])),
             }
         }
         throw new Error(`unsupported type ${ty.def.type}`)
+    }
+
+    /** a variant's payload: none, its one field, or its fields as a tuple */
+    function variantNorm(lat: any, fields: any[]): Norm | null {
+        if (fields.length === 0) return null
+        if (fields.length === 1) return siToNorm(lat, fields[0].type.toNumber())
+        return tupleNorm(fields.map((f: any) => siToNorm(lat, f.type.toNumber())))
+    }
+
+    /** a tuple as the table writes it: () is 'unit', (u32, u32) is '(u32,u32)' */
+    function tupleNorm(items: Norm[]): Norm {
+        if (items.length === 0) return 'unit'
+        return `(${items.map(t => (typeof t === 'string' ? t : JSON.stringify(t))).join(',')})`
     }
 
     function palletOf(lat: any, name: string): any {
@@ -170,7 +187,9 @@ describe('the table equals the real Khala metadata', () => {
                 const t = it.type
                 const valueId = t.isPlain ? t.asPlain.toNumber() : t.asMap.value.toNumber()
                 const keys = t.isPlain ? [] : [siToNorm(lat, t.asMap.key.toNumber())]
-                if (JSON.stringify(keys) !== JSON.stringify(def.keys.map(normalize))) problems.push(`${key}: keys ${JSON.stringify(keys)}`)
+                // a map of several keys has a tuple key type in the metadata
+                const mine = def.keys.length > 1 ? [tupleNorm(def.keys.map(normalize))] : def.keys.map(normalize)
+                if (JSON.stringify(keys) !== JSON.stringify(mine)) problems.push(`${key}: keys ${JSON.stringify(keys)}`)
                 const real = siToNorm(lat, valueId)
                 if (JSON.stringify(real) !== JSON.stringify(normalize(def.value))) {
                     problems.push(`${key}: ${JSON.stringify(normalize(def.value))} vs real ${JSON.stringify(real)}`)
