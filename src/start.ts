@@ -119,6 +119,8 @@ async function main() {
     process.on('SIGTERM', () => void shutdown(0))
 
     let dbLine: string
+    /** the embedded database's record (connection.json), completed with the node once it is known */
+    let recorded: {url: string; startedAt: string} | undefined
     if (config.db.embedded) {
         const dir = path.join(dataDir, 'postgres')
         log(`no database configured: starting the embedded PostgreSQL (data in ${dir}, port ${pgPort})`)
@@ -136,6 +138,7 @@ async function main() {
         cleanups.push(() => pg.stop())
         env = childEnv(dbEnv(pg.url), env)
         writeConnectionRecord(pg.url, dataDir)
+        recorded = {url: pg.url, startedAt: new Date().toISOString()}
         cleanups.push(async () => removeConnectionRecord(dataDir))
         dbLine = `${pg.url} (embedded, data in ${dir}; its address is in ${connectionFilePath(dataDir)} while npm start runs)`
     } else {
@@ -173,6 +176,9 @@ async function main() {
             throw e
         }
     }
+
+    // `npm run audit` and other commands beside this one find the node here too
+    if (recorded && env.RPC_ENDPOINT) writeConnectionRecord(recorded.url, dataDir, env.RPC_ENDPOINT, recorded.startedAt)
 
     try {
         log(describeMigrations(await applyMigrations(env.DB_URL!)))

@@ -7,9 +7,9 @@
  * input, or the database is not at that block; 3: the node or the database failed.
  */
 import {Client} from 'pg'
-import {ConfigError} from '../config'
+import {ConfigError, loadDbConfig} from '../config'
 import {auditRpcEndpoint} from '../config/audit'
-import {databaseUrl} from '../db/connection'
+import {resolveDatabase, runningStartNode} from '../db/connection'
 import {describeDbError} from '../db/errors'
 import {ChainReadError, connect, readChain} from './chain'
 import {compare, formatResult} from './compare'
@@ -59,8 +59,8 @@ export function parseAuditArgs(argv: string[]): AuditArgs {
     return {at, rpc, limit}
 }
 
-export async function runAudit(args: AuditArgs, print: (s: string) => void, dbUrl: string): Promise<number> {
-    const url = auditRpcEndpoint(args.rpc)
+export async function runAudit(args: AuditArgs, print: (s: string) => void, dbUrl: string, startNode?: string): Promise<number> {
+    const url = auditRpcEndpoint(args.rpc, undefined, startNode)
     const db = new Client({connectionString: dbUrl})
     await db.connect()
     let api: Awaited<ReturnType<typeof connect>> | undefined
@@ -110,8 +110,11 @@ async function main(): Promise<void> {
     }
     let dbUrl = ''
     try {
-        dbUrl = databaseUrl()
-        process.exit(await runAudit(args, s => console.log(s), dbUrl))
+        const dbConfig = loadDbConfig()
+        dbUrl = resolveDatabase(dbConfig).url
+        // the node of a running `npm start` goes with its database only
+        const startNode = dbConfig.url == null ? runningStartNode(dbConfig.dataDir) : undefined
+        process.exit(await runAudit(args, s => console.log(s), dbUrl, startNode))
     } catch (e: any) {
         if (e instanceof ConfigError || e instanceof IndexHeightError) {
             console.error(`audit: ${e.message}`)

@@ -23,16 +23,18 @@ export interface ConnectionRecord {
     /** the `npm start` process that started it */
     pid: number
     startedAt: string
+    /** the node that `npm start` indexes from (its own devnet, or RPC_ENDPOINT), once known */
+    rpc?: string
 }
 
 export function connectionFilePath(dataDir: string): string {
     return path.join(dataDir, CONNECTION_FILE)
 }
 
-export function writeConnectionRecord(url: string, dataDir: string): void {
+export function writeConnectionRecord(url: string, dataDir: string, rpc?: string, startedAt = new Date().toISOString()): void {
     const file = connectionFilePath(dataDir)
     fs.mkdirSync(path.dirname(file), {recursive: true})
-    const rec: ConnectionRecord = {url, pid: process.pid, startedAt: new Date().toISOString()}
+    const rec: ConnectionRecord = {url, pid: process.pid, startedAt, ...(rpc ? {rpc} : {})}
     // written next to the final name and renamed, so a reader never sees half a file
     const tmp = `${file}.${process.pid}.tmp`
     fs.writeFileSync(tmp, JSON.stringify(rec, null, 2) + '\n', {mode: 0o600})
@@ -95,6 +97,11 @@ export function resolveDatabase(db: DbConfig): ResolvedDatabase {
         'DB_URL',
         'no database configured: set DB_URL (or DB_HOST, DB_PORT, DB_NAME, DB_USER, DB_PASS), or run `npm start` first to use its embedded PostgreSQL'
     )
+}
+
+/** the node a running `npm start` (with its embedded database) indexes from, if any */
+export function runningStartNode(dataDir: string): string | undefined {
+    return readConnectionRecord(dataDir)?.rpc
 }
 
 /** the database's URL: DB_URL / DB_*, else the embedded PostgreSQL of a running `npm start` (ConfigError naming DB_URL) */

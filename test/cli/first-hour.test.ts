@@ -244,6 +244,11 @@ describe('npm start', () => {
                 headers: {'content-type': 'application/json'},
             })
             expect(JSON.parse(gqlAnswer.body).data.squidStatus.height).toBe(14400)
+            // the audit finds the database and npm start's own node through the record too
+            expect(rec.rpc).toBe(`ws://127.0.0.1:${devnet}`)
+            const audited = await runNode('src/audit/cli.js', ['--at', '14400'], bareEnv({DATA_DIR: data}))
+            expect({code: audited.code, stderr: audited.stderr}).toEqual({code: 0, stderr: ''})
+            expect(audited.stdout).toMatch(/^audit at block 14400 /m)
 
             // a second npm start of the same folder
             const second = await runNode('src/start.js', [], env)
