@@ -20,7 +20,10 @@ export function auditRpcEndpoint(flag: string | undefined, env: Env = process.en
     let url = flag ?? nonEmpty(env, 'RPC_ENDPOINT') ?? startNode
     if (url == null && nonEmpty(env, 'CHAIN') === 'devnet') url = CHAIN_PRESETS.devnet.defaultRpc
     if (url == null) {
-        throw new ConfigError('RPC_ENDPOINT', 'the audit needs a node to read chain storage from: set RPC_ENDPOINT, pass --rpc URL, or run `npm start` first to use its node')
+        throw new ConfigError(
+            'RPC_ENDPOINT',
+            'the audit needs a node to read chain storage from: set RPC_ENDPOINT, pass --rpc URL, or run `npm start` first to use its node'
+        )
     }
     let parsed: URL
     try {
