@@ -14,8 +14,8 @@ import {ApiError, attachSizeLimitHint, SIZE_LIMIT_MESSAGE} from '../server/error
 /**
  * GQL_SQL_TIMEOUT_MS on the API's queries only. graphql-server runs all SQL of a request (OpenReader's and
  * the analytics resolvers', which get the same EntityManager) in one transaction its
- * TypeormOpenreaderContext opens on first use; that transaction now begins with `SET LOCAL
- * statement_timeout`, which ends with it. The connections themselves have no timeout, so the server's own
+ * TypeormOpenreaderContext opens on first use; that transaction now begins READ ONLY, with the
+ * statement timeout and `jit = off` set for it alone (`set_config(…, true)`, which ends with it). The connections themselves have no timeout, so the server's own
  * queries (TypeORM's `SELECT version()` at start, …) are never cancelled. Returns the command-line flags
  * still needed: none, or, should the class not be found, the server's own flag (timeout on every
  * connection) as before.
@@ -27,7 +27,10 @@ export function limitApiStatements(timeoutMs: number): string[] {
         const {LazyTransaction} = require(require.resolve('@subsquid/openreader/lib/util/lazy-transaction', {paths: [serverDir]}))
         const Base = mod.TypeormOpenreaderContext
         if (typeof Base !== 'function' || typeof LazyTransaction !== 'function') throw new Error('TypeormOpenreaderContext not found')
-        const setTimeoutSql = `SET LOCAL statement_timeout = ${Math.floor(timeoutMs)}`
+        // read only: the API never writes, so even a bug or an injected statement cannot change the index; JIT
+        // off: on large OR-ed filters PostgreSQL's JIT compilation alone ran far past the statement timeout
+        const readOnlySql = 'SET TRANSACTION READ ONLY'
+        const setTimeoutSql = `SELECT set_config('statement_timeout', '${Math.floor(timeoutMs)}', true), set_config('jit', 'off', true)`
         mod.TypeormOpenreaderContext = class extends Base {
             constructor(...args: any[]) {
                 super(...args)
@@ -36,6 +39,7 @@ export function limitApiStatements(timeoutMs: number): string[] {
                         // every statement of the request (OpenReader's and the resolvers', which run
                         // concurrently) goes through one queue on the transaction's connection
                         const queued = queuedManager(em)
+                        await queued.query(readOnlySql)
                         await queued.query(setTimeoutSql)
                         return cb(queued)
                     })
