@@ -139,6 +139,8 @@ const USER_SQL_STATES: Record<string, {argument?: string; message?: string}> = {
     '22003': {},
     '22007': {},
     '22008': {},
+    // PostgreSQL text cannot hold U+0000: a string argument with a NUL character
+    '22021': {message: 'a string argument contains a NUL character (\\u0000), which no stored value can contain'},
 }
 
 /** errors Apollo raises about the request (persisted queries, no query) without giving them a code */

@@ -232,6 +232,11 @@ describe('bad input: a clear GraphQL error naming the argument', () => {
         ['emission: bad halving period', () => `{ emission(halvingPeriodBlocks: 0) { emitted } }`, /^halvingPeriodBlocks: /],
         ['OpenReader: negative limit', () => `{ payouts(limit: -1) { id } }`, /^limit: must be a whole number ≥ 0/],
         ['OpenReader: negative offset', () => `{ payouts(limit: 2, offset: -1) { id } }`, /^offset: must be a whole number ≥ 0/],
+        [
+            'OpenReader: a NUL character in a string',
+            () => `{ payouts(limit: 1, where: {id_eq: "a\\u0000b"}) { id } }`,
+            /^a string argument contains a NUL character/,
+        ],
         ['leaderboard: too many rows', () => `{ poolLeaderboard(limit: 5000) { height } }`, /^limit: at most 1000/],
         ['leaderboard: unknown kind', () => `{ poolLeaderboard(kind: "Farm") { height } }`, /^kind: unknown pool kind "Farm"/],
         ['leaderboard: unknown order', () => `{ poolLeaderboard(orderBy: STAKE) { height } }`, /Value "STAKE" does not exist in "PoolLeaderboardOrder" enum/],
