@@ -16,6 +16,7 @@ import {MINING_EVENT_NAMES} from './decode'
 import {coalesceFinalizedBatches} from './ingest/coalesce'
 import {decodeThread} from './ingest/decode-thread/thread-source'
 import {leanRpcMapping} from './ingest/lean-mapping'
+import {retryNodeInternalErrors} from './sdk/rpc-retry'
 
 export const FIELDS = {
     block: {timestamp: true},
@@ -24,6 +25,8 @@ export const FIELDS = {
 
 /** the SDK processor as configured, reading blocks on this thread (the decode thread's own source) */
 export function buildProcessor(config: Config, source: SourceSettings) {
+    // a node's "Internal error" answers are retried like rate limits (src/sdk/rpc-retry.ts)
+    retryNodeInternalErrors()
     const p = new SubstrateBatchProcessor()
     const gateway = config.gatewayUrl ?? (source.usePublicGateway ? config.chain.gateway : undefined)
     if (gateway) p.setGateway(gateway)

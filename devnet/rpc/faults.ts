@@ -9,7 +9,7 @@ export interface FaultOptions {
     errorRate?: number
     /**
      * rate-limit: JSON-RPC error -32029 "rate limit exceeded" (clients such as Subsquid's retry it);
-     * internal: -32603 "Internal error" (not retried); http-503: HTTP 503 for the whole request (WS: rate-limit)
+     * internal: -32603 "Internal error" (the SDK's client does not retry it; the processor adds that); http-503: HTTP 503 for the whole request (WS: rate-limit)
      */
     errorKind?: FaultErrorKind
     /** maximum added latency per request in ms (uniform in [latencyMs/2, latencyMs]) */

@@ -28,6 +28,13 @@ const APIS: Record<string, PrivateApi> = {
         load: () => require('@subsquid/substrate-processor/lib/ds-rpc').RpcDataSource.prototype,
         functions: ['getFinalizedBlocks', 'mapBlock'],
     },
+    '@subsquid/rpc-client RpcClient.prototype': {
+        user: "src/sdk/rpc-retry.ts (a node's internal errors are retried)",
+        load: () =>
+            require(require.resolve('@subsquid/rpc-client', {paths: [path.dirname(require.resolve('@subsquid/substrate-processor/package.json'))]})).RpcClient
+                .prototype,
+        functions: ['isConnectionError'],
+    },
     '@subsquid/typeorm-store TypeormDatabase': {
         user: 'src/store/pipelined-database.ts (subclass: connect, transact, its `con`)',
         load: () => require('@subsquid/typeorm-store').TypeormDatabase.prototype,
