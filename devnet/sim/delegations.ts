@@ -7,7 +7,7 @@ import {SUBSIDY_POOL, WPHA_ASSET_ID} from './accounts'
 import {type Core, type Pool, type Delegation, type QueueEntry, DUST} from './core'
 import {BASE_POOL_PALLET} from './accounts'
 import {touch} from './pools'
-import {account} from './recorder'
+import {account, v1Delegator} from './recorder'
 
 export function canContribute(e: Core, pool: Pool, user: string, amount: bigint): boolean {
     if (amount <= DUST) return false
@@ -191,6 +191,7 @@ export function claimStakerRewards(e: Core, pool: Pool, user: string): boolean {
     e.emit('PhalaStakePool', 'StakerRewardsWithdrawn', {pid: BigInt(pool.pid), user, amount})
     pool.truth.stakerRewardsWithdrawn += amount
     account(e, user).stakerRewardsWithdrawn += amount
+    v1Delegator(e, pool, user).claimed += amount
     return true
 }
 

@@ -5,9 +5,13 @@
 import {type Core, push, take} from './core'
 import {settleV1} from './delegations'
 import {tokenomicWrite, coolDownWrite} from './storage'
+import {snapshotV1, v1Delegator} from './recorder'
+import {utcDay} from './truth'
 
 /** v1 → v2: storage-only migration (no events) */
 export function migrate(e: Core): void {
+    // the end of the v1 era: the v1 stakers' rewards as the last v1 block left them
+    snapshotV1(e, utcDay(e.timestampOf(e.block - 1)))
     for (const pool of e.pools) {
         if (!pool.v1) continue
         // pending staker rewards are folded into the pool's value; delegations become NFTs
@@ -25,6 +29,11 @@ export function migrate(e: Core): void {
         pool.cid = e.nextCid++
         for (const d of pool.delegs.values()) if (d.shares > 0n) d.nftId = pool.nextNft++
         for (const q of pool.queue) q.nftId = pool.nextNft++
+        for (const [user, d] of pool.delegs) {
+            const t = v1Delegator(e, pool, user)
+            const v2Value = pool.totalShares === 0n ? 0n : (d.shares * pool.totalValue) / pool.totalShares
+            t.atUpgrade = {pending: d.pending, shares: d.shares, v2Value}
+        }
         pool.truth.kind = 'StakePool'
         pool.truth.migrated = true
         pool.truth.cid = pool.cid
