@@ -4,22 +4,22 @@
  * and debts), and rounding cases whose results are worked out by hand below from the `fixed` crate's rules
  * (balance → U64F64 = ⌊b · 2^64 / 10^12⌋, products and quotients floor, U64F64 → balance floors).
  */
-import {V1_DUST, V1StakerBook, v1FromFixed, v1ToFixed} from '../../src/domain/ledger/v1-stakers'
+import {MemoryV1Store, V1_DUST, V1StakerBook, v1FromFixed, v1ToFixed} from '../../src/domain/ledger/v1-stakers'
 
 const PHA = 10n ** 12n
 const ONE = 1n << 64n
 
 describe('v1 stakers: the pallet test test_reward_management', () => {
     it('gives the reward_acc, pending and debts the pallet asserts', () => {
-        const b = new V1StakerBook('u64f64')
+        const b = new V1StakerBook(new MemoryV1Store(), 'u64f64')
         b.contribute('0', 'A', 100n * PHA)
         b.contribute('0', 'B', 400n * PHA)
-        expect(b.pools.get('0')?.rewardAcc).toBe(0n)
+        expect(b.pool('0').rewardAccBits).toBe(0n)
         // mined 500 PHA, no commission
         expect(b.reward('0', 500n * PHA)).toBe(true)
         const s1 = b.staker('0', 'A')
         const s2 = b.staker('0', 'B')
-        expect(b.pools.get('0')?.rewardAcc).toBe(ONE) // fp!(1)
+        expect(b.pool('0').rewardAccBits).toBe(ONE) // fp!(1)
         expect(b.pending(s1)).toBe(100n * PHA)
         expect(b.pending(s2)).toBe(400n * PHA)
         // staker 1 claims 100 PHA (RewardsWithdrawn, not the owner's commission: none)
@@ -27,7 +27,7 @@ describe('v1 stakers: the pallet test test_reward_management', () => {
         expect(s1.rewardDebt).toBe(100n * PHA)
         expect(b.pending(s1)).toBe(0n)
         b.reward('0', 500n * PHA)
-        expect(b.pools.get('0')?.rewardAcc).toBe(2n * ONE)
+        expect(b.pool('0').rewardAccBits).toBe(2n * ONE)
         expect(b.pending(s1)).toBe(100n * PHA)
         expect(b.pending(s2)).toBe(800n * PHA)
         b.claim('0', 'B', 800n * PHA, true)
@@ -38,7 +38,7 @@ describe('v1 stakers: the pallet test test_reward_management', () => {
         expect(s1.rewardDebt).toBe(800n * PHA)
         b.reward('0', 800n * PHA)
         b.claim('0', 'A', 500n * PHA, true)
-        expect(b.pools.get('0')?.rewardAcc).toBe(3n * ONE)
+        expect(b.pool('0').rewardAccBits).toBe(3n * ONE)
         expect(b.pending(s1)).toBe(0n)
         expect(b.pending(s2)).toBe(400n * PHA)
         // the reconciliation: claimed + pending = Σ distributed
@@ -60,17 +60,17 @@ describe('v1 stakers: rounding', () => {
     })
 
     it('a single staker gets one planck less than a reward a third of the stake', () => {
-        const b = new V1StakerBook()
+        const b = new V1StakerBook(new MemoryV1Store())
         b.contribute('1', 'S', 3n * PHA)
         b.reward('1', PHA)
         // acc = ⌊2^64 / 3⌋ = 6148914691236517205 (2^64 = 3 · that + 1)
-        expect(b.pools.get('1')?.rewardAcc).toBe(6148914691236517205n)
+        expect(b.pool('1').rewardAccBits).toBe(6148914691236517205n)
         // mul(3 PHA, acc) = from_fixed(3 · acc = 2^64 − 1) = ⌊(2^64 − 1) · 10^12 / 2^64⌋ = 10^12 − 1
         expect(b.pending(b.staker('1', 'S'))).toBe(PHA - 1n)
     })
 
     it('three equal stakers of a reward that does not divide lose a planck each', () => {
-        const b = new V1StakerBook()
+        const b = new V1StakerBook(new MemoryV1Store())
         for (const a of ['X', 'Y', 'Z']) b.contribute('2', a, PHA)
         b.reward('2', PHA)
         // each: ⌊10^12 · ⌊2^64/3⌋ / 2^64⌋ = ⌊333333333333.33…⌋
@@ -78,21 +78,21 @@ describe('v1 stakers: rounding', () => {
     })
 
     it('a staker of one planck of shares rounds half a planck down to nothing', () => {
-        const b = new V1StakerBook()
+        const b = new V1StakerBook(new MemoryV1Store())
         b.contribute('3', 'big', 2n * PHA - 1n)
         b.contribute('3', 'tiny', 1n)
         b.reward('3', PHA)
         // to_fixed(2 PHA) = 2 · 2^64, so acc = 2^63; to_fixed(1) = 18446744; 18446744 · 2^63 >> 64 = 9223372;
         // ⌊9223372 · 10^12 / 2^64⌋ = ⌊0.49999…⌋ = 0
-        expect(b.pools.get('3')?.rewardAcc).toBe(1n << 63n)
+        expect(b.pool('3').rewardAccBits).toBe(1n << 63n)
         expect(b.pending(b.staker('3', 'tiny'))).toBe(0n)
     })
 
     it('dismisses a to_stakers of 1000 plancks as dust and distributes 1001', () => {
-        const b = new V1StakerBook()
+        const b = new V1StakerBook(new MemoryV1Store())
         b.contribute('4', 'A', PHA)
         expect(b.reward('4', V1_DUST)).toBe(false)
-        expect(b.pools.get('4')?.rewardAcc).toBe(0n)
+        expect(b.pool('4').rewardAccBits).toBe(0n)
         expect(b.reward('4', V1_DUST + 1n)).toBe(true)
         // acc = to_fixed(1001) / to_fixed(10^12) = ⌊1001 · 2^64 / 10^12⌋, a little under 1001 plancks per PHA:
         // back to a balance it floors to 1000
@@ -100,7 +100,7 @@ describe('v1 stakers: rounding', () => {
     })
 
     it('keeps what a staker earned across a contribution and a withdrawal (settle, then reset)', () => {
-        const b = new V1StakerBook()
+        const b = new V1StakerBook(new MemoryV1Store())
         b.contribute('5', 'A', 3n * PHA)
         b.reward('5', PHA) // A: 10^12 − 1 (the single-staker case)
         b.contribute('5', 'B', 3n * PHA)
@@ -115,7 +115,7 @@ describe('v1 stakers: rounding', () => {
     })
 
     it('pays a commission with the staker part in RewardsWithdrawn and refuses a wrong staker claim', () => {
-        const b = new V1StakerBook()
+        const b = new V1StakerBook(new MemoryV1Store())
         b.contribute('6', 'owner', PHA)
         b.reward('6', 2n * PHA)
         // the owner claims its 2 PHA as staker and 7 plancks of commission
@@ -125,29 +125,27 @@ describe('v1 stakers: rounding', () => {
     })
 
     it('carries each staker’s pending into the migration and lists the pool’s dirty stakers', () => {
-        const b = new V1StakerBook()
+        const b = new V1StakerBook(new MemoryV1Store())
         b.contribute('7', 'A', PHA)
         b.contribute('7', 'B', 2n * PHA)
         expect(
             b
                 .takeDirty()
-                .map(s => s.account)
+                .map(s => s.accountId)
                 .sort()
         ).toEqual(['A', 'B'])
         b.reward('7', 3n * PHA)
         expect(
             b
                 .takeDirty()
-                .map(s => s.account)
+                .map(s => s.accountId)
                 .sort()
         ).toEqual(['A', 'B'])
         expect(b.takeDirty()).toEqual([])
         b.claim('7', 'A', PHA, false)
-        const m = b.migratePool('7')
-        expect(m.map(x => [x.account, x.pending, x.shares, x.claimed])).toEqual([
-            ['A', 0n, PHA, PHA],
-            ['B', 2n * PHA, 2n * PHA, 0n],
-        ])
+        const [a, c] = [b.staker('7', 'A'), b.staker('7', 'B')]
+        expect([b.pending(a), a.claimed, b.accrued(a)]).toEqual([0n, PHA, PHA])
+        expect([b.pending(c), c.claimed, b.accrued(c)]).toEqual([2n * PHA, 0n, 2n * PHA])
         expect(b.poolPending('7')).toBe(2n * PHA)
     })
 })

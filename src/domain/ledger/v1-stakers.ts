@@ -24,7 +24,7 @@
  *
  * The migration to v2 (stake_pool_v2.rs `migrate_pool_stakers`, Dec 2022) pays each staker
  * `mul(shares, acc) − reward_debt + available_rewards` into the pool's value (total_value += it) and keeps
- * the shares; see `migratePool`.
+ * the shares; see `poolPending`.
  *
  * balance ⇄ U64F64: until 2023-01-04 (46e8096b4 "Fix overflow in FixedPointConvert") through U64F64 itself
  * (`from_num(b).saturating_div(1e12)`, 64 fraction bits; `saturating_mul(1e12).to_num()`), after it through
@@ -79,9 +79,10 @@ export function v1Distribute(acc: bigint, totalShares: bigint, v: bigint, conv: 
 }
 
 export interface V1PoolAcc {
-    pid: string
+    /** pid */
+    id: string
     /** `PoolInfo.reward_acc` bits */
-    rewardAcc: bigint
+    rewardAccBits: bigint
     /** `PoolInfo.total_shares` as the reward book sees it */
     totalShares: bigint
     /** reward distributions added to the accumulator */
@@ -91,13 +92,25 @@ export interface V1PoolAcc {
 }
 
 export interface V1StakerAcc {
-    pid: string
-    account: string
+    poolId: string
+    accountId: string
     shares: bigint
     availableRewards: bigint
     rewardDebt: bigint
     /** Σ staker rewards paid to this account by claims */
     claimed: bigint
+}
+
+/** where the book keeps its pools and stakers (the ledger's entity maps, or plain maps) */
+export interface V1BookStore<P extends V1PoolAcc = V1PoolAcc, S extends V1StakerAcc = V1StakerAcc> {
+    getPool(pid: string): P | undefined
+    newPool(pid: string): P
+    getStaker(pid: string, account: string): S | undefined
+    newStaker(pid: string, account: string): S
+    poolStakers(pid: string): Iterable<S>
+    /** a pool or staker changed */
+    touchPool(p: P): void
+    touchStaker(s: S): void
 }
 
 /** what a claim event paid against what the book holds */
@@ -108,84 +121,87 @@ export interface V1ClaimCheck {
     ownerPart: bigint
 }
 
-export interface V1Migrated {
-    account: string
-    /** pending rewards folded into the pool's value */
-    pending: bigint
-    /** shares carried over (queued shares included, as in UserStakeInfo) */
-    shares: bigint
-    /** Σ rewards claimed in v1 */
-    claimed: bigint
-}
-
-export const stakerKey = (pid: string, account: string): string => `${pid}/${account}`
+export const stakerKey = (pid: string, account: string): string => `${pid}-${account}`
 
 /** `available + mul(shares, acc) − debt`: what the delegator could claim now */
-export function v1Pending(pool: V1PoolAcc, s: V1StakerAcc, conv: V1Conversion): bigint {
-    return s.availableRewards + v1Mul(s.shares, pool.rewardAcc, conv) - s.rewardDebt
+export function v1Pending(pool: V1PoolAcc | undefined, s: V1StakerAcc, conv: V1Conversion): bigint {
+    return s.availableRewards + v1Mul(s.shares, pool?.rewardAccBits ?? 0n, conv) - s.rewardDebt
+}
+
+/** plain maps: a book on its own (tests, audits) */
+export class MemoryV1Store implements V1BookStore {
+    readonly pools = new Map<string, V1PoolAcc>()
+    readonly stakers = new Map<string, V1StakerAcc>()
+    private readonly byPool = new Map<string, V1StakerAcc[]>()
+    getPool(pid: string): V1PoolAcc | undefined {
+        return this.pools.get(pid)
+    }
+    newPool(pid: string): V1PoolAcc {
+        const p = {id: pid, rewardAccBits: 0n, totalShares: 0n, distributions: 0, distributed: 0n}
+        this.pools.set(pid, p)
+        return p
+    }
+    getStaker(pid: string, account: string): V1StakerAcc | undefined {
+        return this.stakers.get(stakerKey(pid, account))
+    }
+    newStaker(pid: string, account: string): V1StakerAcc {
+        const s = {poolId: pid, accountId: account, shares: 0n, availableRewards: 0n, rewardDebt: 0n, claimed: 0n}
+        this.stakers.set(stakerKey(pid, account), s)
+        let list = this.byPool.get(pid)
+        if (!list) this.byPool.set(pid, (list = []))
+        list.push(s)
+        return s
+    }
+    poolStakers(pid: string): Iterable<V1StakerAcc> {
+        return this.byPool.get(pid) ?? []
+    }
+    touchPool(): void {}
+    touchStaker(): void {}
 }
 
 /**
- * The reward book of every v1 pool and staker, in memory. The caller loads it once and hands events in
- * order; `dirty` names the stakers whose accrued / pending moved since the last `takeDirty`.
+ * The reward book of every v1 pool and staker. The caller hands events in chain order; `takeDirty` names
+ * the stakers whose accrued / pending may have moved since its last call.
  */
-export class V1StakerBook {
-    readonly pools = new Map<string, V1PoolAcc>()
-    readonly stakers = new Map<string, V1StakerAcc>()
-    private readonly byPool = new Map<string, Set<string>>()
-    private readonly dirtyStakers = new Set<string>()
+export class V1StakerBook<P extends V1PoolAcc = V1PoolAcc, S extends V1StakerAcc = V1StakerAcc> {
+    private readonly dirtyStakers = new Set<S>()
     private readonly dirtyPools = new Set<string>()
 
-    constructor(readonly conv: V1Conversion = 'u64f64') {}
+    constructor(
+        readonly store: V1BookStore<P, S>,
+        readonly conv: V1Conversion = 'u64f64'
+    ) {}
 
-    pool(pid: string): V1PoolAcc {
-        let p = this.pools.get(pid)
-        if (!p) {
-            p = {pid, rewardAcc: 0n, totalShares: 0n, distributions: 0, distributed: 0n}
-            this.pools.set(pid, p)
-        }
-        return p
+    pool(pid: string): P {
+        return this.store.getPool(pid) ?? this.store.newPool(pid)
     }
 
-    staker(pid: string, account: string): V1StakerAcc {
-        const key = stakerKey(pid, account)
-        let s = this.stakers.get(key)
-        if (!s) {
-            s = {pid, account, shares: 0n, availableRewards: 0n, rewardDebt: 0n, claimed: 0n}
-            this.add(s)
-        }
-        return s
+    staker(pid: string, account: string): S {
+        return this.store.getStaker(pid, account) ?? this.store.newStaker(pid, account)
     }
 
-    /** put a loaded staker in the book */
-    add(s: V1StakerAcc): void {
-        const key = stakerKey(s.pid, s.account)
-        this.stakers.set(key, s)
-        let set = this.byPool.get(s.pid)
-        if (!set) {
-            set = new Set()
-            this.byPool.set(s.pid, set)
-        }
-        set.add(key)
-    }
-
-    pending(s: V1StakerAcc): bigint {
-        return v1Pending(this.pool(s.pid), s, this.conv)
+    pending(s: S): bigint {
+        return v1Pending(this.store.getPool(s.poolId), s, this.conv)
     }
 
     /** claimed + pending: everything the staker has earned */
-    accrued(s: V1StakerAcc): bigint {
+    accrued(s: S): bigint {
         return s.claimed + this.pending(s)
     }
 
-    private settle(p: V1PoolAcc, s: V1StakerAcc): void {
-        const acc = v1Mul(s.shares, p.rewardAcc, this.conv)
+    private settle(p: P, s: S): void {
+        const acc = v1Mul(s.shares, p.rewardAccBits, this.conv)
         s.availableRewards += acc - s.rewardDebt
         s.rewardDebt = acc
     }
 
-    private reset(p: V1PoolAcc, s: V1StakerAcc): void {
-        s.rewardDebt = v1Mul(s.shares, p.rewardAcc, this.conv)
+    private reset(p: P, s: S): void {
+        s.rewardDebt = v1Mul(s.shares, p.rewardAccBits, this.conv)
+    }
+
+    private changed(s: S): void {
+        this.dirtyStakers.add(s)
+        this.store.touchStaker(s)
     }
 
     /**
@@ -198,26 +214,29 @@ export class V1StakerBook {
         if (p.totalShares <= V1_DUST) {
             throw new Error(`pool ${pid}: RewardReceived to_stakers ${toStakers} with ${p.totalShares} shares (the chain dismisses it: RewardDismissedNoShare)`)
         }
-        p.rewardAcc = v1Distribute(p.rewardAcc, p.totalShares, toStakers, this.conv)
+        p.rewardAccBits = v1Distribute(p.rewardAccBits, p.totalShares, toStakers, this.conv)
         p.distributions++
         p.distributed += toStakers
         this.dirtyPools.add(pid)
+        this.store.touchPool(p)
         return true
     }
 
     /** `Contribution` (add_stake): settle, add the shares, reset the debt */
-    contribute(pid: string, account: string, shares: bigint): void {
+    contribute(pid: string, account: string, shares: bigint): S {
         const p = this.pool(pid)
         const s = this.staker(pid, account)
         this.settle(p, s)
         s.shares += shares
         p.totalShares += shares
         this.reset(p, s)
-        this.dirtyStakers.add(stakerKey(pid, account))
+        this.store.touchPool(p)
+        this.changed(s)
+        return s
     }
 
     /** `Withdrawal` (remove_stake): settle, remove the shares (their dust included), reset the debt */
-    withdraw(pid: string, account: string, shares: bigint): void {
+    withdraw(pid: string, account: string, shares: bigint): S {
         const p = this.pool(pid)
         const s = this.staker(pid, account)
         if (shares > s.shares) throw new Error(`pool ${pid}: ${account} withdraws ${shares} shares but holds ${s.shares}`)
@@ -226,21 +245,21 @@ export class V1StakerBook {
         s.shares -= shares
         p.totalShares -= shares
         this.reset(p, s)
-        this.dirtyStakers.add(stakerKey(pid, account))
+        this.store.touchPool(p)
+        this.changed(s)
+        return s
     }
 
     /**
-     * `StakerRewardsWithdrawn` (ownerMayClaim false) or `RewardsWithdrawn` (true: the owner's commission may
-     * be part of `amount`). Pays out the staker's available rewards; returns the split. Throws when the
-     * amount is less than the staker's rewards, or (staker claim) differs from them.
+     * `StakerRewardsWithdrawn` (ownerMayClaim false) or `RewardsWithdrawn` by the pool's owner (true: the
+     * owner's commission may be part of `amount`). Pays out the staker's available rewards; returns the
+     * split. Throws when the amount is less than the staker's rewards, or (staker claim) differs from them.
      */
     claim(pid: string, account: string, amount: bigint, ownerMayClaim: boolean): V1ClaimCheck {
-        const p = this.pool(pid)
-        const key = stakerKey(pid, account)
-        const s = this.stakers.get(key)
+        const s = this.store.getStaker(pid, account)
         let stakerPart = 0n
         if (s) {
-            this.settle(p, s)
+            this.settle(this.pool(pid), s)
             stakerPart = s.availableRewards
         }
         const ownerPart = amount - stakerPart
@@ -250,50 +269,27 @@ export class V1StakerBook {
         if (s) {
             s.availableRewards = 0n
             s.claimed += stakerPart
-            this.dirtyStakers.add(key)
+            this.changed(s)
         }
         return {stakerPart, ownerPart}
     }
 
-    /**
-     * The v1→v2 migration of one pool (stake_pool_v2.rs `migrate_pool_stakers`): every staker's
-     * `mul(shares, acc) − reward_debt + available_rewards` goes into the pool's value; the book of the pool
-     * is closed. Returns the stakers with their carried-over pending and shares.
-     */
-    migratePool(pid: string): V1Migrated[] {
-        const p = this.pools.get(pid)
-        const keys = this.byPool.get(pid)
-        const out: V1Migrated[] = []
-        if (!p || !keys) return out
-        for (const key of keys) {
-            const s = this.stakers.get(key)
-            if (!s) continue
-            out.push({account: s.account, pending: this.pending(s), shares: s.shares, claimed: s.claimed})
-        }
-        return out
-    }
-
     /** stakers whose pending may have moved since the last call (touched, or in a rewarded pool) */
-    takeDirty(): V1StakerAcc[] {
-        const keys = new Set(this.dirtyStakers)
-        for (const pid of this.dirtyPools) for (const k of this.byPool.get(pid) ?? []) keys.add(k)
+    takeDirty(): S[] {
+        const out = new Set(this.dirtyStakers)
+        for (const pid of this.dirtyPools) for (const s of this.store.poolStakers(pid)) out.add(s)
         this.dirtyStakers.clear()
         this.dirtyPools.clear()
-        const out: V1StakerAcc[] = []
-        for (const k of keys) {
-            const s = this.stakers.get(k)
-            if (s) out.push(s)
-        }
-        return out
+        return [...out]
     }
 
-    /** Σ pending of a pool's stakers (what the migration adds to the pool's value) */
+    /**
+     * Σ pending of a pool's stakers: what the v1→v2 migration (stake_pool_v2.rs `migrate_pool_stakers`)
+     * folds into the pool's value, `mul(shares, acc) − reward_debt + available_rewards` each.
+     */
     poolPending(pid: string): bigint {
         let sum = 0n
-        for (const k of this.byPool.get(pid) ?? []) {
-            const s = this.stakers.get(k)
-            if (s) sum += this.pending(s)
-        }
+        for (const s of this.store.poolStakers(pid)) sum += this.pending(s)
         return sum
     }
 }
