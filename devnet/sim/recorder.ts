@@ -5,7 +5,8 @@
  * Separate from the engine's parts so that what the indexer must find is gathered in one place; the
  * counters an action bumps (starts, stops, contributions, …) stay next to the event they count.
  */
-import {type Core, type EngineConfig, type Pool, type Delegation} from './core'
+import {type Core, type EngineConfig, type Pool} from './core'
+import {pendingRewardV1} from './masterchef'
 import {type GroundTruth, type AccountTruth, type DayTruth, type V1DelegatorTruth, utcDay, emptyTruth, resetTruth} from './truth'
 
 /** the truth of a new run (or `truth` reset in place), with what the configuration fixes */
@@ -143,11 +144,6 @@ export function v1Delegator(e: Core, pool: Pool, user: string): V1DelegatorTruth
     return t
 }
 
-/** stakepool.rs `pending_reward`: the staker's share of reward_acc not yet moved to available_rewards */
-export function pendingRewardV1(pool: Pool, d: Delegation): bigint {
-    return ((d.shares * pool.rewardAcc) >> 64n) - d.rewardDebt
-}
-
 /**
  * Refresh every v1 delegator's pending (available_rewards + pending_reward) and accrued (claimed + pending);
  * with `date`, also record them as that UTC day's end.
@@ -157,7 +153,7 @@ export function snapshotV1(e: Core, date: string | null): void {
         if (!pool.v1) continue
         for (const [user, d] of pool.delegs) {
             const t = v1Delegator(e, pool, user)
-            t.pending = d.pending + pendingRewardV1(pool, d)
+            t.pending = d.pending + pendingRewardV1(pool, user, d)
             t.accrued = t.claimed + t.pending
             if (date !== null) t.days[date] = {accrued: t.accrued, claimed: t.claimed, pending: t.pending}
         }
