@@ -8,6 +8,7 @@
  * that day gets one V1StakerDay row (cumulative accrued / claimed / pending) and its V1Staker row refreshed.
  */
 import {PoolKind, V1PoolAccumulator, V1Staker, V1StakerDay} from '../../model'
+import {balanceMul, balanceToFixed, fixedDiv} from '../balance'
 import type {MiningState} from '../state'
 import type {LedgerContext} from './context'
 import {stakerKey, V1BookStore, V1StakerBook} from './v1-stakers'
@@ -148,21 +149,24 @@ export function closeV1Day(cx: LedgerContext, date: string, height: number, at: 
 }
 
 /**
- * The v1→v2 migration of pool `pid` (stake_pool_v2.rs `migrate_pool_stakers`): each staker's pending
- * rewards went into the pool's value and its shares were carried over; its v2 value right after is
- * ⌊shares × totalValue / totalShares⌋ of the migrated pool. Returns Σ pending (what the pool's value grew by).
+ * The v1→v2 migration of pool `pid` (stake_pool_v2.rs `migrate_pool_stakers`, Dec 2022): each staker's
+ * pending rewards went into the pool's value; its NFT holds its shares less those of its queued withdrawal
+ * (which became a withdrawal NFT of the pallet); its v2 value right after is base_pool.rs
+ * `bmul(shares, share_price)` of the migrated pool. Returns Σ pending (what the pool's value grew by).
  */
 export function migrateV1Stakers(cx: LedgerContext, pid: string, totalValue: bigint, totalShares: bigint): bigint {
+    const price = fixedDiv(balanceToFixed(totalValue), balanceToFixed(totalShares))
     let sum = 0n
     for (const s of cx.v1Book.store.poolStakers(pid)) {
         const pending = cx.v1Book.pending(s)
         sum += pending
+        const shares = s.shares
         s.pending = pending
         s.accrued = s.claimed + pending
         s.migratedAtHeight = cx.mustBlock().height
         s.pendingAtUpgrade = pending
-        s.sharesAtUpgrade = s.shares
-        s.v2ValueAtUpgrade = totalShares === 0n ? 0n : (s.shares * totalValue) / totalShares
+        s.sharesAtUpgrade = shares
+        s.v2ValueAtUpgrade = price === undefined ? 0n : balanceMul(shares, price)
         s.updatedAt = cx.blockTime
         cx.state.v1Stakers.touch(s)
     }
