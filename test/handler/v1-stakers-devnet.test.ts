@@ -1,5 +1,5 @@
 /**
- * The v1 stakers' rewards of the `tiny` devnet chain, indexed by the real processor into PostgreSQL, against
+ * The v1 stakers' rewards of the `tiny` and `small` devnet chains, indexed by the real processor into PostgreSQL, against
  * the simulator's ground truth (`truth.v1Delegators`, computed with the devnet's own arithmetic): every
  * delegator's accrued, claimed and pending at the end of every UTC day of the v1 era, and its pending,
  * shares and v2 value at the v1→v2 upgrade, to the planck.
@@ -30,7 +30,7 @@ interface Point {
 
 const point = (r: any): Point => ({accrued: b(r?.accrued), claimed: b(r?.claimed), pending: b(r?.pending)})
 
-describe('v1 stakers of the tiny devnet chain against the ground truth', () => {
+describe.each(['tiny', 'small'])('v1 stakers of the %s devnet chain against the ground truth', scenario => {
     let url: string
     let truth: any
     let stakers: Map<string, any>
@@ -38,7 +38,7 @@ describe('v1 stakers of the tiny devnet chain against the ground truth', () => {
     let accs: Map<string, any>
 
     beforeAll(async () => {
-        const db = await indexedDatabase('tiny')
+        const db = await indexedDatabase(scenario)
         url = db.url
         truth = db.truth
         stakers = new Map((await query(url, `SELECT * FROM v1_staker`)).map(r => [`${r.pool_id}/${r.account_id}`, r]))
@@ -49,7 +49,7 @@ describe('v1 stakers of the tiny devnet chain against the ground truth', () => {
             if (!days.has(k)) days.set(k, [])
             days.get(k)?.push({date: r.date, p: point(r)})
         }
-    }, 600_000)
+    }, 1_800_000)
 
     it('has v1 delegators, days and an upgrade to compare', () => {
         const keys = Object.keys(truth.v1Delegators)
