@@ -40,7 +40,7 @@ export interface V1StakerPoolOut {
     pendingAtUpgrade: bigint | null
     sharesAtUpgrade: bigint | null
     v2ValueAtUpgrade: bigint | null
-    /** claimed + pending = Σ daily accrued, and the claims' sum = claimed */
+    /** at every day's end claimed + pending = Σ accrued and claimed = Σ claim events so far; Σ claims = claimed */
     reconciled: boolean
 }
 
@@ -101,8 +101,12 @@ export async function v1StakerRewards(q: Query, account: string): Promise<V1Stak
             .filter(c => c.pool_id === s.pool_id)
             .map(c => ({eventId: c.id, blockHeight: Number(c.block_height), timestamp: toDate(c.timestamp)!, amount: big(c.amount)}))
         const accrued = claimed + pending
-        const sumDays = days.reduce((t, d) => t + d.accrued, 0n) + (accrued - prevAccrued)
-        const sumClaims = claims.reduce((t, c) => t + c.amount, 0n)
+        // every day's end: accrued = claimed + pending, and claimed = Σ the claim events up to that day
+        let ok = claims.reduce((t, c) => t + c.amount, 0n) === claimed
+        for (const d of days) {
+            const claimedByEvents = claims.filter(c => c.timestamp.toISOString().slice(0, 10) <= d.date).reduce((t, c) => t + c.amount, 0n)
+            if (d.accruedTotal !== d.claimedTotal + d.pending || d.claimedTotal !== claimedByEvents) ok = false
+        }
         return {
             poolId: s.pool_id,
             shares: big(s.shares),
@@ -115,7 +119,7 @@ export async function v1StakerRewards(q: Query, account: string): Promise<V1Stak
             pendingAtUpgrade: bigOrNull(s.pending_at_upgrade),
             sharesAtUpgrade: bigOrNull(s.shares_at_upgrade),
             v2ValueAtUpgrade: bigOrNull(s.v2_value_at_upgrade),
-            reconciled: sumDays === accrued && sumClaims === claimed,
+            reconciled: ok,
         }
     })
 }

@@ -144,7 +144,7 @@ export class V1StakerRewardsOut {
     @Field(() => BigInt, {nullable: true, description: 'pending rewards folded into the v2 pool’s value'}) pendingAtUpgrade!: bigint | null
     @Field(() => BigInt, {nullable: true}) sharesAtUpgrade!: bigint | null
     @Field(() => BigInt, {nullable: true, description: 'value of the shares right after the migration'}) v2ValueAtUpgrade!: bigint | null
-    @Field({description: 'claimed + pending = Σ daily accrued, and the claims add up to claimed'}) reconciled!: boolean
+    @Field({description: 'at every day end claimed + pending = Σ accrued and claimed = Σ claims so far; the claims add up to claimed'}) reconciled!: boolean
 }
 
 @ObjectType()
