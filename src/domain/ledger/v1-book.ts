@@ -79,7 +79,13 @@ export type LedgerV1Book = V1StakerBook<V1PoolAccumulator, V1Staker>
 
 export function newV1Book(state: MiningState): LedgerV1Book {
     // the v1 era runs balance_convert.rs as of 0005a36c3 (U64F64 conversions)
-    return new V1StakerBook(new EntityV1Store(state), 'u64f64')
+    const book = new V1StakerBook(new EntityV1Store(state), 'u64f64')
+    // loaded in the middle of a v1 day: which stakers moved earlier that day is not stored, so every staker
+    // gets a row at that day's end (a row that repeats the previous one is harmless: the values are cumulative)
+    if (state.network.poolMigrationHeight == null) {
+        for (const s of state.v1Stakers.values()) if (s.migratedAtHeight == null) book.markDirty(s)
+    }
+    return book
 }
 
 const isV1 = (kind: PoolKind): boolean => kind === PoolKind.StakePoolV1

@@ -274,6 +274,11 @@ export class V1StakerBook<P extends V1PoolAcc = V1PoolAcc, S extends V1StakerAcc
         return {stakerPart, ownerPart}
     }
 
+    /** count `s` among the stakers whose rewards moved (a reload that cannot know) */
+    markDirty(s: S): void {
+        this.dirtyStakers.add(s)
+    }
+
     /** stakers whose pending may have moved since the last call (touched, or in a rewarded pool) */
     takeDirty(): S[] {
         const out = new Set(this.dirtyStakers)
