@@ -4,6 +4,7 @@
  * and debts), and rounding cases whose results are worked out by hand below from the `fixed` crate's rules
  * (balance → U64F64 = ⌊b · 2^64 / 10^12⌋, products and quotients floor, U64F64 → balance floors).
  */
+import {permillMul} from '../../src/domain/fixed'
 import {MemoryV1Store, V1_DUST, V1StakerBook, v1FromFixed, v1ToFixed} from '../../src/domain/ledger/v1-stakers'
 
 const PHA = 10n ** 12n
@@ -97,6 +98,23 @@ describe('v1 stakers: rounding', () => {
         // acc = to_fixed(1001) / to_fixed(10^12) = ⌊1001 · 2^64 / 10^12⌋, a little under 1001 plancks per PHA:
         // back to a balance it floors to 1000
         expect(b.pending(b.staker('4', 'A'))).toBe(1000n)
+    })
+
+    it('follows a commission change between rewards through to_stakers', () => {
+        const b = new V1StakerBook(new MemoryV1Store())
+        b.contribute('8', 'A', PHA)
+        b.contribute('8', 'B', 2n * PHA)
+        // 10% of 10 PHA to the owner (handle_pool_new_reward: commission * rewards), 9 PHA over 3 PHA of shares:
+        // acc = 3 exactly, A 3 PHA, B 6 PHA
+        b.reward('8', 10n * PHA - permillMul(100_000, 10n * PHA))
+        expect(b.pending(b.staker('8', 'A'))).toBe(3n * PHA)
+        expect(b.pending(b.staker('8', 'B'))).toBe(6n * PHA)
+        // the owner sets 50%: 5 PHA to the stakers; acc += ⌊5 · 2^64 / 3⌋ = (5 · 2^64 − 2) / 3, so
+        // A: ⌊3 PHA + (5 PHA − ε) / 3⌋ = 4666666666666, B: ⌊6 PHA + 2 · (5 PHA − ε) / 3⌋ = 9333333333333
+        expect(permillMul(500_000, 10n * PHA)).toBe(5n * PHA)
+        b.reward('8', 10n * PHA - permillMul(500_000, 10n * PHA))
+        expect(b.pending(b.staker('8', 'A'))).toBe(4_666_666_666_666n)
+        expect(b.pending(b.staker('8', 'B'))).toBe(9_333_333_333_333n)
     })
 
     it('keeps what a staker earned across a contribution and a withdrawal (settle, then reset)', () => {
