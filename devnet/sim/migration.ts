@@ -3,18 +3,27 @@
  * the tokenomics and cool-down rewritten in v2 shapes, and everything due in that block moved to the next.
  */
 import {type Core, push, take} from './core'
-import {settleV1} from './delegations'
+import {pendingRewardV1, stakerSharesV1} from './masterchef'
+import {balanceMulFixed, balanceToFixed, fixedDiv} from './fixed'
 import {tokenomicWrite, coolDownWrite} from './storage'
+import {snapshotV1, v1Delegator} from './recorder'
+import {utcDay} from './truth'
 
 /** v1 → v2: storage-only migration (no events) */
 export function migrate(e: Core): void {
+    // the end of the v1 era: the v1 stakers' rewards as the last v1 block left them
+    snapshotV1(e, utcDay(e.timestampOf(e.block - 1)))
     for (const pool of e.pools) {
         if (!pool.v1) continue
-        // pending staker rewards are folded into the pool's value; delegations become NFTs
+        // stake_pool_v2.rs `migrate_stakepools` (total_value = total_stake), then `migrate_pool_stakers`: each
+        // staker's pending_reward + available_rewards is added to total_value (money from the subsidy pool into
+        // the pool account); the staker's NFT holds its shares less those of its queued withdrawal
+        const carried: Array<[string, bigint, bigint]> = []
         let pending = 0n
-        for (const d of pool.delegs.values()) {
-            settleV1(e, pool, d)
-            pending += d.pending
+        for (const [user, d] of pool.delegs) {
+            const reward = d.pending + pendingRewardV1(pool, user, d)
+            carried.push([user, reward, stakerSharesV1(pool, user, d)])
+            pending += reward
             d.pending = 0n
             d.rewardDebt = 0n
         }
@@ -25,6 +34,11 @@ export function migrate(e: Core): void {
         pool.cid = e.nextCid++
         for (const d of pool.delegs.values()) if (d.shares > 0n) d.nftId = pool.nextNft++
         for (const q of pool.queue) q.nftId = pool.nextNft++
+        // the staker's value right after the pool's migration: base_pool.rs bmul(shares, share_price)
+        const price = pool.totalShares === 0n ? 0n : fixedDiv(balanceToFixed(pool.totalValue), balanceToFixed(pool.totalShares))
+        for (const [user, reward, shares] of carried) {
+            v1Delegator(e, pool, user).atUpgrade = {pending: reward, shares, v2Value: balanceMulFixed(shares, price)}
+        }
         pool.truth.kind = 'StakePool'
         pool.truth.migrated = true
         pool.truth.cid = pool.cid

@@ -6,6 +6,7 @@
 import {PLANCKS_PER_PHA} from './fixed'
 import {Engine, Pool, Worker, DUST} from './engine'
 import type {Rng} from './rng'
+import {V1EdgeCases} from './policy-v1'
 
 export interface PolicyConfig {
     /** stake pools created during the initial ramp (in the start era) */
@@ -51,6 +52,8 @@ export interface PolicyConfig {
     /** block to emit CoolDownExpirationChanged at (0 = never), and the new period in seconds */
     coolDownChangeAt: number
     coolDownChangeSecs: number
+    /** v1 era: the stake-pool edge cases of ./policy-v1 (single staker, tiny shares, queued withdrawals, …) */
+    v1EdgeCases?: boolean
 }
 
 const pha = (n: number): bigint => BigInt(Math.round(n)) * PLANCKS_PER_PHA
@@ -67,6 +70,7 @@ export class Policy {
     private owners: string[] = []
     private budgetBase = 0n
     private budgetFrom = 0
+    private readonly v1Edges: V1EdgeCases | null
 
     constructor(
         private readonly e: Engine,
@@ -75,6 +79,7 @@ export class Policy {
         this.rng = e.rng
         this.perBlock = 86_400_000 / e.cfg.blockTimeMs
         this.plan()
+        this.v1Edges = c.v1EdgeCases && e.cfg.startEra === 'v1' ? new V1EdgeCases(e, c.rampBlocks) : null
     }
 
     private at(block: number, fn: () => void): void {
@@ -301,6 +306,7 @@ export class Policy {
             if (w) e.markUnresponsive(w, rng.int(c.unresponsiveBlocks[0], c.unresponsiveBlocks[1]))
         }
         this.quirks()
+        if (e.era === 'v1') this.v1Edges?.act()
         if (c.vaultEveryBlocks > 0 && b % c.vaultEveryBlocks === 0) for (const vpid of e.vaultPids) this.manageVault(e.pools[vpid])
         if (b % 50 === 0) this.forceStops()
         if (e.era === 'v2' && c.budgetEveryBlocks > 0) {

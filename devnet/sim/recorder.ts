@@ -5,8 +5,9 @@
  * Separate from the engine's parts so that what the indexer must find is gathered in one place; the
  * counters an action bumps (starts, stops, contributions, …) stay next to the event they count.
  */
-import {type Core, type EngineConfig} from './core'
-import {type GroundTruth, type AccountTruth, type DayTruth, utcDay, emptyTruth, resetTruth} from './truth'
+import {type Core, type EngineConfig, type Pool} from './core'
+import {pendingRewardV1} from './masterchef'
+import {type GroundTruth, type AccountTruth, type DayTruth, type V1DelegatorTruth, utcDay, emptyTruth, resetTruth} from './truth'
 
 /** the truth of a new run (or `truth` reset in place), with what the configuration fixes */
 export function initTruth(cfg: EngineConfig, truth?: GroundTruth): GroundTruth {
@@ -110,6 +111,8 @@ export function finish(e: Core): GroundTruth {
         }
         pt.delegatorCount = n
     }
+    // v1 running to the end: the last day's end is now
+    if (e.v1) snapshotV1(e, utcDay(e.ts))
     t.complete = true
     return t
 }
@@ -125,5 +128,34 @@ export function recordBlock(e: Core): void {
     for (const ev of e.events) {
         const k = ev.pallet + '.' + ev.name
         t.eventCounts[k] = (t.eventCounts[k] ?? 0) + 1
+    }
+    // the v1 stakers' rewards at the end of a UTC day of the v1 era (the last v1 block is handled by migrate)
+    if (e.v1 && e.cfg.upgradeAt !== e.block + 1) {
+        const today = utcDay(e.ts)
+        if (utcDay(e.timestampOf(e.block + 1)) !== today) snapshotV1(e, today)
+    }
+}
+
+/** the v1 delegator record of `user` in `pool` (created on first use) */
+export function v1Delegator(e: Core, pool: Pool, user: string): V1DelegatorTruth {
+    const k = `${pool.pid}/${user}`
+    let t = e.truth.v1Delegators[k]
+    if (!t) e.truth.v1Delegators[k] = t = {accrued: 0n, claimed: 0n, pending: 0n, days: {}, atUpgrade: null}
+    return t
+}
+
+/**
+ * Refresh every v1 delegator's pending (available_rewards + pending_reward) and accrued (claimed + pending);
+ * with `date`, also record them as that UTC day's end.
+ */
+export function snapshotV1(e: Core, date: string | null): void {
+    for (const pool of e.pools) {
+        if (!pool.v1) continue
+        for (const [user, d] of pool.delegs) {
+            const t = v1Delegator(e, pool, user)
+            t.pending = d.pending + pendingRewardV1(pool, user, d)
+            t.accrued = t.claimed + t.pending
+            if (date !== null) t.days[date] = {accrued: t.accrued, claimed: t.claimed, pending: t.pending}
+        }
     }
 }

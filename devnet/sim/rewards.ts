@@ -10,6 +10,7 @@ import {SUBSIDY_POOL, WPHA_ACCOUNT, WPHA_ASSET_ID} from './accounts'
 import {vaultRewardCut} from './tokenomics'
 import {type DismissKind} from './truth'
 import {touchValue} from './pools'
+import {accIncrementV1} from './masterchef'
 import {account, dayPool} from './recorder'
 
 /**
@@ -140,7 +141,8 @@ function poolReward(e: Core, r: RewardItem): boolean {
 /** add stakers' rewards to a pool (v2: share price; v1: reward accumulator) */
 export function distribute(e: Core, pool: Pool, amount: bigint): void {
     if (pool.v1) {
-        pool.rewardAcc += (amount << 64n) / pool.totalShares
+        // stakepool.rs `distribute_reward` → accumulator.rs `distribute`
+        pool.rewardAcc += accIncrementV1(amount, pool.totalShares)
         return
     }
     pool.totalValue += amount

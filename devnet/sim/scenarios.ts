@@ -108,6 +108,7 @@ export function scenarioSpec(name: string): ScenarioSpec {
                     budgetEveryBlocks: 1_800,
                     budgetHalvingBlocks: 7_200,
                     workerUpdatesPerDay: 1,
+                    v1EdgeCases: true,
                     quirksPerDay: {dust: 2, late: 1, dropped: 1, failed: 0.5},
                     // the devnet shortens the cool-down to 6 h (announced by CoolDownExpirationChanged at block 1)
                     coolDownChangeAt: 1,

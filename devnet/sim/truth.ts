@@ -148,6 +148,24 @@ export interface AccountTruth {
     shares: Record<string, bigint>
 }
 
+/** a v1 delegator's stake-pool rewards at one moment (cumulative; see docs/devnet.md "Ground truth") */
+export interface V1DelegatorPoint {
+    /** Σ rewards credited to the staker = claimed + pending */
+    accrued: bigint
+    /** Σ StakerRewardsWithdrawn / RewardsWithdrawn paid to the staker */
+    claimed: bigint
+    /** available_rewards + pending_reward (stakepool.rs) */
+    pending: bigint
+}
+
+/** a v1 stake-pool delegator (key `${pid}/${account}`) */
+export interface V1DelegatorTruth extends V1DelegatorPoint {
+    /** at the end of each UTC day of the v1 era on which the delegation existed (cumulative values) */
+    days: Record<string, V1DelegatorPoint>
+    /** at the v1 → v2 upgrade, right after the migration (null: no upgrade in the run) */
+    atUpgrade: {pending: bigint; shares: bigint; v2Value: bigint} | null
+}
+
 export interface DayTruth {
     /** UTC date YYYY-MM-DD */
     date: string
@@ -239,6 +257,8 @@ export interface GroundTruth {
     pools: Record<string, PoolTruth>
     accounts: Record<string, AccountTruth>
     days: Record<string, DayTruth>
+    /** every v1 stake-pool delegator, key `${pid}/${account}` */
+    v1Delegators: Record<string, V1DelegatorTruth>
     /** number of settlements (SessionSettled/MinerSettled) = payouts.length when recorded */
     payoutCount: number
     /** every settlement, in chain order (null when not recorded, e.g. khala-day) */
@@ -292,6 +312,7 @@ export function emptyTruth(scenario: string, seed: number): GroundTruth {
         pools: {},
         accounts: {},
         days: {},
+        v1Delegators: {},
         payoutCount: 0,
         payouts: null,
     }

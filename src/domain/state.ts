@@ -19,6 +19,9 @@ import {
     StakeMovement,
     StakePool,
     TokenomicParameters,
+    V1PoolAccumulator,
+    V1Staker,
+    V1StakerDay,
     Vault,
     Worker,
     WorkerRollup,
@@ -124,6 +127,9 @@ export interface MiningState {
     vaults: EntityMap<Vault>
     delegations: EntityMap<Delegation>
     accounts: EntityMap<Account>
+    /** v1 stake pools' reward accumulators and stakers (ledger/v1-book.ts) */
+    v1Pools: EntityMap<V1PoolAccumulator>
+    v1Stakers: EntityMap<V1Staker>
 }
 
 export interface LedgerRows {
@@ -135,6 +141,7 @@ export interface LedgerRows {
     budgetChanges: BudgetChange[]
     tokenomicParameters: TokenomicParameters[]
     selfCheckFailures: SelfCheckFailure[]
+    v1StakerDays: V1StakerDay[]
 }
 
 export function emptyLedgerRows(): LedgerRows {
@@ -147,6 +154,7 @@ export function emptyLedgerRows(): LedgerRows {
         budgetChanges: [],
         tokenomicParameters: [],
         selfCheckFailures: [],
+        v1StakerDays: [],
     }
 }
 
@@ -178,6 +186,8 @@ export function emptyState(): MiningState {
         vaults: new EntityMap(),
         delegations: new EntityMap(),
         accounts: new EntityMap(),
+        v1Pools: new EntityMap(),
+        v1Stakers: new EntityMap(),
     }
 }
 

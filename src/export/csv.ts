@@ -12,8 +12,8 @@ import {payoutRowsSql, payoutSubjectSql} from '../queries/audit'
 import {parseOptionalRange, parseSubject, Subject} from '../queries/params'
 import {formatPha} from '../queries/pha'
 
-export type ExportKind = 'payouts' | 'pool-rewards' | 'rollups'
-export const EXPORT_KINDS: ExportKind[] = ['payouts', 'pool-rewards', 'rollups']
+export type ExportKind = 'payouts' | 'pool-rewards' | 'rollups' | 'v1-staker-rewards'
+export const EXPORT_KINDS: ExportKind[] = ['payouts', 'pool-rewards', 'rollups', 'v1-staker-rewards']
 
 export interface ExportRequest {
     kind: ExportKind
@@ -30,6 +30,7 @@ const PARAMS: Record<ExportKind, string[]> = {
     payouts: ['account', 'worker', 'pool', 'from', 'to', 'includeDropped'],
     'pool-rewards': ['account', 'worker', 'pool', 'from', 'to'],
     rollups: ['account', 'worker', 'pool', 'from', 'to', 'period'],
+    'v1-staker-rewards': ['account', 'pool', 'from', 'to'],
 }
 
 export function parseKind(input: string): ExportKind {
@@ -181,6 +182,48 @@ const ACCOUNT_ROLLUP_COLUMNS: Column[] = [
     text('apr'),
 ]
 
+/** payoutAudit's v1StakerRewards as rows: a day end (deltas and totals), a claim, the carry-over into v2 */
+const V1_STAKER_COLUMNS: Column[] = [
+    text('row_kind'),
+    text('pool', 'pool_id'),
+    text('account', 'account_id'),
+    text('date'),
+    text('block_height'),
+    text('event_id'),
+    ...money('accrued'),
+    ...money('claimed'),
+    ...money('accrued_total'),
+    ...money('claimed_total'),
+    ...money('pending'),
+    ...money('claim_amount'),
+    text('shares_at_upgrade'),
+    ...money('v2_value_at_upgrade'),
+]
+
+/** $1 the account or pid, $2 / $3 the range (UTC dates of its ends) */
+function v1StakerRewardsSql(key: 'account_id' | 'pool_id'): string {
+    return `SELECT * FROM (
+              SELECT 'day' AS row_kind, d.pool_id, d.account_id, d.date, d.block_height, NULL AS event_id,
+                     (d.accrued - coalesce(lag(d.accrued) OVER w, 0))::text AS accrued,
+                     (d.claimed - coalesce(lag(d.claimed) OVER w, 0))::text AS claimed,
+                     d.accrued::text AS accrued_total, d.claimed::text AS claimed_total, d.pending::text AS pending,
+                     NULL AS claim_amount, NULL AS shares_at_upgrade, NULL AS v2_value_at_upgrade, 0 AS ord
+                FROM v1_staker_day d WHERE d.${key} = $1
+              WINDOW w AS (PARTITION BY d.pool_id, d.account_id ORDER BY d.date)
+              UNION ALL
+              SELECT 'claim', m.pool_id, m.account_id, to_char(m.timestamp AT TIME ZONE 'UTC', 'YYYY-MM-DD'), m.block_height, m.id,
+                     NULL, NULL, NULL, NULL, NULL, m.amount::text, NULL, NULL, 1
+                FROM stake_movement m WHERE m.${key} = $1 AND m.kind = 'StakerRewardsWithdrawn'
+              UNION ALL
+              SELECT 'upgrade', s.pool_id, s.account_id, to_char(s.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD'), s.migrated_at_height, NULL,
+                     NULL, NULL, s.accrued::text, s.claimed::text, s.pending_at_upgrade::text, NULL,
+                     s.shares_at_upgrade::text, s.v2_value_at_upgrade::text, 2
+                FROM v1_staker s WHERE s.${key} = $1 AND s.migrated_at_height IS NOT NULL
+            ) x
+            WHERE x.date >= to_char($2::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD') AND x.date < to_char($3::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD')
+            ORDER BY x.pool_id, x.account_id, x.block_height, x.ord`
+}
+
 // ------------------------------------------------------------------ SQL
 
 const FAR_PAST = '1970-01-01T00:00:00Z'
@@ -224,6 +267,10 @@ export function exportQuery(req: ExportRequest): ExportQuery {
                          WHERE x.${key} = $1 AND x.period = '${req.period}' AND x.bucket_start >= $2 AND x.bucket_start < $3
                          ORDER BY x.bucket_start`
             return {sql, params, columns}
+        }
+        case 'v1-staker-rewards': {
+            if (req.subject.kind === 'worker') throw new InputError('worker', 'the v1-staker-rewards export is of an account or a pool')
+            return {sql: v1StakerRewardsSql(req.subject.kind === 'pool' ? 'pool_id' : 'account_id'), params, columns: V1_STAKER_COLUMNS}
         }
     }
 }

@@ -25,6 +25,9 @@ import {
     StakeMovement,
     StakePool,
     TokenomicParameters,
+    V1PoolAccumulator,
+    V1Staker,
+    V1StakerDay,
     Vault,
     Worker,
     WorkerRollup,
@@ -46,6 +49,8 @@ export const STATE_TABLES: {key: StateKey; entity: Function}[] = [
     {key: 'vaults', entity: Vault},
     {key: 'delegations', entity: Delegation},
     {key: 'accounts', entity: Account},
+    {key: 'v1Pools', entity: V1PoolAccumulator},
+    {key: 'v1Stakers', entity: V1Staker},
 ]
 
 export const LEDGER_TABLES: {key: keyof LedgerRows; entity: Function}[] = [
@@ -57,6 +62,7 @@ export const LEDGER_TABLES: {key: keyof LedgerRows; entity: Function}[] = [
     {key: 'budgetChanges', entity: BudgetChange},
     {key: 'tokenomicParameters', entity: TokenomicParameters},
     {key: 'selfCheckFailures', entity: SelfCheckFailure},
+    {key: 'v1StakerDays', entity: V1StakerDay},
 ]
 
 export const ROLLUP_TABLES: {key: keyof RollupRows; entity: Function}[] = [

@@ -166,20 +166,19 @@ describe('the v1 early return of on_reward', () => {
 })
 
 describe('v1 rewards: credited at once, paid out when claimed', () => {
+    // A, the only staker (5000 PHA of shares), is owed 9 PHA less the chain's rounding: reward_acc grows by
+    // ⌊9 · 2^64 / 5000⌋ = (9 · 2^64 − 4544) / 5000 (2^64 ≡ 1616 mod 5000), and mul(5000 PHA, acc) =
+    // ⌊(9 · 2^64 − 4544) · 10^12 / 2^64⌋ = 9 PHA − 1 planck (stakepool.rs `pending_reward`)
+    const owedToA = 9n * PHA - 1n
     let url: string
     beforeAll(async () => {
         const c = poolChain('StakePoolV1', 'v1-claims')
         // #5 S1 settles 10 PHA: the pool's reward_acc / owner_reward rise, nothing leaves the subsidy pool
         c.add([ev.treasury(2_500_000_000_000n), ev.settled(S1, 3001n << 64n, 10n << 64n), ev.reward(0, 1n * PHA, 9n * PHA, 'StakePoolV1')])
-        // #6 the owner claims 1 PHA, A claims 4 PHA: each paid by a transfer from the subsidy pool
-        c.add([
-            ev.transfer(SUBSIDY_POOL_ACCOUNT, O, 1n * PHA),
-            ev.ownerRewardsWithdrawn(0, O, 1n * PHA, 'StakePoolV1'),
-            ev.transfer(SUBSIDY_POOL_ACCOUNT, A, 4n * PHA),
-            ev.stakerRewardsWithdrawn(0, A, 4n * PHA),
-        ])
-        // #7 a claim with no transfer paying it
-        c.add([ev.stakerRewardsWithdrawn(0, A, 1n * PHA)])
+        // #6 A claims its staker rewards: paid by a transfer from the subsidy pool
+        c.add([ev.transfer(SUBSIDY_POOL_ACCOUNT, A, owedToA), ev.stakerRewardsWithdrawn(0, A, owedToA)])
+        // #7 the owner claims its 1 PHA commission with no transfer paying it
+        c.add([ev.ownerRewardsWithdrawn(0, O, 1n * PHA, 'StakePoolV1')])
         url = await index('v1_claims', c)
     })
 
@@ -189,10 +188,22 @@ describe('v1 rewards: credited at once, paid out when claimed', () => {
         const n = await network(url)
         expect(BigInt(n.rewards_credited)).toBe(10n * PHA)
         expect(BigInt(n.rewards_credited_v1)).toBe(10n * PHA)
-        expect(BigInt(n.rewards_paid_out)).toBe(5n * PHA)
-        expect(BigInt(n.rewards_claimed)).toBe(6n * PHA)
+        expect(BigInt(n.rewards_paid_out)).toBe(owedToA)
+        expect(BigInt(n.rewards_claimed)).toBe(owedToA + PHA)
         // emission counts the credit when it is made, not when it is claimed
         expect(BigInt(n.emitted_total)).toBe(12_500_000_000_000n)
         expect(await failures(url)).toEqual([{block_height: 7, kind: 'MissingRewardTransfer', expected: String(PHA), actual: '0'}])
+        // the staker's book: everything it accrued is claimed
+        const [s] = await sql(url, `SELECT claimed, available_rewards FROM v1_staker`)
+        expect(s).toEqual({claimed: String(owedToA), available_rewards: '0'})
+    })
+
+    it('reports a staker claim the reward book does not hold', async () => {
+        const c = poolChain('StakePoolV1', 'v1-claim-wrong')
+        c.add([ev.treasury(2_500_000_000_000n), ev.settled(S1, 3001n << 64n, 10n << 64n), ev.reward(0, 1n * PHA, 9n * PHA, 'StakePoolV1')])
+        // 9 PHA claimed where the chain owes 9 PHA − 1 planck
+        c.add([ev.transfer(SUBSIDY_POOL_ACCOUNT, A, 9n * PHA), ev.stakerRewardsWithdrawn(0, A, 9n * PHA)])
+        const u = await index('v1_claim_wrong', c)
+        expect((await failures(u)).map(f => [f.block_height, f.kind])).toEqual([[6, 'Inconsistency']])
     })
 })

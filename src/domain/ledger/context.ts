@@ -10,6 +10,7 @@ import {RewardPairer} from '../pairing'
 import {emptyLedgerRows, LedgerRows, MiningState} from '../state'
 import {delegationId, newAccount, newPool, newSession, newWorker, toPoolKind} from './entities'
 import {RowEvent, selfCheckFailureRow, stakeMovementRow} from './rows'
+import {LedgerV1Book, newV1Book} from './v1-book'
 
 export interface LedgerLog {
     warn(msg: string): void
@@ -55,11 +56,15 @@ export class LedgerContext {
     /** stake pool pid → vault pids holding its shares (derived index) */
     readonly vaultHoldings = new Map<string, Set<string>>()
     private scratch: Worker | undefined
+    /** the v1 stakers' reward book over state.v1Pools / v1Stakers (rebuilt with the indexes) */
+    v1Book: LedgerV1Book
 
     constructor(
         readonly state: MiningState,
         readonly log: LedgerLog
-    ) {}
+    ) {
+        this.v1Book = newV1Book(state)
+    }
 
     mustBlock(): BlockMeta {
         if (this.block == null) throw new Error('no open block: call beginBlock first')
@@ -69,6 +74,7 @@ export class LedgerContext {
     // ------------------------------------------------------------------ derived indexes
 
     rebuildIndexes(): void {
+        this.v1Book = newV1Book(this.state)
         this.vaultByAccount.clear()
         this.vaultHoldings.clear()
         for (const p of this.state.pools.values()) {

@@ -22,6 +22,7 @@ import {applyPoolSnapshot} from './migration'
 import {closeBlockRewards} from './rewards'
 import {resolveRewardTransfer, resolveTreasuryWithdrawal} from './money'
 import {applyTokenomics} from './tokenomics'
+import {closeV1Day, utcDate} from './v1-book'
 
 export type {BlockMeta, LedgerLog} from './context'
 export {delegationId, newAccount, newPool, newSession, newWorker} from './entities'
@@ -56,6 +57,11 @@ export class MiningLedger {
     beginBlock(meta: BlockMeta, params?: TokenomicParams): void {
         const cx = this.cx
         if (cx.block) throw new Error(`beginBlock(${meta.height}) while block ${cx.block.height} is open`)
+        // a UTC day of the v1 era ended with the previous block: the v1 stakers' day rows
+        const prev = cx.state.network.timestamp
+        if (prev != null && cx.state.network.poolMigrationHeight == null && utcDate(prev) !== utcDate(new Date(meta.timestamp))) {
+            closeV1Day(cx, utcDate(prev), cx.state.network.height, prev)
+        }
         cx.block = meta
         cx.blockTime = new Date(meta.timestamp)
         cx.blockParams = params

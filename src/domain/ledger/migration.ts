@@ -7,6 +7,7 @@ import {PoolKind} from '../../model'
 import {refreshDelegation, refreshPool} from './aggregates'
 import type {LedgerContext} from './context'
 import {newPool} from './entities'
+import {closeV1Day, migrateV1Stakers, utcDate} from './v1-book'
 
 /**
  * Overwrite the pools' totals with PhalaBasePool.Pools as read at the open block (the state after that
@@ -15,6 +16,8 @@ import {newPool} from './entities'
 export function applyPoolSnapshot(cx: LedgerContext, pools: NormalizedPool[]): void {
     const b = cx.mustBlock()
     const n = cx.state.network
+    // the v1 era ends with the previous block: its day's end for the v1 stakers
+    if (n.poolMigrationHeight == null && n.timestamp != null) closeV1Day(cx, utcDate(n.timestamp), n.height, n.timestamp)
     for (const sp of pools) {
         const id = sp.pid.toString()
         const kind = sp.kind === 'Vault' ? PoolKind.Vault : PoolKind.StakePool
@@ -38,6 +41,11 @@ export function applyPoolSnapshot(cx: LedgerContext, pools: NormalizedPool[]): v
         if (sp.commission != null) p.commission = sp.commission
         p.totalShares = sp.totalShares
         if (wasV1) {
+            // each staker's pending rewards join the pool's value (stake_pool_v2.rs `migrate_pool_stakers`)
+            const carried = migrateV1Stakers(cx, id, sp.totalValue, sp.totalShares)
+            if (p.totalValue + carried !== sp.totalValue) {
+                cx.log.info(`pool ${id} at the v2 migration: value ${p.totalValue} + stakers' pending ${carried} ≠ ${sp.totalValue} read from storage`)
+            }
             // v1 stakers' pending rewards become stake of the v2 pool: they land in the pool account as
             // free stake (storage has no free-stake field; the value delta is the best measure of it)
             p.freeValue += sp.totalValue - p.totalValue

@@ -8,6 +8,7 @@ import {mutateSession, refreshDelegation, refreshPool, setDelegationShares} from
 import type {LedgerContext} from './context'
 import {noteClaim} from './money'
 import {newPool, toPoolKind} from './entities'
+import {v1Claim, v1Contribution, v1Withdrawal} from './v1-book'
 import type {EventOf, Handlers} from './table'
 
 function onPoolCreated(cx: LedgerContext, ev: EventOf<'PoolCreated'>): void {
@@ -124,6 +125,7 @@ function onContribution(cx: LedgerContext, ev: EventOf<'Contribution'>): void {
     refreshPool(cx, p)
     refreshDelegation(cx, p, d)
     cx.movement(ev, StakeMovementKind.Contribution, p.id, ev.user, ev.amount, shares, null, ev.asVault?.toString() ?? null)
+    v1Contribution(cx, p.kind, p.id, ev.user, shares)
 }
 
 function onWithdrawalQueued(cx: LedgerContext, ev: EventOf<'WithdrawalQueued'>): void {
@@ -186,6 +188,7 @@ function onWithdrawal(cx: LedgerContext, ev: EventOf<'Withdrawal'>): void {
     refreshPool(cx, p)
     refreshDelegation(cx, p, d)
     cx.movement(ev, StakeMovementKind.Withdrawal, p.id, ev.user, ev.amount, shares, null, null, ev.burntShares)
+    v1Withdrawal(cx, p.kind, p.id, ev.user, shares + burnt)
 }
 
 function onOwnerRewardsWithdrawn(cx: LedgerContext, ev: EventOf<'OwnerRewardsWithdrawn'>): void {
@@ -218,6 +221,7 @@ function onStakerRewardsWithdrawn(cx: LedgerContext, ev: EventOf<'StakerRewardsW
     cx.state.accounts.touch(a)
     cx.movement(ev, StakeMovementKind.StakerRewardsWithdrawn, p.id, ev.user, ev.amount)
     noteClaim(cx, ev)
+    v1Claim(cx, ev.id, p.id, ev.user, ev.amount, ev.user === p.ownerId)
 }
 
 export const poolHandlers = {

@@ -17,6 +17,7 @@ import type {LedgerContext} from './context'
 import {delegationId} from './entities'
 import {creditsOnly, refreshEmission, takeRewardTransfer} from './money'
 import {dismissedRewardRow, poolRewardRow} from './rows'
+import {v1Reward} from './v1-book'
 import type {EventOf, Handlers} from './table'
 
 function onRewardReceived(cx: LedgerContext, ev: EventOf<'RewardReceived'>): void {
@@ -49,6 +50,7 @@ function onRewardReceived(cx: LedgerContext, ev: EventOf<'RewardReceived'>): voi
         const sp = cx.ensureStakePool(p.id)
         sp.v1PendingStakerRewards += distributed
         cx.state.stakePools.touch(sp)
+        v1Reward(cx, p.kind, p.id, ev.toStakers)
     } else if (distributed > 0n) {
         p.totalValue += distributed
         p.freeValue += distributed

@@ -14,6 +14,7 @@ import {
     LedgerStats,
     reconcile,
     subjectInfo,
+    v1StakerRewards,
 } from '../../queries/audit'
 import {guarded} from '../../server/errors'
 import {checkBuckets, MAX_PAGE, parseGranularity, parseLimit, parseOffset, parseRange, parseSubject} from '../../queries/params'
@@ -108,6 +109,42 @@ export class DelegatorGainsOut {
     @Field(() => BigInt, {description: 'v1-era staker rewards claimed (never part of the value)'}) stakerRewardsWithdrawn!: bigint
     @Field(() => BigInt, {description: 'valueAtEnd − valueAtStart − contributed + withdrawn + stakerRewardsWithdrawn'}) gain!: bigint
     @Field() gainPha!: string
+}
+
+@ObjectType({description: 'a UTC day on which a v1 delegator’s rewards moved'})
+export class V1StakerDayOut {
+    @Field({description: 'YYYY-MM-DD'}) date!: string
+    @Field(() => BigInt, {description: 'accrued during the day'}) accrued!: bigint
+    @Field(() => BigInt, {description: 'claimed during the day'}) claimed!: bigint
+    @Field(() => BigInt, {description: 'Σ accrued at the day’s end'}) accruedTotal!: bigint
+    @Field(() => BigInt, {description: 'Σ claimed at the day’s end'}) claimedTotal!: bigint
+    @Field(() => BigInt, {description: 'pending (claimable) at the day’s end'}) pending!: bigint
+}
+
+@ObjectType({description: 'a v1 staker rewards claim (StakerRewardsWithdrawn / RewardsWithdrawn)'})
+export class V1StakerClaimOut {
+    @Field() eventId!: string
+    @Field(() => Int) blockHeight!: number
+    @Field() timestamp!: Date
+    @Field(() => BigInt) amount!: bigint
+}
+
+@ObjectType({description: 'a v1 delegator’s stake-pool rewards in one pool, rebuilt with the chain’s arithmetic'})
+export class V1StakerRewardsOut {
+    @Field() poolId!: string
+    @Field(() => BigInt, {description: 'UserStakeInfo.shares (queued shares included)'}) shares!: bigint
+    @Field(() => BigInt, {description: 'claimed + pending (now, or at the v2 migration)'}) accrued!: bigint
+    @Field(() => BigInt) claimed!: bigint
+    @Field(() => BigInt, {description: 'claimable now (before the migration) or carried into v2'}) pending!: bigint
+    @Field() pendingPha!: string
+    @Field(() => [V1StakerDayOut], {description: 'the days on which the rewards moved (cumulative values hold until the next)'})
+    days!: V1StakerDayOut[]
+    @Field(() => [V1StakerClaimOut]) claims!: V1StakerClaimOut[]
+    @Field(() => Int, {nullable: true}) migratedAtHeight!: number | null
+    @Field(() => BigInt, {nullable: true, description: 'pending rewards folded into the v2 pool’s value'}) pendingAtUpgrade!: bigint | null
+    @Field(() => BigInt, {nullable: true}) sharesAtUpgrade!: bigint | null
+    @Field(() => BigInt, {nullable: true, description: 'value of the shares right after the migration'}) v2ValueAtUpgrade!: bigint | null
+    @Field({description: 'at every day end claimed + pending = Σ accrued and claimed = Σ claims so far; the claims add up to claimed'}) reconciled!: boolean
 }
 
 @ObjectType()
@@ -302,6 +339,21 @@ export class PayoutAuditResolver extends SqlResolver {
         return guarded(async () => {
             const d = await this.cached('delegatorGains', root.args, q => delegatorGains(q, root.args))
             return d && {...d, gainPha: pha(d.gain)}
+        })
+    }
+
+    @FieldResolver(() => [V1StakerRewardsOut], {
+        description: 'account only: its v1 stake-pool rewards per pool (whole history, not limited to the range)',
+    })
+    async v1StakerRewards(@Root() root: PayoutAudit, @Ctx() ctx: RequestContext): Promise<V1StakerRewardsOut[]> {
+        if (root.args.subject.kind !== 'account') return []
+        return guarded(async () => {
+            const rows = await this.cached('v1StakerRewards', root.args.subject.id, q => v1StakerRewards(q, root.args.subject.id))
+            chargeResponse(
+                ctx,
+                rows.reduce((n, r) => n + 10 + r.days.length * 6 + r.claims.length * 4, 0)
+            )
+            return rows.map(r => ({...r, pendingPha: pha(r.pending)}))
         })
     }
 
