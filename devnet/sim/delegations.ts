@@ -177,7 +177,8 @@ function processQueueV1(e: Core, pool: Pool): void {
     while (pool.free > DUST_V1 && pool.queue.length > 0) {
         const q = pool.queue[0]
         const d = pool.delegs.get(q.user)
-        if (!d) {
+        // a request emptied by the removal of its staker's dust shares is done
+        if (!d || q.shares === 0n) {
             pool.queue.shift()
             continue
         }
