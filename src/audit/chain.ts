@@ -47,6 +47,9 @@ export interface ChainStaker {
     shares: bigint
     /** shares in a queued withdrawal */
     withdrawing: bigint
+    /** v1 only (stakepool.rs `UserStakeInfo`): rewards settled to the staker, and the accumulator's debt */
+    availableRewards?: bigint
+    rewardDebt?: bigint
 }
 
 export interface ChainSnapshot {
@@ -183,7 +186,11 @@ async function readPoolsV1(q: any, snap: ChainSnapshot): Promise<void> {
     for (const [k, v] of await q.phalaStakePool.poolStakers.entries()) {
         const [pid, user] = k.args[0]
         const id = key(pid.toBigInt(), user.toHex())
-        addStaker(snap.stakers, id, v.unwrap().shares.toBigInt(), queued.get(id) ?? 0n)
+        const info = v.unwrap()
+        addStaker(snap.stakers, id, info.shares.toBigInt(), queued.get(id) ?? 0n)
+        const st = snap.stakers.get(id)!
+        st.availableRewards = info.availableRewards.toBigInt()
+        st.rewardDebt = info.rewardDebt.toBigInt()
     }
 }
 

@@ -116,6 +116,10 @@ export function compare(chain: ChainSnapshot, index: IndexSnapshot): AuditResult
             ['workers', x => list(x.workers)],
         ]
     )
+    // v1 (stakepool.rs UserStakeInfo): the rewards settled to each staker and its accumulator debt, which the
+    // index rebuilds with the chain's arithmetic; v2 has no such per-staker book
+    const v1 = chain.era === 'v1'
+    const book = (v: bigint | undefined) => (v1 ? s(v ?? 0n) : '-')
     const stakers = diff(
         'stakers',
         chain.stakers,
@@ -123,12 +127,19 @@ export function compare(chain: ChainSnapshot, index: IndexSnapshot): AuditResult
         [
             ['shares (queued included)', x => s(x.shares)],
             ['queued shares', x => s(x.withdrawing)],
+            ['available rewards (v1)', x => book(x.availableRewards)],
+            ['reward debt (v1)', x => book(x.rewardDebt)],
         ],
         [
             ['shares (queued included)', x => s(x.shares)],
             ['queued shares', x => s(x.withdrawing)],
+            ['available rewards (v1)', x => book(x.availableRewards)],
+            ['reward debt (v1)', x => book(x.rewardDebt)],
         ],
-        (c, i) => (c?.shares ?? 0n) === 0n && (i?.shares ?? 0n) === 0n
+        (c, i) =>
+            (c?.shares ?? 0n) === 0n &&
+            (i?.shares ?? 0n) === 0n &&
+            (!v1 || ((c?.availableRewards ?? 0n) === 0n && (i?.availableRewards ?? 0n) === 0n && (c?.rewardDebt ?? 0n) === 0n && (i?.rewardDebt ?? 0n) === 0n))
     )
     const n = index.network
     const flows = n

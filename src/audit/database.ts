@@ -30,6 +30,9 @@ export interface IndexPool {
 export interface IndexStaker {
     shares: bigint
     withdrawing: bigint
+    /** v1 stakers' reward book (src/domain/ledger/v1-stakers.ts), compared in the v1 era */
+    availableRewards?: bigint
+    rewardDebt?: bigint
 }
 
 export interface IndexSnapshot {
@@ -104,6 +107,14 @@ export async function readIndex(c: Client, at: number): Promise<IndexSnapshot> {
         for (const r of dl.rows) {
             const withdrawing = big(r.w)
             snap.stakers.set(r.id, {shares: big(r.shares) + withdrawing, withdrawing})
+        }
+        // the v1 reward book (compared only when the chain is in the v1 era, src/audit/compare.ts)
+        const v1 = await c.query(`SELECT id, available_rewards::text AS a, reward_debt::text AS d FROM v1_staker`)
+        for (const r of v1.rows) {
+            const st = snap.stakers.get(r.id) ?? {shares: 0n, withdrawing: 0n}
+            st.availableRewards = big(r.a)
+            st.rewardDebt = big(r.d)
+            snap.stakers.set(r.id, st)
         }
         const n = (
             await c.query(`SELECT subsidy_pool_in::text AS i, subsidy_pool_out::text AS o, emitted_treasury::text AS t FROM network_state ORDER BY id LIMIT 1`)

@@ -148,6 +148,16 @@ describe('npm run audit against the devnet (tiny)', () => {
                 const cats = categories(r.out)
                 expect({h, code: r.code, differing: Object.values(cats).map(c => c[2])}).toEqual({h, code: 0, differing: [0, 0, 0]})
                 expect(cats.sessions[0]).toBeGreaterThan(0)
+                if (h === 80) {
+                    // v1: a staker's reward debt (stakepool.rs UserStakeInfo) as the index rebuilt it, corrupted
+                    const [st] = await sql(db, `SELECT id, reward_debt::text AS d FROM v1_staker WHERE reward_debt > 0 ORDER BY id LIMIT 1`)
+                    expect(st).toBeDefined()
+                    await sql(db, `UPDATE v1_staker SET reward_debt = reward_debt + 3 WHERE id = $1`, [st.id])
+                    const bad = await audit(db, dn.url, h)
+                    expect(bad.code).toBe(1)
+                    expect(bad.out).toMatch(new RegExp(`^${st.id.replace(/-/g, '\\-')}\\s+reward debt \\(v1\\)\\s+${st.d}\\s+${BigInt(st.d) + 3n}$`, 'm'))
+                    await sql(db, `UPDATE v1_staker SET reward_debt = reward_debt - 3 WHERE id = $1`, [st.id])
+                }
             }
         } finally {
             await dn.close()
