@@ -4,6 +4,7 @@
  *   GET /export/payouts.csv?account=…|worker=…|pool=…[&from=…][&to=…][&includeDropped=true]
  *   GET /export/pool-rewards.csv?account=…|worker=…|pool=…[&from=…][&to=…]
  *   GET /export/rollups.csv?account=…|worker=…|pool=…[&from=…][&to=…][&period=day|hour]
+ *   GET /export/v1-staker-rewards.csv?account=…|pool=…[&from=…][&to=…]
  *   GET /health
  *
  * Bad input → 400 with a one-line message; unknown subject → 404. Responses stream (chunked) straight
@@ -44,6 +45,7 @@ const HELP = `CSV export of phala-mining-squid
   GET /export/payouts.csv?account=<ss58|hex>|worker=<hex>|pool=<pid>[&from=<date>][&to=<date>][&includeDropped=true]
   GET /export/pool-rewards.csv?account=…|worker=…|pool=…[&from=…][&to=…]
   GET /export/rollups.csv?account=…|worker=…|pool=…[&from=…][&to=…][&period=day|hour]
+  GET /export/v1-staker-rewards.csv?account=…|pool=…[&from=…][&to=…]
 from / to: ISO 8601 date or date-time (UTC unless a zone is given); the range is [from, to).
 `
 
@@ -76,7 +78,7 @@ export async function startExportServer(opts: ExportServerOptions = {}): Promise
         }
         if (url.pathname === '/health') return send(res, 200, 'ok')
         if (url.pathname === '/' || url.pathname === '/export' || url.pathname === '/export/') return send(res, 200, HELP)
-        const m = /^\/export\/([a-z-]+)\.csv$/.exec(url.pathname)
+        const m = /^\/export\/([a-z0-9-]+)\.csv$/.exec(url.pathname)
         if (!m || !(EXPORT_KINDS as string[]).includes(m[1])) return send(res, 404, `no such export ${url.pathname}\n\n${HELP}`)
 
         let request

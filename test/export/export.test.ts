@@ -82,6 +82,17 @@ function expectWellFormed(csv: {header: string[]; rows: Record<string, string>[]
 }
 
 describe('HTTP export', () => {
+    test("a v1 delegator's rewards over HTTP: its claims as the ground truth has them", async () => {
+        const [key, t] = Object.entries<any>(truth.v1Delegators).find(([, t]) => BigInt(t.claimed) > 0n)!
+        const [pid, account] = key.split('/')
+        const r = await httpRequest(`${exportUrl}/export/v1-staker-rewards.csv?account=${encodeURIComponent(toSs58(account))}`)
+        expect(r.status).toBe(200)
+        expect(r.headers['content-type']).toBe('text/csv; charset=utf-8')
+        const csv = parseCsv(r.body)
+        const claims = csv.rows.filter(x => x.pool === pid && x.row_kind === 'claim')
+        expect(claims.reduce((s, x) => s + b(x.claim_amount_plancks), 0n)).toBe(BigInt(t.claimed))
+    })
+
     test("an account's payouts: one header row, every payout, the same total as payoutAudit", async () => {
         const acct = busiestOwner(truth)
         const from = days(truth)[0]
