@@ -16,7 +16,7 @@
  */
 import * as http from 'http'
 import {once} from 'events'
-import {Pool} from 'pg'
+import {Pool, type PoolClient} from 'pg'
 import {DEFAULT_EXPORT_PORT, exportPort} from '../config/server'
 import {databaseUrl} from '../db/connection'
 import {InputError, isInputError} from '../server/errors'
@@ -32,7 +32,31 @@ export interface ExportServerOptions {
     dbUrl?: string
     /** concurrent exports (database connections), default 4 */
     maxConnections?: number
+    /**
+     * how long a client may leave the response unread before the export gives it up, ms (default 30 s): a
+     * stalled reader would otherwise hold a database connection and its transaction for ever
+     */
+    writeTimeoutMs?: number
     log?: (msg: string) => void
+}
+
+const DEFAULT_WRITE_TIMEOUT_MS = 30_000
+
+/** resolves on the first of: the stream drained, the response closed, `ms` passed (false then) */
+function drainedWithin(res: http.ServerResponse, ms: number): Promise<boolean> {
+    return new Promise(resolve => {
+        const done = (ok: boolean) => {
+            clearTimeout(timer)
+            res.off('drain', onDrain)
+            res.off('close', onClose)
+            resolve(ok)
+        }
+        const onDrain = () => done(true)
+        const onClose = () => done(true)
+        const timer = setTimeout(() => done(false), ms)
+        res.once('drain', onDrain)
+        res.once('close', onClose)
+    })
 }
 
 export interface ExportServer {
@@ -61,6 +85,7 @@ function send(res: http.ServerResponse, status: number, body: string): void {
 export async function startExportServer(opts: ExportServerOptions = {}): Promise<ExportServer> {
     const log = opts.log ?? ((m: string) => process.stderr.write(`[export] ${m}\n`))
     const pool = new Pool({connectionString: opts.dbUrl ?? databaseUrl(), max: opts.maxConnections ?? 4})
+    const writeTimeoutMs = opts.writeTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS
     pool.on('error', e => log(`idle database connection failed: ${e.message}`))
 
     const server = http.createServer((req, res) => {
@@ -94,12 +119,24 @@ export async function startExportServer(opts: ExportServerOptions = {}): Promise
             throw e
         }
 
-        const client = await pool.connect()
+        // listen before waiting for a connection: a client that leaves while it waits must not get one
         let closed = false
         const onClose = () => {
             closed = true
         }
         res.on('close', onClose)
+        let client: PoolClient
+        try {
+            client = await pool.connect()
+        } catch (e) {
+            res.off('close', onClose)
+            throw e
+        }
+        if (closed || res.destroyed) {
+            res.off('close', onClose)
+            client.release()
+            return
+        }
         try {
             if (!(await checkSubject(client, request.subject))) {
                 return send(res, 404, `no ${request.subject.kind} ${request.subject.id} is known to the indexer`)
@@ -119,7 +156,12 @@ export async function startExportServer(opts: ExportServerOptions = {}): Promise
                 request,
                 async chunk => {
                     if (closed) return
-                    if (!res.write(chunk)) await Promise.race([once(res, 'drain'), once(res, 'close')])
+                    if (!res.write(chunk) && !(await drainedWithin(res, writeTimeoutMs))) {
+                        // a reader that stopped reading: give its connection back
+                        log(`${url.pathname}: the client read nothing for ${writeTimeoutMs} ms; export abandoned`)
+                        closed = true
+                        res.destroy()
+                    }
                 },
                 () => closed
             )
@@ -146,8 +188,10 @@ export async function startExportServer(opts: ExportServerOptions = {}): Promise
         port,
         url: `http://localhost:${port}`,
         async close() {
-            await new Promise<void>(resolve => server.close(() => resolve()))
+            const closing = new Promise<void>(resolve => server.close(() => resolve()))
+            // exports in flight end with their connections (a cursor stops at the next row it cannot write)
             server.closeAllConnections?.()
+            await closing
             await pool.end()
         },
     }
