@@ -92,14 +92,13 @@ export function resolveTreasuryWithdrawal(cx: LedgerContext): void {
     const w = cx.treasuryWithdrawal
     cx.treasuryWithdrawal = undefined
     if (w == null) return
+    reportUnpaired(cx, SelfCheckKind.UnpairedTreasury, w, `withdrawal ${w.eventId} of ${w.amount} plancks from the subsidy pool is not followed by a settle`)
+}
+
+/** a money movement out of the subsidy pool that no mining event took up: a self-check failure */
+function reportUnpaired(cx: LedgerContext, kind: SelfCheckKind, m: {eventId: string; amount: bigint}, message: string): void {
     cx.state.network.selfCheckUnpaired++
-    cx.failure(
-        SelfCheckKind.UnpairedTreasury,
-        w.eventId,
-        null,
-        w.amount,
-        `withdrawal ${w.eventId} of ${w.amount} plancks from the subsidy pool is not followed by a settle`
-    )
+    cx.failure(kind, m.eventId, null, m.amount, message)
 }
 
 // ------------------------------------------------------------------ transfers: v2 rewards, v1 claims
@@ -131,12 +130,10 @@ export function resolveRewardTransfer(cx: LedgerContext): void {
     const t = cx.rewardTransfer
     cx.rewardTransfer = undefined
     if (t == null) return
-    cx.state.network.selfCheckUnpaired++
-    cx.failure(
+    reportUnpaired(
+        cx,
         SelfCheckKind.UnpairedReward,
-        t.eventId,
-        null,
-        t.amount,
+        t,
         `transfer ${t.eventId} of ${t.amount} plancks from the subsidy pool to the W-PHA account is not followed by a pool reward event`
     )
 }
