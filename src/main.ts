@@ -8,10 +8,13 @@
  */
 import {Config, ConfigError, loadConfig} from './config'
 import {LedgerSettings, loadLedgerSettings} from './config/ledger'
+import {loadOpsSettings, OpsSettings} from './config/ops'
 import {checkDatabase, DatabaseCheckError, lockForProcessor} from './db/check'
 import {describeDatabase, resolveDatabase, useDatabase} from './db/connection'
 import {chainMismatch, finalizedHeight, RpcCheckError, runtimeSpecName} from './ingest/rpc-check'
-import {createBatchHandler} from './handler'
+import {countedTables, createBatchHandler, processHandler} from './handler'
+import {SelfCheckKind} from './model'
+import {ProcessorMonitor} from './monitor'
 import {createProcessor} from './processor'
 import {ProgressLog} from './progress'
 import {dropSdkStatusLine} from './sdk/logging'
@@ -26,13 +29,15 @@ function fail(msg: string, code: number): never {
     process.exit(code)
 }
 
-async function prepare(): Promise<{config: Config; settings: LedgerSettings; head: number}> {
+async function prepare(): Promise<{config: Config; settings: LedgerSettings; ops: OpsSettings; dbUrl: string; head: number}> {
     let config: Config
     let settings: LedgerSettings
+    let ops: OpsSettings
     let db
     try {
         config = loadConfig()
         settings = loadLedgerSettings()
+        ops = loadOpsSettings()
         db = resolveDatabase(config.db)
     } catch (e) {
         if (e instanceof ConfigError) fail(e.message, 2)
@@ -61,11 +66,33 @@ async function prepare(): Promise<{config: Config; settings: LedgerSettings; hea
     say(
         `indexing ${config.chain.name} blocks ${range} from ${config.rpcEndpoint}${config.gatewayUrl ? ` (history from ${config.gatewayUrl})` : ''}; finalized head #${head}`
     )
-    return {config, settings, head}
+    return {config, settings, ops, dbUrl: db.url, head}
+}
+
+/** the operations port (src/monitor.ts), or one line and exit when it cannot listen */
+async function startMonitor(processor: object, ops: OpsSettings, dbUrl: string, config: Config, progress: ProgressLog): Promise<ProcessorMonitor> {
+    try {
+        const monitor = await ProcessorMonitor.start(processor, ops, dbUrl, {
+            head: () => progress.chainHead(),
+            target: () => progress.target(),
+            written: () => processHandler()?.written,
+            selfChecks: () => processHandler()?.selfChecks,
+            tables: countedTables(),
+            selfCheckKinds: Object.values(SelfCheckKind),
+            fromBlock: config.fromBlock,
+        })
+        say(`metrics, health and readiness at http://localhost:${monitor.port}/metrics, /health, /ready`)
+        return monitor
+    } catch (e: any) {
+        if (e?.code === 'EADDRINUSE' || e?.code === 'EACCES') {
+            fail(`port ${ops.metricsPort} (PROMETHEUS_PORT) cannot be opened (${e.code}): set PROMETHEUS_PORT to a free port, or 0 for any`, 1)
+        }
+        throw e
+    }
 }
 
 async function main() {
-    const {config, settings, head} = await prepare()
+    const {config, settings, ops, dbUrl, head} = await prepare()
     // the SDK's own status line ("n / m, rate …, eta …") is replaced by the progress log below
     dropSdkStatusLine()
     const progress = new ProgressLog({log: say, head: () => finalizedHeight(config.rpcEndpoint!), toBlock: config.toBlock})
@@ -73,11 +100,20 @@ async function main() {
     await progress.start()
 
     const processor = createProcessor(config, {usePublicGateway: settings.usePublicGateway})
+    const monitor = await startMonitor(processor, ops, dbUrl, config, progress)
     const handleBatch = createBatchHandler({deferIndexes: config.deferIndexes, fromBlock: config.fromBlock, toBlock: config.toBlock, settings})
-    processor.run(new PipelinedDatabase({supportHotBlocks: true, toBlock: config.toBlock, pipeline: config.pipelineCommits}), async ctx => {
+    const database = new PipelinedDatabase({
+        supportHotBlocks: true,
+        toBlock: config.toBlock,
+        pipeline: config.pipelineCommits,
+        onCommit: s => monitor.commit(s),
+    })
+    processor.run(database, async ctx => {
+        const t0 = performance.now()
         await handleBatch(ctx)
         const last = ctx.blocks[ctx.blocks.length - 1]
         if (last == null) return
+        monitor.batch(last.header.height, (performance.now() - t0) / 1000)
         let events = 0
         for (const b of ctx.blocks) events += b.events.length
         progress.batch(last.header.height, events, ctx.isHead)

@@ -88,6 +88,11 @@ export class ProgressLog {
         }
     }
 
+    /** the finalized chain head as last read (undefined: not yet) */
+    chainHead(): number | undefined {
+        return this.headHeight
+    }
+
     /** the block the indexer is heading for: the head, or TO_BLOCK if that comes first */
     target(): number | undefined {
         const h = this.headHeight

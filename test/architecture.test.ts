@@ -13,6 +13,10 @@ const ALLOWED: Record<string, string[]> = {
     types: [],
     model: [],
     progress: [],
+    // /health and /ready, the chain head over JSON-RPC: shared by the processor and the GraphQL server
+    ops: [],
+    // the processor's operations port: its metrics live in the SDK processor's registry
+    monitor: ['config', 'ops', 'sdk'],
     db: ['config'],
     // the Apollo hook wires the server's own error cleaning, request errors and response cache into Apollo
     sdk: ['config', 'db', 'server'],
@@ -24,9 +28,9 @@ const ALLOWED: Record<string, string[]> = {
     ingest: ['config', 'decode', 'sdk', 'processor'],
     processor: ['config', 'decode', 'ingest', 'sdk'],
     handler: ['config', 'decode', 'domain', 'ingest', 'model', 'processor', 'rollup', 'store', 'sdk'],
-    main: ['config', 'db', 'handler', 'ingest', 'processor', 'progress', 'sdk', 'store'],
+    main: ['config', 'db', 'handler', 'ingest', 'model', 'monitor', 'ops', 'processor', 'progress', 'sdk', 'store'],
     queries: ['domain', 'model', 'config', 'decode'],
-    server: ['config', 'db', 'queries', 'sdk', 'domain', 'model'],
+    server: ['config', 'db', 'queries', 'sdk', 'domain', 'model', 'ops'],
     'server-extension': ['queries', 'server', 'domain', 'model', 'config'],
     export: ['config', 'db', 'queries', 'server', 'domain'],
     // the audit reads the node (@polkadot/api) and the database's tables directly; domain for the accounts

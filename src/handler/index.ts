@@ -166,15 +166,15 @@ export class LedgerHandler {
             if (!writer.hot && ledgerRowCount(this.pending) >= pipelineRows) {
                 // the block's ledger rows are final (paired, checked): PostgreSQL inserts them while the
                 // next blocks are applied
-                this.stats.ledgerRows += await writeLedgerRows(writer, this.takePending())
+                this.stats.ledgerRows += await this.writeLedger(writer, this.takePending())
                 await writer.flushInBackground()
             }
             lap('apply')
         }
 
         this.takeBlockRows(ledger)
-        this.stats.ledgerRows += await writeLedgerRows(writer, this.takePending())
-        this.stats.rollupRows += await writeRollupRows(writer, rollups)
+        this.stats.ledgerRows += await this.writeLedger(writer, this.takePending())
+        this.stats.rollupRows += await this.writeRollups(writer, rollups)
         this.stats.entityRows += await writeState(writer, state)
         if (pipeline) {
             for (const p of await (writer as RawWriter).detach()) pipeline.track(p)
@@ -188,6 +188,22 @@ export class LedgerHandler {
                 `ledger-stats waits: source ${Math.round(sourceWaitMs)} ms, commit ${Math.round(pipelineWaitMs)} ms ${JSON.stringify(this.stats)} ${JSON.stringify(this.phases, (_k, v) => (typeof v === 'number' ? Math.round(v) : v))} ${JSON.stringify(Object.fromEntries([...writeTimings].map(([k, v]) => [k, {n: v.calls, rows: v.rows, build: Math.round(v.buildMs), sql: Math.round(v.sqlMs)}])))}`
             )
         }
+    }
+
+    /** rows inserted per table since the process started (src/monitor.ts reads them at each scrape) */
+    readonly written = new Map<string, number>()
+    /** self-check failures recorded per kind since the process started */
+    readonly selfChecks = new Map<string, number>()
+
+    private async writeLedger(writer: Writer, rows: LedgerRows): Promise<number> {
+        for (const {key, entity} of LEDGER_TABLES) if (rows[key].length > 0) addTo(this.written, tableOf(entity), rows[key].length)
+        for (const f of rows.selfCheckFailures) addTo(this.selfChecks, String(f.kind), 1)
+        return writeLedgerRows(writer, rows)
+    }
+
+    private async writeRollups(writer: Writer, rows: RollupRows): Promise<number> {
+        for (const {key, entity} of ROLLUP_TABLES) if (rows[key].length > 0) addTo(this.written, tableOf(entity), rows[key].length)
+        return writeRollupRows(writer, rows)
     }
 
     /** move the ledger's finished rows to the write buffer, adding them to the open buckets' sums */
@@ -278,7 +294,7 @@ export class LedgerHandler {
             // a bucket this process did not see open: its close reads the ledger rows from the database
             this.takeBlockRows(ledger)
             const pending = this.takePending()
-            if (ledgerRowCount(pending) > 0) this.stats.ledgerRows += await writeLedgerRows(writer, pending)
+            if (ledgerRowCount(pending) > 0) this.stats.ledgerRows += await this.writeLedger(writer, pending)
             await writer.flush()
         }
         const q = (sql: string, params?: unknown[]) => writer.query(sql, params)
@@ -382,6 +398,27 @@ export class LedgerHandler {
     }
 }
 
+function addTo(m: Map<string, number>, k: string, n: number): void {
+    m.set(k, (m.get(k) ?? 0) + n)
+}
+
+const tableNames = new Map<Function, string>()
+
+/** the table of an entity class (TypeORM's snake-case naming, as the migrations have it) */
+export function tableOf(entity: Function): string {
+    let t = tableNames.get(entity)
+    if (t == null) {
+        t = entity.name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase()
+        tableNames.set(entity, t)
+    }
+    return t
+}
+
+/** the tables whose inserted rows are counted, and the self-check kinds (so that every series exists from the start) */
+export function countedTables(): string[] {
+    return [...LEDGER_TABLES, ...ROLLUP_TABLES].map(t => tableOf(t.entity))
+}
+
 function appendRows(into: LedgerRows, rows: LedgerRows): void {
     for (const k in rows) {
         const from = (rows as any)[k] as unknown[]
@@ -413,4 +450,9 @@ export function createBatchHandler(options: LedgerOptions): (ctx: ProcessorConte
 
 export function processStats(): BatchStats | undefined {
     return defaultHandler?.stats
+}
+
+/** the processor's handler, once it has run a batch (src/monitor.ts reads its counts) */
+export function processHandler(): LedgerHandler | undefined {
+    return defaultHandler
 }

@@ -61,6 +61,8 @@ export interface PipelinedDatabaseOptions {
     toBlock?: number
     /** false: behave exactly as TypeormDatabase */
     pipeline?: boolean
+    /** told, for every batch, the seconds from the end of its handler to its COMMIT being confirmed (metrics) */
+    onCommit?: (seconds: number) => void
 }
 
 export class PipelinedDatabase extends TypeormDatabase {
@@ -69,11 +71,30 @@ export class PipelinedDatabase extends TypeormDatabase {
     private unconfirmed: {head: HashAndHeight; done: Promise<void>} | undefined
     private readonly toBlock: number | undefined
     private readonly pipeline: boolean
+    private readonly onCommit: ((seconds: number) => void) | undefined
 
     constructor(options: PipelinedDatabaseOptions = {}) {
         super({supportHotBlocks: options.supportHotBlocks, projectDir: options.projectDir})
         this.toBlock = options.toBlock
         this.pipeline = options.pipeline !== false
+        this.onCommit = options.onCommit
+    }
+
+    private committed(handlerEnd: number): void {
+        if (this.onCommit && handlerEnd > 0) this.onCommit((performance.now() - handlerEnd) / 1000)
+    }
+
+    /** a synchronous transaction of TypeormDatabase, its commit time told to onCommit */
+    private async timed<A extends unknown[]>(run: (cb: (...args: A) => Promise<void>) => Promise<void>, cb: (...args: A) => Promise<void>): Promise<void> {
+        let end = 0
+        await run(async (...args: A) => {
+            try {
+                await cb(...args)
+            } finally {
+                end = performance.now()
+            }
+        })
+        this.committed(end)
     }
 
     private get dataSource(): DataSource {
@@ -91,12 +112,12 @@ export class PipelinedDatabase extends TypeormDatabase {
     }
 
     override async transact(info: FinalTxInfo, cb: (store: Store) => Promise<void>): Promise<void> {
-        if (!this.pipeline) return super.transact(info, cb)
+        if (!this.pipeline) return this.timed(c => super.transact(info, c), cb)
         const prev = this.unconfirmed
         if (prev == null) {
             // the first batch of this process (or after hot blocks): as TypeormDatabase, synchronously; it also
             // rolls back hot blocks left in the database
-            await super.transact(info, cb)
+            await this.timed(c => super.transact(info, c), cb)
             this.unconfirmed = {head: info.nextHead, done: Promise.resolve()}
             return
         }
@@ -130,6 +151,7 @@ export class PipelinedDatabase extends TypeormDatabase {
             em.query('ROLLBACK').catch(() => {})
             throw e
         }
+        const handlerEnd = performance.now()
         // one batch in flight at most: the previous one must have committed before this one may
         try {
             const t0 = performance.now()
@@ -154,6 +176,7 @@ export class PipelinedDatabase extends TypeormDatabase {
                     throw new Error(`batch ${range} was not committed: ${(e as Error)?.message ?? e}`, {cause: e})
                 }
             }
+            this.committed(handlerEnd)
         })()
         done.catch(() => {})
         this.unconfirmed = {head: info.nextHead, done}
@@ -163,13 +186,13 @@ export class PipelinedDatabase extends TypeormDatabase {
     override async transactHot2(info: any, cb: any): Promise<void> {
         await this.drain()
         this.unconfirmed = undefined
-        return super.transactHot2(info, cb)
+        return this.timed((c: any) => super.transactHot2(info, c), cb)
     }
 
     override async transactHot(info: any, cb: any): Promise<void> {
         await this.drain()
         this.unconfirmed = undefined
-        return super.transactHot(info, cb)
+        return this.timed((c: any) => super.transactHot(info, c), cb)
     }
 
     override async disconnect(): Promise<void> {

@@ -28,6 +28,14 @@ const APIS: Record<string, PrivateApi> = {
         load: () => require('@subsquid/substrate-processor/lib/ds-rpc').RpcDataSource.prototype,
         functions: ['getFinalizedBlocks', 'mapBlock'],
     },
+    '@subsquid/substrate-processor SubstrateBatchProcessor#prometheus': {
+        user: 'src/sdk/prometheus.ts (its registry takes the metrics of src/monitor.ts; its server is replaced)',
+        load: () => {
+            const prom = new (require('@subsquid/substrate-processor').SubstrateBatchProcessor)().prometheus
+            return {serve: prom?.serve, metrics: prom?.registry?.metrics?.bind(prom.registry)}
+        },
+        functions: ['serve', 'metrics'],
+    },
     '@subsquid/rpc-client RpcClient.prototype': {
         user: "src/sdk/rpc-retry.ts (a node's internal errors are retried)",
         load: () =>
