@@ -10,6 +10,7 @@
  */
 import * as path from 'path'
 import {cleanGraphqlError} from '../server/errors'
+import {mountOps} from '../server/ops'
 import {jsonRequestErrors, notFound, requestErrorHandler} from '../server/request-errors'
 import {ResponseCache, responseCacheFastPath, responseCacheMiddleware} from '../server/response-cache'
 
@@ -75,6 +76,8 @@ export function patchApollo(introspection: boolean, keepErrors: boolean, respons
                         }
                     }
                 }
+                // /metrics, /health, /ready, and the latency of every GraphQL request (hits of the fast path too)
+                if (opts?.app) mountOps(opts.app, {gqlPath, responseCache})
                 const result = super.applyMiddleware(opts)
                 if (opts?.app) {
                     // after every route: unknown paths and express's errors (malformed or oversized

@@ -28,6 +28,9 @@
  * GQL_WORKERS=n (default 1) runs n server processes sharing the port (node:cluster), for machines with
  * more cores than one process can use; each keeps its own caches and connection pool.
  *
+ * `/metrics`, `/health` and `/ready` are served beside the GraphQL path (src/server/ops.ts, mounted in the
+ * Apollo hook); with several workers `/metrics` answers the sum over all of them.
+ *
  * The response cache (src/server/response-cache.ts, GQL_RESPONSE_CACHE_MB) is an express middleware mounted
  * on the GraphQL path just before Apollo's (applyMiddleware of the same subclass): a repeated request at
  * the same chain head is answered with the stored bytes, and Apollo does no work at all. It parses JSON
@@ -41,6 +44,9 @@ import {headQuery} from './head'
 import {checkDatabase, checkPortFree, describeListenError, StartupError} from './startup'
 import {ResponseCache} from './response-cache'
 import {ConfigError, loadDbConfig} from '../config'
+import {loadOpsSettings} from '../config/ops'
+import {configureOps} from './ops'
+import {serveClusterMetrics} from './ops-cluster'
 import {exportServerEnvironment, installServerSettings, loadServerSettings, ServerSettings} from '../config/server'
 import {resolveDatabase, useDatabase} from '../db/connection'
 import {graphqlServerArgs} from './limits'
@@ -48,6 +54,8 @@ import {graphqlServerArgs} from './limits'
 /** every setting, validated before anything else (src/config/server.ts); a bad one stops the server here */
 function loadSettings(): ServerSettings {
     try {
+        // /metrics, /health, /ready (src/server/ops.ts)
+        configureOps(loadOpsSettings())
         return loadServerSettings()
     } catch (e: any) {
         console.error(`configuration error: ${e?.message ?? e}`)
@@ -122,6 +130,8 @@ function runServer(): void {
 
 function runPrimary(n: number): void {
     let stopping = false
+    // a worker's /metrics answers the sum over all workers, gathered here (src/server/ops-cluster.ts)
+    serveClusterMetrics()
     for (let i = 0; i < n; i++) cluster.fork()
     cluster.on('exit', (w, code, signal) => {
         if (stopping) {

@@ -31,6 +31,8 @@ export interface CachedResponse {
     /** response headers to replay (content-type, etag, CORS …), lowercase names */
     headers: [string, string | string[]][]
     weight: number
+    /** the request's operationName, for the latency metric of hits answered before the body is parsed (src/server/ops.ts) */
+    operationName?: string
 }
 
 export interface ResponseCacheOptions {
@@ -133,7 +135,7 @@ export class ResponseCache {
      * Announce the computation of `key` at `head`; the returned function ends it with the answer to store
      * (or undefined: not storable). Requests for the same key wait on it meanwhile.
      */
-    begin(head: string, key: string): (r: {body: Buffer; headers: [string, string | string[]][]} | undefined) => CachedResponse | undefined {
+    begin(head: string, key: string): (r: Captured | undefined) => CachedResponse | undefined {
         let resolve!: (r: CachedResponse | undefined) => void
         const p = new Promise<CachedResponse | undefined>(r => (resolve = r))
         if (head === this.head) this.pending.set(key, p)
@@ -142,15 +144,15 @@ export class ResponseCache {
             if (done) return undefined
             done = true
             if (this.pending.get(key) === p) this.pending.delete(key)
-            const entry = r && this.put(head, key, r.body, r.headers)
+            const entry = r && this.put(head, key, r.body, r.headers, r.operationName)
             resolve(entry)
             return entry
         }
     }
 
     /** store an answer computed at `head` (ignored when the head moved meanwhile or it is too large) */
-    put(head: string, key: string, body: Buffer, headers: [string, string | string[]][]): CachedResponse | undefined {
-        const entry: CachedResponse = {body, headers, weight: body.length + 2 * key.length + ENTRY_OVERHEAD}
+    put(head: string, key: string, body: Buffer, headers: [string, string | string[]][], operationName?: string): CachedResponse | undefined {
+        const entry: CachedResponse = {body, headers, weight: body.length + 2 * key.length + ENTRY_OVERHEAD, operationName}
         if (head !== this.head || !this.enabled || entry.weight > this.maxEntryBytes) return undefined
         const old = this.map.get(key)
         if (old) {
@@ -186,7 +188,11 @@ type Req = IncomingMessage & {
     /** set by the fast path: the raw JSON body as the key, or the error body-parser would have raised */
     _rcRawKey?: string
     _rcBodyError?: Error
+    /** set on a hit: the operationName of the stored answer's request */
+    _rcOperationName?: string
 }
+/** an answer as written, with the operationName of its request */
+type Captured = {body: Buffer; headers: [string, string | string[]][]; operationName?: string}
 type Res = ServerResponse
 type Next = (err?: any) => void
 type Handler = (req: Req, res: Res, next: Next) => void
@@ -224,6 +230,7 @@ export function requestKey(method: string, payload: any): string | null {
 const NOT_REPLAYED = new Set(['content-length', 'x-cache', 'date', 'connection', 'keep-alive', 'transfer-encoding', 'set-cookie'])
 
 function sendCached(req: Req, res: Res, e: CachedResponse): void {
+    req._rcOperationName = e.operationName
     for (const [name, value] of e.headers) res.setHeader(name, value)
     res.setHeader('x-cache', 'hit')
     res.statusCode = 200
@@ -242,7 +249,7 @@ function sendCached(req: Req, res: Res, e: CachedResponse): void {
  * Capture the answer Apollo writes (one `res.end(body)`, HTTP 200, no `errors`) and hand it to `done`;
  * anything else (streamed writes, other statuses, errors, a client that went away) gives `undefined`.
  */
-function capture(res: Res, done: (r: {body: Buffer; headers: [string, string | string[]][]} | undefined) => unknown): void {
+function capture(res: Res, done: (r: Captured | undefined) => unknown): void {
     const origWrite = res.write
     const origEnd = res.end
     let streamed = false
@@ -264,7 +271,8 @@ function capture(res: Res, done: (r: {body: Buffer; headers: [string, string | s
                         if (value == null || NOT_REPLAYED.has(name)) continue
                         headers.push([name, typeof value === 'number' ? String(value) : value])
                     }
-                    done({body, headers})
+                    const op = ((res as Res & {req?: Req}).req?.body as {operationName?: unknown} | undefined)?.operationName
+                    done({body, headers, operationName: typeof op === 'string' ? op : undefined})
                 } else done(undefined)
             } else done(undefined)
         } catch {
