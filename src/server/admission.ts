@@ -227,7 +227,7 @@ export function admissionPlugin(a: Admission, maxResponseNodes: number) {
                             r.errors = [
                                 {
                                     message:
-                                        `response too large: the answer is over ${fmt(s.maxResponseBytes / 1024 / 1024)} MB (GQL_MAX_RESPONSE_MB); ` +
+                                        `response too large: the answer is over ${Number((s.maxResponseBytes / 1024 / 1024).toFixed(2))} MB (GQL_MAX_RESPONSE_MB); ` +
                                         'ask for fewer rows, fields or aliases, or page through them',
                                     extensions: {code: 'RESPONSE_TOO_LARGE'},
                                 },

@@ -13,8 +13,8 @@
  *   of the range (`from`, `to`, `granularity`) of an analytics query, the largest list an analytics
  *   resolver returns (10,000 intervals…), and for any other list DEFAULT_LIST_ROWS; introspection lists
  *   are as long as the schema's own;
- * - filter nodes: every key and every array element of a `where` (and of any list argument), so
- *   4,000 OR-ed conditions are 8,000 nodes; a filter of a list counts once per row of its parents;
+ * - filter nodes: every key and every array element of a `where` (and of any list argument but an
+ *   `orderBy`), so 4,000 OR-ed conditions are 4,002 nodes; a filter of a list counts once per row of its parents;
  * - cost = result nodes + FILTER_NODE_WEIGHT × filter nodes + COUNT_WEIGHT per `totalCount` +
  *   ANALYTICS_WEIGHT per analytics root field (their SQL aggregates whole ranges).
  *
@@ -298,12 +298,13 @@ class Counter {
         }
     }
 
-    /** filter nodes of the arguments: input objects and lists */
+    /** filter nodes of the arguments: input objects (`where`) and lists other than of enum values (`orderBy`) */
     filterNodes(def: GraphQLField<unknown, unknown>, args: Record<string, unknown>): number {
         let n = 0
         for (const a of def.args) {
             const t = isNonNullType(a.type) ? a.type.ofType : a.type
-            if (isListType(t) || isInputObjectType(getNamedType(t))) n += valueNodes(args[a.name])
+            const named = getNamedType(t)
+            if (isInputObjectType(named) || (isListType(t) && !isEnumType(named))) n += valueNodes(args[a.name])
         }
         return n
     }
