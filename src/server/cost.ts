@@ -54,7 +54,9 @@ export const DEFAULT_CONNECTION_FIRST = 100
 export const FILTER_NODE_WEIGHT = 10
 export const COUNT_WEIGHT = 100
 export const ANALYTICS_WEIGHT = 1000
-/** buckets assumed for a series whose range is open (`emission` without `from` / `to`) */
+/** v1 pools assumed for one account's `v1StakerRewards` */
+export const V1_POOLS_ROWS = 20
+/** buckets assumed for a series whose range is open (`emission` without `from` / `to`), and the most days assumed */
 export const OPEN_RANGE_BUCKETS = 1000
 
 export interface QueryCost {
@@ -235,8 +237,12 @@ function analyticsRows(typeName: string, field: string, ctx: Ctx): number {
             return MAX_SETTLE_POINTS
         case 'PoolLeaderboard.entries':
             return rootLimit(ctx.root, 20)
+        case 'PayoutAudit.v1StakerRewards':
+            // the v1 pools an account delegated to
+            return V1_POOLS_ROWS
         case 'V1StakerRewardsOut.days':
-            return ctx.root.from != null && ctx.root.to != null ? buckets(ctx.root, 'DAY') + 1 : OPEN_RANGE_BUCKETS
+            // only the days on which its rewards moved: at most the range's days
+            return Math.min(buckets(ctx.root, 'DAY') + 1, OPEN_RANGE_BUCKETS)
     }
     return DEFAULT_LIST_ROWS
 }
