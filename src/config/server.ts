@@ -7,6 +7,9 @@
  *   GQL_PORT (or GRAPHQL_SERVER_PORT)  port of the GraphQL server, default 4350
  *   GQL_WORKERS                        server processes sharing the port, 1 … 64, default 1
  *   GQL_MAX_ROOT_FIELDS, GQL_MAX_RESPONSE_NODES, GQL_MAX_REQUEST_KB, GQL_SQL_TIMEOUT_MS   limits
+ *   GQL_MAX_QUERY_COST, GQL_MAX_FILTER_NODES, GQL_MAX_RESPONSE_MB      cost and size of one query (src/server/cost.ts)
+ *   GQL_CHEAP_QUERY_COST, GQL_EXPENSIVE_CONCURRENCY, GQL_EXPENSIVE_QUEUE  admission (src/server/admission.ts)
+ *   GQL_DB_CONNECTION_POOL_SIZE        connections of the request pool (graphql-server reads it too), default 5
  *   GQL_RESPONSE_CACHE_MB              HTTP response cache, megabytes, default 64 (0 = off)
  *   GQL_CACHE_HEAD_MS                  how often the caches re-read the chain head, default 1000
  *   GQL_RESULT_CACHE_ENTRIES           analytics result cache, units, default 500 (0 = off)
@@ -31,12 +34,37 @@ export interface ServerLimits {
     sqlStatementTimeoutMs: number
 }
 
+/** the cost budget of one query and the admission of queries (src/server/cost.ts, src/server/admission.ts) */
+export interface AdmissionSettings {
+    /** largest cost of one query (result nodes, every alias counted, + weighted filters, counts, analytics) */
+    maxQueryCost: number
+    /** largest number of nodes in the filters (`where`, list arguments) of one query */
+    maxFilterNodes: number
+    /** largest answer, bytes (JSON), measured before it is serialized */
+    maxResponseBytes: number
+    /** queries costing at most this (and no analytics) take the cheap lane */
+    cheapQueryCost: number
+    /** expensive queries running at once */
+    expensiveConcurrency: number
+    /** expensive queries waiting for a turn; more → HTTP 503 */
+    expensiveQueue: number
+    /** cheap queries running at once (the request pool's size) */
+    cheapConcurrency: number
+    /** cheap queries waiting; more → HTTP 503 */
+    cheapQueue: number
+    /** the request pool's connections (GQL_DB_CONNECTION_POOL_SIZE) */
+    dbPoolSize: number
+    /** Retry-After of a 503, seconds */
+    retryAfterSec: number
+}
+
 export interface ServerSettings {
     port: number
     /** the port came from neither GQL_PORT nor GRAPHQL_SERVER_PORT (graphql-server is told it) */
     portDefaulted: boolean
     workers: number
     limits: ServerLimits
+    admission: AdmissionSettings
     /** HTTP response cache, bytes (0: off) */
     responseCacheBytes: number
     /** how long a chain head read by the caches stays current, ms */
@@ -57,6 +85,7 @@ export function loadServerSettings(env: Env = process.env): ServerSettings {
     const responseCacheBytes = responseCacheBytesFromEnv(env)
     const cacheHeadMs = headTtlFromEnv(env)
     const limits = serverLimits(env)
+    const admission = admissionSettings(env)
     const {port, defaulted} = serverPort(env)
     const emissionPeers = parseEmissionPeers(env)
     return {
@@ -64,6 +93,7 @@ export function loadServerSettings(env: Env = process.env): ServerSettings {
         portDefaulted: defaulted,
         workers,
         limits,
+        admission,
         responseCacheBytes,
         cacheHeadMs,
         resultCacheEntries: wholeNumber(env, 'GQL_RESULT_CACHE_ENTRIES', 500),
@@ -147,6 +177,46 @@ export function serverLimits(env: Env = process.env): ServerLimits {
         maxResponseNodes: positive(env, 'GQL_MAX_RESPONSE_NODES', 200_000),
         maxRequestKb: positive(env, 'GQL_MAX_REQUEST_KB', 256),
         sqlStatementTimeoutMs: positive(env, 'GQL_SQL_TIMEOUT_MS', 15_000),
+    }
+}
+
+export const DEFAULT_DB_POOL_SIZE = 5
+/** cheap queries waiting for a connection, per connection of the pool */
+export const CHEAP_QUEUE_PER_CONNECTION = 50
+
+/**
+ * The cost budget and the two lanes. The expensive lane runs at most GQL_EXPENSIVE_CONCURRENCY queries
+ * (default: the pool's connections less 2, at least 1), fewer than the pool holds, so that cheap queries
+ * always find a connection; the cheap lane runs as many as the pool has connections.
+ */
+export function admissionSettings(env: Env = process.env): AdmissionSettings {
+    const dbPoolSize = positive(env, 'GQL_DB_CONNECTION_POOL_SIZE', DEFAULT_DB_POOL_SIZE)
+    const expensiveConcurrency = positive(env, 'GQL_EXPENSIVE_CONCURRENCY', Math.max(1, dbPoolSize - 2))
+    if (expensiveConcurrency > dbPoolSize) {
+        throw new ConfigError(
+            'GQL_EXPENSIVE_CONCURRENCY',
+            `${expensiveConcurrency} is more than the ${dbPoolSize} connections of the pool (GQL_DB_CONNECTION_POOL_SIZE); keep it below, so cheap queries find a connection`
+        )
+    }
+    const mb = env.GQL_MAX_RESPONSE_MB
+    let maxResponseBytes = 32 * 1024 * 1024
+    if (mb != null && mb.trim() !== '') {
+        if (!/^\d+(\.\d+)?$/.test(mb.trim()) || Number(mb) <= 0 || Number(mb) > 4096) {
+            throw new ConfigError('GQL_MAX_RESPONSE_MB', `expected a number of megabytes above 0, at most 4096, got ${JSON.stringify(mb)}`)
+        }
+        maxResponseBytes = Math.floor(Number(mb) * 1024 * 1024)
+    }
+    return {
+        maxQueryCost: positive(env, 'GQL_MAX_QUERY_COST', 250_000),
+        maxFilterNodes: positive(env, 'GQL_MAX_FILTER_NODES', 1000),
+        maxResponseBytes,
+        cheapQueryCost: wholeNumber(env, 'GQL_CHEAP_QUERY_COST', 2000),
+        expensiveConcurrency,
+        expensiveQueue: wholeNumber(env, 'GQL_EXPENSIVE_QUEUE', 16),
+        cheapConcurrency: dbPoolSize,
+        cheapQueue: dbPoolSize * CHEAP_QUEUE_PER_CONNECTION,
+        dbPoolSize,
+        retryAfterSec: 2,
     }
 }
 

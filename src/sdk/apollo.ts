@@ -9,6 +9,7 @@
  * parameters in `extensions.exception`), so a failure here is an error the server must not start with.
  */
 import * as path from 'path'
+import {HTTP_RESPONSE} from '../server/admission'
 import {cleanGraphqlError} from '../server/errors'
 import {mountOps} from '../server/ops'
 import {jsonRequestErrors, notFound, requestErrorHandler} from '../server/request-errors'
@@ -22,7 +23,11 @@ export class ApolloPatchError extends Error {
     }
 }
 
-export function patchApollo(introspection: boolean, keepErrors: boolean, responseCache: ResponseCache): void {
+/**
+ * `admission`: the plugin of src/server/admission.ts (cost, lanes, response size), put before every other
+ * plugin; the HTTP response of each request is kept in its context (HTTP_RESPONSE) for it.
+ */
+export function patchApollo(introspection: boolean, keepErrors: boolean, responseCache: ResponseCache, admission?: object): void {
     try {
         const mod = require('@subsquid/apollo-server-express/dist/ApolloServer')
         const {ApolloServerPluginCacheControlDisabled} = require('@subsquid/apollo-server-core')
@@ -41,15 +46,26 @@ export function patchApollo(introspection: boolean, keepErrors: boolean, respons
         }
         mod.ApolloServer = class extends Base {
             constructor(config: Record<string, any>) {
-                const plugins: any[] = [...(config.plugins ?? [])]
+                const plugins: any[] = [...(admission ? [admission] : []), ...(config.plugins ?? [])]
                 const hasCacheControl = plugins.some(p => typeof p?.__internal_plugin_id__ === 'function' && p.__internal_plugin_id__() === 'CacheControl')
                 if (!hasCacheControl && typeof ApolloServerPluginCacheControlDisabled === 'function') plugins.push(ApolloServerPluginCacheControlDisabled())
                 // openreader passes `cache: undefined` unless the dumb cache is on: Apollo would then keep
                 // persisted queries in an unbounded map (and warn about it); its bounded LRU cache instead
+                const context = config.context
                 super({
                     introspection,
                     ...(keepErrors ? {} : {formatError: (e: any) => cleanGraphqlError(e)}),
                     ...config,
+                    ...(admission && typeof context === 'function'
+                        ? {
+                              context: async (args: any) => {
+                                  const c = await context(args)
+                                  // a symbol key: copied with the context (Apollo clones it per request), never serialized
+                                  if (c && typeof c === 'object') c[HTTP_RESPONSE] = args?.res
+                                  return c
+                              },
+                          }
+                        : {}),
                     cache: config.cache ?? 'bounded',
                     plugins,
                 })

@@ -22,6 +22,9 @@
  * constructs (@subsquid/apollo-server-express, src/sdk/apollo.ts), before the server starts. Should that
  * fail (an SDK upgrade moved it), the server stops with one line: it never answers with uncleaned errors.
  *
+ * Every query is costed before it runs and admitted through a cheap or an expensive lane, and its answer's
+ * size is bounded (src/server/admission.ts, src/server/cost.ts; plugin added by the same subclass).
+ *
  * Before it starts, the port and the database are checked (src/server/startup.ts): a port in use, a missing,
  * unreachable or empty database, a refused login end it with one line on stderr and exit code 1.
  *
@@ -40,6 +43,7 @@ import cluster from 'cluster'
 import {patchApollo} from '../sdk/apollo'
 import {explainResponseSizeLimit, limitApiStatements} from '../sdk/graphql-server'
 import {graphqlServerDbConfig} from '../sdk/typeorm-config'
+import {admissionPlugin, createAdmission} from './admission'
 import {headQuery} from './head'
 import {checkDatabase, checkPortFree, describeListenError, StartupError} from './startup'
 import {ResponseCache} from './response-cache'
@@ -115,7 +119,8 @@ function runServer(): void {
         patchApollo(
             settings.introspection,
             settings.debug,
-            new ResponseCache({maxBytes: settings.responseCacheBytes, headTtlMs: settings.cacheHeadMs, headQuery})
+            new ResponseCache({maxBytes: settings.responseCacheBytes, headTtlMs: settings.cacheHeadMs, headQuery}),
+            admissionPlugin(createAdmission(settings.admission), limits.maxResponseNodes)
         )
     } catch (e: any) {
         // without the patch, errors would reach clients uncleaned (SQL text and parameters): never start so

@@ -227,7 +227,17 @@ export function requestKey(method: string, payload: any): string | null {
 }
 
 /** response headers that belong to one response only, never replayed */
-const NOT_REPLAYED = new Set(['content-length', 'x-cache', 'date', 'connection', 'keep-alive', 'transfer-encoding', 'set-cookie'])
+const NOT_REPLAYED = new Set([
+    'content-length',
+    'x-cache',
+    'x-query-cost',
+    'x-query-lane',
+    'date',
+    'connection',
+    'keep-alive',
+    'transfer-encoding',
+    'set-cookie',
+])
 
 function sendCached(req: Req, res: Res, e: CachedResponse): void {
     req._rcOperationName = e.operationName

@@ -1,0 +1,43 @@
+/**
+ * The cost and admission settings of the GraphQL server (src/config/server.ts): defaults, derived lanes,
+ * and a refusal naming the setting for a bad value.
+ */
+import {ConfigError} from '../../src/config'
+import {admissionSettings} from '../../src/config/server'
+
+describe('admission settings', () => {
+    test('defaults: the expensive lane leaves two connections of the pool to cheap queries', () => {
+        expect(admissionSettings({})).toEqual({
+            maxQueryCost: 250_000,
+            maxFilterNodes: 1000,
+            maxResponseBytes: 32 * 1024 * 1024,
+            cheapQueryCost: 2000,
+            expensiveConcurrency: 3,
+            expensiveQueue: 16,
+            cheapConcurrency: 5,
+            cheapQueue: 250,
+            dbPoolSize: 5,
+            retryAfterSec: 2,
+        })
+        expect(admissionSettings({GQL_DB_CONNECTION_POOL_SIZE: '2'}).expensiveConcurrency).toBe(1)
+        expect(admissionSettings({GQL_MAX_RESPONSE_MB: '0.5', GQL_EXPENSIVE_QUEUE: '0'})).toMatchObject({maxResponseBytes: 524288, expensiveQueue: 0})
+    })
+
+    test.each([
+        [{GQL_EXPENSIVE_CONCURRENCY: '6'}, 'GQL_EXPENSIVE_CONCURRENCY', /more than the 5 connections of the pool/],
+        [{GQL_MAX_QUERY_COST: '0'}, 'GQL_MAX_QUERY_COST', /positive whole number/],
+        [{GQL_MAX_FILTER_NODES: 'many'}, 'GQL_MAX_FILTER_NODES', /positive whole number/],
+        [{GQL_MAX_RESPONSE_MB: '0'}, 'GQL_MAX_RESPONSE_MB', /above 0/],
+        [{GQL_EXPENSIVE_QUEUE: '-1'}, 'GQL_EXPENSIVE_QUEUE', /whole number/],
+    ])('%j is refused naming %s', (env, name, message) => {
+        let err: unknown
+        try {
+            admissionSettings(env as Record<string, string>)
+        } catch (e) {
+            err = e
+        }
+        expect(err).toBeInstanceOf(ConfigError)
+        expect(String((err as Error).message)).toContain(name)
+        expect(String((err as Error).message)).toMatch(message)
+    })
+})
