@@ -42,6 +42,8 @@ export interface GatewayStats {
     /** highest block a reply carried, -1 before the first */
     lastServed: number
     cachedBytes: number
+    /** blocks turned into reply text (not served from the cache) */
+    built: number
     badRequests: number
 }
 
@@ -56,7 +58,7 @@ export class GatewayServer {
     readonly replyBytes: number
     readonly cacheBytes: number
     maxHeight: number | undefined
-    readonly stats: GatewayStats = {queries: 0, blocks: 0, bytes: 0, lastServed: -1, cachedBytes: 0, badRequests: 0}
+    readonly stats: GatewayStats = {queries: 0, blocks: 0, bytes: 0, lastServed: -1, cachedBytes: 0, built: 0, badRequests: 0}
 
     constructor(
         readonly node: DevnetNode,
@@ -123,6 +125,7 @@ export class GatewayServer {
             let text = texts.get(h)
             if (text === undefined) {
                 text = blockText(chain, b, q, names)
+                this.stats.built++
                 if (this.stats.cachedBytes + (text?.length ?? 8) <= this.cacheBytes) {
                     texts.set(h, text)
                     this.stats.cachedBytes += text?.length ?? 8
