@@ -52,13 +52,13 @@ function serverUrl(): string {
     return benchServerUrl()
 }
 
-function dbUrl(name: string): string {
+export function dbUrl(name: string): string {
     const u = new URL(serverUrl())
     u.pathname = '/' + name
     return u.toString()
 }
 
-async function recreate(name: string): Promise<string> {
+export async function recreate(name: string): Promise<string> {
     const u = new URL(serverUrl())
     u.pathname = '/postgres'
     const c = new Client({connectionString: u.toString()})
@@ -75,7 +75,7 @@ async function recreate(name: string): Promise<string> {
     return dbUrl(name)
 }
 
-async function query<T = any>(url: string, sql: string): Promise<T[]> {
+export async function query<T = any>(url: string, sql: string): Promise<T[]> {
     const c = new Client({connectionString: url})
     await c.connect()
     try {
@@ -85,7 +85,7 @@ async function query<T = any>(url: string, sql: string): Promise<T[]> {
     }
 }
 
-async function migrate(url: string): Promise<void> {
+export async function migrate(url: string): Promise<void> {
     const r = await applyMigrations(url)
     if (r.applied.length === 0 && r.alreadyApplied === 0) throw new Error(`no migrations found for ${url}`)
 }
@@ -158,7 +158,10 @@ function peakRssKb(pid: number): number {
     }
 }
 
-async function runChild(script: string, env: Record<string, string>): Promise<{seconds: number; peakRssMb: number; processorCpu: number; postgresCpu: number}> {
+export async function runChild(
+    script: string,
+    env: Record<string, string>
+): Promise<{seconds: number; peakRssMb: number; processorCpu: number; postgresCpu: number}> {
     const pg = new PostgresCpu()
     const t0 = process.hrtime.bigint()
     const child = spawn(process.execPath, [script], {cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe']})

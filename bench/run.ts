@@ -3,6 +3,7 @@
  *
  *   devnet  events generated/s and blocks served/s for khala-day            (bench/devnet.ts)
  *   ledger  khala-day indexed over RPC by the processor vs the baseline       (bench/ledger.ts)
+ *   gateway khala-day indexed with history from the devnet's SQD gateway vs over RPC (bench/gateway.ts)
  *   api     GraphQL latency under 50 concurrent clients on khala-day         (bench/api.ts)
  *
  * Figures are printed and recorded in bench/RESULTS.md. Needs a PostgreSQL server: DB_URL, or the embedded
@@ -15,6 +16,7 @@ import {benchServerUrl} from './db'
 const ALL: Record<string, string[]> = {
     devnet: ['devnet.js', '--scenario', 'khala-day'],
     ledger: ['ledger.js', 'khala-day'],
+    gateway: ['gateway.js', 'khala-day'],
     api: ['api.js'],
 }
 

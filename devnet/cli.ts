@@ -37,6 +37,7 @@ const FLAGS: Flag[] = [
     {name: 'chain', arg: 'khala|phala', help: "runtimes to serve: Khala's, or Phala's (specs 1240-1260, v2-era blocks only; docs/chains.md)", default: 'khala'},
     {name: 'host', arg: 'HOST', help: 'address to listen on', default: '127.0.0.1'},
     {name: 'port', arg: 'N', help: 'port for HTTP and WebSocket (0 = any free port)', default: '9944'},
+    {name: 'gateway-port', arg: 'N', help: 'also serve the finalized blocks as an SQD Network gateway on this port (0 = any free port; docs/devnet.md)'},
     {name: 'finality-lag', arg: 'N', help: 'finalized head = best head − N', default: '0'},
     {name: 'block-time-ms', arg: 'N', help: '0: every block at start; N > 0: live, one block every N ms; N < 0: manual (devnet_release)', default: '0'},
     {name: 'initial-blocks', arg: 'N', help: 'blocks available at start in live / manual mode', default: '0'},
@@ -151,6 +152,7 @@ export async function main(argv: string[]): Promise<void> {
         runtimeChain: chain === 'phala' ? chain : undefined,
         host: (args.host as string) ?? '127.0.0.1',
         port: num(args, 'port', {int: true, min: 0, max: 65535}),
+        gatewayPort: num(args, 'gateway-port', {int: true, min: 0, max: 65535}),
         finalityLag: num(args, 'finality-lag', {int: true, min: 0}),
         blockTimeMs: num(args, 'block-time-ms', {int: true}),
         initialBlocks: num(args, 'initial-blocks', {int: true, min: 0}),
@@ -179,6 +181,7 @@ export async function main(argv: string[]): Promise<void> {
     if (args['build-only']) return
     let dn = await startDevnet({...opts, source})
     let s = dn.chain.stats()
+    if (dn.gatewayUrl) log(`SQD gateway at ${dn.gatewayUrl} (finalized blocks)`)
     log(`serving ${dn.url} and ${dn.wsUrl}: head ${dn.height}, finalized ${s.finalizedHeight}, ${s.events} events (ready in ${Date.now() - t0} ms)`)
     let stop = async () => {
         log('stopping')

@@ -71,3 +71,5 @@ export async function startScenarioDevnet(opts: ScenarioDevnetOptions = {}): Pro
     await cryptoWaitReady()
     return startDevnet({...opts, source: scenarioSource(opts)})
 }
+export {GatewayServer, GatewayRequestError, decodeBlockEvents} from './gateway'
+export type {GatewayOptions, GatewayStats, GatewayEvent} from './gateway'

@@ -15,21 +15,36 @@ import {loadLedgerSettings, SourceSettings} from './config/ledger'
 import {MINING_EVENT_NAMES} from './decode'
 import {coalesceFinalizedBatches} from './ingest/coalesce'
 import {decodeThread} from './ingest/decode-thread/thread-source'
-import {leanRpcMapping} from './ingest/lean-mapping'
+import {leanArchiveMapping, leanRpcMapping} from './ingest/lean-mapping'
 import {retryNodeInternalErrors} from './sdk/rpc-retry'
+import type {SourceKind} from './sdk/rpc-source'
 
 export const FIELDS = {
     block: {timestamp: true},
     event: {name: true, args: true},
 } as const
 
+/** the SQD gateway the history comes from: GATEWAY_URL, or with USE_PUBLIC_GATEWAY=1 the chain preset's */
+export function gatewayOf(config: Config, source: SourceSettings): string | undefined {
+    return config.gatewayUrl ?? (source.usePublicGateway ? config.chain.gateway : undefined)
+}
+
 /** the SDK processor as configured, reading blocks on this thread (the decode thread's own source) */
 export function buildProcessor(config: Config, source: SourceSettings) {
     // a node's "Internal error" answers are retried like rate limits (src/sdk/rpc-retry.ts)
     retryNodeInternalErrors()
     const p = new SubstrateBatchProcessor()
-    const gateway = config.gatewayUrl ?? (source.usePublicGateway ? config.chain.gateway : undefined)
-    if (gateway) p.setGateway(gateway)
+    const gateway = gatewayOf(config, source)
+    if (gateway) {
+        p.setGateway(gateway)
+        // Over RPC the SDK hands every block to the handler, with or without selected events (includeAllBlocks
+        // only reaches a gateway); the handler's state depends on it (the first block's initial rows, the
+        // upgrade block's pool migration, rollup buckets closed by block time). A gateway returns only blocks
+        // with selected items unless asked for all: ask, so both sources give the same tables.
+        p.includeAllBlocks({from: config.fromBlock})
+        // the gateway's blocks as the same plain objects as RPC blocks (src/ingest/lean-mapping.ts)
+        leanArchiveMapping(p, MINING_EVENT_NAMES)
+    }
     p.setRpcEndpoint({
         url: config.rpcEndpoint!,
         rateLimit: config.rpcRateLimit,
@@ -54,13 +69,15 @@ export function buildProcessor(config: Config, source: SourceSettings) {
  */
 export function createProcessor(config: Config = loadConfig(), source: SourceSettings = loadLedgerSettings()) {
     const p = buildProcessor(config, source)
-    coalesceFinalizedBatches(
-        p,
-        {maxBlocks: config.maxBatchBlocks, maxItems: config.maxBatchItems},
+    const batching = {maxBlocks: config.maxBatchBlocks, maxItems: config.maxBatchItems}
+    const thread = (kind: SourceKind) =>
         config.ingestWorker
-            ? (requests, stopOnHead) => decodeThread({config, source: {usePublicGateway: source.usePublicGateway}}).finalizedBlocks(requests, stopOnHead)
+            ? (requests: unknown, stopOnHead?: boolean) =>
+                  decodeThread({config, source: {usePublicGateway: source.usePublicGateway}}).finalizedBlocks(requests, stopOnHead, kind)
             : undefined
-    )
+    coalesceFinalizedBatches(p, batching, thread('rpc'))
+    // with a gateway, the runner reads the history from it first (same thread, same batching), then the rest over RPC
+    if (gatewayOf(config, source)) coalesceFinalizedBatches(p, batching, thread('archive'), 'archive')
     return p
 }
 

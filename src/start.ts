@@ -95,6 +95,7 @@ async function main() {
         [exportPort, 'EXPORT_PORT'],
     ]
     if (startDevnet) ports.push([devnetPort, 'DEVNET_PORT'])
+    if (startDevnet && start.devnet.gatewayPort != null) ports.push([start.devnet.gatewayPort, 'DEVNET_GATEWAY_PORT'])
     for (const [port, name] of ports) {
         if (!(await portFree(port))) fail(`port ${port} (${name}) is already in use, perhaps by another npm start: stop it, or set ${name} to a free port`)
     }
@@ -160,10 +161,15 @@ async function main() {
         log(`no RPC_ENDPOINT: starting the local devnet with scenario "${scenario}" on port ${devnetPort}`)
         // loaded lazily: only the offline demo needs the simulator
         const devnet = require('../devnet') as typeof import('../devnet')
-        const node = await devnet.startScenarioDevnet({scenario, port: devnetPort, seed: start.devnet.seed})
+        const node = await devnet.startScenarioDevnet({scenario, port: devnetPort, seed: start.devnet.seed, gatewayPort: start.devnet.gatewayPort})
         cleanups.push(() => node.close())
         env.RPC_ENDPOINT = node.wsUrl
         log(`devnet serving ${node.height + 1} blocks at ${node.wsUrl}`)
+        // the processor reads the history from the devnet's gateway (a GATEWAY_URL of the user's own wins)
+        if (node.gatewayUrl && !config.gatewayUrl) {
+            env.GATEWAY_URL = node.gatewayUrl
+            log(`devnet SQD gateway at ${node.gatewayUrl}: the processor reads history from it`)
+        }
     } else {
         try {
             const head = await finalizedHeight(config.rpcEndpoint!)

@@ -7,6 +7,7 @@ import type {V2Spec} from '../runtime'
 import {ChainSource, saveChain, sourceFromDevBlocks, sourceFromFile} from '../chain/build'
 import type {Chain} from '../chain/chain'
 import {DevnetNode, ForkOptions, ForkResult, NodeOptions} from '../chain/node'
+import {GatewayServer} from '../gateway'
 import {RpcServer, ServerOptions} from './server'
 
 export interface StartDevnetOptions extends ServerOptions, NodeOptions {
@@ -32,6 +33,11 @@ export interface StartDevnetOptions extends ServerOptions, NodeOptions {
     tailBlocks?: number
     /** interval of the tail blocks in ms (default: blockTimeMs in live mode, 200 otherwise) */
     tailBlockMs?: number
+    /** serve the finalized blocks as an SQD Network gateway too, on this port (0 = any free port); default: no gateway */
+    gatewayPort?: number
+    /** the gateway's reply size, bytes (default 2 MiB) and reply cache, bytes (default 256 MiB); devnet/gateway */
+    gatewayReplyBytes?: number
+    gatewayCacheBytes?: number
 }
 
 export interface Devnet {
@@ -40,6 +46,9 @@ export interface Devnet {
     /** ws://host:port */
     wsUrl: string
     port: number
+    /** the SQD gateway's URL for `setGateway` (with the option gatewayPort) */
+    gatewayUrl?: string
+    gateway?: GatewayServer
     node: DevnetNode
     chain: Chain
     server: RpcServer
@@ -114,6 +123,16 @@ export async function startDevnet(opts: StartDevnetOptions): Promise<Devnet> {
         status: () => ({mode, blockTimeMs}),
     })
     let {host, port} = await server.listen()
+    let gateway: GatewayServer | undefined
+    if (opts.gatewayPort != null) {
+        gateway = new GatewayServer(node, {host, port: opts.gatewayPort, replyBytes: opts.gatewayReplyBytes, cacheBytes: opts.gatewayCacheBytes, log})
+        try {
+            await gateway.listen()
+        } catch (e) {
+            await server.close()
+            throw e
+        }
+    }
 
     if (mode === 'live') {
         let iv = setInterval(() => {
@@ -143,6 +162,8 @@ export async function startDevnet(opts: StartDevnetOptions): Promise<Devnet> {
         url: `http://${host}:${port}`,
         wsUrl: `ws://${host}:${port}`,
         port,
+        gatewayUrl: gateway?.url,
+        gateway,
         node,
         chain: node.chain,
         server,
@@ -176,6 +197,7 @@ export async function startDevnet(opts: StartDevnetOptions): Promise<Devnet> {
             for (let t of timers) clearTimeout(t)
             timers.clear()
             await server.close()
+            await gateway?.close()
         },
     }
 }

@@ -252,8 +252,11 @@ export interface StartSettings {
     embeddedPgPort: number
     /** port of the CSV export server (EXPORT_PORT) */
     exportPort: number
-    /** the devnet started when CHAIN=devnet and no RPC_ENDPOINT is set */
-    devnet: {start: boolean; scenario: string; port: number; seed: number}
+    /**
+     * the devnet started when CHAIN=devnet and no RPC_ENDPOINT is set; with DEVNET_GATEWAY_PORT it also serves
+     * its finalized blocks as an SQD gateway on that port, and the processor reads history from it
+     */
+    devnet: {start: boolean; scenario: string; port: number; seed: number; gatewayPort: number | undefined}
 }
 
 export const DEFAULT_EXPORT_PORT = 4351
@@ -274,6 +277,7 @@ export function loadStartSettings(config: Config, env: Env = process.env): Start
             scenario: nonEmpty(env, 'DEVNET_SCENARIO') ?? 'small',
             port: parsePort(env, 'DEVNET_PORT', 9944),
             seed: seed == null ? 1 : Number(seed),
+            gatewayPort: nonEmpty(env, 'DEVNET_GATEWAY_PORT') == null ? undefined : parsePort(env, 'DEVNET_GATEWAY_PORT', 0),
         },
     }
 }
@@ -366,6 +370,7 @@ export const KNOWN_SETTINGS: Readonly<Record<string, string>> = {
     DEVNET_SCENARIO: 'start, devnet',
     DEVNET_PORT: 'start, devnet',
     DEVNET_SEED: 'start, devnet',
+    DEVNET_GATEWAY_PORT: 'start, devnet',
     FORCE_PRETTY_LOGGER: 'processor (the SDK logger: 1 pretty, 0 JSON lines)',
     BENCH_DB_URL: 'bench',
     BENCH_LEDGER_SQL: 'bench',

@@ -17,7 +17,7 @@
  * through the SDK one block per call, with fork handling.
  */
 import type {SubstrateBatchProcessor} from '@subsquid/substrate-processor'
-import {replaceFinalizedBlocks} from '../sdk/rpc-source'
+import {replaceFinalizedBlocks, SourceKind} from '../sdk/rpc-source'
 import {DEFAULT_MAX_BATCH_BLOCKS, DEFAULT_MAX_BATCH_ITEMS} from '../config'
 
 export interface BlockBatch<B> {
@@ -143,11 +143,14 @@ export function coalesceFinalizedBatches(
     processor: SubstrateBatchProcessor<any>,
     opts: CoalesceOptions,
     /** serves the finalized blocks instead of the SDK's source (the decode thread) */
-    finalized?: (requests: unknown, stopOnHead?: boolean) => AsyncIterable<BlockBatch<unknown>>
+    finalized?: (requests: unknown, stopOnHead?: boolean) => AsyncIterable<BlockBatch<unknown>>,
+    /** the RPC source (default) or, with a gateway, the gateway source */
+    kind: SourceKind = 'rpc'
 ): void {
     replaceFinalizedBlocks(
         processor,
         'adaptive batching',
-        original => (requests, stopOnHead) => coalesceBatches(finalized ? finalized(requests, stopOnHead) : original(requests, stopOnHead), opts)
+        original => (requests, stopOnHead) => coalesceBatches(finalized ? finalized(requests, stopOnHead) : original(requests, stopOnHead), opts),
+        kind
     )
 }

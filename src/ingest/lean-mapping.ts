@@ -9,11 +9,12 @@
  * field. Ids are the SDK's (`<height:10>-<hash:5>-<index:6>`), so ledger ids do not change.
  *
  * Installed on the data source instance by `leanRpcMapping` (src/processor.ts); the SDK's filtering,
- * hot-block and fork logic run unchanged on top of it.
+ * hot-block and fork logic run unchanged on top of it. With a gateway, `leanArchiveMapping` does the same
+ * for the gateway source: its events arrive with JSON args already, which are kept as they are.
  */
 import type {SubstrateBatchProcessor} from '@subsquid/substrate-processor'
 import {toJSON} from '@subsquid/util-internal-json'
-import {RawBlock, RawEvent, RawHeader, replaceBlockMapping} from '../sdk/rpc-source'
+import {ArchiveBlock, RawBlock, RawEvent, RawHeader, replaceArchiveBlockMapping, replaceBlockMapping} from '../sdk/rpc-source'
 
 export interface LeanHeader extends RawHeader {
     id: string
@@ -70,4 +71,36 @@ export function leanBlock(src: RawBlock, names: ReadonlySet<string>): LeanBlock 
 export function leanRpcMapping(processor: SubstrateBatchProcessor<any>, names: Iterable<string>): void {
     const selected = new Set(names)
     replaceBlockMapping(processor, 'the lean mapping', src => leanBlock(src, selected))
+}
+
+/** a gateway block (JSON, runtimes on its header) as the same lean block `leanBlock` makes of an RPC block */
+export function leanArchiveBlock(src: ArchiveBlock, names: ReadonlySet<string>): LeanBlock {
+    const {number, runtime, runtimeOfPrevBlock, ...rest} = src.header
+    const header = {...rest, height: number, id: blockId(number, src.header.hash)} as unknown as LeanHeader
+    if (runtime == null || runtimeOfPrevBlock == null) throw new Error(`gateway block #${number}: the SDK set no runtime on its header`)
+    Object.defineProperty(header, '_runtime', {value: runtime, enumerable: false})
+    Object.defineProperty(header, '_runtimeOfPrevBlock', {value: runtimeOfPrevBlock, enumerable: false})
+    const events: LeanEvent[] = []
+    if (src.events) {
+        for (const e of src.events) {
+            if (!names.has(e.name)) continue
+            events.push({
+                id: `${header.id}-${String(e.index).padStart(6, '0')}`,
+                index: e.index,
+                name: e.name,
+                args: e.args,
+                phase: e.phase,
+                extrinsicIndex: e.extrinsicIndex,
+                callAddress: e.callAddress,
+                block: header,
+            })
+        }
+    }
+    return {header, events, calls: [], extrinsics: []}
+}
+
+/** Make the processor's gateway source (setGateway) map blocks with `leanArchiveBlock` (src/sdk/rpc-source.ts). */
+export function leanArchiveMapping(processor: SubstrateBatchProcessor<any>, names: Iterable<string>): void {
+    const selected = new Set(names)
+    replaceArchiveBlockMapping(processor, 'the lean gateway mapping', src => leanArchiveBlock(src, selected))
 }

@@ -1,7 +1,7 @@
 /**
- * The hooks into @subsquid/substrate-processor 8.x's RPC data source (written against 8.5.1). None of this
- * is public API; every access checks the shape it expects and fails loudly, at start, if an upgrade
- * changed it, rather than silently indexing without it.
+ * The hooks into @subsquid/substrate-processor 8.x's data sources (written against 8.5.1): the RPC source and,
+ * with `setGateway`, the SQD gateway ("archive") source. None of this is public API; every access checks the
+ * shape it expects and fails loudly, at start, if an upgrade changed it, rather than silently indexing without it.
  *
  * - `SubstrateBatchProcessor#getRpcDataSource()` (private): the data source the runner reads blocks from.
  *   `wrapRpcDataSource` replaces what it returns (adaptive batching, src/ingest/coalesce.ts; the lean
@@ -11,6 +11,9 @@
  *   (`replaceFinalizedBlocks`).
  * - the data source's `mapBlock(block)` (private): how it turns a raw block of @subsquid/substrate-data
  *   (`RawBlock`) into the SDK's Block/Event objects; `replaceBlockMapping` installs a leaner one.
+ * - `SubstrateBatchProcessor#getArchiveDataSource()` (private, used only after `setGateway`): the same three
+ *   hooks on the gateway source (`SubstrateArchive` of lib/ds-archive), whose `mapBlock` receives the
+ *   gateway's JSON block (`ArchiveBlock`) with the runtimes set on its header.
  */
 import type {SubstrateBatchProcessor} from '@subsquid/substrate-processor'
 import type {Runtime} from '@subsquid/substrate-runtime'
@@ -45,6 +48,30 @@ export interface RawBlock {
     events?: RawEvent[]
 }
 
+/** a block of the gateway source as `mapBlock` receives it: the worker's JSON, the runtimes set on the header */
+export interface ArchiveBlock {
+    header: {
+        number: number
+        hash: string
+        parentHash: string
+        specName: string
+        specVersion: number
+        implName: string
+        implVersion: number
+        timestamp?: number
+        runtime?: unknown
+        runtimeOfPrevBlock?: unknown
+        [k: string]: unknown
+    }
+    /** events with JSON args, as the worker sent them */
+    events?: RawEvent[]
+}
+
+/** which of the processor's data sources */
+export type SourceKind = 'rpc' | 'archive'
+
+const GETTERS: Record<SourceKind, 'getRpcDataSource' | 'getArchiveDataSource'> = {rpc: 'getRpcDataSource', archive: 'getArchiveDataSource'}
+
 /** a finalized batch of the data source: mapped blocks, and whether it reaches the chain head */
 export interface SourceBatch<B> {
     blocks: B[]
@@ -61,26 +88,41 @@ export interface SourceBlock {
 }
 
 export function wrapRpcDataSource<S extends object>(processor: SubstrateBatchProcessor<any>, purpose: string, wrap: (source: S) => S): void {
-    const p = processor as unknown as {getRpcDataSource?: () => S}
-    const original = p.getRpcDataSource
+    wrapDataSource('rpc', processor, purpose, wrap)
+}
+
+/** replace what the processor's `getRpcDataSource()` / `getArchiveDataSource()` returns by `wrap(original)` */
+export function wrapDataSource<S extends object>(kind: SourceKind, processor: SubstrateBatchProcessor<any>, purpose: string, wrap: (source: S) => S): void {
+    const getter = GETTERS[kind]
+    const p = processor as unknown as Record<string, (() => S) | undefined>
+    const original = p[getter]
     if (typeof original !== 'function') {
-        throw new Error(`@subsquid/substrate-processor has no getRpcDataSource(): ${purpose} needs 8.x (written against 8.5.1)`)
+        throw new Error(`@subsquid/substrate-processor has no ${getter}(): ${purpose} needs 8.x (written against 8.5.1)`)
     }
     let wrapped: S | undefined
-    p.getRpcDataSource = function (this: unknown) {
+    p[getter] = function (this: unknown) {
         return (wrapped ??= wrap(original.call(this)))
     }
 }
 
 /** the processor's RPC data source (with every wrapper installed), to read finalized blocks without a runner */
 export function rpcDataSource(processor: SubstrateBatchProcessor<any>, purpose: string): {getFinalizedBlocks: FinalizedBlocks<SourceBlock>} {
-    const p = processor as unknown as {getRpcDataSource?: () => {getFinalizedBlocks?: FinalizedBlocks<SourceBlock>}}
-    if (typeof p.getRpcDataSource !== 'function') {
-        throw new Error(`@subsquid/substrate-processor has no getRpcDataSource(): ${purpose} needs 8.x (written against 8.5.1)`)
+    return dataSource('rpc', processor, purpose)
+}
+
+/** the processor's data source of that kind (the archive one needs `setGateway`), to read finalized blocks without a runner */
+export function dataSource(kind: SourceKind, processor: SubstrateBatchProcessor<any>, purpose: string): {getFinalizedBlocks: FinalizedBlocks<SourceBlock>} {
+    const getter = GETTERS[kind]
+    const p = processor as unknown as Record<string, (() => {getFinalizedBlocks?: FinalizedBlocks<SourceBlock>}) | undefined>
+    if (typeof p[getter] !== 'function') {
+        throw new Error(`@subsquid/substrate-processor has no ${getter}(): ${purpose} needs 8.x (written against 8.5.1)`)
     }
-    const source = p.getRpcDataSource()
+    if (kind === 'archive' && (processor as unknown as {archive?: unknown}).archive == null) {
+        throw new Error(`${purpose}: the processor has no gateway (setGateway) to read history from`)
+    }
+    const source = p[getter]!.call(processor)
     if (typeof source.getFinalizedBlocks !== 'function') {
-        throw new Error('the RPC data source has no getFinalizedBlocks(): unsupported @subsquid/substrate-processor')
+        throw new Error(`the ${kind} data source has no getFinalizedBlocks(): unsupported @subsquid/substrate-processor`)
     }
     return source as {getFinalizedBlocks: FinalizedBlocks<SourceBlock>}
 }
@@ -92,11 +134,12 @@ export function rpcDataSource(processor: SubstrateBatchProcessor<any>, purpose: 
 export function replaceFinalizedBlocks(
     processor: SubstrateBatchProcessor<any>,
     purpose: string,
-    replace: (original: FinalizedBlocks<unknown>) => FinalizedBlocks<unknown>
+    replace: (original: FinalizedBlocks<unknown>) => FinalizedBlocks<unknown>,
+    kind: SourceKind = 'rpc'
 ): void {
-    wrapRpcDataSource<{getFinalizedBlocks?: FinalizedBlocks<unknown>}>(processor, purpose, ds => {
+    wrapDataSource<{getFinalizedBlocks?: FinalizedBlocks<unknown>}>(kind, processor, purpose, ds => {
         if (typeof ds.getFinalizedBlocks !== 'function') {
-            throw new Error('the RPC data source has no getFinalizedBlocks(): unsupported @subsquid/substrate-processor')
+            throw new Error(`the ${kind} data source has no getFinalizedBlocks(): unsupported @subsquid/substrate-processor`)
         }
         const original: FinalizedBlocks<unknown> = (requests, stopOnHead) => ds.getFinalizedBlocks!(requests, stopOnHead)
         const view = Object.create(ds) as {getFinalizedBlocks: FinalizedBlocks<unknown>}
@@ -107,9 +150,18 @@ export function replaceFinalizedBlocks(
 
 /** map the data source's raw blocks with `map` instead of the SDK's `mapBlock` (filtering, hot blocks and forks unchanged) */
 export function replaceBlockMapping(processor: SubstrateBatchProcessor<any>, purpose: string, map: (block: RawBlock) => unknown): void {
-    wrapRpcDataSource<{mapBlock?: unknown}>(processor, purpose, ds => {
+    replaceMapping('rpc', processor, purpose, map)
+}
+
+/** map the gateway source's blocks with `map` instead of the SDK's `mapBlock` */
+export function replaceArchiveBlockMapping(processor: SubstrateBatchProcessor<any>, purpose: string, map: (block: ArchiveBlock) => unknown): void {
+    replaceMapping('archive', processor, purpose, map)
+}
+
+function replaceMapping(kind: SourceKind, processor: SubstrateBatchProcessor<any>, purpose: string, map: (block: any) => unknown): void {
+    wrapDataSource<{mapBlock?: unknown}>(kind, processor, purpose, ds => {
         if (typeof ds.mapBlock !== 'function') {
-            throw new Error('the RPC data source has no mapBlock(): unsupported @subsquid/substrate-processor')
+            throw new Error(`the ${kind} data source has no mapBlock(): unsupported @subsquid/substrate-processor`)
         }
         ds.mapBlock = map
         return ds

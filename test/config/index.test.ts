@@ -1,5 +1,5 @@
 import * as path from 'path'
-import {ConfigError, loadConfig, PROJECT_ROOT} from '../../src/config'
+import {ConfigError, loadConfig, loadStartSettings, PROJECT_ROOT} from '../../src/config'
 
 function fails(env: Record<string, string>, setting: string, text: RegExp) {
     let err: unknown
@@ -62,4 +62,9 @@ describe('configuration', () => {
     it('fails fast on a zero batch size', () => fails({MAX_BATCH_BLOCKS: '0'}, 'MAX_BATCH_BLOCKS', /at least 1/))
     it('fails fast on a non-numeric batch size', () => fails({MAX_BATCH_ITEMS: 'lots'}, 'MAX_BATCH_ITEMS', /at least 1/))
     it('requires an RPC endpoint for the real chains', () => fails({CHAIN: 'khala'}, 'RPC_ENDPOINT', /required for CHAIN=khala/))
+    it("takes the port of npm start's devnet gateway (none by default) and rejects a bad one", () => {
+        expect(loadStartSettings(loadConfig({}), {}).devnet.gatewayPort).toBeUndefined()
+        expect(loadStartSettings(loadConfig({}), {DEVNET_GATEWAY_PORT: '9945'}).devnet.gatewayPort).toBe(9945)
+        expect(() => loadStartSettings(loadConfig({}), {DEVNET_GATEWAY_PORT: 'x'})).toThrow(/^DEVNET_GATEWAY_PORT: must be a TCP port/)
+    })
 })

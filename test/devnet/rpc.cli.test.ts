@@ -68,6 +68,7 @@ describe('devnet CLI', () => {
             '--fork-at',
             '--v2-spec',
             '--tail-blocks',
+            '--gateway-port',
         ]) {
             expect(r.stdout).toContain(f)
         }
@@ -81,6 +82,7 @@ describe('devnet CLI', () => {
         expect(run(['--finality-lag', '-1']).stderr).toMatch(/--finality-lag: bad value/)
         expect(run(['--fork-at', '10']).stderr).toMatch(/--fork-at: bad fork/)
         expect(run(['--build-only']).stderr).toMatch(/--build-only needs --save-file/)
+        expect(run(['--gateway-port', '70000']).stderr).toMatch(/--gateway-port: bad value '70000'/)
         expect(run(['--scenario', 'fixture', '--v2-spec', '1300']).stderr).toMatch(/--v2-spec must be 1251 or 1254/)
     })
 
@@ -100,6 +102,16 @@ describe('devnet CLI', () => {
         expect(await rpc(s2.url, 'chain_getHead')).toBe(await rpc(s.url, 'chain_getHead'))
         expect(await stop(s.proc)).toBe(0)
         expect(await stop(s2.proc)).toBe(0)
+    })
+
+    it('serves the finalized blocks as an SQD gateway with --gateway-port', async () => {
+        let s = await serve(['--scenario', 'fixture', '--gateway-port', '0', '--finality-lag', '2', '--tail-blocks', '0'])
+        procs.push(s.proc)
+        let m = /SQD gateway at (http:\/\/[0-9.:]+)/.exec(s.stderr())
+        expect(m).not.toBeNull()
+        let head = parseInt((await rpc(s.url, 'chain_getHeader')).number, 16)
+        expect(await (await fetch(`${m![1]}/height`)).text()).toBe(String(head - 2))
+        expect(await stop(s.proc)).toBe(0)
     })
 
     it('serves in manual mode with scheduled forks', async () => {

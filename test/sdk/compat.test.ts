@@ -36,6 +36,16 @@ const APIS: Record<string, PrivateApi> = {
         },
         functions: ['serve', 'metrics'],
     },
+    '@subsquid/substrate-processor SubstrateBatchProcessor.prototype.getArchiveDataSource': {
+        user: 'src/sdk/rpc-source.ts (the gateway source, with GATEWAY_URL)',
+        load: () => require('@subsquid/substrate-processor').SubstrateBatchProcessor.prototype,
+        functions: ['getArchiveDataSource'],
+    },
+    '@subsquid/substrate-processor/lib/ds-archive SubstrateArchive.prototype': {
+        user: 'src/sdk/rpc-source.ts (its finalized stream and block mapping are replaced)',
+        load: () => require('@subsquid/substrate-processor/lib/ds-archive').SubstrateArchive.prototype,
+        functions: ['getFinalizedBlocks', 'mapBlock'],
+    },
     '@subsquid/rpc-client RpcClient.prototype': {
         user: "src/sdk/rpc-retry.ts (a node's internal errors are retried)",
         load: () =>

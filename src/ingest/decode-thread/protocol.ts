@@ -5,6 +5,7 @@
 import type {Config} from '../../config'
 import type {SourceSettings} from '../../config/ledger'
 import type {MiningEvent, NormalizedPool, TokenomicParams} from '../../decode'
+import type {SourceKind} from '../../sdk/rpc-source'
 
 /** the thread's `workerData`: the main thread's validated configuration and source settings (plain data, cloned) */
 export interface DecodeThreadData {
@@ -42,7 +43,7 @@ export interface SerializedError {
 export type StorageOp = {op: 'tokenomicParameters'; required: boolean} | {op: 'pools'}
 
 export type ToThread =
-    | {type: 'stream'; stream: number; requests: unknown; stopOnHead?: boolean; window: number}
+    | {type: 'stream'; stream: number; source: SourceKind; requests: unknown; stopOnHead?: boolean; window: number}
     | {type: 'ack'; stream: number}
     | {type: 'stop'; stream: number}
     | ({type: 'storage'; id: number; header: PlainHeader} & StorageOp)

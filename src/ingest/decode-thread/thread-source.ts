@@ -2,8 +2,9 @@
  * The main thread's side of the decode thread (thread.ts): finalized blocks arrive already fetched and
  * decoded (plain headers, `MiningEvent`s), so the main thread only applies and writes.
  *
- * - `finalizedBlocks(requests, stopOnHead)` is the SDK data source's `getFinalizedBlocks` served by the
- *   thread; each batch taken is acknowledged, so the thread runs at most `window` batches ahead.
+ * - `finalizedBlocks(requests, stopOnHead, source)` is the SDK data source's `getFinalizedBlocks` served by
+ *   the thread: the RPC source's, or with a gateway (GATEWAY_URL) the gateway source's, whose history the
+ *   runner reads first; each batch taken is acknowledged, so the thread runs at most `window` batches ahead.
  * - `storage` reads chain storage at a block the thread delivered (the runtimes live in the thread).
  * - A thread error (an unknown event version, an RPC failure the SDK gave up on, a crash of the thread)
  *   is raised by the stream after every block decoded before it, as the in-thread source would.
@@ -16,6 +17,7 @@
 import path from 'path'
 import {Worker} from 'worker_threads'
 import {decodeMiningEvent, MiningEvent, NormalizedPool, readPools, readTokenomicParameters, TokenomicParams, tryReadTokenomicParameters} from '../../decode'
+import type {SourceKind} from '../../sdk/rpc-source'
 import type {BlockBatch} from '../coalesce'
 import {DecodedBlock, DecodeThreadData, DecodeThreadError, FromThread, PlainHeader, SerializedError, StorageOp, ToThread} from './protocol'
 
@@ -90,7 +92,7 @@ export class DecodeThread {
         this.ensure().postMessage(msg)
     }
 
-    async *finalizedBlocks(requests: unknown, stopOnHead?: boolean): AsyncGenerator<BlockBatch<DecodedBlock>> {
+    async *finalizedBlocks(requests: unknown, stopOnHead?: boolean, source: SourceKind = 'rpc'): AsyncGenerator<BlockBatch<DecodedBlock>> {
         const stream = ++this.streams
         const queue: (FromThread | {type: 'crash'; error: SerializedError})[] = []
         let wake: (() => void) | undefined
@@ -99,7 +101,7 @@ export class DecodeThread {
             queue.push(m)
             wake?.()
         }
-        this.send({type: 'stream', stream, requests, stopOnHead, window: this.window})
+        this.send({type: 'stream', stream, source, requests, stopOnHead, window: this.window})
         let ended = false
         try {
             while (true) {

@@ -1,6 +1,7 @@
 /**
- * The decode thread: a worker thread that fetches finalized blocks over RPC with the SDK's own data
- * source, decodes their mining events (src/decode) and posts plain blocks to the main thread.
+ * The decode thread: a worker thread that fetches finalized blocks with the SDK's own data source (over
+ * RPC, or from the SQD gateway when GATEWAY_URL is set: each stream names its source), decodes their mining
+ * events (src/decode) and posts plain blocks to the main thread.
  *
  * Fetching, SCALE decoding and the SDK's block mapping are about half of the processor's CPU time; done
  * here they run on the second core while the main thread applies the previous blocks and writes them.
@@ -16,7 +17,7 @@
  */
 import {parentPort, workerData} from 'worker_threads'
 import type {Runtime} from '@subsquid/substrate-runtime'
-import {rpcDataSource, SourceBlock} from '../../sdk/rpc-source'
+import {dataSource, FinalizedBlocks, SourceBlock, SourceKind} from '../../sdk/rpc-source'
 import {decodeMiningEvent, MiningEvent, readPools, readTokenomicParameters, trackedEvents, tryReadTokenomicParameters} from '../../decode'
 import {buildProcessor} from '../../processor'
 import {DecodeThreadData, DecodedBlock, FromThread, PlainHeader, serializeError, ToThread} from './protocol'
@@ -29,7 +30,15 @@ if (port == null) throw new Error('thread.ts runs as a worker thread (src/ingest
 const data = workerData as DecodeThreadData | undefined
 if (data?.config == null || data.source == null) throw new Error('the decode thread starts with its configuration in workerData (DecodeThreadData)')
 
-const source = rpcDataSource(buildProcessor(data.config, data.source), 'the decode thread')
+const processor = buildProcessor(data.config, data.source)
+const sources = new Map<SourceKind, {getFinalizedBlocks: FinalizedBlocks<SourceBlock>}>()
+
+/** the processor's data source of that kind, made on first use (the gateway's only when one is configured) */
+function source(kind: SourceKind): {getFinalizedBlocks: FinalizedBlocks<SourceBlock>} {
+    let s = sources.get(kind)
+    if (!s) sources.set(kind, (s = dataSource(kind, processor, 'the decode thread')))
+    return s
+}
 
 /** the runtime of each spec version delivered: storage reads for the blocks of that spec */
 const bySpec = new Map<number, Runtime>()
@@ -80,9 +89,9 @@ function plain(h: SdkHeader): PlainHeader {
     }
 }
 
-async function run(s: Stream, requests: unknown, stopOnHead: boolean | undefined): Promise<void> {
+async function run(s: Stream, kind: SourceKind, requests: unknown, stopOnHead: boolean | undefined): Promise<void> {
     try {
-        for await (const batch of source.getFinalizedBlocks(requests, stopOnHead)) {
+        for await (const batch of source(kind).getFinalizedBlocks(requests, stopOnHead)) {
             if (s.stopped) break
             const blocks: DecodedBlock[] = []
             let failure: unknown
@@ -133,7 +142,7 @@ port.on('message', (msg: ToThread) => {
         case 'stream':
             current?.stop()
             current = new Stream(msg.stream, msg.window)
-            void run(current, msg.requests, msg.stopOnHead)
+            void run(current, msg.source, msg.requests, msg.stopOnHead)
             break
         case 'ack':
             if (current?.id === msg.stream) current.ack()
