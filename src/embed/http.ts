@@ -115,7 +115,7 @@ export function conditional(req: Req, res: Res, head: string | null, kind: strin
         .slice(0, 27)}"`
     res.setHeader('etag', tag)
     const inm = req.headers['if-none-match']
-    if (inm && inm.split(',').some(t => t.trim().replace(/^W\//, '') === tag)) {
+    if (inm?.split(',').some(t => t.trim().replace(/^W\//, '') === tag)) {
         res.statusCode = 304
         res.end()
         return true
