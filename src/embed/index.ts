@@ -1,7 +1,7 @@
 /**
  * Everything the GraphQL server serves besides /graphql, mounted by one call (src/sdk/apollo.ts):
  *
- *   /                              the dashboard                    /audit/account/:a, /audit/worker/:w  audit pages
+ *   /                              the dashboard                    /audit/account/:a, /audit/worker/:w, /audit/pool/:pid  audit pages
  *   /embed/embed.js, /embed/page.css  the web components (built from web/ by scripts/build.js)
  *   /embed/worker/:id, /embed/pool/:pid, /embed/account/:a, /embed/emission   one component per page, for iframes
  *   /api/v1/…                      stable JSON (src/embed/api.ts; CORS open, ETag tied to the chain head)
@@ -186,7 +186,7 @@ export function mountEmbeds(app: App, exec: GraphqlExec): void {
 
     for (const name of Object.keys(ASSETS)) app.get(`/embed/${name}`, (req: Req, res: Res) => sendAsset(req, res, name))
     app.get('/', (_req: Req, res: Res) => sendHtml(res, 200, dashboardPage()))
-    for (const kind of ['account', 'worker'] as const) {
+    for (const kind of ['account', 'worker', 'pool'] as const) {
         app.get(`/audit/${kind}/:id`, (req: Req, res: Res) => {
             try {
                 api.parseSubjectId(kind, req.params!.id)

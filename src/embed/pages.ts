@@ -70,7 +70,7 @@ export function dashboardPage(): string {
     })
 }
 
-export function auditPage(kind: 'account' | 'worker', id: string): string {
+export function auditPage(kind: 'account' | 'worker' | 'pool', id: string): string {
     return page({
         title: `Payout audit — ${kind} ${id}`,
         body: `<h1 class="page-title">Payout audit <span class="muted">${kind}</span></h1>

@@ -227,7 +227,15 @@ describe('in Chromium', () => {
         await page.locator('phala-search input').fill(worker)
         await Promise.all([page.waitForURL(`${base}/audit/worker/${worker}`), page.locator('phala-search button').click()])
         await ready(page, 'phala-audit')
-        expect(errors.filter(e => !/the server answered|400/.test(e))).toEqual([])
+        expect(await page.locator('phala-audit').getAttribute('data-ready')).toBe('')
+        // a pool id opens the pool's audit page, whose totals are payoutAudit(pool:)
+        await page.goto(`${base}/`)
+        await page.locator('phala-search input').fill('1')
+        await Promise.all([page.waitForURL(`${base}/audit/pool/1`), page.locator('phala-search input').press('Enter')])
+        await ready(page, 'phala-audit')
+        const a = (await gql.data(`{ payoutAudit(pool: "1", from: "${headDay(-29)}", to: "${headDay(1)}", limit: 0) { total { amount amountPha } } }`)).payoutAudit
+        expectPha((await amountsOf(page, 'phala-audit')).total, a.total.amount, a.total.amountPha)
+        expect(errors.filter(e => !/status of 400/.test(e))).toEqual([])
         await page.close()
     })
 
