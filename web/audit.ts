@@ -46,7 +46,7 @@ export class Audit extends PhalaElement {
             .map(
                 c => `<tr data-check="${escapeHtml(c.name)}"><td><span class="${c.ok ? 'ok' : 'bad'}">${c.ok ? '✓' : '✗'}</span> ${escapeHtml(c.name)}</td>
 <td class="explain">${escapeHtml(c.description)} <span class="muted">(${escapeHtml(c.scope)})</span></td>
-<td class="r">${phaHtml(c.ledger, L, 4)}</td><td class="r">${phaHtml(c.recorded, L, 4)}</td><td class="r">${phaHtml(c.difference, L, 4)}</td></tr>`
+${[c.ledger, c.recorded, c.difference].map(v => `<td class="r">${/count$/i.test(c.name) ? escapeHtml(BigInt(v).toLocaleString(L)) : phaHtml(v, L, 4)}</td>`).join('')}</tr>`
             )
             .join('')
         const inv = r.invariant

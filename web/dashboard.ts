@@ -22,7 +22,7 @@ export class NetworkStats extends PhalaElement {
         const L = this.locale
         return `<h2>Network <span class="sub">now, and hourly over the last day</span></h2>
 <div class="kpis">
-${kpi('Workers', `${intHtml(s.workers.total, L, 'workers')} <span class="muted">(${num(s.workers.idle, L, 0)} computing)</span>`)}
+${kpi('Workers', `${intHtml(s.workers.total, L, 'workers')}<div class="note">${num(s.workers.idle, L, 0)} computing</div>`)}
 ${kpi('Stake in sessions', phaHtml(s.totalStake, L, 0, 'totalStake'))}
 ${kpi('Pool value', phaHtml(s.totalValue, L, 0, 'totalValue'))}
 ${kpi('Average APR', numHtml(s.averageApr == null ? null : s.averageApr * 100, L, 2, 'averageApr', ' %'))}

@@ -52,7 +52,7 @@ export class PoolStats extends PhalaElement {
 ${kpi('APR', numHtml(p.aprPercent, L, 2, 'apr', ' %'))}
 ${kpi('Commission', numHtml(p.commissionPercent, L, 2, 'commission', ' %'))}
 ${kpi('Total value', phaHtml(p.totalValue, L, 2, 'totalValue'))}
-${kpi('Workers', `${intHtml(p.workers, L, 'workers')} <span class="muted">(${num(p.idleWorkers, L, 0)} idle)</span>`)}
+${kpi('Workers', `${intHtml(p.workers, L, 'workers')}<div class="note">${num(p.idleWorkers, L, 0)} computing</div>`)}
 ${kpi('Delegators', intHtml(p.delegators, L, 'delegators'))}
 ${kpi('Rewards 24 h', phaHtml(p.rewards24h, L, 2, 'rewards24h'))}
 </div>
@@ -132,7 +132,7 @@ ${kpi('Budget / block', phaHtml(e.budgetPerBlock, L, 4, 'budgetPerBlock'))}
 ${kpi('Halvings', intHtml(e.halvings, L, 'halvings'))}
 </div>
 ${large ? `<div class="chart" data-chart="emission"></div>` : ''}
-${large ? `<div class="scroll"><table><thead><tr><th>Projection</th><th class="r">Allocation runs out</th><th class="r">Projected total</th><th class="r">% of 700M</th></tr></thead><tbody>${projections}</tbody></table></div>` : ''}
+${large ? `<div class="scroll"><table><thead><tr><th>Projection</th><th class="r">Runs out</th><th class="r">Projected total</th><th class="r">%</th></tr></thead><tbody>${projections}</tbody></table></div>` : ''}
 ${large && halvings ? `<div class="foot">Budget changes: <ul>${halvings}</ul></div>` : ''}
 <div class="foot">Block #${num(e.height, L, 0)} · ${escapeHtml(dateTime(e.at, L))}</div>`
     }

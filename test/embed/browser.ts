@@ -40,10 +40,13 @@ export async function newPage(ctx: BrowserContext): Promise<Watched> {
     return {page, errors}
 }
 
-export async function screenshot(page: Page, name: string): Promise<string> {
+/** the whole page, or only the element `selector` names */
+export async function screenshot(page: Page, name: string, selector?: string): Promise<string> {
     fs.mkdirSync(ARTIFACTS, {recursive: true})
     const file = path.join(ARTIFACTS, `${name}.png`)
-    await page.screenshot({path: file, fullPage: true})
+    await page.evaluate('window.scrollTo(0, 0)')
+    if (selector) await page.locator(selector).screenshot({path: file})
+    else await page.screenshot({path: file, fullPage: true})
     return file
 }
 

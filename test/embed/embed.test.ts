@@ -233,7 +233,8 @@ describe('in Chromium', () => {
         await page.locator('phala-search input').fill('1')
         await Promise.all([page.waitForURL(`${base}/audit/pool/1`), page.locator('phala-search input').press('Enter')])
         await ready(page, 'phala-audit')
-        const a = (await gql.data(`{ payoutAudit(pool: "1", from: "${headDay(-29)}", to: "${headDay(1)}", limit: 0) { total { amount amountPha } } }`)).payoutAudit
+        const a = (await gql.data(`{ payoutAudit(pool: "1", from: "${headDay(-29)}", to: "${headDay(1)}", limit: 0) { total { amount amountPha } } }`))
+            .payoutAudit
         expectPha((await amountsOf(page, 'phala-audit')).total, a.total.amount, a.total.amountPha)
         expect(errors.filter(e => !/status of 400/.test(e))).toEqual([])
         await page.close()
@@ -292,9 +293,16 @@ describe('in Chromium', () => {
         await page.goto(`${base}/audit/worker/${worker}`)
         await ready(page, 'phala-audit')
         const a = (
-            await gql.data(`{ payoutAudit(worker: "${worker}", from: "${headDay(-29)}", to: "${headDay(1)}", limit: 0) { total { amount amountPha } } }`)
+            await gql.data(
+                `{ payoutAudit(worker: "${worker}", from: "${headDay(-29)}", to: "${headDay(1)}", limit: 0) { total { amount amountPha } reconciliation { checks { name ledger } } } }`
+            )
         ).payoutAudit
         expectPha((await amountsOf(page, 'phala-audit')).total, a.total.amount, a.total.amountPha)
+        // a check of counts shows a count, not an amount
+        const count = a.reconciliation.checks.find((c: any) => c.name === 'worker.settleCount')
+        expect(await page.locator('phala-audit tr[data-check="worker.settleCount"] td.r').first().innerText()).toBe(
+            Number(count.ledger).toLocaleString('en-US')
+        )
         await screenshot(page, 'audit-worker-dark')
         expect(errors).toEqual([])
         await page.close()
@@ -309,7 +317,10 @@ describe('in Chromium', () => {
         expectPha(ws.payout24h, d.total.amount, d.total.amountPha)
         const we = (await gql.data(`{ workerById(id: "${worker}") { state } }`)).workerById
         expect(ws.state.text).toBe(we.state)
-        await screenshot(w.page, 'embed-worker-dark')
+        await screenshot(w.page, 'embed-worker-dark', 'phala-worker-stats')
+        await w.page.locator('phala-worker-stats').evaluate(el => el.setAttribute('theme', 'light'))
+        await ready(w.page, 'phala-worker-stats')
+        await screenshot(w.page, 'embed-worker', 'phala-worker-stats')
 
         const pid = (await gql.data(`{ poolLeaderboard(limit: 1) { entries { pid apr commissionPercent totalValue workerCount delegatorCount } } }`))
             .poolLeaderboard.entries[0]
@@ -318,7 +329,7 @@ describe('in Chromium', () => {
         expect([ps.apr.value, ps.commission.value, ps.totalValue.value, ps.workers.value, ps.delegators.value]).toEqual(
             [pid.apr * 100, pid.commissionPercent, pid.totalValue, pid.workerCount, pid.delegatorCount].map(String)
         )
-        await screenshot(p.page, 'embed-pool')
+        await screenshot(p.page, 'embed-pool', 'phala-pool-stats')
 
         const ac = await open(`${base}/embed/account/${toSs58(owner)}?size=large`, 'phala-account-payouts')
         const t = (
@@ -327,10 +338,10 @@ describe('in Chromium', () => {
         const as = await amountsOf(ac.page, 'phala-account-payouts')
         expectPha(as.total, t.amount, t.amountPha)
         expect(as.count.value).toBe(String(t.count))
-        await screenshot(ac.page, 'embed-account')
+        await screenshot(ac.page, 'embed-account', 'phala-account-payouts')
 
         const em = await open(`${base}/embed/emission?size=small`, 'phala-emission')
-        await screenshot(em.page, 'embed-emission-small')
+        await screenshot(em.page, 'embed-emission-small', 'phala-emission')
         for (const x of [w, p, ac, em]) {
             expect(x.errors).toEqual([])
             await x.page.close()
