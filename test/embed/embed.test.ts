@@ -152,6 +152,19 @@ describe('/api/v1 over HTTP', () => {
         expect([bad.status, bad.body.includes('bad request')]).toEqual([400, true])
     })
 
+    test('the dashboard is at /, GraphiQL stays at /graphql, pages with a bad id are a 400 page', async () => {
+        const dash = await httpRequest(`${base}/`, {headers: {accept: 'text/html'}})
+        expect([dash.status, dash.headers['content-type']]).toEqual([200, 'text/html; charset=utf-8'])
+        expect(dash.body).toContain('<phala-emission')
+        expect(dash.body).not.toMatch(/<(script|link)[^>]+(src|href)="(https?:)?\/\//)
+        const console = await httpRequest(`${base}/graphql`, {headers: {accept: 'text/html'}})
+        expect([console.status, console.body.includes('Query node playground')]).toEqual([200, true])
+        const bad = await httpRequest(`${base}/audit/worker/xyz`)
+        expect([bad.status, bad.body.includes('worker: not an SS58 address')]).toEqual([400, true])
+        const js = await httpRequest(`${base}/embed/embed.js`, {headers: {origin: 'http://elsewhere.test'}})
+        expect([js.status, js.headers['content-type'], js.headers['access-control-allow-origin']]).toEqual([200, 'application/javascript; charset=utf-8', '*'])
+    })
+
     test('the embed script is under 150 KB gzipped', () => {
         const js = fs.readFileSync(path.join(LIB, 'web', 'embed.js'))
         expect(zlib.gzipSync(js, {level: 9}).length).toBeLessThan(150 * 1024)
