@@ -109,7 +109,7 @@ export class SearchBox extends PhalaElement {
             msg.textContent = ''
             this.api(`/api/v1/search?q=${enc(q)}`).then(
                 r => {
-                    location.href = this.url(r.kind === 'pool' ? `/audit/pool/${r.id}` : r.audit)
+                    location.href = this.url(r.audit)
                 },
                 e => {
                     msg.innerHTML = `<p class="error" role="alert">${escapeHtml(e.message)}</p>`

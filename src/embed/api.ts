@@ -250,7 +250,7 @@ export async function search(exec: GraphqlExec, q: string): Promise<any> {
         const pid = parseSubjectId('pool', s)
         const d = await gql(exec, `query ($pid: String!) { basePoolById(id: $pid) { id } }`, {pid})
         if (!d.basePoolById) throw new EmbedError(404, `q: no pool with pid ${pid} is known to the indexer`, 'q')
-        return {kind: 'pool', id: pid, page: `/embed/pool/${pid}`, audit: null}
+        return {kind: 'pool', id: pid, page: `/audit/pool/${pid}`, audit: `/audit/pool/${pid}`}
     }
     const id = parsed(() => parseAccount('q', s))
     const d = await gql(exec, `query ($id: String!) { workerById(id: $id) { id } accountById(id: $id) { id } }`, {id})
