@@ -11,6 +11,8 @@ COPY db db
 COPY test test
 COPY bench bench
 COPY scripts scripts
+# the front-end of the dashboard and embeds, bundled by the build (scripts/build.js)
+COPY web web
 RUN npm run build
 ENV GQL_PORT=4350
 ENV EXPORT_PORT=4351

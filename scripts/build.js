@@ -6,6 +6,9 @@
  *   node scripts/build.js --if-stale  the same, but only when a source is newer than the last build:
  *                                     the npm scripts that run a program use this, so they start at once
  *
+ * After tsc, the front-end (web/) is bundled by esbuild into lib/web/embed.js (minified, with uPlot) and
+ * web/page.css copied beside it; the GraphQL server serves both (src/embed).
+ *
  * After tsc: compiled files whose source no longer exists are removed (a deleted test must not keep
  * running from lib/), and lib/model and lib/server-extension link to lib/src/model and lib/src/server-extension (the SDK's TypeORM
  * config and the GraphQL server look for them next to the compiled code).
@@ -18,7 +21,7 @@ const {spawnSync} = require('child_process')
 const ROOT = path.resolve(__dirname, '..')
 const LIB = path.join(ROOT, 'lib')
 const STAMP = path.join(LIB, '.build-stamp')
-const SOURCE_DIRS = ['src', 'devnet', 'test', 'bench', 'db']
+const SOURCE_DIRS = ['src', 'devnet', 'test', 'bench', 'db', 'web']
 const SOURCE_FILES = ['tsconfig.json', 'package.json', 'package-lock.json', 'schema.graphql']
 
 function* walk(dir) {
@@ -39,7 +42,7 @@ function newestSourceMtime() {
     let newest = 0
     for (const d of SOURCE_DIRS) {
         for (const f of walk(path.join(ROOT, d))) {
-            if (f.endsWith('.ts') || f.endsWith('.json')) newest = Math.max(newest, fs.statSync(f).mtimeMs)
+            if (f.endsWith('.ts') || f.endsWith('.json') || f.endsWith('.css')) newest = Math.max(newest, fs.statSync(f).mtimeMs)
         }
     }
     for (const f of SOURCE_FILES) {
@@ -85,6 +88,25 @@ function link(name, target) {
     fs.symlinkSync(target, p)
 }
 
+/** web/ → lib/web/embed.js (one IIFE, minified, uPlot and its CSS inside) and lib/web/page.css */
+function buildWeb() {
+    const out = path.join(LIB, 'web')
+    fs.mkdirSync(out, {recursive: true})
+    const r = require('esbuild').buildSync({
+        entryPoints: [path.join(ROOT, 'web/embed.ts')],
+        bundle: true,
+        minify: true,
+        format: 'iife',
+        target: ['es2020'],
+        loader: {'.css': 'text'},
+        outfile: path.join(out, 'embed.js'),
+        legalComments: 'none',
+        logLevel: 'silent',
+    })
+    for (const w of r.warnings) process.stderr.write(`[build] web: ${w.text}\n`)
+    fs.copyFileSync(path.join(ROOT, 'web/page.css'), path.join(out, 'page.css'))
+}
+
 function build() {
     const started = Date.now()
     const tsc = require.resolve('typescript/bin/tsc')
@@ -95,6 +117,12 @@ function build() {
     if (r.status !== 0) {
         process.stderr.write('build failed: the TypeScript errors are above\n')
         process.exit(r.status ?? 1)
+    }
+    try {
+        buildWeb()
+    } catch (e) {
+        process.stderr.write(`build failed: the front-end (web/) did not bundle: ${e?.message ?? e}\n`)
+        process.exit(1)
     }
     const removed = prune()
     link('model', 'src/model')

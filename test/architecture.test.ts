@@ -19,7 +19,8 @@ const ALLOWED: Record<string, string[]> = {
     monitor: ['config', 'ops', 'sdk'],
     db: ['config'],
     // the Apollo hook wires the server's own error cleaning, request errors and response cache into Apollo
-    sdk: ['config', 'db', 'server'],
+    // …and mounts the embeds (pages, /api/v1, badges) next to /graphql
+    sdk: ['config', 'db', 'server', 'embed'],
     decode: ['types', 'model', 'config'],
     domain: ['decode', 'model', 'config'],
     store: ['domain', 'decode', 'model', 'config', 'db', 'sdk'],
@@ -33,6 +34,8 @@ const ALLOWED: Record<string, string[]> = {
     server: ['config', 'db', 'queries', 'sdk', 'domain', 'model', 'ops'],
     'server-extension': ['queries', 'server', 'domain', 'model', 'config'],
     export: ['config', 'db', 'queries', 'server', 'domain'],
+    // the embeds read through the server's GraphQL, validate ids with queries/, and serve the export's CSV
+    embed: ['config', 'db', 'queries', 'server', 'domain', 'export'],
     // the audit reads the node (@polkadot/api) and the database's tables directly; domain for the accounts
     audit: ['config', 'db', 'domain'],
     serve: ['server'],

@@ -82,20 +82,17 @@ function send(res: http.ServerResponse, status: number, body: string): void {
     res.end(body.endsWith('\n') ? body : body + '\n')
 }
 
-export async function startExportServer(opts: ExportServerOptions = {}): Promise<ExportServer> {
-    const log = opts.log ?? ((m: string) => process.stderr.write(`[export] ${m}\n`))
-    const pool = new Pool({connectionString: opts.dbUrl ?? databaseUrl(), max: opts.maxConnections ?? 4})
+/**
+ * The export's request handler over `pool`: the export server runs it, and the GraphQL server mounts the
+ * same one at /export/*.csv (src/embed), so both serve the very same CSV
+ */
+export function exportRequestHandler(
+    pool: Pool,
+    opts: {log: (msg: string) => void; writeTimeoutMs?: number}
+): (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void> {
+    const log = opts.log
     const writeTimeoutMs = opts.writeTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS
-    pool.on('error', e => log(`idle database connection failed: ${e.message}`))
-
-    const server = http.createServer((req, res) => {
-        handle(req, res).catch(e => {
-            log(`export failed: ${e?.stack ?? e}`)
-            send(res, 500, 'internal error while exporting (logged on the server)')
-        })
-    })
-
-    async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    return async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
         const url = new URL(req.url ?? '/', 'http://localhost')
         if (req.method !== 'GET' && req.method !== 'HEAD') {
             res.setHeader('allow', 'GET, HEAD')
@@ -174,6 +171,21 @@ export async function startExportServer(opts: ExportServerOptions = {}): Promise
             client.release()
         }
     }
+}
+
+export async function startExportServer(opts: ExportServerOptions = {}): Promise<ExportServer> {
+    const log = opts.log ?? ((m: string) => process.stderr.write(`[export] ${m}\n`))
+    const pool = new Pool({connectionString: opts.dbUrl ?? databaseUrl(), max: opts.maxConnections ?? 4})
+    const writeTimeoutMs = opts.writeTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS
+    pool.on('error', e => log(`idle database connection failed: ${e.message}`))
+
+    const handle = exportRequestHandler(pool, {log, writeTimeoutMs})
+    const server = http.createServer((req, res) => {
+        handle(req, res).catch(e => {
+            log(`export failed: ${e?.stack ?? e}`)
+            send(res, 500, 'internal error while exporting (logged on the server)')
+        })
+    })
 
     server.listen(opts.port ?? DEFAULT_EXPORT_PORT, opts.host)
     try {

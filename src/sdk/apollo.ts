@@ -9,6 +9,7 @@
  * parameters in `extensions.exception`), so a failure here is an error the server must not start with.
  */
 import * as path from 'path'
+import {mountEmbeds} from '../embed'
 import {HTTP_RESPONSE} from '../server/admission'
 import {cleanGraphqlError} from '../server/errors'
 import {mountOps} from '../server/ops'
@@ -96,6 +97,7 @@ export function patchApollo(introspection: boolean, keepErrors: boolean, respons
                 if (opts?.app) mountOps(opts.app, {gqlPath, responseCache})
                 const result = super.applyMiddleware(opts)
                 if (opts?.app) {
+                    mountEmbeds(opts.app, (query, variables) => this.executeOperation({query, variables}))
                     // after every route: unknown paths and express's errors (malformed or oversized
                     // bodies…) as a JSON line instead of express's HTML page and its logged stack
                     opts.app.use(notFound(gqlPath))
