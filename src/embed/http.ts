@@ -34,7 +34,9 @@ export function graphqlFailure(errors: readonly any[]): EmbedError {
     const code = e.extensions?.code
     const message = String(e.message ?? 'internal error')
     if (code === 'BAD_USER_INPUT') return new EmbedError(NOT_FOUND.test(message) ? 404 : 400, message, e.extensions?.argument)
-    if (code === 'QUERY_TIMEOUT') return new EmbedError(503, message)
+    // the server is busy (admission control, src/server/admission.ts) or the statement ran out of time:
+    // a passing condition, answered 503 with Retry-After like /graphql does, never a 400 blaming the client
+    if (code === 'QUERY_TIMEOUT' || code === 'SERVER_BUSY') return new EmbedError(503, message)
     if (code === 'GRAPHQL_VALIDATION_FAILED' || code === 'INTERNAL_SERVER_ERROR' || code == null) {
         process.stderr.write(`[embed] query failed: ${message}\n`)
         return new EmbedError(500, 'internal error while computing the result (logged on the server)')
@@ -83,6 +85,7 @@ export function sendError(res: Res, e: unknown): void {
     }
     res.removeHeader('etag')
     res.setHeader('cache-control', 'no-store')
+    if (err.status === 503) res.setHeader('retry-after', '2')
     sendJson(res, err.status, {error: {status: err.status, message: err.message, ...(err.argument ? {argument: err.argument} : {})}})
 }
 
