@@ -266,6 +266,9 @@ export class LedgerHandler {
         this.hourTally = this.dayTally = undefined
         this.pending = emptyLedgerRows()
         this.noV1PoolsAt = -1
+        // what memory learned from storage went with it (a failed batch is applied again from the database)
+        this.paramsTried = false
+        this.migrationChecked = false
         this.stats.reloads++
         return this.ledger
     }
