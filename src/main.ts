@@ -5,17 +5,24 @@
  * in one line that says what to do (exit code 2 for settings, 1 for an unreachable database or node). With
  * no database configured it uses the embedded PostgreSQL of a running `npm start`, or refuses: it never
  * touches a server it was not told about.
+ *
+ * A deep fork (the node's chain no longer holds the block the database is at) is explained in one line, at
+ * start-up and when the SDK's hot-block processing trips over it (src/rewind/deep-fork.ts), and so is a
+ * block the processor cannot index (src/store/failures.ts): the blocks before it are committed first.
  */
 import {Config, ConfigError, loadConfig} from './config'
 import {LedgerSettings, loadLedgerSettings} from './config/ledger'
 import {checkDatabase, DatabaseCheckError, lockForProcessor} from './db/check'
 import {describeDatabase, resolveDatabase, useDatabase} from './db/connection'
-import {chainMismatch, finalizedHeight, RpcCheckError, runtimeSpecName} from './ingest/rpc-check'
+import {Client} from 'pg'
+import {chainMismatch, finalizedHeight, RpcCheckError, rpcRequest, runtimeSpecName} from './ingest/rpc-check'
 import {createBatchHandler} from './handler'
 import {createProcessor} from './processor'
 import {ProgressLog} from './progress'
 import {dropSdkStatusLine} from './sdk/logging'
 import {PipelinedDatabase} from './store/pipelined-database'
+import {ProcessorStop, stopLine} from './store/failures'
+import {DeepFork, findDeepFork} from './rewind/deep-fork'
 
 function say(msg: string) {
     process.stderr.write(`[processor] ${msg}\n`)
@@ -26,7 +33,22 @@ function fail(msg: string, code: number): never {
     process.exit(code)
 }
 
-async function prepare(): Promise<{config: Config; settings: LedgerSettings; head: number}> {
+/** the database's head checked against the node's chain (undefined: on it) */
+async function deepFork(config: Config, dbUrl: string): Promise<DeepFork | undefined> {
+    const c = new Client({connectionString: dbUrl})
+    await c.connect()
+    try {
+        return await findDeepFork(
+            async (sql, params) => (await c.query(sql, params as unknown[])).rows,
+            async height => ((await rpcRequest(config.rpcEndpoint!, 'chain_getBlockHash', [height])) as string | null) ?? null,
+            {window: config.rewindWindow, finalityConfirmation: config.finalityConfirmation}
+        )
+    } finally {
+        await c.end().catch(() => {})
+    }
+}
+
+async function prepare(): Promise<{config: Config; settings: LedgerSettings; head: number; dbUrl: string}> {
     let config: Config
     let settings: LedgerSettings
     let db
@@ -56,25 +78,52 @@ async function prepare(): Promise<{config: Config; settings: LedgerSettings; hea
         if (e instanceof RpcCheckError) fail(e.message, 1)
         throw e
     }
+    // a restart after a fork below the finalized head: say so instead of the SDK's "already indexed block … not found"
+    try {
+        const fork = await deepFork(config, db.url)
+        if (fork) fail(fork.line, 1)
+    } catch (e) {
+        if (e instanceof RpcCheckError) fail(e.message, 1)
+        throw e
+    }
     say(`database ${describeDatabase(db)}`)
     const range = `#${config.fromBlock}…${config.toBlock == null ? 'head' : '#' + config.toBlock}`
     say(
         `indexing ${config.chain.name} blocks ${range} from ${config.rpcEndpoint}${config.gatewayUrl ? ` (history from ${config.gatewayUrl})` : ''}; finalized head #${head}`
     )
-    return {config, settings, head}
+    return {config, settings, head, dbUrl: db.url}
 }
 
 async function main() {
-    const {config, settings, head} = await prepare()
-    // the SDK's own status line ("n / m, rate …, eta …") is replaced by the progress log below
-    dropSdkStatusLine()
+    const {config, settings, head, dbUrl} = await prepare()
+    // the SDK's own status line ("n / m, rate …, eta …") is replaced by the progress log below; the errors that
+    // stop the processor on purpose are one line
+    dropSdkStatusLine(stopLine)
     const progress = new ProgressLog({log: say, head: () => finalizedHeight(config.rpcEndpoint!), toBlock: config.toBlock})
     progress.setHead(head)
     await progress.start()
 
-    const processor = createProcessor(config, {usePublicGateway: settings.usePublicGateway})
-    const handleBatch = createBatchHandler({deferIndexes: config.deferIndexes, fromBlock: config.fromBlock, toBlock: config.toBlock, settings})
-    processor.run(new PipelinedDatabase({supportHotBlocks: true, toBlock: config.toBlock, pipeline: config.pipelineCommits}), async ctx => {
+    const database = new PipelinedDatabase({supportHotBlocks: true, toBlock: config.toBlock, pipeline: config.pipelineCommits})
+    const processor = createProcessor(
+        config,
+        {usePublicGateway: settings.usePublicGateway},
+        {
+            beforeSourceError: () => database.settle(),
+            explainHotFailure: async e => {
+                const fork = await deepFork(config, dbUrl).catch(() => undefined)
+                return fork ? new ProcessorStop(fork.line, {cause: e}) : e
+            },
+        }
+    )
+    const handleBatch = createBatchHandler({
+        deferIndexes: config.deferIndexes,
+        fromBlock: config.fromBlock,
+        toBlock: config.toBlock,
+        settings,
+        rewindWindow: config.rewindWindow,
+        chainHead: () => progress.head,
+    })
+    processor.run(database, async ctx => {
         await handleBatch(ctx)
         const last = ctx.blocks[ctx.blocks.length - 1]
         if (last == null) return
