@@ -62,4 +62,10 @@ describe('configuration', () => {
     it('fails fast on a zero batch size', () => fails({MAX_BATCH_BLOCKS: '0'}, 'MAX_BATCH_BLOCKS', /at least 1/))
     it('fails fast on a non-numeric batch size', () => fails({MAX_BATCH_ITEMS: 'lots'}, 'MAX_BATCH_ITEMS', /at least 1/))
     it('requires an RPC endpoint for the real chains', () => fails({CHAIN: 'khala'}, 'RPC_ENDPOINT', /required for CHAIN=khala/))
+    it('takes REWIND_WINDOW (500 by default, 0 records nothing) and rejects a bad one', () => {
+        expect(loadConfig({}).rewindWindow).toBe(500)
+        expect(loadConfig({REWIND_WINDOW: '0'}).rewindWindow).toBe(0)
+        expect(loadConfig({REWIND_WINDOW: '2000'}).rewindWindow).toBe(2000)
+        fails({REWIND_WINDOW: '-5'}, 'REWIND_WINDOW', /whole block number/)
+    })
 })
