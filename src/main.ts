@@ -5,13 +5,18 @@
  * in one line that says what to do (exit code 2 for settings, 1 for an unreachable database or node). With
  * no database configured it uses the embedded PostgreSQL of a running `npm start`, or refuses: it never
  * touches a server it was not told about.
+ *
+ * A deep fork (the node's chain no longer holds the block the database is at) is explained in one line, at
+ * start-up and when the SDK's hot-block processing trips over it (src/rewind/deep-fork.ts), and so is a
+ * block the processor cannot index (src/store/failures.ts): the blocks before it are committed first.
  */
 import {Config, ConfigError, loadConfig} from './config'
 import {LedgerSettings, loadLedgerSettings} from './config/ledger'
 import {loadOpsSettings, OpsSettings} from './config/ops'
 import {checkDatabase, DatabaseCheckError, lockForProcessor} from './db/check'
 import {describeDatabase, resolveDatabase, useDatabase} from './db/connection'
-import {chainMismatch, finalizedHeight, RpcCheckError, runtimeSpecName} from './ingest/rpc-check'
+import {Client} from 'pg'
+import {chainMismatch, finalizedHeight, RpcCheckError, rpcRequest, runtimeSpecName} from './ingest/rpc-check'
 import {countedTables, createBatchHandler, processHandler} from './handler'
 import {SelfCheckKind} from './model'
 import {ProcessorMonitor} from './monitor'
@@ -19,6 +24,8 @@ import {createProcessor} from './processor'
 import {ProgressLog} from './progress'
 import {dropSdkStatusLine} from './sdk/logging'
 import {PipelinedDatabase} from './store/pipelined-database'
+import {ProcessorStop, stopLine} from './store/failures'
+import {DeepFork, findDeepFork} from './rewind/deep-fork'
 
 function say(msg: string) {
     process.stderr.write(`[processor] ${msg}\n`)
@@ -29,7 +36,22 @@ function fail(msg: string, code: number): never {
     process.exit(code)
 }
 
-async function prepare(): Promise<{config: Config; settings: LedgerSettings; ops: OpsSettings; dbUrl: string; head: number}> {
+/** the database's head checked against the node's chain (undefined: on it) */
+async function deepFork(config: Config, dbUrl: string): Promise<DeepFork | undefined> {
+    const c = new Client({connectionString: dbUrl})
+    await c.connect()
+    try {
+        return await findDeepFork(
+            async (sql, params) => (await c.query(sql, params as unknown[])).rows,
+            async height => ((await rpcRequest(config.rpcEndpoint!, 'chain_getBlockHash', [height])) as string | null) ?? null,
+            {window: config.rewindWindow, finalityConfirmation: config.finalityConfirmation}
+        )
+    } finally {
+        await c.end().catch(() => {})
+    }
+}
+
+async function prepare(): Promise<{config: Config; settings: LedgerSettings; ops: OpsSettings; head: number; dbUrl: string}> {
     let config: Config
     let settings: LedgerSettings
     let ops: OpsSettings
@@ -61,12 +83,20 @@ async function prepare(): Promise<{config: Config; settings: LedgerSettings; ops
         if (e instanceof RpcCheckError) fail(e.message, 1)
         throw e
     }
+    // a restart after a fork below the finalized head: say so instead of the SDK's "already indexed block … not found"
+    try {
+        const fork = await deepFork(config, db.url)
+        if (fork) fail(fork.line, 1)
+    } catch (e) {
+        if (e instanceof RpcCheckError) fail(e.message, 1)
+        throw e
+    }
     say(`database ${describeDatabase(db)}`)
     const range = `#${config.fromBlock}…${config.toBlock == null ? 'head' : '#' + config.toBlock}`
     say(
         `indexing ${config.chain.name} blocks ${range} from ${config.rpcEndpoint}${config.gatewayUrl ? ` (history from ${config.gatewayUrl})` : ''}; finalized head #${head}`
     )
-    return {config, settings, ops, dbUrl: db.url, head}
+    return {config, settings, ops, head, dbUrl: db.url}
 }
 
 /** the operations port (src/monitor.ts), or one line and exit when it cannot listen */
@@ -92,28 +122,49 @@ async function startMonitor(processor: object, ops: OpsSettings, dbUrl: string, 
 }
 
 async function main() {
-    const {config, settings, ops, dbUrl, head} = await prepare()
-    // the SDK's own status line ("n / m, rate …, eta …") is replaced by the progress log below
-    dropSdkStatusLine()
+    const {config, settings, ops, head, dbUrl} = await prepare()
+    // the SDK's own status line ("n / m, rate …, eta …") is replaced by the progress log below; the errors that
+    // stop the processor on purpose are one line
+    dropSdkStatusLine(stopLine)
     const progress = new ProgressLog({log: say, head: () => finalizedHeight(config.rpcEndpoint!), toBlock: config.toBlock})
     progress.setHead(head)
     await progress.start()
 
-    const processor = createProcessor(config, {usePublicGateway: settings.usePublicGateway})
-    const monitor = await startMonitor(processor, ops, dbUrl, config, progress)
-    const handleBatch = createBatchHandler({deferIndexes: config.deferIndexes, fromBlock: config.fromBlock, toBlock: config.toBlock, settings})
+    // the monitor's commit timings come from the database; the database exists before the processor
+    let monitor: ProcessorMonitor | undefined
     const database = new PipelinedDatabase({
         supportHotBlocks: true,
         toBlock: config.toBlock,
         pipeline: config.pipelineCommits,
-        onCommit: s => monitor.commit(s),
+        onCommit: s => monitor?.commit(s),
     })
+    const processor = createProcessor(
+        config,
+        {usePublicGateway: settings.usePublicGateway},
+        {
+            beforeSourceError: () => database.settle(),
+            explainHotFailure: async e => {
+                const fork = await deepFork(config, dbUrl).catch(() => undefined)
+                return fork ? new ProcessorStop(fork.line, {cause: e}) : e
+            },
+        }
+    )
+    monitor = await startMonitor(processor, ops, dbUrl, config, progress)
+    const handleBatch = createBatchHandler({
+        deferIndexes: config.deferIndexes,
+        fromBlock: config.fromBlock,
+        toBlock: config.toBlock,
+        settings,
+        rewindWindow: config.rewindWindow,
+        chainHead: () => progress.head,
+    })
+    const live = monitor
     processor.run(database, async ctx => {
         const t0 = performance.now()
         await handleBatch(ctx)
         const last = ctx.blocks[ctx.blocks.length - 1]
         if (last == null) return
-        monitor.batch(last.header.height, (performance.now() - t0) / 1000)
+        live.batch(last.header.height, (performance.now() - t0) / 1000)
         let events = 0
         for (const b of ctx.blocks) events += b.events.length
         progress.batch(last.header.height, events, ctx.isHead)

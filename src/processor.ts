@@ -17,7 +17,7 @@ import {coalesceFinalizedBatches} from './ingest/coalesce'
 import {decodeThread} from './ingest/decode-thread/thread-source'
 import {leanArchiveMapping, leanRpcMapping} from './ingest/lean-mapping'
 import {retryNodeInternalErrors} from './sdk/rpc-retry'
-import type {SourceKind} from './sdk/rpc-source'
+import {explainHotBlockFailures, type SourceKind} from './sdk/rpc-source'
 
 export const FIELDS = {
     block: {timestamp: true},
@@ -60,6 +60,14 @@ export function buildProcessor(config: Config, source: SourceSettings) {
     return p.setFields(FIELDS)
 }
 
+/** what the processor does on failures (src/main.ts) */
+export interface ProcessorHooks {
+    /** awaited before a failure of the finalized-block source is raised (the last batch's commit) */
+    beforeSourceError?: () => Promise<void>
+    /** the error the runner sees instead of a failure of hot-block processing (a deep fork, explained) */
+    explainHotFailure?: (e: unknown) => Promise<unknown>
+}
+
 /**
  * The processor the indexer runs: finalized blocks are fetched and decoded by the decode thread
  * (INGEST_WORKER, src/ingest/decode-thread/) and read ahead and merged into adaptive batches while the
@@ -67,9 +75,10 @@ export function buildProcessor(config: Config, source: SourceSettings) {
  *
  * src/main.ts passes the settings it validated; without them (bench/baseline) they are read here.
  */
-export function createProcessor(config: Config = loadConfig(), source: SourceSettings = loadLedgerSettings()) {
+export function createProcessor(config: Config = loadConfig(), source: SourceSettings = loadLedgerSettings(), hooks: ProcessorHooks = {}) {
     const p = buildProcessor(config, source)
-    const batching = {maxBlocks: config.maxBatchBlocks, maxItems: config.maxBatchItems}
+    if (hooks.explainHotFailure) explainHotBlockFailures(p, 'deep fork reports', hooks.explainHotFailure)
+    const batching = {maxBlocks: config.maxBatchBlocks, maxItems: config.maxBatchItems, beforeError: hooks.beforeSourceError}
     const thread = (kind: SourceKind) =>
         config.ingestWorker
             ? (requests: unknown, stopOnHead?: boolean) =>

@@ -56,6 +56,11 @@ export class ProgressLog {
     private caughtUp = false
     private timer: NodeJS.Timeout | undefined
 
+    /** the chain's finalized head as last seen (undefined before the first poll) */
+    get head(): number | undefined {
+        return this.headHeight
+    }
+
     constructor(private readonly opts: ProgressOptions) {
         this.now = opts.now ?? Date.now
         this.intervalMs = opts.intervalMs ?? 5_000

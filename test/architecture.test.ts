@@ -25,11 +25,13 @@ const ALLOWED: Record<string, string[]> = {
     domain: ['decode', 'model', 'config'],
     store: ['domain', 'decode', 'model', 'config', 'db', 'sdk'],
     rollup: ['domain', 'decode', 'model', 'config'],
+    // undo records wrap the store's Writer; rewinding and the deep-fork check read the SDK's status tables
+    rewind: ['store', 'config', 'db'],
     // processor.ts configures the SDK's data source; the decode thread builds the same one inside itself
     ingest: ['config', 'decode', 'sdk', 'processor'],
     processor: ['config', 'decode', 'ingest', 'sdk'],
-    handler: ['config', 'decode', 'domain', 'ingest', 'model', 'processor', 'rollup', 'store', 'sdk'],
-    main: ['config', 'db', 'handler', 'ingest', 'model', 'monitor', 'ops', 'processor', 'progress', 'sdk', 'store'],
+    handler: ['config', 'decode', 'domain', 'ingest', 'model', 'processor', 'rollup', 'store', 'sdk', 'rewind'],
+    main: ['config', 'db', 'handler', 'ingest', 'model', 'monitor', 'ops', 'processor', 'progress', 'sdk', 'store', 'rewind'],
     queries: ['domain', 'model', 'config', 'decode'],
     server: ['config', 'db', 'queries', 'sdk', 'domain', 'model', 'ops'],
     'server-extension': ['queries', 'server', 'domain', 'model', 'config'],

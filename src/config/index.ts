@@ -96,7 +96,12 @@ export interface Config {
     ingestWorker: boolean
     /** commit finalized batches while the next one is applied (src/store/pipelined-database.ts) */
     pipelineCommits: boolean
+    /** blocks behind the head for which undo records are kept, so `npm run rewind` can go back that far (0: none) */
+    rewindWindow: number
 }
+
+/** REWIND_WINDOW's default: far deeper than any fork of a live chain, a few MB of undo records */
+export const DEFAULT_REWIND_WINDOW = 500
 
 export class ConfigError extends Error {
     constructor(
@@ -243,7 +248,13 @@ export function loadConfig(env: Env = process.env): Config {
         deferIndexes: parseDeferIndexes(env),
         ingestWorker: parseOnOff(env, 'INGEST_WORKER', true),
         pipelineCommits: parseOnOff(env, 'PIPELINE_COMMITS', true),
+        rewindWindow: rewindWindowSetting(env),
     }
+}
+
+/** REWIND_WINDOW (the processor, and `npm run rewind` for its messages) */
+export function rewindWindowSetting(env: Env = process.env): number {
+    return parseBlock(env, 'REWIND_WINDOW') ?? DEFAULT_REWIND_WINDOW
 }
 
 /** what `npm start` runs besides the processor and the GraphQL server */
@@ -326,6 +337,7 @@ export const KNOWN_SETTINGS: Readonly<Record<string, string>> = {
     MAX_BATCH_ITEMS: 'processor',
     INGEST_WORKER: 'processor',
     PIPELINE_COMMITS: 'processor',
+    REWIND_WINDOW: 'processor, rewind',
     DEFER_INDEXES: 'processor',
     LEDGER_PIPELINE_ROWS: 'processor',
     LEDGER_SYNC_COMMIT: 'processor',

@@ -27,6 +27,8 @@ import {sourceWaitMs} from '../ingest/coalesce'
 import {deferIndexes, DeferMode, deferredIndexes, mustRestore, restoreIndexes, worthDeferring} from '../store/deferred-indexes'
 import {DEFAULT_HANDLER_SETTINGS, HandlerSettings} from '../config/ledger'
 import {activeDecodeThread, decodeIfNeeded, hybridStorage} from '../ingest/decode-thread/thread-source'
+import {BlockFailure, stopBefore} from '../store/failures'
+import {RecordingWriter, shouldRecord} from '../rewind/record'
 
 /** storage access the handler needs; replaceable in tests */
 export interface StorageReader {
@@ -65,6 +67,10 @@ export interface LedgerOptions {
     toBlock?: number
     /** tuning and diagnostics (src/config/ledger.ts); the defaults when omitted */
     settings?: HandlerSettings
+    /** REWIND_WINDOW: calls within this many blocks of the chain head record undo data (src/rewind/record.ts); 0 or omitted: none */
+    rewindWindow?: number
+    /** the chain's head as last seen (undefined: unknown, calls record undo data) */
+    chainHead?: () => number | undefined
 }
 
 export class LedgerHandler {
@@ -99,9 +105,10 @@ export class LedgerHandler {
 
     async handle(batch: LedgerBatch): Promise<void> {
         const tStart = performance.now()
-        const {pipelineRows, syncCommit, timing, timingEvery, yieldMs} = this.settings
+        const {syncCommit, timing, timingEvery, yieldMs} = this.settings
         const em = storeEntityManager(batch.store)
-        const writer = writerFor(batch.store, {timing})
+        const base = writerFor(batch.store, {timing})
+        let writer: Writer = base
         // a pipelined batch (src/store/pipelined-database.ts): statements are queued, never waited for
         const pipeline = writer.hot ? undefined : pipelineOf(batch.store)
         // finalized batches commit with synchronous_commit off unless LEDGER_SYNC_COMMIT=1 (src/config/ledger.ts):
@@ -117,7 +124,21 @@ export class LedgerHandler {
         if (writer.hot) this.stats.hotCalls++
         const ledger = await this.ensureState(em, batch.log, pipeline?.prevHead)
         const state = this.state!
-        await this.manageIndexes(em, writer, batch)
+        // the database commits only the blocks before a failed one (src/store/pipelined-database.ts)
+        const stop = stopBefore(batch.store)
+        const blocks = stop == null ? batch.blocks : batch.blocks.filter(b => b.header.height < stop)
+        const lastHeader = blocks[blocks.length - 1]?.header
+        const window = this.options.rewindWindow ?? 0
+        if (lastHeader && shouldRecord(window, lastHeader.height, this.options.chainHead?.())) {
+            const rec = new RecordingWriter(base, {
+                base: {height: state.network.height, hash: state.network.hash ?? '0x'},
+                end: {height: lastHeader.height, hash: lastHeader.hash},
+                window,
+            })
+            await rec.begin()
+            writer = rec
+        }
+        await this.manageIndexes(em, writer, {...batch, blocks})
         const rollups = emptyRollupRows()
         let t = performance.now()
         this.phases.state += t - tStart
@@ -128,7 +149,8 @@ export class LedgerHandler {
         }
 
         let lastYield = performance.now()
-        for (const block of batch.blocks) {
+        for (let i = 0; i < blocks.length; i++) {
+            const block = blocks[i]
             if (performance.now() - lastYield > yieldMs) {
                 // let the event loop run: the connection's statement queue sends the next statement only when
                 // the previous one's answer has been read, and the decode thread's messages wait for it too
@@ -136,40 +158,12 @@ export class LedgerHandler {
                 lastYield = performance.now()
             }
             const h = block.header
-            // decode first: an unknown event shape stops the processor before anything is applied
-            const events = trackedEvents(block.events.map(e => this.decode(e)))
-            lap('decode')
-            const ts = h.timestamp
-            if (ts == null) throw new Error(`block #${h.height} has no timestamp (select {block: {timestamp: true}})`)
-            await this.closeBuckets(h, ts, writer, ledger, rollups)
-            lap('close')
-
-            let params: TokenomicParams | undefined
-            const changesParams = events.some(e => e.kind === 'TokenomicParametersChanged')
-            if (changesParams) {
-                params = await this.storage.tokenomicParameters(h, true)
-            } else if (state.network.tokenomicParametersId == null && !this.paramsTried) {
-                // nothing known yet (the genesis configuration emits no event): read it once
-                this.paramsTried = true
-                params = await this.storage.tokenomicParameters(h, false)
+            try {
+                await this.applyBlock(h, block.events, writer, ledger, rollups, batch.log, lap)
+            } catch (e) {
+                // the blocks before it can be committed (src/store/pipelined-database.ts)
+                throw new BlockFailure({height: h.height, hash: h.hash}, {height: h.height - 1, hash: h.parentHash}, e, i === 0)
             }
-            ledger.beginBlock({height: h.height, hash: h.hash, timestamp: ts, specVersion: h.specVersion}, params)
-            if (params && state.network.tokenomicParametersId == null && !changesParams) {
-                ledger.applyTokenomics(params, `${String(h.height).padStart(10, '0')}-${h.hash.slice(2, 7)}-initial`)
-            }
-            for (const ev of events) ledger.apply(ev)
-            await this.maybeMigratePools(h, events, ledger, batch.log)
-            ledger.endBlock()
-            this.takeBlockRows(ledger)
-            this.stats.blocks++
-            this.stats.events += events.length
-            if (!writer.hot && ledgerRowCount(this.pending) >= pipelineRows) {
-                // the block's ledger rows are final (paired, checked): PostgreSQL inserts them while the
-                // next blocks are applied
-                this.stats.ledgerRows += await this.writeLedger(writer, this.takePending())
-                await writer.flushInBackground()
-            }
-            lap('apply')
         }
 
         this.takeBlockRows(ledger)
@@ -177,7 +171,7 @@ export class LedgerHandler {
         this.stats.rollupRows += await this.writeRollups(writer, rollups)
         this.stats.entityRows += await writeState(writer, state)
         if (pipeline) {
-            for (const p of await (writer as RawWriter).detach()) pipeline.track(p)
+            for (const p of await (base as RawWriter).detach()) pipeline.track(p)
         } else {
             await writer.flush()
         }
@@ -204,6 +198,54 @@ export class LedgerHandler {
     private async writeRollups(writer: Writer, rows: RollupRows): Promise<number> {
         for (const {key, entity} of ROLLUP_TABLES) if (rows[key].length > 0) addTo(this.written, tableOf(entity), rows[key].length)
         return writeRollupRows(writer, rows)
+    }
+
+    /** decode and apply one block (its ledger rows are buffered or sent in the background) */
+    private async applyBlock(
+        h: Block,
+        rawEvents: {name: string}[],
+        writer: Writer,
+        ledger: MiningLedger,
+        rollups: RollupRows,
+        log: LedgerLog,
+        lap: (k: keyof LedgerHandler['phases']) => void
+    ): Promise<void> {
+        const state = this.state!
+        const {pipelineRows} = this.settings
+        // decode first: an unknown event shape stops the processor before anything is applied
+        const events = trackedEvents(rawEvents.map(e => this.decode(e)))
+        lap('decode')
+        const ts = h.timestamp
+        if (ts == null) throw new Error(`block #${h.height} has no timestamp (select {block: {timestamp: true}})`)
+        await this.closeBuckets(h, ts, writer, ledger, rollups)
+        lap('close')
+
+        let params: TokenomicParams | undefined
+        const changesParams = events.some(e => e.kind === 'TokenomicParametersChanged')
+        if (changesParams) {
+            params = await this.storage.tokenomicParameters(h, true)
+        } else if (state.network.tokenomicParametersId == null && !this.paramsTried) {
+            // nothing known yet (the genesis configuration emits no event): read it once
+            this.paramsTried = true
+            params = await this.storage.tokenomicParameters(h, false)
+        }
+        ledger.beginBlock({height: h.height, hash: h.hash, timestamp: ts, specVersion: h.specVersion}, params)
+        if (params && state.network.tokenomicParametersId == null && !changesParams) {
+            ledger.applyTokenomics(params, `${String(h.height).padStart(10, '0')}-${h.hash.slice(2, 7)}-initial`)
+        }
+        for (const ev of events) ledger.apply(ev)
+        await this.maybeMigratePools(h, events, ledger, log)
+        ledger.endBlock()
+        this.takeBlockRows(ledger)
+        this.stats.blocks++
+        this.stats.events += events.length
+        if (!writer.hot && ledgerRowCount(this.pending) >= pipelineRows) {
+            // the block's ledger rows are final (paired, checked): PostgreSQL inserts them while the
+            // next blocks are applied
+            this.stats.ledgerRows += await this.writeLedger(writer, this.takePending())
+            await writer.flushInBackground()
+        }
+        lap('apply')
     }
 
     /** move the ledger's finished rows to the write buffer, adding them to the open buckets' sums */
@@ -240,6 +282,9 @@ export class LedgerHandler {
         this.hourTally = this.dayTally = undefined
         this.pending = emptyLedgerRows()
         this.noV1PoolsAt = -1
+        // what memory learned from storage went with it (a failed batch is applied again from the database)
+        this.paramsTried = false
+        this.migrationChecked = false
         this.stats.reloads++
         return this.ledger
     }

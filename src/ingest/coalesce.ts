@@ -30,6 +30,11 @@ export interface CoalesceOptions {
     maxBlocks: number
     /** most items (events + calls + extrinsics) in one merged batch, and in the queue */
     maxItems: number
+    /**
+     * awaited before a source error is raised (after every block read before it was delivered): the processor
+     * waits there for the last batch's commit (src/store/pipelined-database.ts settle), so the error loses nothing
+     */
+    beforeError?: () => Promise<void>
 }
 
 export const DEFAULT_COALESCE: CoalesceOptions = {maxBlocks: DEFAULT_MAX_BATCH_BLOCKS, maxItems: DEFAULT_MAX_BATCH_ITEMS}
@@ -96,7 +101,10 @@ export async function* coalesceBatches<T extends BlockBatch<unknown>>(
         while (true) {
             if (queue.length === 0) {
                 if (finished) {
-                    if (failure) throw failure.error
+                    if (failure) {
+                        await opts.beforeError?.()
+                        throw failure.error
+                    }
                     return
                 }
                 const t0 = performance.now()

@@ -13,8 +13,14 @@ type LogRecord = {ns?: string; msg?: string} & Record<string, unknown>
 type Sink = (rec: LogRecord) => void
 
 const STATUS_LINE = /^\d+ \/ \d+, rate: /
+/** LogLevel.FATAL of @subsquid/logger */
+const FATAL = 5
 
-export function dropSdkStatusLine(): void {
+/**
+ * `oneLine(err)`: for an error the SDK is about to log as fatal (then exit), the one line to print instead
+ * of its record and stack (`processor: <line>`); undefined keeps the SDK's record.
+ */
+export function dropSdkStatusLine(oneLine?: (err: unknown) => string | undefined): void {
     const {prettyStderrSink} = require('@subsquid/logger/lib/sinks/pretty') as {prettyStderrSink: Sink}
     const {jsonLinesStderrSink} = require('@subsquid/logger/lib/sinks/json') as {jsonLinesStderrSink: Sink}
     if (typeof prettyStderrSink !== 'function' || typeof jsonLinesStderrSink !== 'function') {
@@ -23,6 +29,11 @@ export function dropSdkStatusLine(): void {
     const base = prettyLogs() ? prettyStderrSink : jsonLinesStderrSink
     setRootSink((rec: any) => {
         if (rec?.ns === 'sqd:processor' && typeof rec.msg === 'string' && STATUS_LINE.test(rec.msg)) return
+        const line = rec?.level === FATAL && rec.err != null ? oneLine?.(rec.err) : undefined
+        if (line != null) {
+            process.stderr.write(`processor: ${line}\n`)
+            return
+        }
         base(rec)
     })
 }

@@ -167,3 +167,24 @@ function replaceMapping(kind: SourceKind, processor: SubstrateBatchProcessor<any
         return ds
     })
 }
+
+/**
+ * `explain(error)` replaces a failure of the data source's hot-block processing (`processHotBlocks`, where the
+ * SDK fails with a bare assertion when the chain forked below what it held final), before the runner sees it.
+ */
+export function explainHotBlockFailures(processor: SubstrateBatchProcessor<any>, purpose: string, explain: (e: unknown) => Promise<unknown>): void {
+    wrapRpcDataSource<{processHotBlocks?: (...args: unknown[]) => Promise<unknown>}>(processor, purpose, ds => {
+        const original = ds.processHotBlocks
+        if (typeof original !== 'function') {
+            throw new Error('the RPC data source has no processHotBlocks(): unsupported @subsquid/substrate-processor')
+        }
+        ds.processHotBlocks = async function (this: unknown, ...args: unknown[]) {
+            try {
+                return await original.apply(this, args)
+            } catch (e) {
+                throw await explain(e)
+            }
+        }
+        return ds
+    })
+}

@@ -23,12 +23,19 @@
  * Synchronous (waits for its COMMIT): the batch that reaches the chain head or the configured last block
  * (the processor exits right after it), and everything involving unfinalized blocks, which goes through
  * TypeormDatabase unchanged once the pipeline has drained.
+ *
+ * A block the handler cannot process (a BlockFailure, src/store/failures.ts: say an event shape the decoder
+ * does not know) fails its batch's transaction; the blocks of the batch before it are then indexed again in
+ * a transaction of their own and committed, up to the block before the failed one, and the failure is
+ * raised: the processor stops there and resumes exactly at the failed block. `settle()` waits for the
+ * batch in flight, so a failure of the data source after it loses nothing either.
  */
 import assert from 'assert'
 import {Store, TypeormDatabase} from '@subsquid/typeorm-store'
 import type {DataSource, QueryRunner} from 'typeorm'
 import {databaseDataSource, guardedStatusUpdate, HashAndHeight} from '../sdk/typeorm-store'
 import {queuedManager} from '../db/statement-queue'
+import {BlockFailure, setStopBefore} from './failures'
 
 interface FinalTxInfo {
     prevHead: HashAndHeight
@@ -111,13 +118,38 @@ export class PipelinedDatabase extends TypeormDatabase {
         await u.done
     }
 
+    /** wait until the batch in flight has committed (its failure is thrown) */
+    async settle(): Promise<void> {
+        await this.drain()
+    }
+
+    /** `super.transact`, committing the blocks before a failed block of the batch (see above) */
+    private async transactSync(info: FinalTxInfo, cb: (store: Store) => Promise<void>): Promise<void> {
+        try {
+            await this.timed(c => super.transact(info, c), cb)
+        } catch (e) {
+            await this.commitBefore(info, cb, e)
+            throw e
+        }
+    }
+
+    /** after `e` failed the batch `info`: commit its blocks before the failed one, if `e` is a BlockFailure with any */
+    private async commitBefore(info: FinalTxInfo, cb: (store: Store) => Promise<void>, e: unknown): Promise<void> {
+        if (!(e instanceof BlockFailure) || e.firstInBatch || e.parent.height <= info.prevHead.height) return
+        const stop = e.block.height
+        await super.transact({prevHead: info.prevHead, nextHead: e.parent}, store => {
+            setStopBefore(store, stop)
+            return cb(store)
+        })
+    }
+
     override async transact(info: FinalTxInfo, cb: (store: Store) => Promise<void>): Promise<void> {
-        if (!this.pipeline) return this.timed(c => super.transact(info, c), cb)
+        if (!this.pipeline) return this.transactSync(info, cb)
         const prev = this.unconfirmed
         if (prev == null) {
             // the first batch of this process (or after hot blocks): as TypeormDatabase, synchronously; it also
             // rolls back hot blocks left in the database
-            await this.timed(c => super.transact(info, c), cb)
+            await this.transactSync(info, cb)
             this.unconfirmed = {head: info.nextHead, done: Promise.resolve()}
             return
         }
@@ -148,7 +180,13 @@ export class PipelinedDatabase extends TypeormDatabase {
             await cb(store)
         } catch (e) {
             this.unconfirmed = undefined
-            em.query('ROLLBACK').catch(() => {})
+            const rollback = em.query('ROLLBACK').catch(() => {})
+            if (e instanceof BlockFailure) {
+                // the previous batch first (its failure wins), then this one's blocks before the failed one
+                await prev.done
+                await rollback
+                await this.commitBefore(info, cb, e)
+            }
             throw e
         }
         const handlerEnd = performance.now()
@@ -186,7 +224,18 @@ export class PipelinedDatabase extends TypeormDatabase {
     override async transactHot2(info: any, cb: any): Promise<void> {
         await this.drain()
         this.unconfirmed = undefined
-        return this.timed((c: any) => super.transactHot2(info, c), cb)
+        try {
+            return await this.timed((c: any) => super.transactHot2(info, c), cb)
+        } catch (e) {
+            // commit the update's blocks before the failed one (the runner's callback slices the same prefix)
+            if (!(e instanceof BlockFailure)) throw e
+            const newBlocks = (info.newBlocks as HashAndHeight[]).filter(b => b.height < e.block.height)
+            if (newBlocks.length === 0) throw e
+            const top = newBlocks[newBlocks.length - 1]
+            const finalizedHead = info.finalizedHead.height > top.height ? top : info.finalizedHead
+            await super.transactHot2({...info, newBlocks, finalizedHead}, cb)
+            throw e
+        }
     }
 
     override async transactHot(info: any, cb: any): Promise<void> {

@@ -67,4 +67,10 @@ describe('configuration', () => {
         expect(loadStartSettings(loadConfig({}), {DEVNET_GATEWAY_PORT: '9945'}).devnet.gatewayPort).toBe(9945)
         expect(() => loadStartSettings(loadConfig({}), {DEVNET_GATEWAY_PORT: 'x'})).toThrow(/^DEVNET_GATEWAY_PORT: must be a TCP port/)
     })
+    it('takes REWIND_WINDOW (500 by default, 0 records nothing) and rejects a bad one', () => {
+        expect(loadConfig({}).rewindWindow).toBe(500)
+        expect(loadConfig({REWIND_WINDOW: '0'}).rewindWindow).toBe(0)
+        expect(loadConfig({REWIND_WINDOW: '2000'}).rewindWindow).toBe(2000)
+        fails({REWIND_WINDOW: '-5'}, 'REWIND_WINDOW', /whole block number/)
+    })
 })

@@ -8,7 +8,8 @@ import {Client} from 'pg'
 import {DataSource} from 'typeorm'
 import {createOrmConfig} from '@subsquid/typeorm-config'
 import {TypeormDatabase} from '@subsquid/typeorm-store'
-import {LedgerHandler, StorageReader} from '../../src/handler'
+import {LedgerHandler, LedgerOptions, StorageReader} from '../../src/handler'
+import {PipelinedDatabase} from '../../src/store/pipelined-database'
 import type {NormalizedPool, TokenomicParams} from '../../src/decode'
 import {freshDatabase} from '../helpers/db'
 import {SynthBlock} from './synthetic'
@@ -98,10 +99,20 @@ export class Indexer {
         public handler: LedgerHandler
     ) {}
 
-    static async open(url: string, storage: StorageReader = new FakeStorage()): Promise<Indexer> {
-        const db = new TypeormDatabase({supportHotBlocks: true, projectDir: ROOT})
+    /**
+     * `opts.pipelined`: the processor's PipelinedDatabase instead of TypeormDatabase; `opts.options`: the
+     * handler's options (REWIND_WINDOW…); `opts.decode`: replaces the identity decode of synthetic events
+     */
+    static async open(
+        url: string,
+        storage: StorageReader = new FakeStorage(),
+        opts: {pipelined?: boolean; options?: LedgerOptions; decode?: (e: any) => any} = {}
+    ): Promise<Indexer> {
+        const db = opts.pipelined
+            ? new PipelinedDatabase({supportHotBlocks: true, projectDir: ROOT})
+            : new TypeormDatabase({supportHotBlocks: true, projectDir: ROOT})
         const state = await withDbUrl(url, () => db.connect())
-        const ix = new Indexer(db, new LedgerHandler(storage, e => e))
+        const ix = new Indexer(db, new LedgerHandler(storage, opts.decode ?? (e => e), opts.options))
         ix.head = {height: state.height, hash: state.hash}
         return ix
     }

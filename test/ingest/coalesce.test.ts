@@ -108,6 +108,31 @@ describe('coalesceBatches (adaptive batching of finalized blocks)', () => {
         expect(got).toEqual(Array.from({length: 60}, (_, i) => i + 1))
     })
 
+    it('waits for beforeError (the last batch commit) before raising a source error', async () => {
+        const events: string[] = []
+        let release: () => void = () => {}
+        const committed = new Promise<void>(r => (release = r))
+        const opts = {
+            maxBlocks: 1000,
+            maxItems: 100_000,
+            beforeError: async () => {
+                events.push('settle')
+                await committed
+                events.push('committed')
+            },
+        }
+        const run = (async () => {
+            for await (const b of coalesceBatches(source(splits(30, 10), 0, 2), opts)) events.push(`batch ${b.blocks[b.blocks.length - 1].height}`)
+        })()
+        run.catch(() => {})
+        await sleep(50)
+        expect(events[events.length - 1]).toBe('settle')
+        release()
+        await expect(run).rejects.toThrow('rpc connection dropped')
+        expect(events.slice(-2)).toEqual(['settle', 'committed'])
+        expect(events.filter(e => e.startsWith('batch')).pop()).toBe('batch 20')
+    })
+
     it('propagates a handler failure without waiting for the source', async () => {
         // a source that, after two splits, waits forever (a chain head that never moves)
         async function* stalls(): AsyncGenerator<BlockBatch<B>> {
