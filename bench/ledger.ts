@@ -58,7 +58,7 @@ function dbUrl(name: string): string {
     return u.toString()
 }
 
-async function recreate(name: string): Promise<string> {
+export async function recreate(name: string): Promise<string> {
     const u = new URL(serverUrl())
     u.pathname = '/postgres'
     const c = new Client({connectionString: u.toString()})
@@ -75,7 +75,7 @@ async function recreate(name: string): Promise<string> {
     return dbUrl(name)
 }
 
-async function query<T = any>(url: string, sql: string): Promise<T[]> {
+export async function query<T = any>(url: string, sql: string): Promise<T[]> {
     const c = new Client({connectionString: url})
     await c.connect()
     try {
@@ -85,7 +85,7 @@ async function query<T = any>(url: string, sql: string): Promise<T[]> {
     }
 }
 
-async function migrate(url: string): Promise<void> {
+export async function migrate(url: string): Promise<void> {
     const r = await applyMigrations(url)
     if (r.applied.length === 0 && r.alreadyApplied === 0) throw new Error(`no migrations found for ${url}`)
 }
@@ -102,7 +102,7 @@ function baselineProjectDir(): string {
 const TICKS = 100 // USER_HZ on Linux
 
 /** user + system CPU seconds of one process (0 when it is gone) */
-function processCpu(pid: number): number {
+export function processCpu(pid: number): number {
     try {
         const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
         const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
@@ -116,7 +116,7 @@ function processCpu(pid: number): number {
  * CPU seconds PostgreSQL spends during a run: every server process is sampled while the run goes on
  * (a connection's backend exits with the processor, so a final reading alone would miss it).
  */
-class PostgresCpu {
+export class PostgresCpu {
     private readonly first = new Map<number, number>()
     private readonly last = new Map<number, number>()
 
