@@ -54,12 +54,12 @@ describe('khala-month', () => {
             }
         }
         const n = (day: number, k: string) => perDay[day].get(k) ?? 0
-        const after = (k: string) => n(1, k) + n(2, k) + n(3, k)
+        const laterDays = (k: string) => n(1, k) + n(2, k) + n(3, k)
 
         // growth: the heartbeat target follows the computing workers, so the last day is denser than the second
         expect(n(3, 'PhalaComputation.BenchmarkUpdated')).toBeGreaterThan(1.1 * n(1, 'PhalaComputation.BenchmarkUpdated'))
-        expect(after('PhalaRegistry.WorkerAdded')).toBeGreaterThan(50)
-        expect(after('PhalaStakePoolv2.PoolCreated')).toBeGreaterThan(3)
+        expect(laterDays('PhalaRegistry.WorkerAdded')).toBeGreaterThan(50)
+        expect(laterDays('PhalaStakePoolv2.PoolCreated')).toBeGreaterThan(3)
         expect(newContributors.size).toBeGreaterThan(20)
 
         // the budget: one BudgetUpdated a day and the step at the start of day 3 (2023-12-09), ×0.75 ± the jitter
@@ -72,10 +72,10 @@ describe('khala-month', () => {
         expect(new Date(s.startTimestamp + 2 * DAY * 12_000).toISOString()).toBe('2023-12-09T00:00:00.000Z')
 
         // churn: workers stopped, reclaimed and removed (wound-down pools), delegations withdrawn
-        expect(after('PhalaComputation.WorkerStopped')).toBeGreaterThan(20)
-        expect(after('PhalaComputation.WorkerReclaimed')).toBeGreaterThan(10)
-        expect(after('PhalaComputation.SessionUnbound')).toBeGreaterThan(5)
-        expect(after('PhalaBasePool.WithdrawalQueued') + after('PhalaBasePool.Withdrawal')).toBeGreaterThan(50)
+        expect(laterDays('PhalaComputation.WorkerStopped')).toBeGreaterThan(20)
+        expect(laterDays('PhalaComputation.WorkerReclaimed')).toBeGreaterThan(10)
+        expect(laterDays('PhalaComputation.SessionUnbound')).toBeGreaterThan(5)
+        expect(laterDays('PhalaBasePool.WithdrawalQueued') + laterDays('PhalaBasePool.Withdrawal')).toBeGreaterThan(50)
 
         // the truth stays O(workers + days): no per-day worker entries
         const t = s.truth
