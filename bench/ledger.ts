@@ -102,7 +102,7 @@ function baselineProjectDir(): string {
 const TICKS = 100 // USER_HZ on Linux
 
 /** user + system CPU seconds of one process (0 when it is gone) */
-function processCpu(pid: number): number {
+export function processCpu(pid: number): number {
     try {
         const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
         const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
@@ -116,7 +116,7 @@ function processCpu(pid: number): number {
  * CPU seconds PostgreSQL spends during a run: every server process is sampled while the run goes on
  * (a connection's backend exits with the processor, so a final reading alone would miss it).
  */
-class PostgresCpu {
+export class PostgresCpu {
     private readonly first = new Map<number, number>()
     private readonly last = new Map<number, number>()
 

@@ -5,6 +5,9 @@
  *   ledger  khala-day indexed over RPC by the processor vs the baseline       (bench/ledger.ts)
  *   gateway khala-day indexed with history from the devnet's SQD gateway vs over RPC (bench/gateway.ts)
  *   api     GraphQL latency under 50 concurrent clients on khala-day         (bench/api.ts)
+ *   month   khala-month (30 days, ~25M events) indexed over RPC: RSS and events/s per day, the deferred
+ *           index rebuild, the ETA's honesty (bench/month.ts; long: only when named, `-- month --days 2` for
+ *           a short variant, `--gateway [URL]` for the history through an SQD gateway)
  *
  * Figures are printed and recorded in bench/RESULTS.md. Needs a PostgreSQL server: DB_URL, or the embedded
  * one of a running `npm start` (bench/db.ts); with neither it refuses before running anything.
@@ -18,10 +21,35 @@ const ALL: Record<string, string[]> = {
     ledger: ['ledger.js', 'khala-day'],
     gateway: ['gateway.js', 'khala-day'],
     api: ['api.js'],
+    month: ['month.js'],
 }
+/** what runs without names: all but the month (hours) */
+const DEFAULT = ['devnet', 'ledger', 'api']
 
-const wanted = process.argv.slice(2)
-const names = wanted.length ? wanted : Object.keys(ALL)
+const argv = process.argv.slice(2)
+// `-- month --days 2`: options after a benchmark's name go to that benchmark
+const wanted: string[] = []
+const extra: Record<string, string[]> = {}
+for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]
+    if (!a.startsWith('--')) {
+        wanted.push(a)
+        extra[a] = []
+        continue
+    }
+    const cur = wanted[wanted.length - 1]
+    if (!cur) {
+        console.error(`option ${a} comes before any benchmark name (e.g. \`npm run bench -- month --days 2\`)`)
+        process.exit(2)
+    }
+    extra[cur].push(a)
+    const v = argv[i + 1]
+    if (v !== undefined && !v.startsWith('--') && !ALL[v]) {
+        extra[cur].push(v)
+        i++
+    }
+}
+const names = wanted.length ? wanted : DEFAULT
 for (const n of names) {
     if (!ALL[n]) {
         console.error(`unknown benchmark ${JSON.stringify(n)}; expected some of: ${Object.keys(ALL).join(', ')}`)
@@ -30,7 +58,7 @@ for (const n of names) {
 }
 benchServerUrl()
 for (const n of names) {
-    const [file, ...args] = ALL[n]
+    const [file, ...args] = [...ALL[n], ...(extra[n] ?? [])]
     console.log(`\n=== bench: ${n} ===`)
     const r = spawnSync(process.execPath, [path.join(__dirname, file), ...args], {stdio: 'inherit'})
     if (r.status !== 0) {

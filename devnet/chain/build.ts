@@ -6,7 +6,8 @@ import type {DevBlock, DevStorageWrite} from '../model'
 import {runtimeSet, RuntimeOptions, RuntimeSet} from '../runtime'
 import {Chain} from './chain'
 import {BlockContent, encodeBlockContent, encodeWrites, StorageWrite} from './content'
-import {ChainFileWriter, readChainFile} from './file'
+import {ChainFileWriter, chainFileBlockCount} from './file'
+import {ChainFileScanner} from './reader'
 
 export interface SourceBlock {
     content: BlockContent
@@ -25,6 +26,10 @@ export interface ChainSource {
     next(): SourceBlock | undefined
     /** free-form description kept in saved files */
     info?: {[k: string]: unknown}
+    /** the chain file this source reads, if any (a devnet releasing everything at once serves it from disk) */
+    readonly file?: string
+    /** releases what the source holds open (a file) when it will not be read further */
+    close?(): void
 }
 
 class IterSource implements ChainSource {
@@ -95,23 +100,28 @@ export function sourceFromDevBlocks(genesis: DevStorageWrite[], blocks: Iterable
     return new IterSource(runtimeOptions, rts, genesisEra, genesisWrites, encoded, size, firstBlock, opts.info)
 }
 
-/** Blocks from a chain file written by saveChain / writeChainFile. */
+/** Blocks from a chain file written by saveChain / writeChainFile, read as they are pulled (not all at once). */
 export function sourceFromFile(path: string): ChainSource {
-    let f = readChainFile(path)
-    let runtimeOptions = f.header.runtimes || {}
+    let size = chainFileBlockCount(path)
+    let sc = new ChainFileScanner(path, true)
+    let runtimeOptions = sc.header.runtimes || {}
     let rts = runtimeSet(runtimeOptions)
-    let i = 0
     let it: Iterator<SourceBlock> = {
         next() {
-            if (i >= f.blocks.length) return {done: true, value: undefined}
-            return {done: false, value: f.blocks[i++]}
+            let b = sc.next()
+            if (!b) {
+                sc.close()
+                return {done: true, value: undefined}
+            }
+            return {done: false, value: {content: b.content, salt: b.salt}}
         },
     }
     let first = it.next()
-    return new IterSource(runtimeOptions, rts, f.header.genesisEra, f.genesis, it, f.blocks.length, first.done ? undefined : first.value, {
-        ...(f.header.info || {}),
+    let src = new IterSource(runtimeOptions, rts, sc.header.genesisEra, sc.genesis, it, size, first.done ? undefined : first.value, {
+        ...(sc.header.info || {}),
         file: path,
     })
+    return Object.assign(src, {file: path, close: () => sc.close()})
 }
 
 export function newChain(src: ChainSource): Chain {

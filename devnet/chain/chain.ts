@@ -4,13 +4,19 @@
  *
  * Everything is kept as encoded bytes. Blocks orphaned by a fork stay queryable by hash (as on a real node);
  * `chain_getBlockHash(n)` style lookups go through the canonical chain.
+ *
+ * A chain can start from a chain file served from disk (`Chain.fromFile`, ./frozen): the file's blocks are ids
+ * and heights 0 … n − 1, read back when asked for; blocks appended after them are kept in memory.
  */
-import {blake2AsU8a} from '@polkadot/util-crypto'
-import type {DevEvent} from '../model'
-import {ScaleWriter, toHex} from '../runtime/codec'
+import {ScaleWriter} from '../runtime/codec'
+import {toHex} from '../runtime/codec'
 import type {RuntimeSet} from '../runtime'
 import type {DevRuntime} from '../runtime/runtime'
 import type {BlockContent, StorageWrite} from './content'
+import {FrozenBlocks, type FrozenOptions} from './frozen'
+import {sealBlock, sealGenesis, u32le, u64le, ZERO_HASH} from './seal'
+
+export {blake2} from './seal'
 
 export interface BlockRec {
     id: number
@@ -49,8 +55,6 @@ interface Versions {
     values: (Uint8Array | null)[]
 }
 
-const ZERO_HASH = new Uint8Array(32)
-
 export const KEYS = {
     systemEvents: '0x26aa394eea5630e07c48ae0c9558cef780d41e5e16056765bc8461851072c9d7',
     systemNumber: '0x26aa394eea5630e07c48ae0c9558cef702a5c1b19ab7a04f536c519aca4983ac',
@@ -58,37 +62,6 @@ export const KEYS = {
     systemDigest: '0x26aa394eea5630e07c48ae0c9558cef799e7f93fc6a98f0874fd057f111c4d2d',
     timestampNow: '0xf0c365c3cf59d671eb72da0e7a4113c49f1f0515f462cdcf84e0f1d6045dfcbb',
 }
-
-export function blake2(data: Uint8Array): Uint8Array {
-    return blake2AsU8a(data, 256)
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-    let len = 0
-    for (let p of parts) len += p.length
-    let out = new Uint8Array(len)
-    let pos = 0
-    for (let p of parts) {
-        out.set(p, pos)
-        pos += p.length
-    }
-    return out
-}
-
-function u32le(n: number): Uint8Array {
-    let b = new Uint8Array(4)
-    new DataView(b.buffer).setUint32(0, n, true)
-    return b
-}
-
-function u64le(n: number): Uint8Array {
-    let b = new Uint8Array(8)
-    new DataView(b.buffer).setBigUint64(0, BigInt(n), true)
-    return b
-}
-
-/** Khala-like aura slot duration (ms) for the PreRuntime digest item */
-const SLOT_MS = 12000
 
 export interface ChainStats {
     blocks: number
@@ -100,6 +73,7 @@ export interface ChainStats {
 }
 
 export class Chain {
+    /** the blocks kept in memory, by id (a chain served from a file has none below the file's block count) */
     readonly blocks: BlockRec[] = []
     /** height -> block id of the canonical chain */
     readonly canon: number[] = []
@@ -109,13 +83,31 @@ export class Chain {
     private eventsTotal = 0
     private versionsTotal = 0
     private w = new ScaleWriter(1 << 16)
+    /** the blocks of a chain file (ids 0 … frozen.count − 1), or null */
+    readonly frozen: FrozenBlocks | null = null
+
+    /** A chain whose first blocks are those of a chain file, served from disk. */
+    static fromFile(path: string, opts: FrozenOptions = {}): Chain {
+        let f = new FrozenBlocks(path, opts)
+        return new Chain(f.runtimes, f.genesisWrites, f.genesisEra, f)
+    }
 
     constructor(
         readonly runtimes: RuntimeSet,
         genesisWrites: StorageWrite[],
-        readonly genesisEra: string
+        readonly genesisEra: string,
+        frozen: FrozenBlocks | null = null
     ) {
         this.runtimes(genesisEra) // validates
+        if (frozen) {
+            this.frozen = frozen
+            this.blocks.length = frozen.count
+            for (let id = 0; id < frozen.count; id++) this.canon.push(id)
+            this.eventsTotal = frozen.events
+            this.versionsTotal = frozen.storageVersions
+            this._finalized = 0
+            return
+        }
         let content: BlockContent = {
             era: genesisEra,
             timestamp: 0,
@@ -126,10 +118,7 @@ export class Chain {
             extrinsics: [],
             writes: genesisWrites,
         }
-        let stateRoot = blake2(concat([ZERO_HASH, this.writesDigest(genesisWrites)]))
-        let extrinsicsRoot = blake2(new Uint8Array(0))
-        let header = this.encodeHeader(ZERO_HASH, 0, stateRoot, extrinsicsRoot, [])
-        let hash = blake2(header)
+        let {hash, stateRoot, extrinsicsRoot, header} = sealGenesis(this.w, genesisWrites)
         let rec: BlockRec = {
             id: 0,
             height: 0,
@@ -156,93 +145,21 @@ export class Chain {
 
     // ------------------------------------------------------------ building
 
-    private writesDigest(writes: StorageWrite[]): Uint8Array {
-        let w = this.w
-        w.reset()
-        w.compact(writes.length)
-        for (let [k, v] of writes) {
-            w.hex(k)
-            if (v == null) w.u8(0)
-            else {
-                w.u8(1)
-                w.compact(v.length)
-                w.bytes(v)
-            }
-        }
-        return blake2(w.finish())
-    }
-
-    private encodeHeader(parent: Uint8Array, height: number, stateRoot: Uint8Array, extrinsicsRoot: Uint8Array, digest: Uint8Array[]): Uint8Array {
-        let w = new ScaleWriter(256)
-        w.bytes(parent)
-        w.compact(height)
-        w.bytes(stateRoot)
-        w.bytes(extrinsicsRoot)
-        w.compact(digest.length)
-        for (let d of digest) w.bytes(d)
-        return w.finish()
-    }
-
-    private digestItems(timestamp: number, salt: number): Uint8Array[] {
-        let items: Uint8Array[] = []
-        // PreRuntime(engine 'aura', slot: u64 as Vec<u8>)
-        let w = new ScaleWriter(32)
-        w.u8(6)
-        w.bytes(new Uint8Array([0x61, 0x75, 0x72, 0x61]))
-        w.compact(8)
-        w.bytes(u64le(Math.floor(timestamp / SLOT_MS)))
-        items.push(w.finish())
-        if (salt) {
-            // Other(Vec<u8>): "devnet-fork" ++ salt
-            let tag = new TextEncoder().encode('devnet-fork')
-            let o = new ScaleWriter(32)
-            o.u8(0)
-            o.compact(tag.length + 4)
-            o.bytes(tag)
-            o.bytes(u32le(salt))
-            items.push(o.finish())
-        }
-        return items
-    }
-
-    private fullEvents(rt: DevRuntime, content: BlockContent, codeUpdated: boolean): {bytes: Uint8Array; count: number; body: Uint8Array} {
-        let w = this.w
-        w.reset()
-        let count = content.eventCount + 1 + (codeUpdated ? 1 : 0)
-        w.compact(count)
-        // on_initialize events, then Timestamp.set's success, then the extrinsics' and on_finalize events
-        let initBytes = content.initBytes ?? 0
-        w.bytes(content.events.subarray(0, initBytes))
-        rt.encodeEventRecord(w, successEvent(rt), {kind: 'ApplyExtrinsic', index: 0})
-        let start = w.pos
-        w.bytes(content.events.subarray(initBytes))
-        let end = w.pos
-        if (codeUpdated) rt.encodeEventRecord(w, {pallet: 'System', name: 'CodeUpdated', args: {}}, {kind: 'Finalization'})
-        let bytes = w.finish()
-        // without on_initialize events the block's own events are a slice of System.Events: keep one copy only
-        return {bytes, count, body: initBytes === 0 ? bytes.subarray(start, end) : content.events}
-    }
-
     /**
      * Appends a block on top of the canonical head. `nextEra` is the era of the block expected to follow (the runtime
      * this block's post-state reports); a change emits System.CodeUpdated in this block.
      */
     append(content: BlockContent, nextEra: string = content.era, salt = 0): BlockRec {
         let parent = this.head
-        let rt = this.runtimes(content.era)
+        this.runtimes(content.era)
         this.runtimes(nextEra)
         if (content.timestamp < parent.timestamp) {
             throw new Error(`block ${parent.height + 1}: timestamp ${content.timestamp} is before its parent's ${parent.timestamp}`)
         }
         let height = parent.height + 1
-        let extrinsics = [rt.timestampExtrinsic(content.timestamp), ...(content.extrinsics ?? [])]
-        let {bytes: events, count, body} = this.fullEvents(rt, content, nextEra !== content.era)
-        content = {...content, events: body}
-        let extrinsicsRoot = blake2(concat(extrinsics))
-        let stateRoot = blake2(concat([parent.stateRoot, this.writesDigest(content.writes), blake2(events)]))
-        let digest = this.digestItems(content.timestamp, salt)
-        let header = this.encodeHeader(parent.hash, height, stateRoot, extrinsicsRoot, digest)
-        let hash = blake2(header)
+        let s = sealBlock(this.w, this.runtimes, parent.hash, parent.stateRoot, height, content, nextEra, salt)
+        let {hash, stateRoot, extrinsicsRoot, digest, header, extrinsics, events, eventCount: count} = s
+        content = s.content
         let rec: BlockRec = {
             id: this.blocks.length,
             height,
@@ -264,10 +181,11 @@ export class Chain {
             salt,
             content,
         }
-        if (this.byHash.has(rec.hashHex)) {
+        if (this.byHash.has(rec.hashHex) || this.frozen?.idByHash(rec.hashHex) !== undefined) {
             throw new Error(`block ${height} would duplicate existing block ${rec.hashHex} (same parent and content): use a fork salt`)
         }
         parent.lastChild = rec.id
+        if (this.frozen && parent.id < this.frozen.count) this.frozen.setLastChild(parent.id, rec.id)
         this.addRec(rec)
         return rec
     }
@@ -318,8 +236,13 @@ export class Chain {
 
     // ------------------------------------------------------------ queries
 
+    /** the block with this id, in memory or read from the chain file */
+    rec(id: number): BlockRec {
+        return this.frozen && id < this.frozen.count ? this.frozen.rec(id) : this.blocks[id]
+    }
+
     get head(): BlockRec {
-        return this.blocks[this.canon[this.canon.length - 1]]
+        return this.rec(this.canon[this.canon.length - 1])
     }
 
     get headHeight(): number {
@@ -331,21 +254,29 @@ export class Chain {
     }
 
     get finalized(): BlockRec {
-        return this.blocks[this.canon[this._finalized]]
+        return this.rec(this.canon[this._finalized])
     }
 
     get genesis(): BlockRec {
-        return this.blocks[0]
+        return this.rec(0)
     }
 
     byNumber(height: number): BlockRec | undefined {
         let id = this.canon[height]
-        return id == null ? undefined : this.blocks[id]
+        return id == null ? undefined : this.rec(id)
+    }
+
+    /** the canonical block hash at `height` (without reading a file block) */
+    hashAt(height: number): string | undefined {
+        let id = this.canon[height]
+        if (id == null) return undefined
+        return this.frozen && id < this.frozen.count ? this.frozen.hashHex(id) : this.blocks[id].hashHex
     }
 
     byHashHex(hash: string): BlockRec | undefined {
-        let id = this.byHash.get(hash.toLowerCase())
-        return id == null ? undefined : this.blocks[id]
+        hash = hash.toLowerCase()
+        let id = this.byHash.get(hash) ?? this.frozen?.idByHash(hash)
+        return id == null ? undefined : this.rec(id)
     }
 
     isCanonical(b: BlockRec): boolean {
@@ -354,7 +285,8 @@ export class Chain {
 
     /** runtime era reported at block `b` (its post-state): the era of its latest child, or the hint */
     codeEra(b: BlockRec): string {
-        return b.lastChild >= 0 ? this.blocks[b.lastChild].era : b.nextEraHint
+        if (b.lastChild < 0) return b.nextEraHint
+        return this.frozen && b.lastChild < this.frozen.count ? this.frozen.era(b.lastChild) : this.blocks[b.lastChild].era
     }
 
     runtimeAt(b: BlockRec): DevRuntime {
@@ -363,12 +295,17 @@ export class Chain {
 
     /** id of the ancestor of `b` at height `h` (h <= b.height) */
     ancestorAt(b: BlockRec, h: number): number {
-        let cur = b
-        while (cur.height > h) {
-            if (this.canon[cur.height] === cur.id) return this.canon[h]
-            cur = this.blocks[cur.parent]
+        let id = b.id
+        let height = b.height
+        let base = this.frozen?.count ?? 0
+        while (height > h) {
+            if (this.canon[height] === id) return this.canon[h]
+            // a file's blocks are one linear chain: id = height
+            if (id < base) return h
+            id = this.blocks[id].parent
+            height--
         }
-        return cur.id
+        return id
     }
 
     private virtual(key: string, b: BlockRec): Uint8Array | null | undefined {
@@ -378,7 +315,7 @@ export class Chain {
             case KEYS.systemNumber:
                 return u32le(b.height)
             case KEYS.systemParentHash:
-                return b.parent < 0 ? ZERO_HASH : this.blocks[b.parent].hash
+                return b.parent < 0 ? ZERO_HASH : this.rec(b.parent).hash
             case KEYS.systemDigest: {
                 let w = new ScaleWriter(64)
                 w.compact(b.digest.length)
@@ -397,13 +334,23 @@ export class Chain {
         let vk = this.virtual(key, b)
         if (vk !== undefined) return vk
         let v = this.storage.get(key)
-        if (!v) return null
-        let i = upperBound(v.heights, b.height) - 1
-        for (; i >= 0; i--) {
-            let id = v.ids[i]
-            if (id === b.id || this.ancestorAt(b, v.heights[i]) === id) return v.values[i]
+        let found: {height: number; value: Uint8Array | null} | undefined
+        if (v) {
+            let i = upperBound(v.heights, b.height) - 1
+            for (; i >= 0; i--) {
+                let id = v.ids[i]
+                if (id === b.id || this.ancestorAt(b, v.heights[i]) === id) {
+                    found = {height: v.heights[i], value: v.values[i]}
+                    break
+                }
+            }
         }
-        return null
+        if (this.frozen) {
+            // a version from the file counts when it is newer than the one in memory and its block is an ancestor
+            let f = this.frozen.storage(key, b.height, h => (found === undefined || h > found.height) && (h === b.id || this.ancestorAt(b, h) === h))
+            if (f && (found === undefined || f.height > found.height)) found = f
+        }
+        return found ? found.value : null
     }
 
     /** Keys with the prefix that have a value at block `b`, sorted. */
@@ -415,6 +362,11 @@ export class Chain {
         }
         for (let k of this.storage.keys()) {
             if (k.startsWith(prefix) && this.getStorage(k, b) != null) out.push(k)
+        }
+        if (this.frozen) {
+            for (let k of this.frozen.keys()) {
+                if (!this.storage.has(k) && k.startsWith(prefix) && this.getStorage(k, b) != null) out.push(k)
+            }
         }
         out.sort()
         return out
@@ -433,7 +385,7 @@ export class Chain {
             canonicalHeight: this.headHeight,
             finalizedHeight: this._finalized,
             events: this.eventsTotal,
-            storageKeys: this.storage.size,
+            storageKeys: this.storage.size + (this.frozen ? [...this.frozen.keys()].filter(k => !this.storage.has(k)).length : 0),
             storageVersions: this.versionsTotal,
         }
     }
@@ -468,15 +420,4 @@ function upperBound(a: number[], x: number): number {
         else hi = mid
     }
     return lo
-}
-
-const successCache = new WeakMap<DevRuntime, DevEvent>()
-
-function successEvent(rt: DevRuntime): DevEvent {
-    let e = successCache.get(rt)
-    if (!e) {
-        e = rt.extrinsicSuccessEvent()
-        successCache.set(rt, e)
-    }
-    return e
 }

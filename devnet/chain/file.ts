@@ -14,6 +14,8 @@ import type {BlockContent, StorageWrite} from './content'
 
 const MAGIC = Buffer.from('PHDEVCH1', 'ascii')
 const END = Buffer.from('END!', 'ascii')
+export const CHAIN_FILE_MAGIC = MAGIC
+export const CHAIN_FILE_END = END
 
 export interface ChainFileHeader {
     format: 1 | 2
@@ -152,7 +154,21 @@ export interface ChainFile {
     blocks: ChainFileBlock[]
 }
 
-/** Reads a chain file fully. */
+/** The block count of a complete chain file, from its trailer (without reading the blocks). */
+export function chainFileBlockCount(path: string): number {
+    let fd = fs.openSync(path, 'r')
+    try {
+        let size = fs.fstatSync(fd).size
+        let tail = Buffer.alloc(8)
+        if (size >= 16) fs.readSync(fd, tail, 0, 8, size - 8)
+        if (size < 16 || !tail.subarray(0, 4).equals(END)) throw new Error(`${path}: missing end marker (incomplete file)`)
+        return tail.readUInt32LE(4)
+    } finally {
+        fs.closeSync(fd)
+    }
+}
+
+/** Reads a chain file fully (small files; ./reader streams large ones). */
 export function readChainFile(path: string): ChainFile {
     let buf = fs.readFileSync(path)
     let pos = 0

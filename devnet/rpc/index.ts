@@ -5,7 +5,7 @@ import {cryptoWaitReady} from '@polkadot/util-crypto'
 import type {DevBlock, DevStorageWrite} from '../model'
 import type {V2Spec} from '../runtime'
 import {ChainSource, saveChain, sourceFromDevBlocks, sourceFromFile} from '../chain/build'
-import type {Chain} from '../chain/chain'
+import {Chain} from '../chain/chain'
 import {DevnetNode, ForkOptions, ForkResult, NodeOptions} from '../chain/node'
 import {GatewayServer} from '../gateway'
 import {RpcServer, ServerOptions} from './server'
@@ -69,6 +69,7 @@ export interface Devnet {
     close(): Promise<void>
 }
 
+/** The source of startDevnet's blocks. */
 export function sourceFromOptions(opts: StartDevnetOptions): ChainSource {
     if (opts.source) return opts.source
     if (opts.fromFile) return sourceFromFile(opts.fromFile)
@@ -81,9 +82,18 @@ export async function startDevnet(opts: StartDevnetOptions): Promise<Devnet> {
     await cryptoWaitReady()
     let log = opts.log ?? (() => {})
     let source = sourceFromOptions(opts)
-    let node = new DevnetNode(source, {finalityLag: opts.finalityLag, forks: opts.forks, log})
     let blockTimeMs = opts.blockTimeMs ?? 0
     let mode: 'instant' | 'live' | 'manual' = blockTimeMs === 0 ? 'instant' : blockTimeMs > 0 ? 'live' : 'manual'
+    let t0 = Date.now()
+    // a chain file released all at once is served from disk (blocks read back as asked for), not built in memory
+    let fileChain: Chain | undefined
+    if (mode === 'instant' && source.file && !opts.forks?.length) {
+        fileChain = Chain.fromFile(source.file)
+        source.close?.()
+        source = {...source, peek: () => undefined, next: () => undefined}
+        log(`indexed ${source.file}: ${fileChain.headHeight} blocks in ${Date.now() - t0} ms`)
+    }
+    let node = new DevnetNode(source, {chain: fileChain, finalityLag: opts.finalityLag, forks: opts.forks, log})
     let finalityLag = opts.finalityLag ?? 0
     let tailBlocks = opts.tailBlocks ?? (mode === 'manual' || finalityLag === 0 ? 0 : finalityLag + 1)
     let tailBlockMs = opts.tailBlockMs ?? (mode === 'live' ? blockTimeMs : 200)
@@ -109,8 +119,7 @@ export async function startDevnet(opts: StartDevnetOptions): Promise<Devnet> {
         timers.add(iv)
     }
 
-    let t0 = Date.now()
-    if (mode === 'instant') {
+    if (mode === 'instant' && !fileChain) {
         node.releaseAll()
         log(`built ${node.height} blocks in ${Date.now() - t0} ms`)
     } else {

@@ -110,8 +110,9 @@ function getBlockHash(params: any[], ctx: MethodContext): unknown {
     let chain = ctx.node.chain
     let p = params[0]
     if (p == null) return chain.head.hashHex
-    if (Array.isArray(p)) return p.map(x => chain.byNumber(blockNumber(x))?.hashHex ?? null)
-    return chain.byNumber(blockNumber(p))?.hashHex ?? null
+    // hashAt: a block served from a chain file is not read for its hash
+    if (Array.isArray(p)) return p.map(x => chain.hashAt(blockNumber(x)) ?? null)
+    return chain.hashAt(blockNumber(p)) ?? null
 }
 
 function runtimeVersion(params: any[], ctx: MethodContext): unknown {

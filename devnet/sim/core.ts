@@ -48,6 +48,13 @@ export interface EngineConfig {
     heartbeatsPerBlock: number
     /** per-worker cap on heartbeats per hour (the chain's pow_target cap is 2); 0 = no cap */
     heartbeatCapPerHour: number
+    /**
+     * > 0: the network's target follows its size, `idle workers × this / blocks per hour` answers a block
+     * (instead of `heartbeatsPerBlock`), so a growing network gets denser blocks; still under the per-worker cap
+     */
+    heartbeatsPerWorkerHour?: number
+    /** false: the ground truth's days keep no per-worker entries (a long run's truth stays O(workers + days)) */
+    dayWorkerTruth?: boolean
     /** v1 era: budget × 0.75 every this many blocks (counted from block 1); 0 = never */
     halvingPeriodBlocks: number
     /** record every settlement in truth.payouts */

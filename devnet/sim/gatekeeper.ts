@@ -218,11 +218,13 @@ export function settle(e: Core, w: Worker, session: string, vBits: bigint, payou
     d.payout += payout
     d.treasury += treasury
     d.settleCount++
-    let dw = d.workers[w.pubkey]
-    if (!dw) d.workers[w.pubkey] = dw = {payout: 0n, treasury: 0n, settleCount: 0}
-    dw.payout += payout
-    dw.treasury += treasury
-    dw.settleCount++
+    if (e.cfg.dayWorkerTruth !== false) {
+        let dw = d.workers[w.pubkey]
+        if (!dw) d.workers[w.pubkey] = dw = {payout: 0n, treasury: 0n, settleCount: 0}
+        dw.payout += payout
+        dw.treasury += treasury
+        dw.settleCount++
+    }
     if (pid >= 0) {
         const pt = e.pools[pid].truth
         pt.payout += payout

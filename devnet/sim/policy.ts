@@ -54,6 +54,18 @@ export interface PolicyConfig {
     coolDownChangeSecs: number
     /** v1 era: the stake-pool edge cases of ./policy-v1 (single staker, tiny shares, queued withdrawals, …) */
     v1EdgeCases?: boolean
+    /** growth and churn of long runs (khala-month); absent or 0 = none */
+    /** stake pools created per day after the ramp, each with a few new workers, its owner's stake and delegators */
+    newPoolsPerDay?: number
+    /**
+     * stake pools wound down per day after the ramp: the owner stops every worker (reclaimed after the cool-down,
+     * then removed and later bound elsewhere) and the delegators withdraw everything; nothing new goes in
+     */
+    poolRetirementsPerDay?: number
+    /** new delegator accounts per day, as a fraction of `delegators`; each contributes when it arrives */
+    delegatorGrowthPerDay?: number
+    /** v2: the block at which the balancer's budget steps down ×0.75 (its 180-day halving); 0 = none */
+    budgetStepAt?: number
 }
 
 const pha = (n: number): bigint => BigInt(Math.round(n)) * PLANCKS_PER_PHA
@@ -70,6 +82,8 @@ export class Policy {
     private owners: string[] = []
     private budgetBase = 0n
     private budgetFrom = 0
+    /** pools being wound down (poolRetirementsPerDay) */
+    private readonly retired = new Set<number>()
     private readonly v1Edges: V1EdgeCases | null
 
     constructor(
@@ -124,7 +138,7 @@ export class Policy {
             const created = 1 + Math.floor(rng.next() * ramp * 0.2)
             const owner = this.owners[k % nOwners]
             const workers = Array.from({length: counts[k]}, () => this.newWorker())
-            this.at(created, () => this.setupPool(owner, workers, created, ramp))
+            this.at(created, () => this.setupPool(owner, workers, created, Math.max(2, ramp * 0.6 - (created - 1))))
         }
         if (e.cfg.upgradeAt === null && e.cfg.startEra === 'v2') {
             for (let k = 0; k < c.vaults; k++) this.at(1 + Math.floor(rng.next() * ramp * 0.3), () => this.setupVault())
@@ -135,12 +149,13 @@ export class Policy {
             for (let k = 0; k < c.stakePoolsAfterUpgrade; k++) {
                 const created = u + 10 + Math.floor(rng.next() * 300)
                 const workers = Array.from({length: 1 + rng.int(0, Math.max(1, Math.round(c.workers / Math.max(1, c.stakePools))))}, () => this.newWorker())
-                this.at(created, () => this.setupPool(this.owners[rng.int(0, nOwners - 1)], workers, created, 300))
+                this.at(created, () => this.setupPool(this.owners[rng.int(0, nOwners - 1)], workers, created, Math.max(2, 300 * 0.6 - (created - 1))))
             }
         }
     }
 
-    private setupPool(owner: string, workers: Worker[], created: number, ramp: number): void {
+    /** a new stake pool whose delegations and workers come in over `span` blocks after `created` */
+    private setupPool(owner: string, workers: Worker[], created: number, span: number): Pool {
         const {e, rng} = this
         const pool = e.createStakePool(owner)
         this.poolDelegs.set(pool.pid, [])
@@ -158,7 +173,6 @@ export class Policy {
         if (rng.chance(this.c.whitelistFraction)) for (const m of members) e.addToWhitelist(pool, m)
         // the owner puts in 10–30%, delegators the rest, in chunks
         const ownerPart = (need * BigInt(rng.int(10, 30))) / 100n
-        const span = Math.max(2, ramp * 0.6 - (created - 1))
         this.at(created + 1 + rng.int(0, 3), () => this.contribute(pool, owner, ownerPart))
         const list = [...members]
         let rest = need - ownerPart
@@ -177,6 +191,7 @@ export class Policy {
                 this.pendingStart.push(w.i)
             })
         }
+        return pool
     }
 
     private setupVault(): void {
@@ -222,7 +237,8 @@ export class Policy {
     }
 
     private randomStakePool(): Pool | null {
-        const pids = this.e.stakePids
+        const all = this.e.stakePids
+        const pids = this.retired.size ? all.filter(p => !this.retired.has(p)) : all
         return pids.length ? this.e.pools[this.rng.pick(pids)] : null
     }
 
@@ -237,6 +253,10 @@ export class Policy {
         while (this.cooling.length > 0 && e.canReclaim(e.workers[this.cooling[0]])) {
             const w = e.workers[this.cooling.shift()!]
             e.reclaim(w)
+            if (this.retired.has(w.pid)) {
+                this.leave(w)
+                continue
+            }
             const r = rng.next()
             if (r < c.restartProb) this.pendingStart.push(w.i)
             else if (r < c.restartProb + c.removeProb) {
@@ -253,6 +273,7 @@ export class Policy {
             const w = e.workers[i]
             if (w.state !== 'Ready') continue
             const stake = this.plannedStake.get(i) ?? e.minStake(w)
+            if (this.retired.has(w.pid)) continue
             if (!e.start(w, stake)) this.pendingStart.push(i)
         }
         const ramping = b <= c.rampBlocks
@@ -278,6 +299,7 @@ export class Policy {
                 this.contribute(pool, pool.owner, this.plannedStake.get(w.i)!)
                 this.pendingStart.push(w.i)
             }
+            if (c.newPoolsPerDay || c.poolRetirementsPerDay || c.delegatorGrowthPerDay) this.churn()
             for (let k = this.rate(c.ownerWithdrawsPerDay * e.stakePids.length); k > 0; k--) {
                 const pool = this.randomStakePool()
                 if (pool) e.withdrawOwnerRewards(pool)
@@ -314,12 +336,64 @@ export class Policy {
                 this.budgetBase = e.params.budget_per_block
                 this.budgetFrom = b
             }
-            if (b % c.budgetEveryBlocks === 0) {
-                const decay = c.budgetHalvingBlocks > 0 ? Math.pow(0.75, (b - this.budgetFrom) / c.budgetHalvingBlocks) : 1
+            if (b % c.budgetEveryBlocks === 0 || b === c.budgetStepAt) {
+                let decay = c.budgetHalvingBlocks > 0 ? Math.pow(0.75, (b - this.budgetFrom) / c.budgetHalvingBlocks) : 1
+                if (c.budgetStepAt && b >= c.budgetStepAt) decay *= 0.75
                 const f = decay * rng.range(0.97, 1.03)
                 e.updateBudget((this.budgetBase * BigInt(Math.floor(f * 2 ** 30))) >> 30n)
             }
         }
+    }
+
+    /** long runs: new pools and delegators arrive, pools are wound down */
+    private churn(): void {
+        const {e, c, rng} = this
+        for (let k = this.rate(c.newPoolsPerDay ?? 0); k > 0; k--) {
+            const owner = rng.chance(0.5) ? rng.pick(this.owners) : rng.hex(32)
+            if (!this.owners.includes(owner)) this.owners.push(owner)
+            const perPool = Math.max(1, Math.round(c.workers / Math.max(1, c.stakePools)))
+            const workers = Array.from({length: 1 + rng.int(0, perPool)}, () => this.newWorker())
+            this.setupPool(owner, workers, e.block + 1, 300 + rng.int(0, 600))
+        }
+        for (let k = this.rate((c.delegatorGrowthPerDay ?? 0) * c.delegators); k > 0; k--) {
+            const user = rng.hex(32)
+            this.delegators.push(user)
+            const pool = this.randomStakePool()
+            if (pool) this.contribute(pool, user, this.amount(100, 20_000))
+        }
+        for (let k = this.rate(c.poolRetirementsPerDay ?? 0); k > 0; k--) {
+            const pool = this.randomStakePool()
+            if (pool && pool.workers.length > 0) this.retire(pool)
+        }
+    }
+
+    /** a pool is wound down: its workers stop (and leave once reclaimed), everyone withdraws */
+    private retire(pool: Pool): void {
+        const {e} = this
+        this.retired.add(pool.pid)
+        for (const i of [...pool.workers]) {
+            const w = e.workers[i]
+            if (w.state === 'Ready') this.leave(w)
+            else if (e.stop(w)) this.cooling.push(w.i)
+        }
+        for (const user of [...(this.poolDelegs.get(pool.pid) ?? []), pool.owner]) {
+            if (e.vaultByAccount.has(user) || e.hasQueued(pool, user)) continue
+            const d = pool.delegs.get(user)
+            if (d && d.shares > 0n) e.withdraw(pool, user, d.shares)
+        }
+    }
+
+    /** a Ready worker leaves its (retired) pool and is bound to another one later */
+    private leave(w: Worker): void {
+        const {e, rng} = this
+        if (!e.remove(w)) return
+        this.at(e.block + rng.int(600, 7200), () => {
+            const pool = this.randomStakePool()
+            if (pool && w.pid < 0 && e.bind(w, pool)) {
+                this.contribute(pool, pool.owner, this.plannedStake.get(w.i) ?? e.minStake(w))
+                this.pendingStart.push(w.i)
+            }
+        })
     }
 
     private randomWithdrawal(): void {

@@ -7,9 +7,13 @@ import {geminiBudgetAfter} from './timeline'
 import {type TokenomicParams, geminiParams} from './tokenomics'
 import {TINY_BLOCKS, TINY_UPGRADE} from './tiny'
 
-export type ScenarioName = 'tiny' | 'small' | 'khala-day'
+export type ScenarioName = 'tiny' | 'small' | 'khala-day' | 'khala-month'
 
-export const SCENARIOS: ScenarioName[] = ['tiny', 'small', 'khala-day']
+export const SCENARIOS: ScenarioName[] = ['tiny', 'small', 'khala-day', 'khala-month']
+
+/** `khala-days:<N>`: the khala-month network over N days (khala-month is N = 30) */
+export const KHALA_DAYS_PREFIX = 'khala-days:'
+const MAX_DAYS = 3650
 
 export interface ScenarioSpec {
     engine: Omit<EngineConfig, 'name' | 'seed'>
@@ -30,7 +34,95 @@ function afterFirstHalving(): TokenomicParams {
     return {...geminiParams(), budget_per_block: geminiBudgetAfter(1)}
 }
 
+/** the number of days of a `khala-month` / `khala-days:<N>` name, or null for other names */
+export function khalaDays(name: string): number | null {
+    if (name === 'khala-month') return 30
+    if (!name.startsWith(KHALA_DAYS_PREFIX)) return null
+    const v = name.slice(KHALA_DAYS_PREFIX.length)
+    const n = /^[0-9]+$/.test(v) ? Number(v) : NaN
+    if (!Number.isSafeInteger(n) || n < 1 || n > MAX_DAYS) {
+        throw new Error(`bad scenario ${JSON.stringify(name)}: expected ${KHALA_DAYS_PREFIX}<days> with 1 ≤ days ≤ ${MAX_DAYS}`)
+    }
+    return n
+}
+
+const DAY_MS = 86_400_000
+/** the budget balancer's first 180-day step (2023-06-12 + 180 days): its budget × 0.75 (docs/tokenomics.md) */
+const BALANCER_STEP = Date.parse('2023-12-09T00:00:00Z')
+
+/**
+ * The khala-day network over `days` days, growing and churning: ~5,000 workers at the start, +2% a day (the
+ * heartbeats follow the network's size, so blocks get denser), new pools and delegators every day, pools wound
+ * down, withdrawals past the grace period forcing stops, reclaims after the 7-day cool-down. The run is centred
+ * on the balancer's first 180-day step (2023-12-09), so the budget steps down ×0.75 on day ⌊days/2⌋ + 1.
+ */
+function khalaDaysSpec(days: number): ScenarioSpec {
+    const blocksPerDay = DAY_MS / 12_000
+    const start = BALANCER_STEP - Math.floor(days / 2) * DAY_MS
+    return {
+        eager: false,
+        engine: {
+            startTimestamp: start,
+            blockTimeMs: 12_000,
+            blocks: days * blocksPerDay,
+            startEra: 'v2',
+            upgradeAt: null,
+            params: afterFirstHalving(),
+            coolDownSecs: 604_800,
+            subsidyPoolGenesis: 150_000_000n * PHA + BigInt(days) * 2_000_000n * PHA,
+            heartbeatsPerBlock: 21,
+            // ~8 answers a worker a day (khala-day: ~6.5, 150k answers from ~23k workers): ~25M events in 30 days
+            heartbeatsPerWorkerHour: 0.33,
+            heartbeatCapPerHour: 2,
+            halvingPeriodBlocks: 0,
+            recordPayouts: false,
+            poolStorage: true,
+            poolValueInterval: 300,
+            accountStorage: true,
+            // the truth keeps per-day totals and pools, not per-day workers: O(workers + days), not O(workers·days)
+            dayWorkerTruth: false,
+        },
+        policy: {
+            stakePools: 250,
+            stakePoolsAfterUpgrade: 0,
+            vaults: 15,
+            delegators: 3_000,
+            workers: 5_000,
+            rampBlocks: 100,
+            workerGrowthPerDay: 0.02,
+            contributionsPerDay: 400,
+            withdrawalsPerDay: 150,
+            stopsPerDay: 0.005,
+            unresponsivePerDay: 0.02,
+            unresponsiveBlocks: [30, 900],
+            restartProb: 0.6,
+            removeProb: 0.2,
+            ownerWithdrawsPerDay: 0.3,
+            stakerClaimsPerDay: 0,
+            vaultEveryBlocks: 600,
+            commissionChangesPerDay: 5,
+            whitelistFraction: 0.2,
+            capFraction: 0.3,
+            // 7 days: withdrawals left unpaid that long make their pools stop workers
+            graceBlocks: 50_400,
+            // the balancer: one BudgetUpdated a day (at the day's last block), a ×0.75 step mid-run
+            budgetEveryBlocks: blocksPerDay,
+            budgetHalvingBlocks: 0,
+            budgetStepAt: Math.floor(days / 2) * blocksPerDay + 1,
+            workerUpdatesPerDay: 10,
+            quirksPerDay: {dust: 3, late: 3, dropped: 5, failed: 1},
+            coolDownChangeAt: 0,
+            coolDownChangeSecs: 0,
+            newPoolsPerDay: 4,
+            poolRetirementsPerDay: 0.5,
+            delegatorGrowthPerDay: 0.02,
+        },
+    }
+}
+
 export function scenarioSpec(name: string): ScenarioSpec {
+    const days = khalaDays(name)
+    if (days !== null) return khalaDaysSpec(days)
     switch (name) {
         case 'tiny':
             return {
@@ -170,6 +262,6 @@ export function scenarioSpec(name: string): ScenarioSpec {
                 },
             }
         default:
-            throw new Error(`unknown scenario ${JSON.stringify(name)} (known: ${SCENARIOS.join(', ')})`)
+            throw new Error(`unknown scenario ${JSON.stringify(name)} (known: ${SCENARIOS.join(', ')}, ${KHALA_DAYS_PREFIX}<days>)`)
     }
 }

@@ -235,9 +235,10 @@ export function removeShare(e: Core, w: Worker): void {
 export function hbInterval(e: Core): number {
     if (e.hbRateDirty) {
         const n = Math.max(1, e.idleCount)
-        let target = e.cfg.heartbeatsPerBlock
+        const blocksPerHour = 3600000 / e.cfg.blockTimeMs
+        const perWorker = e.cfg.heartbeatsPerWorkerHour ?? 0
+        let target = perWorker > 0 ? (n * perWorker) / blocksPerHour : e.cfg.heartbeatsPerBlock
         if (e.cfg.heartbeatCapPerHour > 0) {
-            const blocksPerHour = 3600000 / e.cfg.blockTimeMs
             target = Math.min(target, (n * e.cfg.heartbeatCapPerHour) / blocksPerHour)
         }
         e.hbRate = n / Math.max(target, 1e-9)
