@@ -11,7 +11,7 @@
  * Targets: peak RSS < 1 GB and flat across the month; the last day's events/s ≥ 0.9× the first's.
  *
  * `--days N` runs `khala-days:N` (the same network over N days) instead; `--gateway` serves the history
- * through the devnet's SQD gateway (devnet/gateway, when this build has it) or the gateway at URL
+ * through the devnet's own SQD gateway (devnet/gateway), or the gateway at URL
  * (GATEWAY_URL), RPC still giving the head. The table goes to bench/out/month-<scenario>.md and, for the
  * 30-day run or with `--results`, to the "## Month" section of bench/RESULTS.md. The chain file is cached in
  * bench/out/ (generated once, by a child process whose peak RSS is recorded next to it).
@@ -21,7 +21,6 @@ import * as fs from 'fs'
 import * as path from 'path'
 import * as readline from 'readline'
 import {startDevnet} from '../devnet'
-import {requireOptionalModule} from '../devnet/chain/scenario'
 import type {Chain} from '../devnet/chain/chain'
 import {childEnv} from '../src/config'
 import {migrate, processCpu, query, recreate} from './ledger'
@@ -190,14 +189,6 @@ export interface MonthResult {
     eta: {percent: number; predictedSeconds: number; actualSeconds: number}[]
 }
 
-async function gatewayUrl(arg: string | true, chainFile: string): Promise<{url: string; close(): Promise<void>}> {
-    if (typeof arg === 'string') return {url: arg, close: async () => {}}
-    const gw = requireOptionalModule(path.join(ROOT, 'lib/devnet'), 'gateway', '--gateway')
-    if (typeof gw.startGateway !== 'function') throw new Error('devnet/gateway does not export startGateway({fromFile, port}); pass --gateway <url>')
-    const g = await gw.startGateway({fromFile: chainFile, port: 0})
-    return {url: g.url, close: () => g.close()}
-}
-
 export async function runMonthBench(args: Args): Promise<MonthResult> {
     const scenario = args.days === 30 ? 'khala-month' : `khala-days:${args.days}`
     fs.mkdirSync(OUT, {recursive: true})
@@ -213,13 +204,14 @@ export async function runMonthBench(args: Args): Promise<MonthResult> {
         generator = JSON.parse(fs.readFileSync(base + '.gen.json', 'utf8'))
     }
     let t0 = Date.now()
-    const dn = await startDevnet({fromFile: chainFile, port: 0})
+    // --gateway without a URL: the devnet serves its finalized history as an SQD gateway too (devnet/gateway)
+    const dn = await startDevnet({fromFile: chainFile, port: 0, gatewayPort: args.gateway === true ? 0 : undefined})
     const devnetIndexSeconds = (Date.now() - t0) / 1000
     const height = dn.height
     const days = chainDays(dn.chain, height)
     const events = days.reduce((a, d) => a + d.events, 0)
     console.error(`devnet: ${height} blocks, ${events} events, ${days.length} days, chain file indexed in ${devnetIndexSeconds.toFixed(1)} s`)
-    const gw = args.gateway ? await gatewayUrl(args.gateway, chainFile) : null
+    const gw = typeof args.gateway === 'string' ? {url: args.gateway} : dn.gatewayUrl ? {url: dn.gatewayUrl} : null
     const samples: Sample[] = []
     const etas: EtaPoint[] = []
     let deferred = 0
@@ -278,7 +270,6 @@ export async function runMonthBench(args: Args): Promise<MonthResult> {
         if (code !== 0) throw new Error(`the processor exited with ${code}:\n${tail}`)
         samples.push({t: (Date.now() - t0) / 1000, height, rssKb: 0})
     } finally {
-        await gw?.close()
         await dn.close()
     }
     const seconds = samples[samples.length - 1].t
