@@ -6,6 +6,12 @@
  * `minMeasureMs` past the first batch (the first batch carries the start-up: connections, metadata, the
  * decode thread's warm-up), and the speed is that of the last `windowMs`, so a stretch of denser or
  * sparser blocks moves the estimate within a minute.
+ *
+ * A chain whose blocks grow denser as the network grows (Khala's history: more workers, more heartbeats
+ * per block) would make a blocks/s estimate early, since the blocks still to come hold more events than
+ * those just indexed. So the estimate is the later of two: the blocks left at the blocks/s of the window,
+ * and the events expected in them at the events/s of the window, where events per block are extrapolated
+ * linearly through the run's average and the window's (each the density at its stretch's middle).
  */
 
 export interface ProgressOptions {
@@ -52,6 +58,8 @@ export class ProgressLog {
     private totalEvents = 0
     private startedAt: number
     private firstHeight: number | undefined
+    /** events counted up to and including the first batch (the start-up's batch is left out of densities) */
+    private firstEvents = 0
     private lastLine = 0
     private caughtUp = false
     private timer: NodeJS.Timeout | undefined
@@ -122,14 +130,38 @@ export class ProgressLog {
         const target = this.target()
         if (!s || target == null || s[0] <= 0) return undefined
         const last = this.samples[this.samples.length - 1]
-        return Math.max(0, target - last.height) / s[0]
+        const left = Math.max(0, target - last.height)
+        const byBlocks = left / s[0]
+        const events = this.eventsAhead(left)
+        return events == null || s[1] <= 0 ? byBlocks : Math.max(byBlocks, events / s[1])
+    }
+
+    /** the events expected in the next `left` blocks: density now, growing as it grew over the run */
+    private eventsAhead(left: number): number | undefined {
+        const first = this.samples[0]
+        const last = this.samples[this.samples.length - 1]
+        const windowBlocks = last.height - first.height
+        if (this.firstHeight == null || windowBlocks <= 0) return undefined
+        // densities (events per block) are those of a stretch's middle: the window's, and the whole run's
+        const recent = (last.events - first.events) / windowBlocks
+        const run = last.height - this.firstHeight
+        const apart = run / 2 - windowBlocks / 2
+        if (apart <= 0) return recent * left
+        const average = (last.events - this.firstEvents) / run
+        // never extrapolate a thinning chain to zero: a falling density counts as flat (honest, not early)
+        const slope = Math.max(0, (recent - average) / apart)
+        const atHead = recent + (slope * windowBlocks) / 2
+        return atHead * left + (slope * left * left) / 2
     }
 
     /** after each handler batch: the last block indexed, its event count, and the runner's isHead */
     batch(lastHeight: number, events: number, isHead: boolean): void {
         const t = this.now()
         this.totalEvents += events
-        this.firstHeight ??= lastHeight
+        if (this.firstHeight == null) {
+            this.firstHeight = lastHeight
+            this.firstEvents = this.totalEvents
+        }
         this.samples.push({t, height: lastHeight, events: this.totalEvents})
         // keep one sample older than the window, so the window is always covered
         while (this.samples.length > 2 && t - this.samples[1].t > this.windowMs) this.samples.shift()

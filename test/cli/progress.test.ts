@@ -1,7 +1,7 @@
 /**
  * The processor's progress log (src/progress.ts) on a simulated clock: no ETA before the speed is measured,
- * an ETA close to the truth at a steady speed, one that follows a change of speed within the window, and
- * one caught-up line.
+ * an ETA close to the truth at a steady speed, one that follows a change of speed within the window, one that
+ * is not early when blocks grow denser, and one caught-up line.
  */
 import {formatDuration, ProgressLog} from '../../src/progress'
 
@@ -54,6 +54,28 @@ describe('progress log', () => {
             h.p.batch(height, 0, false)
         }
         expect(h.p.etaSeconds()).toBeCloseTo((100_000 - height) / 100, 0)
+    })
+
+    test('blocks growing denser: the ETA counts the events still to come, not just the blocks', () => {
+        // events per block grow linearly with height (1 at #0, 5 at #100,000), and the indexer keeps a steady
+        // 200 events/s: the true time left is the events left / 200
+        const density = (hgt: number) => 1 + (4 * hgt) / 100_000
+        const eventsUpTo = (hgt: number) => hgt + (2 * hgt * hgt) / 100_000
+        const h = harness()
+        h.p.batch(0, 0, false)
+        let height = 0
+        while (height < 40_000) {
+            const next = height + Math.round(200 / density(height))
+            h.advance(1_000)
+            h.p.batch(next, eventsUpTo(next) - eventsUpTo(height), false)
+            height = next
+        }
+        const truth = (eventsUpTo(100_000) - eventsUpTo(height)) / 200
+        const byBlocksAlone = (100_000 - height) / (200 / density(height))
+        expect(byBlocksAlone).toBeLessThan(truth * 0.85) // what a blocks/s estimate would say: too early
+        const eta = h.p.etaSeconds()!
+        expect(eta).toBeGreaterThan(truth * 0.97)
+        expect(eta).toBeLessThan(truth * 1.1)
     })
 
     test('one caught-up line at the head, none while it stays there; TO_BLOCK is named when it is the end', () => {
