@@ -6,7 +6,7 @@ import type {DevBlock, DevStorageWrite} from '../model'
 import type {V2Spec} from '../runtime'
 import {ChainSource, saveChain, sourceFromDevBlocks, sourceFromFile} from '../chain/build'
 import type {Chain} from '../chain/chain'
-import {DevnetNode, ForkOptions, ForkResult, NodeOptions} from '../chain/node'
+import {DEFAULT_MAX_BLOCKS, DevnetNode, ForkOptions, ForkResult, NodeOptions} from '../chain/node'
 import {RpcServer, ServerOptions} from './server'
 
 export interface StartDevnetOptions extends ServerOptions, NodeOptions {
@@ -67,12 +67,23 @@ export function sourceFromOptions(opts: StartDevnetOptions): ChainSource {
     throw new Error('startDevnet needs source, fromFile or blocks')
 }
 
+/** a source longer than the devnet will hold (NodeOptions.maxBlocks) */
+export class DevnetLimitError extends Error {
+    override name = 'DevnetLimitError'
+}
+
 export async function startDevnet(opts: StartDevnetOptions): Promise<Devnet> {
     // WASM hashing (same results as the JS fallback, ~4x faster for large chains)
     await cryptoWaitReady()
     let log = opts.log ?? (() => {})
     let source = sourceFromOptions(opts)
-    let node = new DevnetNode(source, {finalityLag: opts.finalityLag, forks: opts.forks, log})
+    let maxBlocks = opts.maxBlocks ?? DEFAULT_MAX_BLOCKS
+    if (source.size !== undefined && source.size > maxBlocks) {
+        throw new DevnetLimitError(
+            `the chain has ${source.size} blocks, more than the devnet holds (maxBlocks ${maxBlocks}; it keeps every block in memory, ~3 KB each)`
+        )
+    }
+    let node = new DevnetNode(source, {finalityLag: opts.finalityLag, forks: opts.forks, log, maxBlocks})
     let blockTimeMs = opts.blockTimeMs ?? 0
     let mode: 'instant' | 'live' | 'manual' = blockTimeMs === 0 ? 'instant' : blockTimeMs > 0 ? 'live' : 'manual'
     let finalityLag = opts.finalityLag ?? 0
