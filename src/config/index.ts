@@ -365,6 +365,7 @@ export const KNOWN_SETTINGS: Readonly<Record<string, string>> = {
     GQL_INTROSPECTION: 'api',
     EMISSION_PEERS: 'api',
     EXPORT_PORT: 'export',
+    EXPORT_WRITE_TIMEOUT_MS: 'export',
     DEVNET_SCENARIO: 'start, devnet',
     DEVNET_PORT: 'start, devnet',
     DEVNET_SEED: 'start, devnet',
