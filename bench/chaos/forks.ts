@@ -73,9 +73,8 @@ async function followFork(ctx: ChaosContext, opts: {depth: number; lag: number; 
         await waitFor(`indexed to ${INITIAL - lag}`, async () => run.proc.exitCode != null || (await progress(db)).height >= INITIAL - lag, 300_000)
         await stepTo(forkAt)
         forkBase = dn.fork({depth}).base.height
-        // the processor takes the new branch block by block, then the rest of the chain comes at once
-        await stepTo(Math.min(TOTAL, forkAt + 3))
-        dn.release(TOTAL - dn.height)
+        // block by block to the end: a head that jumps far past TO_BLOCK at once is its own scenario (headJump)
+        await stepTo(TOTAL)
         const exitCode = await Promise.race([run.exited, new Promise<number | null>(r => setTimeout(() => r(null), 120_000))])
         const chainFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'chaos-fork-')), 'final.chain')
         dn.save(chainFile)
@@ -103,8 +102,43 @@ export async function forks(ctx: ChaosContext): Promise<Row[]> {
         })
         fs.rmSync(path.dirname(r.chainFile), {recursive: true, force: true})
     }
-    if (!ctx.quick) rows.push(await pastFinality(ctx))
+    if (!ctx.quick) rows.push(await headJump(ctx), await pastFinality(ctx))
     return rows
+}
+
+/**
+ * The processor follows the head with TO_BLOCK set, then the head jumps far past TO_BLOCK in one step (many
+ * blocks at once, as after a node's own catch-up): it must index every block up to TO_BLOCK before it ends.
+ */
+async function headJump(ctx: ChaosContext): Promise<Row> {
+    const lag = 10
+    const to = TOTAL - lag
+    const dn = await startScenarioDevnet({scenario: SCENARIO, seed: 1, port: 0, finalityLag: lag, blockTimeMs: -1, initialBlocks: INITIAL})
+    const db = await freshMigrated(ctx, 'chaos_head_jump')
+    const run = startProcessor(db, dn.wsUrl, to)
+    const jumpFrom = INITIAL + 18
+    try {
+        await waitFor(`indexed to ${INITIAL - lag}`, async () => run.proc.exitCode != null || (await progress(db)).height >= INITIAL - lag, 300_000)
+        while (dn.height < jumpFrom && run.proc.exitCode == null) {
+            dn.release(1)
+            const h = dn.height
+            await waitFor(`hot head at ${h}`, async () => run.proc.exitCode != null || ((await progress(db)).hotTop ?? 0) >= h, 120_000, 20)
+        }
+        dn.release(TOTAL - dn.height)
+        const code = await Promise.race([run.exited, new Promise<number | null>(r => setTimeout(() => r(null), 120_000))])
+        const p = await progress(db)
+        const reached = Math.max(p.height, p.hotTop ?? -1)
+        return {
+            scenario: 'forks: head jumps past TO_BLOCK',
+            done: `\`${SCENARIO}\` (finality lag ${lag}), processor with TO_BLOCK=${to} following the head block by block to ${jumpFrom}, then the other ${TOTAL - jumpFrom} blocks released at once`,
+            expected: `indexes every block to ${to} before it exits 0`,
+            observed: `exit ${code ?? 'none within 120 s'}; committed height ${p.height}, top hot block ${p.hotTop ?? 'none'}`,
+            pass: code === 0 && reached >= to,
+        }
+    } finally {
+        if (run.proc.exitCode == null) run.proc.kill('SIGKILL')
+        await dn.close()
+    }
 }
 
 /**
