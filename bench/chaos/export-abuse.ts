@@ -6,6 +6,7 @@ import {ChildProcess, spawn} from 'child_process'
 import * as net from 'net'
 import * as path from 'path'
 import {ROOT} from '../../test/e2e/processor-child'
+import {childEnv} from '../../test/helpers/db'
 import {freePort, httpRequest} from '../../test/helpers/graphql-server'
 import {ChaosContext, indexScenario, reference, Row, sleep, withClient} from './common'
 
@@ -34,9 +35,9 @@ function leaver(port: number, p: string): Promise<void> {
 async function startExport(dbUrl: string, port: number, writeTimeoutMs: number | undefined): Promise<ChildProcess> {
     const url = new URL(dbUrl)
     url.searchParams.set('application_name', APP)
-    const env: Record<string, string> = {...(process.env as Record<string, string>), DB_URL: url.toString(), CHAIN: 'devnet', EXPORT_PORT: String(port)}
-    if (writeTimeoutMs != null) env.EXPORT_WRITE_TIMEOUT_MS = String(writeTimeoutMs)
-    else delete env.EXPORT_WRITE_TIMEOUT_MS
+    const settings: Record<string, string> = {DB_URL: url.toString(), CHAIN: 'devnet', EXPORT_PORT: String(port)}
+    if (writeTimeoutMs != null) settings.EXPORT_WRITE_TIMEOUT_MS = String(writeTimeoutMs)
+    const env = childEnv(settings, ['EXPORT_WRITE_TIMEOUT_MS', 'DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_USER', 'DB_PASS'])
     const child = spawn(process.execPath, [path.join(ROOT, 'lib/src/export/server.js')], {cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe']})
     let err = ''
     child.stderr!.on('data', d => {

@@ -9,6 +9,7 @@ import * as fs from 'fs'
 import * as os from 'os'
 import * as path from 'path'
 import {startDevnet, startScenarioDevnet} from '../../devnet'
+import {childEnv} from '../../test/helpers/db'
 import {progress, ProcessorRun, ROOT, runProcessor, startProcessor, waitFor} from '../../test/e2e/processor-child'
 import {ChaosContext, describeEqual, freshMigrated, indexState, lastWords, Row, stateDiff} from './common'
 
@@ -153,7 +154,7 @@ function repairPastFinality(db: string, forkBase: number): {repaired: boolean; n
     if (!file) return {repaired: false, note: 'no repair path in this build (`npm run rewind` not found)'}
     const r = spawnSync(process.execPath, [path.join(ROOT, file), '--to', String(forkBase)], {
         cwd: ROOT,
-        env: {...process.env, DB_URL: db},
+        env: childEnv({DB_URL: db}, ['DB_HOST', 'DB_PORT', 'DB_NAME', 'DB_USER', 'DB_PASS']),
         encoding: 'utf8',
         timeout: 300_000,
     })
