@@ -74,34 +74,40 @@ function parseArgs(argv: string[]) {
     let quick = false
     let out: string | undefined
     let seed = 1
+    let prefix = ''
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i]
         if (a === '--quick') quick = true
         else if (a === '--out') out = argv[++i]
         else if (a === '--seed') seed = Number(argv[++i])
+        else if (a === '--db-prefix') prefix = String(argv[++i] ?? '')
         else if (a === '--help' || a === '-h') {
-            console.log(`npm run chaos [-- ${Object.keys(SCENARIOS).join(' ')}] [--quick] [--out FILE] [--seed N]`)
+            console.log(`npm run chaos [-- ${Object.keys(SCENARIOS).join(' ')}] [--quick] [--out FILE] [--seed N] [--db-prefix P]`)
             process.exit(0)
         } else if (a in SCENARIOS) names.push(a)
         else {
             console.error(
-                `chaos: unknown scenario or flag ${JSON.stringify(a)} (scenarios: ${Object.keys(SCENARIOS).join(', ')}; flags: --quick, --out FILE, --seed N)`
+                `chaos: unknown scenario or flag ${JSON.stringify(a)} (scenarios: ${Object.keys(SCENARIOS).join(', ')}; flags: --quick, --out FILE, --seed N, --db-prefix P)`
             )
             process.exit(2)
         }
+    }
+    if (!/^[a-z0-9_]*$/.test(prefix)) {
+        console.error('chaos: --db-prefix takes lowercase letters, digits and _')
+        process.exit(2)
     }
     if (!Number.isSafeInteger(seed)) {
         console.error('chaos: --seed needs an integer')
         process.exit(2)
     }
-    return {names: names.length ? names : Object.keys(SCENARIOS), quick, out, seed}
+    return {names: names.length ? names : Object.keys(SCENARIOS), quick, out, seed, prefix}
 }
 
 async function main() {
     const args = parseArgs(process.argv.slice(2))
     const server = benchServerUrl()
     const t0 = Date.now()
-    const ctx: ChaosContext = {server, quick: args.quick, prefix: '', seed: args.seed, log: m => console.error(`[chaos] ${m}`), refs: new Map()}
+    const ctx: ChaosContext = {server, quick: args.quick, prefix: args.prefix, seed: args.seed, log: m => console.error(`[chaos] ${m}`), refs: new Map()}
     const rows = await runChaos(ctx, args.names)
     const minutes = ((Date.now() - t0) / 60_000).toFixed(1)
     const t = table(rows)
