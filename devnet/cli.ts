@@ -38,6 +38,7 @@ const FLAGS: Flag[] = [
     {name: 'host', arg: 'HOST', help: 'address to listen on', default: '127.0.0.1'},
     {name: 'port', arg: 'N', help: 'port for HTTP and WebSocket (0 = any free port)', default: '9944'},
     {name: 'gateway-port', arg: 'N', help: 'also serve the finalized blocks as an SQD Network gateway on this port (0 = any free port; docs/devnet.md)'},
+    {name: 'max-blocks', arg: 'N', help: 'most blocks the devnet holds in memory (~3 KB each); longer chains are refused', default: '1000000'},
     {name: 'finality-lag', arg: 'N', help: 'finalized head = best head − N', default: '0'},
     {name: 'block-time-ms', arg: 'N', help: '0: every block at start; N > 0: live, one block every N ms; N < 0: manual (devnet_release)', default: '0'},
     {name: 'initial-blocks', arg: 'N', help: 'blocks available at start in live / manual mode', default: '0'},
@@ -154,6 +155,7 @@ export async function main(argv: string[]): Promise<void> {
         port: num(args, 'port', {int: true, min: 0, max: 65535}),
         gatewayPort: num(args, 'gateway-port', {int: true, min: 0, max: 65535}),
         finalityLag: num(args, 'finality-lag', {int: true, min: 0}),
+        maxBlocks: num(args, 'max-blocks', {int: true, min: 1}),
         blockTimeMs: num(args, 'block-time-ms', {int: true}),
         initialBlocks: num(args, 'initial-blocks', {int: true, min: 0}),
         tailBlocks: num(args, 'tail-blocks', {int: true, min: 0}),
@@ -194,7 +196,8 @@ export async function main(argv: string[]): Promise<void> {
 
 if (require.main === module) {
     main(process.argv.slice(2)).catch(e => {
-        if (e instanceof MissingModuleError || e instanceof UsageError) console.error(`devnet: ${e.message}`)
+        let clear = e instanceof MissingModuleError || e instanceof UsageError || e?.name === 'ScriptError' || e?.name === 'DevnetLimitError'
+        if (clear) console.error(`devnet: ${e.message}`)
         else console.error(`devnet: ${e?.stack ?? e}`)
         process.exit(1)
     })

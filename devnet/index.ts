@@ -13,7 +13,7 @@ import type {V2Spec} from './runtime'
 import {Devnet, startDevnet, StartDevnetOptions} from './rpc'
 
 export * from './model'
-export {startDevnet} from './rpc'
+export {startDevnet, DevnetLimitError} from './rpc'
 export type {Devnet, StartDevnetOptions} from './rpc'
 export {
     buildChain,

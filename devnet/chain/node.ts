@@ -42,7 +42,15 @@ export interface NodeOptions {
     finalityLag?: number
     forks?: ScheduledFork[]
     log?: (msg: string) => void
+    /**
+     * most source blocks the node takes into its chain (default DEFAULT_MAX_BLOCKS): the chain keeps every block
+     * in memory (~3 KB for an empty one), so a source past this is cut there, as if it ended
+     */
+    maxBlocks?: number
 }
+
+/** default of NodeOptions.maxBlocks: ~3 GB of chain for empty blocks */
+export const DEFAULT_MAX_BLOCKS = 1_000_000
 
 /**
  * Events: 'block' (rec: BlockRec) for every block that becomes the new best head (also each block of a fork
@@ -55,6 +63,8 @@ export class DevnetNode extends EventEmitter {
     private deferred: ScheduledFork | undefined
     private salt = 0
     private log: (msg: string) => void
+    readonly maxBlocks: number
+    private cutLogged = false
 
     constructor(
         readonly source: ChainSource,
@@ -66,6 +76,8 @@ export class DevnetNode extends EventEmitter {
         if (!(this.finalityLag >= 0)) throw new Error('finalityLag must be >= 0')
         if (opts.chain) this.chain.setFinalized(this.chain.headHeight - this.finalityLag)
         this.log = opts.log ?? (() => {})
+        this.maxBlocks = opts.maxBlocks ?? DEFAULT_MAX_BLOCKS
+        if (!(Number.isSafeInteger(this.maxBlocks) && this.maxBlocks >= 1)) throw new Error(`maxBlocks must be a positive integer, got ${this.maxBlocks}`)
         for (let f of opts.forks || []) {
             if (f.depth > this.finalityLag) {
                 throw new Error(`fork at ${f.at} of depth ${f.depth} needs a finality lag of at least ${f.depth} (have ${this.finalityLag})`)
@@ -80,7 +92,22 @@ export class DevnetNode extends EventEmitter {
     }
 
     get exhausted(): boolean {
-        return this.source.peek() === undefined
+        return this.atLimit() || this.source.peek() === undefined
+    }
+
+    /** true when the chain holds maxBlocks blocks (the rest of the source is not taken) */
+    private atLimit(): boolean {
+        if (this.chain.headHeight < this.maxBlocks) return false
+        if (!this.cutLogged && this.source.peek() !== undefined) {
+            this.cutLogged = true
+            this.log(`stopped taking source blocks at ${this.maxBlocks} (maxBlocks): the chain keeps every block in memory`)
+        }
+        return true
+    }
+
+    private appendFromSource(): BlockRec | undefined {
+        if (this.atLimit()) return undefined
+        return appendNext(this.chain, this.source)
     }
 
     get pendingFork(): boolean {
@@ -110,7 +137,7 @@ export class DevnetNode extends EventEmitter {
             this.fork(f)
             return 'fork'
         }
-        let rec = appendNext(this.chain, this.source)
+        let rec = this.appendFromSource()
         if (!rec) return 'done'
         this.afterAppend(rec, false)
         return 'block'
@@ -132,7 +159,7 @@ export class DevnetNode extends EventEmitter {
         let k = 0
         if (this.deferred) this.step()
         for (;;) {
-            let rec = appendNext(this.chain, this.source)
+            let rec = this.appendFromSource()
             if (!rec) break
             k++
             this.afterAppend(rec, true)

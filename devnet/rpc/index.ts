@@ -6,7 +6,7 @@ import type {DevBlock, DevStorageWrite} from '../model'
 import type {V2Spec} from '../runtime'
 import {ChainSource, saveChain, sourceFromDevBlocks, sourceFromFile} from '../chain/build'
 import {Chain} from '../chain/chain'
-import {DevnetNode, ForkOptions, ForkResult, NodeOptions} from '../chain/node'
+import {DEFAULT_MAX_BLOCKS, DevnetNode, ForkOptions, ForkResult, NodeOptions} from '../chain/node'
 import {GatewayServer} from '../gateway'
 import {RpcServer, ServerOptions} from './server'
 
@@ -77,6 +77,11 @@ export function sourceFromOptions(opts: StartDevnetOptions): ChainSource {
     throw new Error('startDevnet needs source, fromFile or blocks')
 }
 
+/** a source longer than the devnet will hold (NodeOptions.maxBlocks) */
+export class DevnetLimitError extends Error {
+    override name = 'DevnetLimitError'
+}
+
 export async function startDevnet(opts: StartDevnetOptions): Promise<Devnet> {
     // WASM hashing (same results as the JS fallback, ~4x faster for large chains)
     await cryptoWaitReady()
@@ -93,7 +98,14 @@ export async function startDevnet(opts: StartDevnetOptions): Promise<Devnet> {
         source = {...source, peek: () => undefined, next: () => undefined}
         log(`indexed ${source.file}: ${fileChain.headHeight} blocks in ${Date.now() - t0} ms`)
     }
-    let node = new DevnetNode(source, {chain: fileChain, finalityLag: opts.finalityLag, forks: opts.forks, log})
+    // a chain built in memory keeps every block (~3 KB each); one served from its file keeps only an index
+    let maxBlocks = opts.maxBlocks ?? DEFAULT_MAX_BLOCKS
+    if (!fileChain && source.size !== undefined && source.size > maxBlocks) {
+        throw new DevnetLimitError(
+            `the chain has ${source.size} blocks, more than the devnet holds (maxBlocks ${maxBlocks}; it keeps every block in memory, ~3 KB each)`
+        )
+    }
+    let node = new DevnetNode(source, {chain: fileChain, finalityLag: opts.finalityLag, forks: opts.forks, log, maxBlocks})
     let finalityLag = opts.finalityLag ?? 0
     let tailBlocks = opts.tailBlocks ?? (mode === 'manual' || finalityLag === 0 ? 0 : finalityLag + 1)
     let tailBlockMs = opts.tailBlockMs ?? (mode === 'live' ? blockTimeMs : 200)

@@ -17,7 +17,18 @@ import * as fs from 'fs'
 import type {DevBlock, DevEvent, DevStorageWrite, DevValue, RuntimeEra} from '../model'
 import {EVENTS, STORAGE, eventFields, storageDef} from '../sim/events'
 import {ValueError, fieldsFromJson, fromJson, toJson} from '../sim/values'
+import {ScriptBlocks} from './blocks'
 import {ShapeError, extrinsicToJson, parseExtrinsic, parsePhase} from './extrinsics'
+import {duplicateKey} from './json'
+
+export {ScriptBlocks} from './blocks'
+
+/** most blocks a script may describe (runs of empty blocks included; they are not held one object each) */
+export const MAX_SCRIPT_BLOCKS = 100_000_000
+/** latest timestamp a block may have (the largest JavaScript date, +275760-09-13) */
+export const MAX_TIMESTAMP_MS = 8_640_000_000_000_000
+/** longest line the reader accepts (a block of khala-day's busiest hour is ~2 MB) */
+export const MAX_LINE_CHARS = 64 << 20
 
 export interface ScriptHeader {
     type: 'header'
@@ -35,10 +46,14 @@ export interface ScriptHeader {
 export interface Script {
     header: ScriptHeader
     genesis: DevStorageWrite[]
-    blocks: DevBlock[]
+    /** iterable (runs of empty blocks are expanded as they are pulled); `.length`, `.at(i)`, `.toArray()` */
+    blocks: ScriptBlocks
+    /** number of blocks */
+    blockCount: number
 }
 
 export class ScriptError extends Error {
+    override name = 'ScriptError'
     constructor(
         public readonly line: number,
         public readonly field: string | null,
@@ -50,18 +65,48 @@ export class ScriptError extends Error {
 
 const ERAS: RuntimeEra[] = ['v1', 'v2']
 
+const ISO_8601 = /^[+-]?\d{4,6}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?$/
+
 function parseTimestamp(v: unknown, line: number, field: string): number {
-    if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return v
-    if (typeof v === 'string') {
-        if (/^\d+$/.test(v)) return Number(v)
-        const t = Date.parse(v)
-        if (!Number.isNaN(t)) return t
+    const expected = 'expected a timestamp (ISO 8601 like "2023-01-01T00:00:00Z", or ms since 1970 as an integer)'
+    let t: number
+    if (typeof v === 'number') {
+        if (!Number.isInteger(v)) throw new ScriptError(line, field, `${expected}, got ${v}`)
+        t = v
+    } else if (typeof v === 'string' && /^\d+$/.test(v)) {
+        t = Number(v)
+    } else if (typeof v === 'string' && ISO_8601.test(v)) {
+        t = Date.parse(v)
+        if (Number.isNaN(t)) throw new ScriptError(line, field, `not a valid date: ${JSON.stringify(v)}`)
+    } else {
+        throw new ScriptError(line, field, `${expected}, got ${v === undefined ? 'nothing' : JSON.stringify(v)}`)
     }
-    throw new ScriptError(line, field, `expected a timestamp (ISO 8601 or ms since epoch), got ${JSON.stringify(v)}`)
+    if (!(t >= 0 && t <= MAX_TIMESTAMP_MS)) {
+        throw new ScriptError(line, field, `timestamp ${JSON.stringify(v)} is out of range (0 ..= ${MAX_TIMESTAMP_MS} ms, 1970 to +275760)`)
+    }
+    return t
 }
 
 function isObject(x: unknown): x is Record<string, unknown> {
     return x !== null && typeof x === 'object' && !Array.isArray(x)
+}
+
+function missingOrType(what: string, v: unknown): string {
+    return v === undefined ? `missing ${what}` : `expected the ${what} as a string, got ${JSON.stringify(v)}`
+}
+
+/** an optional array field: absent is empty, anything else but an array (null included) is an error */
+function arrayField(json: Record<string, unknown>, key: string, what: string, line: number): unknown[] {
+    const v = json[key]
+    if (v === undefined) return []
+    if (!Array.isArray(v)) throw new ScriptError(line, key, `expected an array of ${what}, got ${JSON.stringify(v)}`)
+    return v
+}
+
+function describe(v: unknown): string {
+    if (Array.isArray(v)) return 'an array'
+    if (v === null) return 'null'
+    return `${typeof v} ${JSON.stringify(v).slice(0, 40)}`
 }
 
 function only(o: Record<string, unknown>, allowed: string[], line: number, prefix = ''): void {
@@ -83,8 +128,8 @@ function parseEvent(era: RuntimeEra, json: unknown, line: number, where: string)
     if (!isObject(json)) throw new ScriptError(line, where, `expected an event object {pallet, name, args}, got ${JSON.stringify(json)}`)
     only(json, ['pallet', 'name', 'args', 'phase'], line, where + '.')
     const {pallet, name} = json
-    if (typeof pallet !== 'string') throw new ScriptError(line, `${where}.pallet`, 'missing pallet name')
-    if (typeof name !== 'string') throw new ScriptError(line, `${where}.name`, 'missing event name')
+    if (typeof pallet !== 'string') throw new ScriptError(line, `${where}.pallet`, missingOrType('pallet name', pallet))
+    if (typeof name !== 'string') throw new ScriptError(line, `${where}.name`, missingOrType('event name', name))
     if (!EVENTS[era][pallet]) {
         throw new ScriptError(line, `${where}.pallet`, `unknown pallet ${JSON.stringify(pallet)} in era ${era} (known: ${Object.keys(EVENTS[era]).join(', ')})`)
     }
@@ -108,11 +153,11 @@ function shape<T>(line: number, fn: () => T): T {
 
 function parseStorage(era: RuntimeEra, json: unknown, line: number, where: string): DevStorageWrite {
     if (!isObject(json)) throw new ScriptError(line, where, 'expected a storage write {pallet, item, keys, value}')
-    only(json, ['type', 'pallet', 'item', 'keys', 'value'], line, where ? where + '.' : '')
+    only(json, where ? ['pallet', 'item', 'keys', 'value'] : ['type', 'pallet', 'item', 'keys', 'value'], line, where ? where + '.' : '')
     const {pallet, item} = json
     const p = where ? where + '.' : ''
-    if (typeof pallet !== 'string') throw new ScriptError(line, `${p}pallet`, 'missing pallet name')
-    if (typeof item !== 'string') throw new ScriptError(line, `${p}item`, 'missing storage item name')
+    if (typeof pallet !== 'string') throw new ScriptError(line, `${p}pallet`, missingOrType('pallet name', pallet))
+    if (typeof item !== 'string') throw new ScriptError(line, `${p}item`, missingOrType('storage item name', item))
     const def = storageDef(era, pallet, item)
     if (!def) {
         throw new ScriptError(line, `${p}item`, `unknown storage item ${pallet}.${item} in era ${era} (known: ${Object.keys(STORAGE[era]).join(', ')})`)
@@ -130,45 +175,64 @@ function parseStorage(era: RuntimeEra, json: unknown, line: number, where: strin
     }))
 }
 
+function parseHeader(json: Record<string, unknown>, n: number): ScriptHeader {
+    only(json, ['type', 'version', 'era', 'startTimestamp', 'blockTimeMs', 'name', 'description'], n)
+    const v = json.version
+    if (v === undefined) throw new ScriptError(n, 'version', 'missing version (this reader reads version 1)')
+    if (v !== 1) throw new ScriptError(n, 'version', `unsupported version ${JSON.stringify(v)} (this reader reads version 1, the number)`)
+    if (!ERAS.includes(json.era as RuntimeEra))
+        throw new ScriptError(n, 'era', `expected "v1" or "v2", got ${json.era === undefined ? 'nothing' : JSON.stringify(json.era)}`)
+    const bt = json.blockTimeMs
+    if (typeof bt !== 'number' || !Number.isSafeInteger(bt) || bt <= 0 || bt > MAX_TIMESTAMP_MS) {
+        throw new ScriptError(n, 'blockTimeMs', `expected a positive integer (ms), got ${bt === undefined ? 'nothing' : JSON.stringify(bt)}`)
+    }
+    for (const k of ['name', 'description'] as const) {
+        if (json[k] !== undefined && typeof json[k] !== 'string') throw new ScriptError(n, k, `expected a string, got ${JSON.stringify(json[k])}`)
+    }
+    parseTimestamp(json.startTimestamp, n, 'startTimestamp')
+    return {...(json as any), startTimestamp: json.startTimestamp as string | number}
+}
+
 /** Parse a script given as text. */
 export function parseScript(text: string): Script {
     const lines = text.split(/\r?\n/)
     let header: ScriptHeader | null = null
+    let headerLine = 0
     const genesis: DevStorageWrite[] = []
-    const blocks: DevBlock[] = []
+    const blocks = new ScriptBlocks()
     let era: RuntimeEra = 'v2'
     let start = 0
     let step = 0
-    let lastTs = -Infinity
+    let lastTs = -1
+    const nextTs = () => (blocks.length === 0 ? start : lastTs + step)
     for (let i = 0; i < lines.length; i++) {
         const n = i + 1
         const raw = lines[i].trim()
         if (raw === '' || raw.startsWith('#')) continue
+        if (raw.length > MAX_LINE_CHARS) throw new ScriptError(n, null, `line too long: ${raw.length} characters (at most ${MAX_LINE_CHARS})`)
         let json: unknown
         try {
             json = JSON.parse(raw)
         } catch (e: any) {
             throw new ScriptError(n, null, `bad JSON: ${e.message}`)
         }
-        if (!isObject(json)) throw new ScriptError(n, null, 'each line must be a JSON object with a "type"')
+        if (!isObject(json)) throw new ScriptError(n, null, `each line must be a JSON object with a "type", got ${describe(json)}`)
+        const dup = duplicateKey(raw)
+        if (dup !== null) throw new ScriptError(n, dup, `the key ${JSON.stringify(dup.split('.').pop())} appears twice in the same object`)
         const type = json.type
+        if (type === undefined) throw new ScriptError(n, 'type', 'missing "type" (header, storage, block, empty)')
         if (header === null) {
             if (type !== 'header') throw new ScriptError(n, 'type', `the first line must be the header ({"type":"header",...}), got ${JSON.stringify(type)}`)
-            only(json, ['type', 'version', 'era', 'startTimestamp', 'blockTimeMs', 'name', 'description'], n)
-            if (json.version !== 1) throw new ScriptError(n, 'version', `unsupported version ${JSON.stringify(json.version)} (expected 1)`)
-            if (!ERAS.includes(json.era as RuntimeEra)) throw new ScriptError(n, 'era', `expected "v1" or "v2", got ${JSON.stringify(json.era)}`)
-            if (typeof json.blockTimeMs !== 'number' || !Number.isSafeInteger(json.blockTimeMs) || json.blockTimeMs <= 0) {
-                throw new ScriptError(n, 'blockTimeMs', `expected a positive integer, got ${JSON.stringify(json.blockTimeMs)}`)
-            }
+            header = parseHeader(json, n)
+            headerLine = n
             start = parseTimestamp(json.startTimestamp, n, 'startTimestamp')
-            step = json.blockTimeMs
-            era = json.era as RuntimeEra
-            header = {...(json as any), startTimestamp: json.startTimestamp as string | number}
+            step = header.blockTimeMs
+            era = header.era
             continue
         }
         switch (type) {
             case 'header':
-                throw new ScriptError(n, 'type', 'a second header')
+                throw new ScriptError(n, 'type', `a second header (the header is line ${headerLine}; a script has one)`)
             case 'storage':
                 if (blocks.length > 0) throw new ScriptError(n, 'type', 'genesis storage lines must come before the first block')
                 genesis.push(parseStorage(era, json, n, ''))
@@ -177,30 +241,33 @@ export function parseScript(text: string): Script {
                 only(json, ['type', 'count'], n)
                 const c = json.count
                 if (typeof c !== 'number' || !Number.isSafeInteger(c) || c < 1)
-                    throw new ScriptError(n, 'count', `expected a positive integer, got ${JSON.stringify(c)}`)
-                for (let k = 0; k < c; k++) {
-                    const ts = blocks.length === 0 ? start : lastTs + step
-                    blocks.push({timestamp: ts, era, events: [], storage: []})
-                    lastTs = ts
+                    throw new ScriptError(n, 'count', `expected a positive integer, got ${c === undefined ? 'nothing' : JSON.stringify(c)}`)
+                if (blocks.length + c > MAX_SCRIPT_BLOCKS) {
+                    throw new ScriptError(n, 'count', `${c} more blocks make ${blocks.length + c}, over the limit of ${MAX_SCRIPT_BLOCKS} blocks per script`)
                 }
+                const first = nextTs()
+                const last = first + (c - 1) * step
+                if (last > MAX_TIMESTAMP_MS) throw new ScriptError(n, 'count', `the run of ${c} blocks ends at timestamp ${last}, past ${MAX_TIMESTAMP_MS}`)
+                blocks.pushEmpty(c, era, first, step)
+                lastTs = last
                 break
             }
             case 'block': {
                 only(json, ['type', 'era', 'timestamp', 'events', 'extrinsics', 'storage'], n)
+                if (blocks.length + 1 > MAX_SCRIPT_BLOCKS) throw new ScriptError(n, null, `over the limit of ${MAX_SCRIPT_BLOCKS} blocks per script`)
                 if (json.era !== undefined) {
                     if (!ERAS.includes(json.era as RuntimeEra)) throw new ScriptError(n, 'era', `expected "v1" or "v2", got ${JSON.stringify(json.era)}`)
+                    if (era === 'v2' && json.era === 'v1') throw new ScriptError(n, 'era', 'the runtime cannot go back from v2 to v1')
                     era = json.era as RuntimeEra
                 }
-                const ts = json.timestamp !== undefined ? parseTimestamp(json.timestamp, n, 'timestamp') : blocks.length === 0 ? start : lastTs + step
+                const ts = json.timestamp !== undefined ? parseTimestamp(json.timestamp, n, 'timestamp') : nextTs()
                 if (ts <= lastTs) throw new ScriptError(n, 'timestamp', `block timestamps must increase (${ts} after ${lastTs})`)
-                const evs = json.events ?? []
-                if (!Array.isArray(evs)) throw new ScriptError(n, 'events', 'expected an array of events')
-                const st = json.storage ?? []
-                if (!Array.isArray(st)) throw new ScriptError(n, 'storage', 'expected an array of storage writes')
+                if (ts > MAX_TIMESTAMP_MS) throw new ScriptError(n, 'timestamp', `timestamp ${ts} is past ${MAX_TIMESTAMP_MS}`)
+                const evs = arrayField(json, 'events', 'events', n)
+                const st = arrayField(json, 'storage', 'storage writes', n)
+                const xs = arrayField(json, 'extrinsics', 'extrinsics', n)
                 const events = evs.map((e, k) => parseEvent(era, e, n, `events[${k}]`))
                 const storage = st.map((s, k) => parseStorage(era, s, n, `storage[${k}]`))
-                const xs = json.extrinsics ?? []
-                if (!Array.isArray(xs)) throw new ScriptError(n, 'extrinsics', 'expected an array of extrinsics')
                 const block: DevBlock = {timestamp: ts, era, events, storage}
                 if (xs.length) block.extrinsics = xs.map((x, k) => shape(n, () => parseExtrinsic(x, `extrinsics[${k}]`)))
                 blocks.push(block)
@@ -212,7 +279,7 @@ export function parseScript(text: string): Script {
         }
     }
     if (!header) throw new ScriptError(1, null, 'empty script: no header line')
-    return {header, genesis, blocks}
+    return {header, genesis, blocks, blockCount: blocks.length}
 }
 
 /**
@@ -222,7 +289,16 @@ export function parseScript(text: string): Script {
 export function readScript(source: string): Script {
     const s = source.trimStart()
     if (s.startsWith('{') || s.startsWith('#')) return parseScript(source)
-    return parseScript(fs.readFileSync(source, 'utf8'))
+    if (s.startsWith('[') || s.includes('\n')) {
+        throw new ScriptError(1, null, 'a script is JSON lines starting with the header object ({"type":"header",...}), not a JSON array or other text')
+    }
+    let text: string
+    try {
+        text = fs.readFileSync(source, 'utf8')
+    } catch (e: any) {
+        throw new Error(`cannot read the script file ${JSON.stringify(source)}: ${e.code ?? e.message}`)
+    }
+    return parseScript(text)
 }
 
 // ---- writing ---------------------------------------------------------------------------------------------------

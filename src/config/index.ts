@@ -214,6 +214,19 @@ export function loadDbConfig(env: Env = process.env): DbConfig {
     }
 }
 
+/**
+ * API_DB_PASSWORD: when set, the migrations program (`npm run migration:apply`) also applies db/api-role.sql and
+ * gives the read-only role `squid_api` this password (docker-compose.yml's api and export log in with it).
+ */
+export function loadApiRolePassword(env: Env = process.env): string | undefined {
+    const v = env.API_DB_PASSWORD
+    if (v == null || v === '') return undefined
+    if (v.trim() !== v) throw new ConfigError('API_DB_PASSWORD', 'must not start or end with spaces')
+    if (v.includes('\0')) throw new ConfigError('API_DB_PASSWORD', 'must not contain a NUL byte')
+    if (v.length > 200) throw new ConfigError('API_DB_PASSWORD', `too long (${v.length} characters, at most 200)`)
+    return v
+}
+
 export function loadConfig(env: Env = process.env): Config {
     const chainName = (nonEmpty(env, 'CHAIN') ?? 'devnet').toLowerCase()
     if (!(chainName in CHAIN_PRESETS)) {
@@ -356,6 +369,7 @@ export const KNOWN_SETTINGS: Readonly<Record<string, string>> = {
     DB_NAME: 'all',
     DB_USER: 'all',
     DB_PASS: 'all',
+    API_DB_PASSWORD: 'migrations (creates the read-only API role with it)',
     DATA_DIR: 'start',
     EMBEDDED_PG_PORT: 'start',
     GQL_PORT: 'api',
@@ -379,6 +393,7 @@ export const KNOWN_SETTINGS: Readonly<Record<string, string>> = {
     GQL_INTROSPECTION: 'api',
     EMISSION_PEERS: 'api',
     EXPORT_PORT: 'export',
+    EXPORT_WRITE_TIMEOUT_MS: 'export',
     DEVNET_SCENARIO: 'start, devnet',
     DEVNET_PORT: 'start, devnet',
     DEVNET_SEED: 'start, devnet',

@@ -131,6 +131,16 @@ export function exportPort(env: Env = process.env): number {
     return exportPortSetting(env)
 }
 
+/** EXPORT_WRITE_TIMEOUT_MS: how long the export waits for a client that reads nothing (default 30 s) */
+export function exportWriteTimeoutMs(env: Env = process.env): number | undefined {
+    const v = env.EXPORT_WRITE_TIMEOUT_MS
+    if (v == null || v.trim() === '') return undefined
+    if (!/^\d+$/.test(v.trim()) || Number(v) < 100 || Number(v) > 3_600_000) {
+        throw new ConfigError('EXPORT_WRITE_TIMEOUT_MS', `expected milliseconds within 100 … 3600000, got ${JSON.stringify(v)}`)
+    }
+    return Number(v)
+}
+
 // ------------------------------------------------------------------ the GraphQL server's settings, one by one
 
 function workerCount(env: Env): number {

@@ -3,11 +3,13 @@
  * `squid-typeorm-migration apply` echoes every SQL statement). All pending migrations run in one
  * transaction, so a failure leaves the schema as it was.
  *
- * `npm run migration:apply` runs this file; `npm start` calls applyMigrations.
+ * `npm run migration:apply` runs this file; `npm start` calls applyMigrations. With API_DB_PASSWORD set it then
+ * applies db/api-role.sql and gives the read-only role that password (src/db/api-role.ts).
  */
 import * as path from 'path'
 import {DataSource} from 'typeorm'
-import {ConfigError, loadDbConfig} from '../config'
+import {ConfigError, loadApiRolePassword, loadDbConfig} from '../config'
+import {API_ROLE, applyApiRole} from './api-role'
 import {describeDatabase, PROJECT_ROOT, resolveDatabase} from './connection'
 import {describeDbError} from './errors'
 
@@ -46,7 +48,9 @@ export function describeMigrations(r: MigrationResult): string {
 
 async function main() {
     let db
+    let apiPassword: string | undefined
     try {
+        apiPassword = loadApiRolePassword()
         db = resolveDatabase(loadDbConfig())
     } catch (e) {
         if (e instanceof ConfigError) {
@@ -58,6 +62,10 @@ async function main() {
     process.stderr.write(`[migrate] database ${describeDatabase(db)}\n`)
     try {
         process.stderr.write(`[migrate] ${describeMigrations(await applyMigrations(db.url))}\n`)
+        if (apiPassword !== undefined) {
+            await applyApiRole(db.url, apiPassword)
+            process.stderr.write(`[migrate] read-only role ${API_ROLE} ready (db/api-role.sql, password from API_DB_PASSWORD)\n`)
+        }
     } catch (e: any) {
         process.stderr.write(`migrations: ${describeDbError(e, db.url) ?? `failed: ${e?.message ?? e}`}\n`)
         process.exit(1)

@@ -17,7 +17,7 @@
 import * as http from 'http'
 import {once} from 'events'
 import {Pool, type PoolClient} from 'pg'
-import {DEFAULT_EXPORT_PORT, exportPort} from '../config/server'
+import {DEFAULT_EXPORT_PORT, exportPort, exportWriteTimeoutMs} from '../config/server'
 import {databaseUrl} from '../db/connection'
 import {InputError, isInputError} from '../server/errors'
 import {checkDatabase, checkPortFree, describeListenError, StartupError} from '../server/startup'
@@ -212,8 +212,10 @@ export async function startExportServer(opts: ExportServerOptions = {}): Promise
 async function main() {
     let port: number
     let dbUrl: string
+    let writeTimeoutMs: number | undefined
     try {
         port = exportPort()
+        writeTimeoutMs = exportWriteTimeoutMs()
         dbUrl = databaseUrl()
     } catch (e: any) {
         console.error(`configuration error: ${e.message}`)
@@ -223,7 +225,7 @@ async function main() {
     try {
         await checkPortFree(port, 'EXPORT_PORT')
         await checkDatabase({connectionString: dbUrl}, dbUrl)
-        s = await startExportServer({port, dbUrl})
+        s = await startExportServer({port, dbUrl, writeTimeoutMs})
     } catch (e: any) {
         // the ordinary reasons not to start, in one line (src/server/startup.ts)
         const line = e instanceof StartupError ? e.message : describeListenError(e, port, 'EXPORT_PORT')

@@ -2,17 +2,23 @@
  * docker-compose.yml and the Dockerfile, checked without Docker: the compose file is parsed (the `yaml` package)
  * and held against the code it runs — settings known to src/config.ts, dependencies and their conditions,
  * the database wait, CHAIN and DB settings of the servers, the files the commands run, the ports against the
- * code's defaults, the devnet behind a profile. Where a working `docker compose` exists, `docker compose config -q`
+ * code's defaults, the devnet behind a profile, the api and export logging in as the read-only role that migrate
+ * creates (run for real against the test PostgreSQL). Where a working `docker compose` exists, `docker compose config -q`
  * validates the file too; elsewhere that test is not defined (the parse checks stand on their own).
  */
 import {execFile, spawnSync} from 'child_process'
+import * as crypto from 'crypto'
 import {once} from 'events'
 import * as fs from 'fs'
 import * as net from 'net'
 import * as path from 'path'
+import {Client} from 'pg'
 import {parse} from 'yaml'
-import {CHAIN_PRESETS, KNOWN_SETTINGS, loadConfig} from '../../src/config'
+import {CHAIN_PRESETS, KNOWN_SETTINGS, loadApiRolePassword, loadConfig} from '../../src/config'
+import {API_ROLE} from '../../src/db/api-role'
 import {DEFAULT_EXPORT_PORT} from '../../src/export/server'
+import {freshDatabase} from '../helpers/db'
+import {testDbPrefix} from '../helpers/indexed'
 
 function findRepoRoot(start: string): string {
     let dir = start
@@ -133,6 +139,18 @@ function dbSettings(s: Service): boolean {
     return 'DB_URL' in s.environment || 'DB_HOST' in s.environment
 }
 
+/** the services that only read the index and log in as the API role */
+const READERS = ['api', 'export']
+
+/** does a PostgreSQL SCRAM-SHA-256 verifier (pg_authid.rolpassword) belong to this password? */
+function scramMatches(stored: string | undefined, password: string): boolean {
+    const m = /^SCRAM-SHA-256\$(\d+):([^$]+)\$([^:]+):/.exec(stored ?? '')
+    if (!m) throw new Error(`not a SCRAM-SHA-256 verifier: ${stored}`)
+    const salted = crypto.pbkdf2Sync(password, Buffer.from(m[2], 'base64'), Number(m[1]), 32, 'sha256')
+    const clientKey = crypto.createHmac('sha256', salted).update('Client Key').digest()
+    return crypto.createHash('sha256').update(clientKey).digest('base64') === m[3]
+}
+
 const services = loadCompose()
 const own = Object.values(services).filter(s => s.build != null)
 
@@ -199,8 +217,70 @@ describe('docker-compose.yml', () => {
             // the URL matches what the postgres container is told to create
             expect(Number(url.port || 5432)).toBe(5432)
             expect(decodeURIComponent(url.pathname.slice(1))).toBe(dbService.environment.POSTGRES_DB)
+            if (READERS.includes(s.name)) continue // they log in as the API role (next test)
             expect(decodeURIComponent(url.username)).toBe(dbService.environment.POSTGRES_USER ?? 'postgres')
             expect(decodeURIComponent(url.password)).toBe(dbService.environment.POSTGRES_PASSWORD)
+        }
+    })
+
+    test('the api and the export log in as the read-only role that migrate creates with the same password', () => {
+        const migrate = services.migrate
+        const password = withDefaults(migrate.environment.API_DB_PASSWORD ?? '')
+        expect(password).not.toBe('')
+        expect(loadApiRolePassword({API_DB_PASSWORD: password})).toBe(password)
+        for (const name of READERS) {
+            const url = new URL(withDefaults(services[name].environment.DB_URL))
+            expect({service: name, user: decodeURIComponent(url.username), password: decodeURIComponent(url.password)}).toEqual({
+                service: name,
+                user: API_ROLE,
+                password,
+            })
+            // one variable sets both sides
+            expect(services[name].environment.DB_URL).toContain('${API_DB_PASSWORD:-')
+        }
+        expect(migrate.environment.API_DB_PASSWORD).toMatch(/^\$\{API_DB_PASSWORD:-/)
+        // the processor (which writes) and migrate keep the owner of the tables
+        for (const name of ['processor', 'migrate']) expect(new URL(withDefaults(services[name].environment.DB_URL)).username).toBe('postgres')
+    })
+
+    test("migrate's command with its compose environment creates the role: it reads, it cannot write, its password is set", async () => {
+        const dbUrl = await freshDatabase(`${testDbPrefix()}compose_api_role`)
+        const migrateEnv = Object.fromEntries(Object.entries(services.migrate.environment).map(([k, v]) => [k, withDefaults(v)]))
+        const [cmd, ...args] = services.migrate.command
+        expect(cmd).toBe('node')
+        const r = spawnSync(process.execPath, args, {
+            cwd: ROOT,
+            env: {PATH: process.env.PATH, ...migrateEnv, DB_URL: dbUrl},
+            encoding: 'utf8',
+            timeout: 120_000,
+        })
+        expect({status: r.status, stderr: r.stderr}).toEqual({status: 0, stderr: expect.stringMatching(/read-only role squid_api ready/)})
+        const password = migrateEnv.API_DB_PASSWORD
+        const owner = new Client({connectionString: dbUrl})
+        await owner.connect()
+        try {
+            // whatever the test server's authentication, the stored SCRAM verifier must match the compose password
+            const stored = (await owner.query(`SELECT rolpassword FROM pg_authid WHERE rolname = $1`, [API_ROLE])).rows[0]?.rolpassword
+            expect(scramMatches(stored, password)).toBe(true)
+            expect(scramMatches(stored, password + 'x')).toBe(false)
+        } finally {
+            await owner.end()
+        }
+        const apiUrl = new URL(withDefaults(services.api.environment.DB_URL))
+        const local = new URL(dbUrl)
+        local.username = apiUrl.username
+        local.password = apiUrl.password
+        const api = new Client({connectionString: local.toString()})
+        await api.connect()
+        try {
+            expect((await api.query('SELECT current_user AS u')).rows[0].u).toBe(API_ROLE)
+            expect((await api.query('SELECT count(*)::int AS n FROM payout')).rows[0].n).toBe(0)
+            await expect(api.query('DELETE FROM payout')).rejects.toThrow(/read-only transaction/)
+            await api.query('BEGIN READ WRITE')
+            await expect(api.query('DELETE FROM payout')).rejects.toThrow(/permission denied/)
+            await api.query('ROLLBACK')
+        } finally {
+            await api.end()
         }
     })
 

@@ -89,7 +89,7 @@ describe('event phases and extrinsics', () => {
     it('keeps phases and extrinsics through script write/read and the chain file', () => {
         let s = readScript(SCRIPT)
         let again = readScript(scriptText({genesis: s.genesis, blocks: s.blocks}))
-        expect(again.blocks).toEqual(s.blocks)
+        expect(again.blocks.toArray()).toEqual(s.blocks.toArray())
         let dir = fs.mkdtempSync(path.join(os.tmpdir(), 'devnet-phases-'))
         try {
             let file = path.join(dir, 'c.devnet')
@@ -105,7 +105,7 @@ describe('event phases and extrinsics', () => {
 
     it('rejects events out of phase order and phases without their extrinsic', () => {
         let s = readScript(SCRIPT)
-        let b = s.blocks[0]
+        let b = s.blocks.at(0)!
         let swapped = {...b, events: [b.events[4], b.events[1]]}
         expect(() => buildChainFromDevBlocks([], [swapped])).toThrow(/phase order/)
         let noExtrinsic = {...b, extrinsics: []}

@@ -7,6 +7,7 @@ import * as os from 'os'
 import * as path from 'path'
 import {readScript, parseScript, scriptText, writeScript, scriptLines} from '../../devnet/script'
 import {buildScenario} from '../../devnet/sim'
+import {startDevnet, startScenarioDevnet} from '../../devnet'
 import type {DevBlock} from '../../devnet/model'
 
 const S = '0x' + 'aa'.repeat(32)
@@ -34,19 +35,21 @@ const EXAMPLE = [
 describe('reading', () => {
     test('a hand-written script: values typed by the field table, timestamps and empty blocks', () => {
         const s = parseScript(EXAMPLE)
+        const blocks = s.blocks.toArray()
         const t0 = Date.parse('2023-01-01T00:00:00Z')
         expect(s.header.era).toBe('v2')
         expect(s.genesis).toEqual([{pallet: 'PhalaComputation', item: 'CoolDownPeriod', keys: [], value: 604800n}])
-        expect(s.blocks.map(b => b.timestamp)).toEqual([t0, t0 + 12_000, t0 + 24_000, t0 + 36_000, t0 + 48_000, 1672531300000])
-        expect(s.blocks.every(b => b.era === 'v2')).toBe(true)
-        expect(s.blocks[1].events).toEqual([])
-        const b = s.blocks[4]
+        expect(blocks.map(b => b.timestamp)).toEqual([t0, t0 + 12_000, t0 + 24_000, t0 + 36_000, t0 + 48_000, 1672531300000])
+        expect(s.blockCount).toBe(6)
+        expect(blocks.every(b => b.era === 'v2')).toBe(true)
+        expect(blocks[1].events).toEqual([])
+        const b = blocks[4]
         expect(b.events[0].args.amount).toBe(250n)
         expect(b.events[1].args).toEqual({session: S, v_bits: 123n, payout_bits: 18446744073709551616000n})
         expect(b.events[2].args).toEqual({pid: 0n, to_owner: 200000000000000n, to_stakers: 800000000000000n})
         expect(b.storage).toEqual([{pallet: 'PhalaBasePool', item: 'Pools', keys: [0n], value: null}])
-        expect(s.blocks[5].events[0].args.as_vault).toBe(7n)
-        expect(s.blocks[5].events[1].args).toEqual({pubkey: W, attestation_provider: {__kind: 'Ias'}, confidence_level: 2})
+        expect(blocks[5].events[0].args.as_vault).toBe(7n)
+        expect(blocks[5].events[1].args).toEqual({pubkey: W, attestation_provider: {__kind: 'Ias'}, confidence_level: 2})
     })
 
     test('from a file path, and an era change starts the v2 runtime', () => {
@@ -61,9 +64,10 @@ describe('reading', () => {
             ].join('\n')
         )
         const s = readScript(file)
-        expect(s.blocks.map(b => b.era)).toEqual(['v1', 'v2'])
-        expect(s.blocks.map(b => b.timestamp)).toEqual([0, 6000])
-        expect(s.blocks[1].events[0]).toEqual({pallet: 'PhalaComputation', name: 'TokenomicParametersChanged', args: {}})
+        const blocks = s.blocks.toArray()
+        expect(blocks.map(b => b.era)).toEqual(['v1', 'v2'])
+        expect(blocks.map(b => b.timestamp)).toEqual([0, 6000])
+        expect(blocks[1].events[0]).toEqual({pallet: 'PhalaComputation', name: 'TokenomicParametersChanged', args: {}})
         fs.rmSync(dir, {recursive: true})
     })
 })
@@ -160,6 +164,150 @@ describe('errors name the line and the field', () => {
     })
 })
 
+describe('hostile scripts', () => {
+    const withLines = (...lines: string[]) => [header, ...lines].join('\n')
+    const h = (fields: string) => `{"type":"header",${fields}}`
+    const cases: [string, string, RegExp][] = [
+        ['a second header', withLines('{"type":"block"}', header), /^script line 3, type: a second header \(the header is line 1/],
+        ['a block before the header', '{"type":"block","events":[]}\n' + header, /^script line 1, type: the first line must be the header/],
+        ['a line without a type', withLines('{"count":3}'), /^script line 2, type: missing "type"/],
+        ['an array line', withLines('[{"type":"block"}]'), /^script line 2: each line must be a JSON object with a "type", got an array/],
+        ['a number line', withLines('42'), /^script line 2: each line must be a JSON object with a "type", got number 42/],
+        ['trailing garbage', withLines('{"type":"block"} trailing'), /^script line 2: bad JSON/],
+        ['two objects on a line', withLines('{"type":"block"}{"type":"block"}'), /^script line 2: bad JSON/],
+        ['a repeated key', withLines('{"type":"empty","count":1,"count":10000000}'), /^script line 2, count: the key "count" appears twice/],
+        [
+            'a repeated key deep in an event',
+            withLines(`{"type":"block","events":[{"pallet":"PhalaComputation","name":"WorkerStopped","args":{"session":"${S}","session":"${W}"}}]}`),
+            /^script line 2, events\[0\]\.args\.session: the key "session" appears twice/,
+        ],
+        [
+            'a repeated header key',
+            h('"version":1,"era":"v2","era":"v1","startTimestamp":0,"blockTimeMs":1'),
+            /^script line 1, era: the key "era" appears twice/,
+        ],
+        [
+            'an unknown header key',
+            h('"version":1,"era":"v2","startTimestamp":0,"blockTimeMs":1,"blocktime":5'),
+            /^script line 1, blocktime: unknown field "blocktime"/,
+        ],
+        ['a missing version', h('"era":"v2","startTimestamp":0,"blockTimeMs":1'), /^script line 1, version: missing version/],
+        [
+            'a version as text',
+            h('"version":"1","era":"v2","startTimestamp":0,"blockTimeMs":1'),
+            /^script line 1, version: unsupported version "1" \(this reader reads version 1, the number\)/,
+        ],
+        ['a name that is not text', h('"version":1,"era":"v2","startTimestamp":0,"blockTimeMs":1,"name":5'), /^script line 1, name: expected a string, got 5/],
+        [
+            'a blockTimeMs as text',
+            h('"version":1,"era":"v2","startTimestamp":0,"blockTimeMs":"12000"'),
+            /^script line 1, blockTimeMs: expected a positive integer \(ms\), got "12000"/,
+        ],
+        [
+            'a date that is prose',
+            h('"version":1,"era":"v2","startTimestamp":"Block 5","blockTimeMs":1'),
+            /^script line 1, startTimestamp: expected a timestamp/,
+        ],
+        ['a negative date', h('"version":1,"era":"v2","startTimestamp":"-5","blockTimeMs":1'), /^script line 1, startTimestamp: expected a timestamp/],
+        [
+            'an impossible date',
+            h('"version":1,"era":"v2","startTimestamp":"2023-13-45","blockTimeMs":1'),
+            /^script line 1, startTimestamp: not a valid date: "2023-13-45"/,
+        ],
+        ['a negative timestamp', withLines('{"type":"block","timestamp":-1}'), /^script line 2, timestamp: timestamp -1 is out of range/],
+        ['a fractional timestamp', withLines('{"type":"block","timestamp":1.5}'), /^script line 2, timestamp: expected a timestamp .*got 1\.5/],
+        [
+            'a timestamp past the last date',
+            withLines('{"type":"block","timestamp":"99999999999999999999"}'),
+            /^script line 2, timestamp: timestamp "99999999999999999999" is out of range/,
+        ],
+        ['a negative count', withLines('{"type":"empty","count":-3}'), /^script line 2, count: expected a positive integer, got -3/],
+        ['a count as text', withLines('{"type":"empty","count":"5"}'), /^script line 2, count: expected a positive integer, got "5"/],
+        [
+            'a count over the limit',
+            withLines('{"type":"empty","count":100000001}'),
+            /^script line 2, count: 100000001 more blocks make 100000001, over the limit of 100000000/,
+        ],
+        [
+            'a run past the last date',
+            h('"version":1,"era":"v2","startTimestamp":0,"blockTimeMs":8640000000000000') + '\n{"type":"empty","count":3}',
+            /^script line 2, count: the run of 3 blocks ends at timestamp/,
+        ],
+        ['events that are null', withLines('{"type":"block","events":null}'), /^script line 2, events: expected an array of events, got null/],
+        ['storage that is an object', withLines('{"type":"block","storage":{}}'), /^script line 2, storage: expected an array of storage writes, got \{\}/],
+        ['an era going back', withLines('{"type":"block","era":"v1"}'), /^script line 2, era: the runtime cannot go back from v2 to v1/],
+        [
+            'a type inside a block storage write',
+            withLines('{"type":"block","storage":[{"type":"storage","pallet":"PhalaComputation","item":"CoolDownPeriod","keys":[],"value":"1"}]}'),
+            /^script line 2, storage\[0\]\.type: unknown field "type"/,
+        ],
+        [
+            'a pallet that is not text',
+            withLines('{"type":"block","events":[{"pallet":7,"name":"X"}]}'),
+            /^script line 2, events\[0\]\.pallet: expected the pallet name as a string, got 7/,
+        ],
+    ]
+    for (const [what, text, re] of cases) {
+        test(what, () => {
+            expect(() => parseScript(text)).toThrow(re)
+        })
+    }
+
+    test('text that is not JSON lines is not taken for a file name', () => {
+        expect(() => readScript('[{"type":"header"}]')).toThrow(/^script line 1: a script is JSON lines starting with the header object/)
+        expect(() => readScript('/no/such/script.jsonl')).toThrow(/^cannot read the script file "\/no\/such\/script\.jsonl": ENOENT/)
+    })
+
+    test('ten million empty blocks are held as one run, not one object per block', () => {
+        const before = process.memoryUsage().heapUsed
+        const s = parseScript(withLines('{"type":"block"}', '{"type":"empty","count":10000000}', '{"type":"block","events":[]}'))
+        const grown = process.memoryUsage().heapUsed - before
+        expect(s.blockCount).toBe(10_000_002)
+        expect(s.blocks.length).toBe(10_000_002)
+        // one DevBlock object is ~100 bytes: materialised, the run would need ~1 GB
+        expect(grown).toBeLessThan(50 << 20)
+        const t0 = Date.parse('2023-01-01T00:00:00Z')
+        expect(s.blocks.at(1)).toEqual({timestamp: t0 + 12_000, era: 'v2', events: [], storage: []})
+        expect(s.blocks.at(10_000_000)).toEqual({timestamp: t0 + 10_000_000 * 12_000, era: 'v2', events: [], storage: []})
+        expect(s.blocks.at(10_000_001)?.timestamp).toBe(t0 + 10_000_001 * 12_000)
+        expect(s.blocks.at(10_000_002)).toBeUndefined()
+        // iterating pulls the run block by block
+        let k = 0
+        let last = 0
+        for (const b of s.blocks) {
+            last = b.timestamp
+            if (++k === 1000) break
+        }
+        expect(last).toBe(t0 + 999 * 12_000)
+    })
+})
+
+describe('the devnet holds a bounded number of blocks', () => {
+    const huge = [header, '{"type":"empty","count":10000000}'].join('\n')
+
+    test('a script longer than maxBlocks is refused before anything is built', async () => {
+        await expect(startScenarioDevnet({script: huge, port: 0})).rejects.toThrow(
+            /^the chain has 10000000 blocks, more than the devnet holds \(maxBlocks 1000000; it keeps every block in memory/
+        )
+    })
+
+    test('a source of unknown length is cut at maxBlocks, as if it ended', async () => {
+        const s = parseScript(huge)
+        // a generator hides the length: the node stops taking blocks at the limit
+        const gen = function* () {
+            yield* s.blocks
+        }
+        const dn = await startDevnet({genesis: s.genesis, blocks: gen(), port: 0, maxBlocks: 50})
+        try {
+            expect(dn.height).toBe(50)
+            expect(dn.exhausted).toBe(true)
+            expect(dn.release(10)).toBe(0)
+        } finally {
+            await dn.close()
+        }
+    })
+})
+
 describe('writing', () => {
     test('tiny round trip: write then read gives the same genesis and blocks', () => {
         const s = buildScenario('tiny', {seed: 4})
@@ -168,7 +316,7 @@ describe('writing', () => {
         expect(r.header.era).toBe('v1')
         expect(r.header.blockTimeMs).toBe(12_000)
         expect(r.genesis).toEqual(s.genesis)
-        expect(r.blocks).toEqual(s.blocks)
+        expect(r.blocks.toArray()).toEqual(s.blocks)
         // amounts travel as decimal strings
         expect(text).toMatch(/"payout_bits":"\d+"/)
     })
@@ -189,7 +337,7 @@ describe('writing', () => {
         const r = readScript(file)
         expect(r.header.name).toBe('small')
         expect(r.genesis).toEqual(s.genesis)
-        expect(r.blocks).toEqual(blocks)
+        expect(r.blocks.toArray()).toEqual(blocks)
         fs.rmSync(dir, {recursive: true})
     })
 

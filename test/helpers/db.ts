@@ -31,3 +31,10 @@ export async function freshDatabase(name: string): Promise<string> {
 export function dbEnv(url: string): Record<string, string> {
     return {DB_URL: url}
 }
+
+/** the environment for a child process: this one's, without `drop`, with `extra` */
+export function childEnv(extra: Record<string, string>, drop: string[] = []): Record<string, string> {
+    const env: Record<string, string> = {}
+    for (const [k, v] of Object.entries(process.env)) if (v != null && !drop.includes(k)) env[k] = v
+    return {...env, ...extra}
+}

@@ -100,6 +100,11 @@ export class GraphqlServer {
         return this.output.text
     }
 
+    /** the server process's id (e.g. to sample its memory) */
+    get pid(): number | undefined {
+        return this.child.pid
+    }
+
     async query<T = any>(query: string, variables?: Record<string, unknown>): Promise<GqlResponse<T>> {
         const body = JSON.stringify({query, variables})
         const r = await httpRequest(this.url, {method: 'POST', body, headers: {'content-type': 'application/json'}})
