@@ -6,10 +6,19 @@
 import WebSocket from 'ws'
 
 export class RpcCheckError extends Error {
-    constructor(message: string) {
+    constructor(
+        message: string,
+        /** a passing condition of a working node (an internal error, HTTP 429 / 502–504): worth asking again */
+        readonly transient = false
+    ) {
         super(message)
         this.name = 'RpcCheckError'
     }
+}
+
+/** the JSON-RPC error of an answer as an RpcCheckError; a node's "Internal error" (-32603) is transient */
+function answerError(url: string, method: string, error: any): RpcCheckError {
+    return new RpcCheckError(`the node at ${url} answered ${method} with an error: ${error?.message ?? JSON.stringify(error)}`, error?.code === -32603)
 }
 
 function explain(url: string, e: any): string {
@@ -46,10 +55,7 @@ function wsRequest(url: string, method: string, params: unknown[], timeoutMs: nu
                 return finish(() => reject(new RpcCheckError(`the node at ${url} sent a reply that is not JSON: check RPC_ENDPOINT`)))
             }
             if (msg?.id !== 1) return
-            if (msg.error)
-                return finish(() =>
-                    reject(new RpcCheckError(`the node at ${url} answered ${method} with an error: ${msg.error.message ?? JSON.stringify(msg.error)}`))
-                )
+            if (msg.error) return finish(() => reject(answerError(url, method, msg.error)))
             finish(() => resolve(msg.result))
         })
         ws.on('unexpected-response', (_req, res) =>
@@ -73,19 +79,31 @@ async function httpRequest(url: string, method: string, params: unknown[], timeo
         if (e?.name === 'TimeoutError') throw new RpcCheckError(`the node at ${url} did not answer ${method} within ${timeoutMs / 1000} s: check RPC_ENDPOINT`)
         throw new RpcCheckError(explain(url, e))
     }
-    if (!res.ok) throw new RpcCheckError(`the node at ${url} answered HTTP ${res.status}: check RPC_ENDPOINT`)
+    if (!res.ok) throw new RpcCheckError(`the node at ${url} answered HTTP ${res.status}: check RPC_ENDPOINT`, [429, 502, 503, 504].includes(res.status))
     let msg: any
     try {
         msg = await res.json()
     } catch {
         throw new RpcCheckError(`the node at ${url} sent a reply that is not JSON: check RPC_ENDPOINT`)
     }
-    if (msg?.error) throw new RpcCheckError(`the node at ${url} answered ${method} with an error: ${msg.error.message ?? JSON.stringify(msg.error)}`)
+    if (msg?.error) throw answerError(url, method, msg.error)
     return msg?.result
 }
 
-export function rpcRequest(url: string, method: string, params: unknown[] = [], timeoutMs = 10_000): Promise<any> {
-    return /^wss?:/i.test(url) ? wsRequest(url, method, params, timeoutMs) : httpRequest(url, method, params, timeoutMs)
+/**
+ * One request; a transient failure (see RpcCheckError.transient) is asked again up to `attempts` times in
+ * all, 0.25 s, 0.5 s, 1 s … apart, as the SDK's own client does: one internal error of a busy node must not
+ * stop the processor at start-up.
+ */
+export async function rpcRequest(url: string, method: string, params: unknown[] = [], timeoutMs = 10_000, attempts = 5): Promise<any> {
+    for (let i = 1; ; i++) {
+        try {
+            return await (/^wss?:/i.test(url) ? wsRequest(url, method, params, timeoutMs) : httpRequest(url, method, params, timeoutMs))
+        } catch (e) {
+            if (!(e instanceof RpcCheckError && e.transient) || i >= attempts) throw e
+            await new Promise(r => setTimeout(r, 250 * 2 ** (i - 1)))
+        }
+    }
 }
 
 /** the height of the node's finalized head */
