@@ -147,6 +147,8 @@ async function main() {
                 const fork = await deepFork(config, dbUrl).catch(() => undefined)
                 return fork ? new ProcessorStop(fork.line, {cause: e}) : e
             },
+            hotState: () => database.state(),
+            note: say,
         }
     )
     monitor = await startMonitor(processor, ops, dbUrl, config, progress)
