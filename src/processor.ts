@@ -83,7 +83,13 @@ export function createProcessor(config: Config = loadConfig(), source: SourceSet
     const p = buildProcessor(config, source)
     if (hooks.hotState) resumeHotBlocks(p, hooks.hotState, hooks.note ?? (() => {}))
     if (hooks.explainHotFailure) explainHotBlockFailures(p, 'deep fork reports', hooks.explainHotFailure)
-    const batching = {maxBlocks: config.maxBatchBlocks, maxItems: config.maxBatchItems, beforeError: hooks.beforeSourceError}
+    const batching = {
+        maxBlocks: config.maxBatchBlocks,
+        maxItems: config.maxBatchItems,
+        beforeError: hooks.beforeSourceError,
+        // a break in the finalized blocks is a deep fork: explained as one in hot-block processing
+        explainBreak: hooks.explainHotFailure,
+    }
     const thread = (kind: SourceKind) =>
         config.ingestWorker
             ? (requests: unknown, stopOnHead?: boolean) =>
