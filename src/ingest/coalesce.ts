@@ -19,7 +19,6 @@
 import type {SubstrateBatchProcessor} from '@subsquid/substrate-processor'
 import {replaceFinalizedBlocks, SourceKind} from '../sdk/rpc-source'
 import {DEFAULT_MAX_BATCH_BLOCKS, DEFAULT_MAX_BATCH_ITEMS} from '../config'
-import {ProcessorStop} from '../store/failures'
 
 export interface BlockBatch<B> {
     blocks: B[]
@@ -151,7 +150,7 @@ export async function* coalesceBatches<T extends BlockBatch<unknown>>(
  * fetches finalized blocks by height and does not compare them, so without this the index would go on
  * along the new branch on top of the old one's blocks.
  */
-export class ChainBreak extends ProcessorStop {
+export class ChainBreak extends Error {
     constructor(
         readonly block: {height: number; hash: string; parentHash: string},
         readonly before: {height: number; hash: string}

@@ -17,7 +17,6 @@
  */
 import type {SubstrateBatchProcessor} from '@subsquid/substrate-processor'
 import type {Runtime} from '@subsquid/substrate-runtime'
-import {ProcessorStop} from '../store/failures'
 
 /** a raw block header of @subsquid/substrate-data (what `mapBlock` receives) */
 export interface RawHeader {
@@ -226,7 +225,7 @@ export function resumeHotBlocks(processor: SubstrateBatchProcessor<any>, state: 
                 if (top >= end) return
                 stalled = top > reached ? 0 : stalled + 1
                 if (stalled > attempts) {
-                    throw new ProcessorStop(
+                    throw new HotBlocksShort(
                         `the node's finalized head is past TO_BLOCK #${end} but blocks #${top + 1}…#${end} could not be fetched (${attempts + 1} tries): start the processor again, it resumes at #${top + 1}`
                     )
                 }
@@ -237,6 +236,14 @@ export function resumeHotBlocks(processor: SubstrateBatchProcessor<any>, state: 
         }
         return ds
     })
+}
+
+/** the hot-block processing kept ending short of the last block (the processor stops with this line) */
+export class HotBlocksShort extends Error {
+    constructor(message: string) {
+        super(message)
+        this.name = 'HotBlocksShort'
+    }
 }
 
 function topOf(s: HotState): number {
