@@ -23,6 +23,8 @@ import {ProcessorMonitor} from './monitor'
 import {createProcessor} from './processor'
 import {ProgressLog} from './progress'
 import {dropSdkStatusLine} from './sdk/logging'
+import {HotBlocksShort} from './sdk/rpc-source'
+import {ChainBreak} from './ingest/coalesce'
 import {PipelinedDatabase} from './store/pipelined-database'
 import {ProcessorStop, stopLine} from './store/failures'
 import {DeepFork, findDeepFork} from './rewind/deep-fork'
@@ -145,8 +147,12 @@ async function main() {
             beforeSourceError: () => database.settle(),
             explainHotFailure: async e => {
                 const fork = await deepFork(config, dbUrl).catch(() => undefined)
-                return fork ? new ProcessorStop(fork.line, {cause: e}) : e
+                if (fork) return new ProcessorStop(fork.line, {cause: e})
+                // our own one-line failures of the data source
+                return e instanceof ChainBreak || e instanceof HotBlocksShort ? new ProcessorStop(e.message, {cause: e}) : e
             },
+            hotState: () => database.state(),
+            note: say,
         }
     )
     monitor = await startMonitor(processor, ops, dbUrl, config, progress)

@@ -17,7 +17,7 @@ import {coalesceFinalizedBatches} from './ingest/coalesce'
 import {decodeThread} from './ingest/decode-thread/thread-source'
 import {leanArchiveMapping, leanRpcMapping} from './ingest/lean-mapping'
 import {retryNodeInternalErrors} from './sdk/rpc-retry'
-import {explainHotBlockFailures, type SourceKind} from './sdk/rpc-source'
+import {explainHotBlockFailures, type HotState, resumeHotBlocks, type SourceKind} from './sdk/rpc-source'
 
 export const FIELDS = {
     block: {timestamp: true},
@@ -66,6 +66,10 @@ export interface ProcessorHooks {
     beforeSourceError?: () => Promise<void>
     /** the error the runner sees instead of a failure of hot-block processing (a deep fork, explained) */
     explainHotFailure?: (e: unknown) => Promise<unknown>
+    /** the database's committed position: hot-block processing that ends short of TO_BLOCK starts again from it */
+    hotState?: () => Promise<HotState>
+    /** told when it does */
+    note?: (line: string) => void
 }
 
 /**
@@ -77,8 +81,15 @@ export interface ProcessorHooks {
  */
 export function createProcessor(config: Config = loadConfig(), source: SourceSettings = loadLedgerSettings(), hooks: ProcessorHooks = {}) {
     const p = buildProcessor(config, source)
+    if (hooks.hotState) resumeHotBlocks(p, hooks.hotState, hooks.note ?? (() => {}))
     if (hooks.explainHotFailure) explainHotBlockFailures(p, 'deep fork reports', hooks.explainHotFailure)
-    const batching = {maxBlocks: config.maxBatchBlocks, maxItems: config.maxBatchItems, beforeError: hooks.beforeSourceError}
+    const batching = {
+        maxBlocks: config.maxBatchBlocks,
+        maxItems: config.maxBatchItems,
+        beforeError: hooks.beforeSourceError,
+        // a break in the finalized blocks is a deep fork: explained as one in hot-block processing
+        explainBreak: hooks.explainHotFailure,
+    }
     const thread = (kind: SourceKind) =>
         config.ingestWorker
             ? (requests: unknown, stopOnHead?: boolean) =>

@@ -282,7 +282,9 @@ export class LedgerHandler {
         this.hourTally = this.dayTally = undefined
         this.pending = emptyLedgerRows()
         this.noV1PoolsAt = -1
-        // what memory learned from storage went with it (a failed batch is applied again from the database)
+        // what memory learned from storage went with it: a failed batch is applied again from the database, and
+        // a fork's rollback (the SDK undoes the hot blocks, this reload follows) may undo the block where the
+        // pools were migrated or the parameters read; kept, the migration would land a block late (chaos: forks)
         this.paramsTried = false
         this.migrationChecked = false
         this.stats.reloads++

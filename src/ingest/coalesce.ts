@@ -35,6 +35,8 @@ export interface CoalesceOptions {
      * waits there for the last batch's commit (src/store/pipelined-database.ts settle), so the error loses nothing
      */
     beforeError?: () => Promise<void>
+    /** the error raised instead of a break in the chain of finalized blocks (`ChainBreak`; the processor names the deep fork) */
+    explainBreak?: (e: ChainBreak) => Promise<unknown>
 }
 
 export const DEFAULT_COALESCE: CoalesceOptions = {maxBlocks: DEFAULT_MAX_BATCH_BLOCKS, maxItems: DEFAULT_MAX_BATCH_ITEMS}
@@ -103,7 +105,7 @@ export async function* coalesceBatches<T extends BlockBatch<unknown>>(
                 if (finished) {
                     if (failure) {
                         await opts.beforeError?.()
-                        throw failure.error
+                        throw failure.error instanceof ChainBreak && opts.explainBreak ? await opts.explainBreak(failure.error) : failure.error
                     }
                     return
                 }
@@ -143,6 +145,48 @@ export async function* coalesceBatches<T extends BlockBatch<unknown>>(
 }
 
 /**
+ * A finalized block whose parent is not the block before it in the stream: the node's chain changed below
+ * what the processor took as final (a fork deeper than FINALITY_CONFIRMATION while it catches up). The SDK
+ * fetches finalized blocks by height and does not compare them, so without this the index would go on
+ * along the new branch on top of the old one's blocks.
+ */
+export class ChainBreak extends Error {
+    constructor(
+        readonly block: {height: number; hash: string; parentHash: string},
+        readonly before: {height: number; hash: string}
+    ) {
+        super(
+            `block #${block.height} (${block.hash}) does not follow the block #${before.height} (${before.hash}) the processor took as final: ` +
+                `the node's chain changed below its finalized head (a fork deeper than its finality); start the processor again to see where the chains agree`
+        )
+        this.name = 'ChainBreak'
+    }
+}
+
+interface Linked {
+    header?: {height?: number; hash?: string; parentHash?: string}
+}
+
+/** `source`, checked: every block's parent is the block before it (across batches too), else a ChainBreak */
+export async function* chainedBatches<T extends BlockBatch<unknown>>(source: AsyncIterable<T>): AsyncGenerator<T> {
+    let prev: {height: number; hash: string} | undefined
+    for await (const batch of source) {
+        for (const b of batch.blocks) {
+            const h = (b as Linked).header
+            if (h?.height == null || h.hash == null || h.parentHash == null) {
+                prev = undefined
+                continue
+            }
+            if (prev && prev.height + 1 === h.height && prev.hash !== h.parentHash) {
+                throw new ChainBreak({height: h.height, hash: h.hash, parentHash: h.parentHash}, prev)
+            }
+            prev = {height: h.height, hash: h.hash}
+        }
+        yield batch
+    }
+}
+
+/**
  * Make `processor` hand its finalized RPC batches to the handler through `coalesceBatches`. The SDK has no
  * setting for this, so it replaces the finalized stream of the processor's RPC data source (SDK internals,
  * src/sdk/rpc-source.ts; a missing method fails loudly there rather than silently not batching).
@@ -158,7 +202,8 @@ export function coalesceFinalizedBatches(
     replaceFinalizedBlocks(
         processor,
         'adaptive batching',
-        original => (requests, stopOnHead) => coalesceBatches(finalized ? finalized(requests, stopOnHead) : original(requests, stopOnHead), opts),
+        original => (requests, stopOnHead) =>
+            coalesceBatches(chainedBatches(finalized ? finalized(requests, stopOnHead) : original(requests, stopOnHead)), opts),
         kind
     )
 }

@@ -188,3 +188,72 @@ export function explainHotBlockFailures(processor: SubstrateBatchProcessor<any>,
         return ds
     })
 }
+
+/** the database's committed position, in the shape the hot-block processing starts from */
+export interface HotState {
+    height: number
+    hash: string
+    top: {height: number; hash: string}[]
+}
+
+/**
+ * Keep the hot-block processing going until the last requested block is indexed. The SDK's hot processing
+ * (`processHotBlocks`) ends once the node's *finalized* height reaches the range's end, and it takes that
+ * height as passed as soon as it hears of it: when the node's head jumps (many blocks at once) its first
+ * new-head notification can name a block below the new finalized height, the SDK then fetches nothing for
+ * it and returns with the blocks above its position never indexed. After it returns, the database's position
+ * (`state`) is checked against the range's end; below it, the processing starts again from there (the
+ * node's current head comes with the new subscription). `note` is told each time; after `attempts` restarts
+ * without progress it fails (the processor stops, it never exits 0 short of the end).
+ */
+export function resumeHotBlocks(processor: SubstrateBatchProcessor<any>, state: () => Promise<HotState>, note: (line: string) => void, attempts = 3): void {
+    wrapRpcDataSource<{processHotBlocks?: (...args: unknown[]) => Promise<unknown>}>(processor, 'TO_BLOCK completion', ds => {
+        const original = ds.processHotBlocks
+        if (typeof original !== 'function') {
+            throw new Error('the RPC data source has no processHotBlocks(): unsupported @subsquid/substrate-processor')
+        }
+        ds.processHotBlocks = async function (this: unknown, requests: unknown, start: unknown, cb: unknown) {
+            const end = rangeEnd(requests)
+            let from = start
+            let stalled = 0
+            let reached = topOf(start as HotState)
+            while (true) {
+                await original.call(this, requests, from, cb)
+                if (end == null) return
+                const now = await state()
+                const top = topOf(now)
+                if (top >= end) return
+                stalled = top > reached ? 0 : stalled + 1
+                if (stalled > attempts) {
+                    throw new HotBlocksShort(
+                        `the node's finalized head is past TO_BLOCK #${end} but blocks #${top + 1}…#${end} could not be fetched (${attempts + 1} tries): start the processor again, it resumes at #${top + 1}`
+                    )
+                }
+                note(`the node's finalized head passed #${end} while #${top + 1}…#${end} were not indexed yet: following the head again from #${top}`)
+                reached = top
+                from = now
+            }
+        }
+        return ds
+    })
+}
+
+/** the hot-block processing kept ending short of the last block (the processor stops with this line) */
+export class HotBlocksShort extends Error {
+    constructor(message: string) {
+        super(message)
+        this.name = 'HotBlocksShort'
+    }
+}
+
+function topOf(s: HotState): number {
+    return s.top.length > 0 ? s.top[s.top.length - 1].height : s.height
+}
+
+/** the last block of the SDK's request list (undefined: open-ended) */
+function rangeEnd(requests: unknown): number | undefined {
+    const list = requests as {range: {from: number; to?: number}}[]
+    if (!Array.isArray(list) || list.length === 0) return undefined
+    const to = list[list.length - 1].range?.to
+    return typeof to === 'number' && Number.isFinite(to) ? to : undefined
+}

@@ -244,6 +244,15 @@ export class PipelinedDatabase extends TypeormDatabase {
         return this.timed((c: any) => super.transactHot(info, c), cb)
     }
 
+    /** the committed state: the finalized head and the hot blocks above it (after the batch in flight) */
+    async state(): Promise<HashAndHeight & {top: HashAndHeight[]}> {
+        await this.drain()
+        const em = this.dataSource.manager
+        const status: HashAndHeight[] = await em.query(`SELECT height, hash FROM "squid_processor".status WHERE id = 0`)
+        const top: HashAndHeight[] = await em.query(`SELECT height, hash FROM "squid_processor".hot_block ORDER BY height`)
+        return {height: status[0]?.height ?? -1, hash: status[0]?.hash ?? '0x', top}
+    }
+
     override async disconnect(): Promise<void> {
         try {
             await this.drain()

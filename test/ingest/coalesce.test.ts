@@ -1,4 +1,4 @@
-import {BlockBatch, blockItems, coalesceBatches} from '../../src/ingest/coalesce'
+import {BlockBatch, blockItems, ChainBreak, chainedBatches, coalesceBatches} from '../../src/ingest/coalesce'
 
 interface B {
     height: number
@@ -147,3 +147,61 @@ describe('coalesceBatches (adaptive batching of finalized blocks)', () => {
         await expect(run).rejects.toThrow('handler failed')
     })
 })
+
+describe('chainedBatches (finalized blocks must each follow the one before)', () => {
+    interface H {
+        header: {height: number; hash: string; parentHash: string}
+    }
+    /** blocks from..to; `branch` names the hashes (a fork changes it from `forkAt` on) */
+    function linked(from: number, to: number, hash: (h: number) => string): H[] {
+        const out: H[] = []
+        for (let h = from; h <= to; h++) out.push({header: {height: h, hash: hash(h), parentHash: hash(h - 1)}})
+        return out
+    }
+    const oldChain = (h: number) => `0xold${h}`
+    const newChain = (h: number) => (h >= 15 ? `0xnew${h}` : oldChain(h))
+
+    async function* batches(list: H[][]): AsyncGenerator<BlockBatch<H>> {
+        for (const blocks of list) yield {blocks, isHead: false}
+    }
+
+    it('passes a continuous chain through unchanged', async () => {
+        const list = [linked(1, 10, oldChain), linked(11, 20, oldChain)]
+        const out: number[] = []
+        for await (const b of chainedBatches(batches(list))) out.push(...b.blocks.map(x => x.header.height))
+        expect(out).toEqual(Array.from({length: 20}, (_, i) => i + 1))
+    })
+
+    it('stops at a block whose parent is not the block before it, also across batches, after delivering the ones before', async () => {
+        // 1…16 read on the old branch; then the node forked from #15 on and 17… come from the new branch
+        const list = [linked(1, 8, oldChain), linked(9, 16, oldChain), linked(17, 24, newChain)]
+        const seen: number[] = []
+        let error: unknown
+        try {
+            for await (const b of coalesceBatches(chainedBatches(batches(list)), {maxBlocks: 1000, maxItems: 100_000})) {
+                seen.push(...b.blocks.map(x => x.header.height))
+            }
+        } catch (e) {
+            error = e
+        }
+        expect(seen).toEqual(Array.from({length: 16}, (_, i) => i + 1))
+        expect(error).toBeInstanceOf(ChainBreak)
+        expect((error as Error).message).toBe(
+            'block #17 (0xnew17) does not follow the block #16 (0xold16) the processor took as final: ' +
+                "the node's chain changed below its finalized head (a fork deeper than its finality); start the processor again to see where the chains agree"
+        )
+    })
+
+    it('raises what explainBreak makes of the break', async () => {
+        const list = [linked(1, 16, oldChain), linked(17, 20, newChain)]
+        const explained = new Error('deep fork: explained')
+        const src = coalesceBatches(chainedBatches(batches(list)), {maxBlocks: 1000, maxItems: 100_000, explainBreak: async () => explained})
+        await expect(consumeAll(src)).rejects.toBe(explained)
+    })
+})
+
+async function consumeAll(src: AsyncIterable<unknown>): Promise<void> {
+    for await (const _ of src) {
+        // read to the end
+    }
+}
