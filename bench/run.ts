@@ -5,6 +5,12 @@
  *   ledger  khala-day indexed over RPC by the processor vs the baseline       (bench/ledger.ts)
  *   api     GraphQL latency under 50 concurrent clients on khala-day         (bench/api.ts)
  *
+ * Not run unless named (they build databases of tens of GB):
+ *
+ *   scale-load      khala-day repeated to 2×10^7 payouts (133 days; ~45 GB)   (bench/scale-load.ts)
+ *   scale-load-2e6  the same at 2×10^6 payouts (14 days; ~5 GB)
+ *   workload        open-loop mixed workload at 2e6 and 2e7 payouts          (bench/workload.ts)
+ *
  * Figures are printed and recorded in bench/RESULTS.md. Needs a PostgreSQL server: DB_URL, or the embedded
  * one of a running `npm start` (bench/db.ts); with neither it refuses before running anything.
  */
@@ -16,10 +22,14 @@ const ALL: Record<string, string[]> = {
     devnet: ['devnet.js', '--scenario', 'khala-day'],
     ledger: ['ledger.js', 'khala-day'],
     api: ['api.js'],
+    'scale-load': ['scale-load.js', '--payouts', '2e7'],
+    'scale-load-2e6': ['scale-load.js', '--payouts', '2e6'],
+    workload: ['workload.js'],
 }
+const DEFAULT = ['devnet', 'ledger', 'api']
 
 const wanted = process.argv.slice(2)
-const names = wanted.length ? wanted : Object.keys(ALL)
+const names = wanted.length ? wanted : DEFAULT
 for (const n of names) {
     if (!ALL[n]) {
         console.error(`unknown benchmark ${JSON.stringify(n)}; expected some of: ${Object.keys(ALL).join(', ')}`)
