@@ -11,16 +11,17 @@
  *   from that scheduled time, so a server that falls behind shows it (no coordinated omission).
  */
 
-export type RequestKind = 'auditAccount' | 'auditWorker' | 'workerTimeline' | 'poolLeaderboard' | 'emission' | 'networkStats' | 'csvPayouts'
+export type RequestKind = 'auditAccount' | 'auditWorker' | 'auditPool' | 'workerTimeline' | 'poolLeaderboard' | 'emission' | 'networkStats' | 'csvPayouts'
 
 /** share of each kind in the mix */
 export const DEFAULT_MIX: Record<RequestKind, number> = {
-    auditAccount: 0.25,
+    auditAccount: 0.22,
     auditWorker: 0.2,
+    auditPool: 0.05,
     workerTimeline: 0.15,
     poolLeaderboard: 0.1,
     emission: 0.05,
-    networkStats: 0.15,
+    networkStats: 0.13,
     csvPayouts: 0.1,
 }
 
@@ -171,14 +172,15 @@ export class Workload {
         const gql = (query: string) => ({kind, body: JSON.stringify({query}), path: ''})
         switch (kind) {
             case 'auditAccount':
-            case 'auditWorker': {
-                const isAccount = kind === 'auditAccount'
-                const subject = isAccount ? this.pick.accounts() : this.pick.workers()
+            case 'auditWorker':
+            case 'auditPool': {
+                const by = kind === 'auditAccount' ? 'account' : kind === 'auditWorker' ? 'worker' : 'pool'
+                const subject = this.pick[`${by}s`]()
                 const w = this.auditWindow()
                 const off = this.offset()
-                const extra = isAccount ? 'commission { amount withdrawn }' : ''
+                const extra = by === 'account' ? 'commission { amount withdrawn }' : ''
                 return {
-                    ...gql(`{ payoutAudit(${isAccount ? 'account' : 'worker'}: "${subject}", from: "${w.from}", to: "${w.to}", granularity: ${w.granularity}, limit: 100, offset: ${off}) {
+                    ...gql(`{ payoutAudit(${by}: "${subject}", from: "${w.from}", to: "${w.to}", granularity: ${w.granularity}, limit: 100, offset: ${off}) {
                         count total { amount treasury toOwner toStakers } buckets { start amount count }
                         payouts { id blockHeight timestamp workerId amount toOwner toStakers } ${extra} } }`),
                     subject,
@@ -218,10 +220,10 @@ export class Workload {
                         averageApr totalValue pools delegations emitted allocationEmittedPercent } }`)
             }
             case 'csvPayouts': {
-                const isAccount = this.rand() < 0.5
-                const subject = isAccount ? this.pick.accounts() : this.pick.workers()
+                const by = this.choose(['account', 'worker', 'pool'] as const, [0.45, 0.45, 0.1])
+                const subject = this.pick[`${by}s`]()
                 const w = this.window(this.choose([7, 30, 90] as const))
-                const q = new URLSearchParams({[isAccount ? 'account' : 'worker']: subject, from: w.from, to: w.to})
+                const q = new URLSearchParams({[by]: subject, from: w.from, to: w.to})
                 return {kind, body: '', path: `/export/payouts.csv?${q}`, subject}
             }
         }
