@@ -50,6 +50,7 @@ import {columnLiteral, tableSpec} from '../src/store/tables'
 import {AccountRollup, NetworkRollup, PoolRollup, RollupPeriod, WorkerRollup} from '../src/model'
 import {pgQuery} from '../src/queries/sql'
 import {reconcile, subjectInfo} from '../src/queries/audit'
+import {applyMigrations} from '../src/db/migrate'
 
 const DAY_MS = 86_400_000
 const HOUR_MS = 3_600_000
@@ -431,7 +432,9 @@ export async function scaleDatabase(args: {payouts: number; db?: string | null; 
             () => undefined
         )
         if (marker && marker.template === fingerprint && marker.copies === copies) {
-            log(`${name}: reused (${copies} days of ${templateName})`)
+            // migrations added since the load (new indexes) are applied to it as to any database
+            const m = await applyMigrations(url)
+            log(`${name}: reused (${copies} days of ${templateName}${m.applied.length ? `; applied ${m.applied.join(', ')}` : ''})`)
             return {url, fresh: false}
         }
     }
@@ -443,6 +446,7 @@ export async function scaleDatabase(args: {payouts: number; db?: string | null; 
         await c.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [templateName])
         await c.query(`CREATE DATABASE ${name} TEMPLATE ${templateName}`)
     })
+    await applyMigrations(url)
     const closed = await closeOpenBuckets(url, t)
     log(`closed the template's open hour and day: ${closed.toLocaleString('en')} rollup rows`)
     await withClient(url, async c => {

@@ -28,6 +28,7 @@ import {Client} from 'pg'
 import {freePort, GraphqlServer} from '../test/helpers/graphql-server'
 import {LIB, ROOT, withClient} from '../test/helpers/indexed'
 import {benchServerUrl} from './db'
+import {childEnv} from '../src/config'
 import {scaleDatabase, sizeLabel} from './scale-load'
 import {openLoop, Population, RequestKind, Workload, WorkloadRequest} from './workload-mix'
 
@@ -104,11 +105,11 @@ class ExportServer {
         return this.child.pid
     }
 
-    static async start(dbUrl: string, env: Record<string, string>): Promise<ExportServer> {
+    static async start(dbUrl: string, env: Record<string, string>, nodeArgs: string[]): Promise<ExportServer> {
         const port = await freePort()
-        const child = spawn(process.execPath, [path.join(LIB, 'src/export/server.js')], {
+        const child = spawn(process.execPath, [...nodeArgs, path.join(LIB, 'src/export/server.js')], {
             cwd: ROOT,
-            env: {...process.env, DB_URL: dbUrl, EXPORT_PORT: String(port), ...env},
+            env: childEnv({DB_URL: dbUrl, EXPORT_PORT: String(port), ...env}),
             stdio: ['ignore', 'ignore', 'pipe'],
         })
         const s = new ExportServer(port, child)
@@ -223,12 +224,13 @@ async function runOne(dbName: string, url: string, args: Args): Promise<RunResul
     const pop = await readPopulation(url)
     log(`${dbName}: ${pop.payouts.toLocaleString('en')} payouts, ${pop.accounts.length} accounts, ${pop.workers.length} workers, ${pop.pools.length} pools`)
     const env: Record<string, string> = {...args.serverEnv}
+    const nodeArgs: string[] = []
     if (args.cpuProf) {
         fs.mkdirSync(args.cpuProf, {recursive: true})
-        env.NODE_OPTIONS = `--cpu-prof --cpu-prof-dir=${args.cpuProf}`
+        nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${args.cpuProf}`)
     }
-    const gql = await GraphqlServer.start(url, env)
-    const csv = await ExportServer.start(url, env)
+    const gql = await GraphqlServer.start(url, env, nodeArgs)
+    const csv = await ExportServer.start(url, env, nodeArgs)
     const gqlPid = (gql as any).child?.pid as number | undefined
     try {
         const work = new Workload(pop, {seed: args.seed, zipfS: args.zipf})
