@@ -1,7 +1,7 @@
 /**
  * The API at the size of the real job, under a realistic open-loop workload:
  *
- *   node lib/bench/workload.js [--db NAME]… [--rate 100] [--seconds 60] [--seed 1] [--zipf 1.1]
+ *   node lib/bench/workload.js [--db NAME]… [--rate 100] [--seconds 60] [--warmup 10] [--seed 1] [--zipf 1.1]
  *                              [--no-record] [--cpu-prof DIR] [--server-env K=V]…
  *
  * Databases: each --db (a database on the benchmark's PostgreSQL server), else the 2×10^6 and 2×10^7 payout
@@ -36,6 +36,7 @@ interface Args {
     dbs: string[]
     rate: number
     seconds: number
+    warmup: number
     seed: number
     zipf: number
     record: boolean
@@ -44,12 +45,13 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-    const a: Args = {dbs: [], rate: 100, seconds: 60, seed: 1, zipf: 1.1, record: true, cpuProf: null, serverEnv: {}}
+    const a: Args = {dbs: [], rate: 100, seconds: 60, warmup: 10, seed: 1, zipf: 1.1, record: true, cpuProf: null, serverEnv: {}}
     for (let i = 0; i < argv.length; i++) {
         const k = argv[i]
         if (k === '--db') a.dbs.push(argv[++i])
         else if (k === '--rate') a.rate = Number(argv[++i])
         else if (k === '--seconds') a.seconds = Number(argv[++i])
+        else if (k === '--warmup') a.warmup = Number(argv[++i])
         else if (k === '--seed') a.seed = Number(argv[++i])
         else if (k === '--zipf') a.zipf = Number(argv[++i])
         else if (k === '--no-record') a.record = false
@@ -237,19 +239,27 @@ async function runOne(dbName: string, url: string, args: Args): Promise<RunResul
         const seen = new Set<string>()
         const agent = new http.Agent({keepAlive: true, maxSockets: 512})
         const gqlUrl = new URL(gql.url)
-        const count = Math.round(args.rate * args.seconds)
+        // the warm-up's requests (the same stream, not measured) count as seen: a measured first-seen request is new
+        const warm = Math.round(args.rate * args.warmup)
+        const count = warm + Math.round(args.rate * args.seconds)
         const samples: Sample[] = []
-        const cpu0 = cpuSeconds(gqlPid)
-        const ecpu0 = cpuSeconds(csv.pid)
-        const loadBefore = os.loadavg()
-        const t0 = performance.now()
-        const started = await openLoop(args.rate, count, async (_i, at) => {
+        let cpu0 = cpuSeconds(gqlPid)
+        let ecpu0 = cpuSeconds(csv.pid)
+        let loadBefore = os.loadavg()
+        let t0 = performance.now()
+        const started = await openLoop(args.rate, count, async (i, at) => {
+            if (i === warm) {
+                cpu0 = cpuSeconds(gqlPid)
+                ecpu0 = cpuSeconds(csv.pid)
+                loadBefore = os.loadavg()
+                t0 = at
+            }
             const r = work.next()
             const key = r.body || r.path
             const firstSeen = !seen.has(key)
             seen.add(key)
             const res = await send(agent, gqlUrl, csv.port, r)
-            samples.push({kind: r.kind, ms: performance.now() - at, firstSeen, cacheHit: res.hit, ok: res.ok, error: res.error})
+            if (i >= warm) samples.push({kind: r.kind, ms: performance.now() - at, firstSeen, cacheHit: res.hit, ok: res.ok, error: res.error})
         })
         await Promise.all(started)
         const seconds = (performance.now() - t0) / 1000
@@ -353,7 +363,7 @@ async function main() {
         '',
         `\`node lib/bench/workload.js ${process.argv.slice(2).join(' ')}\` (bench/workload.ts, mix in bench/workload-mix.ts), ${date} UTC. ` +
             `Machine: ${os.cpus().length} cores, ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GB, node ${process.version}. ` +
-            `Open loop at ${args.rate} requests/s for ${args.seconds} s per database (latency from each request's scheduled time), seed ${args.seed}, Zipf s = ${args.zipf} over all accounts, workers and pools; ` +
+            `Open loop at ${args.rate} requests/s, ${args.warmup} s of warm-up (not measured; its requests count as seen) then ${args.seconds} s measured per database (latency from each request's scheduled time), seed ${args.seed}, Zipf s = ${args.zipf} over all accounts, workers and pools; ` +
             `servers: \`node lib/src/serve.js\` (one process, default settings, caches empty at the start) and \`node lib/src/export/server.js\`, both on this machine with PostgreSQL and the load generator. ` +
             `"miss" = a request whose exact body or URL had not been sent before in the run (first-seen); "repeat" = the others; x-cache hits = answers from the response cache.`,
         '',
