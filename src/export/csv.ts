@@ -336,6 +336,10 @@ async function streamPayoutPages(
     aborted: () => boolean
 ): Promise<number> {
     const base = params.slice()
+    // a page must be an ordered index range: the planner's per-pool estimate (the average pool) is far below a
+    // busy pool's rows, and with bitmap scans allowed it reads and sorts all of them for each page (1.4 s for a
+    // busy owner's second page at 2e7 payouts, against 0.1 s); only these statements run in the transaction
+    await client.query('SET LOCAL enable_bitmapscan = off')
     if (pages.kind === 'account') {
         const r = await client.query(`SELECT coalesce(array_agg(id ORDER BY pid), '{}') AS ids FROM base_pool WHERE owner_id = $1`, [base[0]])
         base[0] = r.rows[0].ids

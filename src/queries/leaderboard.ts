@@ -132,9 +132,15 @@ export async function poolLeaderboard(q: Query, order: LeaderboardOrder, window:
             : `SELECT pool_id, sum(payout) AS rewards, sum(to_owner) AS to_owner, sum(to_stakers) AS to_stakers, sum(settles) AS settles FROM (
                    -- closed days from the daily rows ($4 … $5), the hours around them from the hourly ones: a
                    -- month is ~30 rows per pool instead of ~720 (a day row holds the sums of its hours)
+                   -- (three plain ranges of the (period, bucket_start) index: an OR of them was planned as a scan of the table)
                    SELECT pool_id, payout, to_owner, to_stakers, settle_count AS settles FROM pool_rollup
-                   WHERE (period = 'Day' AND bucket_start >= $4 AND bucket_start < $5)
-                      OR (period = 'Hour' AND ((bucket_start >= $1 AND bucket_start < $4) OR (bucket_start >= $5 AND bucket_start < $2)))
+                   WHERE period = 'Day' AND bucket_start >= $4 AND bucket_start < $5
+                   UNION ALL
+                   SELECT pool_id, payout, to_owner, to_stakers, settle_count FROM pool_rollup
+                   WHERE period = 'Hour' AND bucket_start >= $1 AND bucket_start < $4
+                   UNION ALL
+                   SELECT pool_id, payout, to_owner, to_stakers, settle_count FROM pool_rollup
+                   WHERE period = 'Hour' AND bucket_start >= $5 AND bucket_start < $2
                    UNION ALL
                    -- a dropped settle pays no payout but its pool's reward (on_reward sees every SettleInfo)
                    SELECT pool_id, CASE WHEN dropped THEN 0 ELSE amount END, to_owner, to_stakers, CASE WHEN dropped THEN 0 ELSE 1 END FROM payout
