@@ -42,6 +42,12 @@ function recorder(c: Client, name: string, out: Plan[]): Query {
     // one statement at a time, in call order (the functions' Promise.all would interleave on one client)
     let chain: Promise<unknown> = Promise.resolve()
     return (sql, params = []) => {
+        if (/^(SET|RESET) /.test(sql)) {
+            // settings, not plannable: run in turn, unnumbered
+            const set = chain.then(async () => (await c.query(sql)).rows)
+            chain = set.catch(() => {})
+            return set
+        }
         const k = ++n
         const run = chain.then(async () => {
             const rows = (await c.query(sql, params as any[])).rows
@@ -188,7 +194,8 @@ async function main() {
             [
                 'export-first-page',
                 async q => {
-                    // the export's first page and a later one (src/export/csv.ts streams keyset pages)
+                    // the export's first page and a later one (src/export/csv.ts streams keyset pages, bitmap scans off)
+                    await q('SET enable_bitmapscan = off')
                     const a = await args(q, 'account', account)
                     const p = [a.pools, range.from.toISOString(), range.to.toISOString()]
                     const first = await q(payoutPageSql('account', false, false, CURSOR_BATCH), p)
@@ -196,6 +203,7 @@ async function main() {
                     if (last) await q(payoutPageSql('account', false, true, CURSOR_BATCH), [...p, last.timestamp, last.block_height, last.event_index])
                     await q(payoutPageSql('pool', false, false, CURSOR_BATCH), [pool, p[1], p[2]])
                     await q(payoutPageSql('worker', false, false, CURSOR_BATCH), [worker, p[1], p[2]])
+                    await q('RESET enable_bitmapscan')
                 },
             ],
         ]
