@@ -30,7 +30,7 @@ import {LIB, ROOT, withClient} from '../test/helpers/indexed'
 import {benchServerUrl} from './db'
 import {childEnv} from '../src/config'
 import {scaleDatabase, sizeLabel} from './scale-load'
-import {openLoop, Population, RequestKind, Workload, WorkloadRequest} from './workload-mix'
+import {DEFAULT_MIX, openLoop, Population, RequestKind, Workload, WorkloadRequest} from './workload-mix'
 
 interface Args {
     dbs: string[]
@@ -42,10 +42,11 @@ interface Args {
     record: boolean
     cpuProf: string | null
     serverEnv: Record<string, string>
+    mix: Record<RequestKind, number> | undefined
 }
 
 function parseArgs(argv: string[]): Args {
-    const a: Args = {dbs: [], rate: 100, seconds: 60, warmup: 10, seed: 1, zipf: 1.1, record: true, cpuProf: null, serverEnv: {}}
+    const a: Args = {dbs: [], rate: 100, seconds: 60, warmup: 10, seed: 1, zipf: 1.1, record: true, cpuProf: null, serverEnv: {}, mix: undefined}
     for (let i = 0; i < argv.length; i++) {
         const k = argv[i]
         if (k === '--db') a.dbs.push(argv[++i])
@@ -56,7 +57,16 @@ function parseArgs(argv: string[]): Args {
         else if (k === '--zipf') a.zipf = Number(argv[++i])
         else if (k === '--no-record') a.record = false
         else if (k === '--cpu-prof') a.cpuProf = path.resolve(argv[++i])
-        else if (k === '--server-env') {
+        else if (k === '--mix') {
+            // e.g. auditAccount=1,csvPayouts=1: only these kinds, in these proportions
+            const mix = Object.fromEntries(Object.keys(DEFAULT_MIX).map(x => [x, 0])) as Record<RequestKind, number>
+            for (const part of argv[++i].split(',')) {
+                const [kind, w] = part.split('=')
+                if (!(kind in DEFAULT_MIX)) throw new Error(`--mix: unknown request kind ${kind} (known: ${Object.keys(DEFAULT_MIX).join(', ')})`)
+                mix[kind as RequestKind] = Number(w ?? 1)
+            }
+            a.mix = mix
+        } else if (k === '--server-env') {
             const [key, ...v] = argv[++i].split('=')
             a.serverEnv[key] = v.join('=')
         } else throw new Error(`unknown option ${k}`)
@@ -83,6 +93,17 @@ async function readPopulation(url: string): Promise<Population & {payouts: numbe
             payouts,
         }
     })
+}
+
+/** busy CPU seconds of the whole machine (all cores) so far: /proc/stat */
+function machineBusySeconds(): number {
+    try {
+        const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number)
+        // user nice system idle iowait irq softirq steal
+        return (f[0] + f[1] + f[2] + f[5] + f[6] + f[7]) / 100
+    } catch {
+        return 0
+    }
 }
 
 /** user + system CPU seconds of a process */
@@ -218,6 +239,8 @@ interface RunResult {
     seconds: number
     serverCpu: number
     exportCpu: number
+    /** CPU seconds of the whole machine (PostgreSQL, both servers, this load generator, anything else) */
+    machineCpu: number
     loadBefore: number[]
     loadAfter: number[]
 }
@@ -235,7 +258,7 @@ async function runOne(dbName: string, url: string, args: Args): Promise<RunResul
     const csv = await ExportServer.start(url, env, nodeArgs)
     const gqlPid = (gql as any).child?.pid as number | undefined
     try {
-        const work = new Workload(pop, {seed: args.seed, zipfS: args.zipf})
+        const work = new Workload(pop, {seed: args.seed, zipfS: args.zipf, mix: args.mix})
         const seen = new Set<string>()
         const agent = new http.Agent({keepAlive: true, maxSockets: 512})
         const gqlUrl = new URL(gql.url)
@@ -245,12 +268,14 @@ async function runOne(dbName: string, url: string, args: Args): Promise<RunResul
         const samples: Sample[] = []
         let cpu0 = cpuSeconds(gqlPid)
         let ecpu0 = cpuSeconds(csv.pid)
+        let m0 = machineBusySeconds()
         let loadBefore = os.loadavg()
         let t0 = performance.now()
         const started = await openLoop(args.rate, count, async (i, at) => {
             if (i === warm) {
                 cpu0 = cpuSeconds(gqlPid)
                 ecpu0 = cpuSeconds(csv.pid)
+                m0 = machineBusySeconds()
                 loadBefore = os.loadavg()
                 t0 = at
             }
@@ -265,8 +290,9 @@ async function runOne(dbName: string, url: string, args: Args): Promise<RunResul
         const seconds = (performance.now() - t0) / 1000
         const serverCpu = cpuSeconds(gqlPid) - cpu0
         const exportCpu = cpuSeconds(csv.pid) - ecpu0
+        const machineCpu = machineBusySeconds() - m0
         agent.destroy()
-        return {db: dbName, payouts: pop.payouts, pop, samples, seconds, serverCpu, exportCpu, loadBefore, loadAfter: os.loadavg()}
+        return {db: dbName, payouts: pop.payouts, pop, samples, seconds, serverCpu, exportCpu, machineCpu, loadBefore, loadAfter: os.loadavg()}
     } finally {
         await gql.stop()
         await csv.stop()
@@ -348,7 +374,8 @@ async function main() {
         const miss = stats(r.samples.filter(s => s.firstSeen).map(s => s.ms))
         log(
             `${db.name}: ${r.samples.length} requests in ${r.seconds.toFixed(1)} s, first-seen ${miss.n}: p50 ${f1(miss.p50)} p99 ${f1(miss.p99)} ms; ` +
-                `server CPU ${r.serverCpu.toFixed(1)} s (${((1000 * r.serverCpu) / r.samples.length).toFixed(1)} ms/request), errors ${r.samples.filter(s => !s.ok).length}`
+                `server CPU ${r.serverCpu.toFixed(1)} s (${((1000 * r.serverCpu) / r.samples.length).toFixed(1)} ms/request), ` +
+                `machine CPU ${((1000 * r.machineCpu) / r.samples.length).toFixed(1)} ms/request, errors ${r.samples.filter(s => !s.ok).length}`
         )
         const firstErr = r.samples.find(s => !s.ok)
         if (firstErr) log(`first error (${firstErr.kind}): ${firstErr.error?.slice(0, 300)}`)
@@ -374,7 +401,7 @@ async function main() {
             `**${r.db}**: ${r.payouts.toLocaleString('en')} payouts over ${Math.round((r.pop.headMs - r.pop.firstMs) / 86_400_000)} days, ${r.pop.accounts.length.toLocaleString('en')} accounts, ` +
                 `${r.pop.workers.length.toLocaleString('en')} workers, ${r.pop.pools.length} pools; database ${(sizes.dbBytes / 2 ** 30).toFixed(1)} GB (payout table with indexes ` +
                 `${(sizes.payoutBytes / r.payouts).toFixed(0)} B per payout). ${r.samples.length} requests in ${r.seconds.toFixed(1)} s; server CPU ${r.serverCpu.toFixed(1)} s ` +
-                `(${((1000 * r.serverCpu) / r.samples.length).toFixed(1)} ms per request), export server ${r.exportCpu.toFixed(1)} s; load average ${la(r.loadBefore)} before, ${la(r.loadAfter)} after.`,
+                `(${((1000 * r.serverCpu) / r.samples.length).toFixed(1)} ms per request), export server ${r.exportCpu.toFixed(1)} s, the whole machine ${r.machineCpu.toFixed(1)} s (${((1000 * r.machineCpu) / r.samples.length).toFixed(1)} ms per request: PostgreSQL, both servers, the load generator); load average ${la(r.loadBefore)} before, ${la(r.loadAfter)} after.`,
             '',
             ...table(r),
             ''

@@ -49,7 +49,16 @@ export interface ServerSettings {
     /** the chain this server indexes, lowercase */
     chain: string
     emissionPeers: PeerConfig[]
+    /** database connections of each server process (GQL_DB_CONNECTION_POOL_SIZE, read by graphql-server) */
+    dbPoolSize: number
 }
+
+/**
+ * Default database connections per server process. graphql-server's own default is 5; each request holds
+ * its connection (its read-only transaction) until its last resolver is done, including while the process
+ * works on other requests, so 5 capped a 2-core machine's mixed workload at ~20 requests/s (docs/scaling.md).
+ */
+export const DEFAULT_GQL_DB_POOL_SIZE = 20
 
 /** every setting of the GraphQL server; throws the ConfigError of the first bad one */
 export function loadServerSettings(env: Env = process.env): ServerSettings {
@@ -71,6 +80,7 @@ export function loadServerSettings(env: Env = process.env): ServerSettings {
         introspection: env.GQL_INTROSPECTION !== '0',
         chain: localChain(env),
         emissionPeers,
+        dbPoolSize: positive(env, 'GQL_DB_CONNECTION_POOL_SIZE', DEFAULT_GQL_DB_POOL_SIZE),
     }
 }
 
@@ -88,12 +98,13 @@ export function installServerSettings(s: ServerSettings): void {
 
 /**
  * What the SDK reads from the environment itself: NODE_ENV=production unless GQL_DEBUG=1 (Apollo's debug
- * mode and Express's error pages print stacks otherwise), and GQL_PORT when no port was given (graphql-
- * server's own default is another port)
+ * mode and Express's error pages print stacks otherwise), GQL_PORT when no port was given (graphql-
+ * server's own default is another port), and the connection pool size (its own default is 5)
  */
 export function exportServerEnvironment(s: ServerSettings, env: Env = process.env): void {
     if (!s.debug) env.NODE_ENV = 'production'
     if (s.portDefaulted) env.GQL_PORT = String(s.port)
+    env.GQL_DB_CONNECTION_POOL_SIZE = String(s.dbPoolSize)
 }
 
 /** EXPORT_PORT of the CSV export server */

@@ -1,5 +1,6 @@
 import * as path from 'path'
 import {ConfigError, loadConfig, PROJECT_ROOT} from '../../src/config'
+import {exportServerEnvironment, loadServerSettings} from '../../src/config/server'
 
 function fails(env: Record<string, string>, setting: string, text: RegExp) {
     let err: unknown
@@ -62,4 +63,18 @@ describe('configuration', () => {
     it('fails fast on a zero batch size', () => fails({MAX_BATCH_BLOCKS: '0'}, 'MAX_BATCH_BLOCKS', /at least 1/))
     it('fails fast on a non-numeric batch size', () => fails({MAX_BATCH_ITEMS: 'lots'}, 'MAX_BATCH_ITEMS', /at least 1/))
     it('requires an RPC endpoint for the real chains', () => fails({CHAIN: 'khala'}, 'RPC_ENDPOINT', /required for CHAIN=khala/))
+})
+
+describe('GraphQL server settings', () => {
+    it('gives graphql-server 20 database connections unless GQL_DB_CONNECTION_POOL_SIZE says otherwise', () => {
+        const dflt = loadServerSettings({})
+        expect(dflt.dbPoolSize).toBe(20)
+        const env: Record<string, string> = {}
+        exportServerEnvironment(dflt, env)
+        expect(env.GQL_DB_CONNECTION_POOL_SIZE).toBe('20')
+        expect(loadServerSettings({GQL_DB_CONNECTION_POOL_SIZE: '8'}).dbPoolSize).toBe(8)
+        for (const bad of ['0', '-3', 'many']) {
+            expect(() => loadServerSettings({GQL_DB_CONNECTION_POOL_SIZE: bad})).toThrow(/^GQL_DB_CONNECTION_POOL_SIZE: must be a positive whole number/)
+        }
+    })
 })
