@@ -9,6 +9,12 @@
  *           index rebuild, the ETA's honesty (bench/month.ts; long: only when named, `-- month --days 2` for
  *           a short variant, `--gateway [URL]` for the history through an SQD gateway)
  *
+ * Not run unless named (they build databases of tens of GB):
+ *
+ *   scale-load      khala-day repeated to 2×10^7 payouts (133 days; ~45 GB)   (bench/scale-load.ts)
+ *   scale-load-2e6  the same at 2×10^6 payouts (14 days; ~5 GB)
+ *   workload        open-loop mixed workload at 2e6 and 2e7 payouts          (bench/workload.ts)
+ *
  * Figures are printed and recorded in bench/RESULTS.md. Needs a PostgreSQL server: DB_URL, or the embedded
  * one of a running `npm start` (bench/db.ts); with neither it refuses before running anything.
  */
@@ -22,8 +28,11 @@ const ALL: Record<string, string[]> = {
     gateway: ['gateway.js', 'khala-day'],
     api: ['api.js'],
     month: ['month.js'],
+    'scale-load': ['scale-load.js', '--payouts', '2e7'],
+    'scale-load-2e6': ['scale-load.js', '--payouts', '2e6'],
+    workload: ['workload.js'],
 }
-/** what runs without names: all but the month (hours) */
+/** what runs without names: all but the month (hours) and the scale benchmarks (tens of GB) */
 const DEFAULT = ['devnet', 'ledger', 'api']
 
 const argv = process.argv.slice(2)

@@ -9,7 +9,7 @@
  *   GQL_MAX_ROOT_FIELDS, GQL_MAX_RESPONSE_NODES, GQL_MAX_REQUEST_KB, GQL_SQL_TIMEOUT_MS   limits
  *   GQL_MAX_QUERY_COST, GQL_MAX_FILTER_NODES, GQL_MAX_RESPONSE_MB      cost and size of one query (src/server/cost.ts)
  *   GQL_CHEAP_QUERY_COST, GQL_EXPENSIVE_CONCURRENCY, GQL_EXPENSIVE_QUEUE  admission (src/server/admission.ts)
- *   GQL_DB_CONNECTION_POOL_SIZE        connections of the request pool (graphql-server reads it too), default 5
+ *   GQL_DB_CONNECTION_POOL_SIZE        connections of the request pool (graphql-server reads it too), default 20
  *   GQL_RESPONSE_CACHE_MB              HTTP response cache, megabytes, default 64 (0 = off)
  *   GQL_CACHE_HEAD_MS                  how often the caches re-read the chain head, default 1000
  *   GQL_RESULT_CACHE_ENTRIES           analytics result cache, units, default 500 (0 = off)
@@ -19,6 +19,7 @@
  *   EXPORT_PORT                        port of the CSV export server, default 4351
  *   DB_URL, DB_HOST …                  the database (src/config/index.ts, src/db/connection.ts)
  */
+import * as os from 'os'
 import {ConfigError, DEFAULT_EXPORT_PORT, Env, exportPortSetting, loadDbConfig} from './index'
 
 export const DEFAULT_GQL_PORT = 4350
@@ -77,7 +78,16 @@ export interface ServerSettings {
     /** the chain this server indexes, lowercase */
     chain: string
     emissionPeers: PeerConfig[]
+    /** database connections of each server process (GQL_DB_CONNECTION_POOL_SIZE, read by graphql-server) */
+    dbPoolSize: number
 }
+
+/**
+ * Default database connections per server process. graphql-server's own default is 5; each request holds
+ * its connection (its read-only transaction) until its last resolver is done, including while the process
+ * works on other requests, so 5 capped a 2-core machine's mixed workload at ~20 requests/s (docs/scaling.md).
+ */
+export const DEFAULT_GQL_DB_POOL_SIZE = 20
 
 /** every setting of the GraphQL server; throws the ConfigError of the first bad one */
 export function loadServerSettings(env: Env = process.env): ServerSettings {
@@ -101,6 +111,7 @@ export function loadServerSettings(env: Env = process.env): ServerSettings {
         introspection: env.GQL_INTROSPECTION !== '0',
         chain: localChain(env),
         emissionPeers,
+        dbPoolSize: positive(env, 'GQL_DB_CONNECTION_POOL_SIZE', DEFAULT_GQL_DB_POOL_SIZE),
     }
 }
 
@@ -118,12 +129,13 @@ export function installServerSettings(s: ServerSettings): void {
 
 /**
  * What the SDK reads from the environment itself: NODE_ENV=production unless GQL_DEBUG=1 (Apollo's debug
- * mode and Express's error pages print stacks otherwise), and GQL_PORT when no port was given (graphql-
- * server's own default is another port)
+ * mode and Express's error pages print stacks otherwise), GQL_PORT when no port was given (graphql-
+ * server's own default is another port), and the connection pool size (its own default is 5)
  */
 export function exportServerEnvironment(s: ServerSettings, env: Env = process.env): void {
     if (!s.debug) env.NODE_ENV = 'production'
     if (s.portDefaulted) env.GQL_PORT = String(s.port)
+    env.GQL_DB_CONNECTION_POOL_SIZE = String(s.dbPoolSize)
 }
 
 /** EXPORT_PORT of the CSV export server */
@@ -190,18 +202,18 @@ export function serverLimits(env: Env = process.env): ServerLimits {
     }
 }
 
-export const DEFAULT_DB_POOL_SIZE = 5
 /** cheap queries waiting for a connection, per connection of the pool */
 export const CHEAP_QUEUE_PER_CONNECTION = 50
 
 /**
  * The cost budget and the two lanes. The expensive lane runs at most GQL_EXPENSIVE_CONCURRENCY queries
- * (default: the pool's connections less 2, at least 1), fewer than the pool holds, so that cheap queries
- * always find a connection; the cheap lane runs as many as the pool has connections.
+ * (default: the pool's connections less 2, and at most 2 per CPU core, at least 1), fewer than the pool
+ * holds, so that cheap queries always find a connection, and few enough that the machine's cores are not
+ * all taken by expensive SQL while a cheap query waits; the cheap lane runs as many as the pool has connections.
  */
 export function admissionSettings(env: Env = process.env): AdmissionSettings {
-    const dbPoolSize = positive(env, 'GQL_DB_CONNECTION_POOL_SIZE', DEFAULT_DB_POOL_SIZE)
-    const expensiveConcurrency = positive(env, 'GQL_EXPENSIVE_CONCURRENCY', Math.max(1, dbPoolSize - 2))
+    const dbPoolSize = positive(env, 'GQL_DB_CONNECTION_POOL_SIZE', DEFAULT_GQL_DB_POOL_SIZE)
+    const expensiveConcurrency = positive(env, 'GQL_EXPENSIVE_CONCURRENCY', Math.max(1, Math.min(dbPoolSize - 2, 2 * os.availableParallelism())))
     if (expensiveConcurrency > dbPoolSize) {
         throw new ConfigError(
             'GQL_EXPENSIVE_CONCURRENCY',

@@ -8,7 +8,7 @@
 import type {ClientBase} from 'pg'
 import Cursor from 'pg-cursor'
 import {InputError} from '../queries/address'
-import {payoutRowsSql, payoutSubjectSql} from '../queries/audit'
+import {PayoutCursor, payoutPageSql, payoutSubjectSql} from '../queries/audit'
 import {parseOptionalRange, parseSubject, Subject} from '../queries/params'
 import {formatPha} from '../queries/pha'
 
@@ -233,13 +233,22 @@ export interface ExportQuery {
     sql: string
     params: unknown[]
     columns: Column[]
+    /** payouts: read in keyset pages (payoutPageSql) instead of one cursor over `sql` */
+    payoutPages?: {kind: Subject['kind']; includeDropped: boolean}
 }
 
 export function exportQuery(req: ExportRequest): ExportQuery {
     const params = [req.subject.id, (req.from ?? new Date(FAR_PAST)).toISOString(), (req.to ?? new Date(FAR_FUTURE)).toISOString()]
     switch (req.kind) {
         case 'payouts':
-            return {sql: payoutRowsSql(req.subject.kind, req.includeDropped), params, columns: PAYOUT_COLUMNS}
+            // in pages, each an index range: one sorted cursor over all of a busy account's payouts sorted
+            // them all (one heap page each) before its first row came out
+            return {
+                sql: payoutPageSql(req.subject.kind, req.includeDropped, false, CURSOR_BATCH),
+                params,
+                columns: PAYOUT_COLUMNS,
+                payoutPages: {kind: req.subject.kind, includeDropped: req.includeDropped},
+            }
         case 'pool-rewards': {
             const cols = `r.id, r.block_height, r.event_index, r.timestamp, r.pool_id, r.pool_owner_id, r.worker_id, r.session_id, r.payout_id,
                           r.to_owner::text AS to_owner, r.to_stakers::text AS to_stakers,
@@ -317,6 +326,42 @@ export interface StreamResult {
     rows: number
 }
 
+/** the payouts export, CURSOR_BATCH rows per statement, each page starting after the last row of the one before */
+async function streamPayoutPages(
+    client: ClientBase,
+    pages: {kind: Subject['kind']; includeDropped: boolean},
+    params: unknown[],
+    columns: Column[],
+    write: (chunk: string) => void | Promise<void>,
+    aborted: () => boolean
+): Promise<number> {
+    const base = params.slice()
+    // a page must be an ordered index range: the planner's per-pool estimate (the average pool) is far below a
+    // busy pool's rows, and with bitmap scans allowed it reads and sorts all of them for each page (1.4 s for a
+    // busy owner's second page at 2e7 payouts, against 0.1 s); only these statements run in the transaction
+    await client.query('SET LOCAL enable_bitmapscan = off')
+    if (pages.kind === 'account') {
+        const r = await client.query(`SELECT coalesce(array_agg(id ORDER BY pid), '{}') AS ids FROM base_pool WHERE owner_id = $1`, [base[0]])
+        base[0] = r.rows[0].ids
+    }
+    await write(csvLine(columns.map(c => c.header)))
+    let rows = 0
+    let after: PayoutCursor | null = null
+    while (!aborted()) {
+        const sql = payoutPageSql(pages.kind, pages.includeDropped, after != null, CURSOR_BATCH)
+        const batch: any[] = (await client.query(sql, after ? [...base, after.timestamp.toISOString(), after.blockHeight, after.eventIndex] : base)).rows
+        if (batch.length === 0) break
+        let chunk = ''
+        for (const r of batch) chunk += csvLine(columns.map(c => c.value(r)))
+        rows += batch.length
+        await write(chunk)
+        if (batch.length < CURSOR_BATCH) break
+        const last: any = batch[batch.length - 1]
+        after = {timestamp: new Date(last.timestamp), blockHeight: last.block_height, eventIndex: last.event_index}
+    }
+    return rows
+}
+
 /**
  * Stream the export through `write` (which may return a promise to apply backpressure), in a read-only
  * REPEATABLE READ transaction so the file is one consistent snapshot. `aborted()` stops it early.
@@ -327,10 +372,15 @@ export async function streamCsv(
     write: (chunk: string) => void | Promise<void>,
     aborted: () => boolean = () => false
 ): Promise<StreamResult> {
-    const {sql, params, columns} = exportQuery(req)
+    const {sql, params, columns, payoutPages} = exportQuery(req)
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY')
     let rows = 0
     try {
+        if (payoutPages) {
+            rows = await streamPayoutPages(client, payoutPages, params, columns, write, aborted)
+            await client.query('COMMIT')
+            return {rows}
+        }
         const cursor = client.query(new Cursor(sql, params))
         try {
             await write(csvLine(columns.map(c => c.header)))

@@ -12,7 +12,7 @@
  */
 import {aprPerShareSql, PERMILL_SQL, PLANCKS_PER_PHA_SQL, stakePoolMultiplierSql} from '../domain/apr'
 import {InputError} from './address'
-import {HOUR_MS} from './params'
+import {DAY_MS, HOUR_MS} from './params'
 import {big} from './pha'
 import {Query, toDate} from './sql'
 
@@ -87,7 +87,7 @@ export interface Leaderboard {
 
 /** the official APR inputs of the network row, as SQL (one row: per_share) */
 export const PER_SHARE_SQL = `
-    SELECT n.height, n.timestamp, n.hour_bucket_start, n.hour_bucket_height,
+    SELECT n.height, n.timestamp, n.hour_bucket_start, n.hour_bucket_height, n.day_bucket_start,
            ${aprPerShareSql('n')} AS per_share
     FROM network_state n WHERE n.id = 'network'`
 
@@ -130,14 +130,33 @@ export async function poolLeaderboard(q: Query, order: LeaderboardOrder, window:
             ? `SELECT bp.id AS pool_id, bp.total_payout AS rewards, bp.total_owner_rewards AS to_owner, bp.total_staker_rewards AS to_stakers,
                       bp.settle_count AS settles FROM base_pool bp`
             : `SELECT pool_id, sum(payout) AS rewards, sum(to_owner) AS to_owner, sum(to_stakers) AS to_stakers, sum(settles) AS settles FROM (
+                   -- closed days from the daily rows ($4 … $5), the hours around them from the hourly ones: a
+                   -- month is ~30 rows per pool instead of ~720 (a day row holds the sums of its hours)
+                   -- (three plain ranges of the (period, bucket_start) index: an OR of them was planned as a scan of the table)
                    SELECT pool_id, payout, to_owner, to_stakers, settle_count AS settles FROM pool_rollup
-                   WHERE period = 'Hour' AND bucket_start >= $1 AND bucket_start < $2
+                   WHERE period = 'Day' AND bucket_start >= $4 AND bucket_start < $5
+                   UNION ALL
+                   SELECT pool_id, payout, to_owner, to_stakers, settle_count FROM pool_rollup
+                   WHERE period = 'Hour' AND bucket_start >= $1 AND bucket_start < $4
+                   UNION ALL
+                   SELECT pool_id, payout, to_owner, to_stakers, settle_count FROM pool_rollup
+                   WHERE period = 'Hour' AND bucket_start >= $5 AND bucket_start < $2
                    UNION ALL
                    -- a dropped settle pays no payout but its pool's reward (on_reward sees every SettleInfo)
                    SELECT pool_id, CASE WHEN dropped THEN 0 ELSE amount END, to_owner, to_stakers, CASE WHEN dropped THEN 0 ELSE 1 END FROM payout
                    WHERE block_height >= $3 AND pool_id IS NOT NULL
                ) x GROUP BY pool_id`
-    const params: unknown[] = windowStart == null ? [] : [windowStart.toISOString(), openHour!.toISOString(), net.hour_bucket_height ?? 0]
+    const params: unknown[] = []
+    if (windowStart != null) {
+        // whole closed UTC days inside [windowStart, openHour): [d0, d1), or an empty range at windowStart
+        const start = windowStart.getTime()
+        const end = openHour!.getTime()
+        const openDay = toDate(net.day_bucket_start)?.getTime() ?? end
+        let d0 = Math.ceil(start / DAY_MS) * DAY_MS
+        let d1 = Math.min(Math.floor(end / DAY_MS) * DAY_MS, openDay)
+        if (!(d0 < d1)) d0 = d1 = start
+        params.push(windowStart.toISOString(), openHour!.toISOString(), net.hour_bucket_height ?? 0, new Date(d0).toISOString(), new Date(d1).toISOString())
+    }
     const kindParam = params.length + 1
     params.push(kind)
     const limitParam = params.length + 1

@@ -2,29 +2,32 @@
  * The cost and admission settings of the GraphQL server (src/config/server.ts): defaults, derived lanes,
  * and a refusal naming the setting for a bad value.
  */
+import * as os from 'os'
 import {ConfigError} from '../../src/config'
 import {admissionSettings} from '../../src/config/server'
 
 describe('admission settings', () => {
-    test('defaults: the expensive lane leaves two connections of the pool to cheap queries', () => {
+    test('defaults: the expensive lane leaves two connections of the pool to cheap queries, and runs at most 2 per core', () => {
+        const cores = os.availableParallelism()
         expect(admissionSettings({})).toEqual({
             maxQueryCost: 250_000,
             maxFilterNodes: 1000,
             maxResponseBytes: 32 * 1024 * 1024,
             cheapQueryCost: 2000,
-            expensiveConcurrency: 3,
+            expensiveConcurrency: Math.min(18, 2 * cores),
             expensiveQueue: 16,
-            cheapConcurrency: 5,
-            cheapQueue: 250,
-            dbPoolSize: 5,
+            cheapConcurrency: 20,
+            cheapQueue: 1000,
+            dbPoolSize: 20,
             retryAfterSec: 2,
         })
         expect(admissionSettings({GQL_DB_CONNECTION_POOL_SIZE: '2'}).expensiveConcurrency).toBe(1)
+        expect(admissionSettings({GQL_DB_CONNECTION_POOL_SIZE: '5'}).expensiveConcurrency).toBe(Math.min(3, 2 * cores))
         expect(admissionSettings({GQL_MAX_RESPONSE_MB: '0.5', GQL_EXPENSIVE_QUEUE: '0'})).toMatchObject({maxResponseBytes: 524288, expensiveQueue: 0})
     })
 
     test.each([
-        [{GQL_EXPENSIVE_CONCURRENCY: '6'}, 'GQL_EXPENSIVE_CONCURRENCY', /more than the 5 connections of the pool/],
+        [{GQL_EXPENSIVE_CONCURRENCY: '21'}, 'GQL_EXPENSIVE_CONCURRENCY', /more than the 20 connections of the pool/],
         [{GQL_MAX_QUERY_COST: '0'}, 'GQL_MAX_QUERY_COST', /positive whole number/],
         [{GQL_MAX_FILTER_NODES: 'many'}, 'GQL_MAX_FILTER_NODES', /positive whole number/],
         [{GQL_MAX_RESPONSE_MB: '0'}, 'GQL_MAX_RESPONSE_MB', /above 0/],

@@ -1,5 +1,6 @@
 import * as path from 'path'
 import {ConfigError, loadConfig, loadStartSettings, PROJECT_ROOT} from '../../src/config'
+import {exportServerEnvironment, loadServerSettings} from '../../src/config/server'
 
 function fails(env: Record<string, string>, setting: string, text: RegExp) {
     let err: unknown
@@ -72,5 +73,19 @@ describe('configuration', () => {
         expect(loadConfig({REWIND_WINDOW: '0'}).rewindWindow).toBe(0)
         expect(loadConfig({REWIND_WINDOW: '2000'}).rewindWindow).toBe(2000)
         fails({REWIND_WINDOW: '-5'}, 'REWIND_WINDOW', /whole block number/)
+    })
+})
+
+describe('GraphQL server settings', () => {
+    it('gives graphql-server 20 database connections unless GQL_DB_CONNECTION_POOL_SIZE says otherwise', () => {
+        const dflt = loadServerSettings({})
+        expect(dflt.dbPoolSize).toBe(20)
+        const env: Record<string, string> = {}
+        exportServerEnvironment(dflt, env)
+        expect(env.GQL_DB_CONNECTION_POOL_SIZE).toBe('20')
+        expect(loadServerSettings({GQL_DB_CONNECTION_POOL_SIZE: '8'}).dbPoolSize).toBe(8)
+        for (const bad of ['0', '-3', 'many']) {
+            expect(() => loadServerSettings({GQL_DB_CONNECTION_POOL_SIZE: bad})).toThrow(/^GQL_DB_CONNECTION_POOL_SIZE: must be a positive whole number/)
+        }
     })
 })

@@ -64,11 +64,11 @@ export class GraphqlServer {
         return `http://127.0.0.1:${this.port}/graphql`
     }
 
-    /** start `node lib/src/serve.js` against `dbUrl`; resolves once it answers */
-    static async start(dbUrl: string, env: Record<string, string> = {}): Promise<GraphqlServer> {
+    /** start `node [nodeArgs] lib/src/serve.js` against `dbUrl`; resolves once it answers */
+    static async start(dbUrl: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<GraphqlServer> {
         const port = await freePort()
         const output = {text: ''}
-        const child = spawn(process.execPath, [path.join(LIB, 'src/serve.js')], {
+        const child = spawn(process.execPath, [...nodeArgs, path.join(LIB, 'src/serve.js')], {
             cwd: ROOT,
             env: {...process.env, CHAIN: 'devnet', DB_URL: dbUrl, GQL_PORT: String(port), ...env},
             stdio: ['ignore', 'pipe', 'pipe'],

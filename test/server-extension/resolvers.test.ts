@@ -338,6 +338,23 @@ describe('poolLeaderboard', () => {
         }
         const rewards = lb.entries.map((e: any) => b(e.rewards))
         expect(rewards).toEqual([...rewards].sort((x: bigint, y: bigint) => (x > y ? -1 : x < y ? 1 : 0)))
+        // a week holds all four days: the closed ones are summed from the daily rows, the open day from the
+        // hourly rows and the ledger; together they are the ground truth of every day
+        const week = (
+            await gql.data(`{ poolLeaderboard(orderBy: REWARDS, window: WEEK, limit: 1000) { windowStart entries { pid rewards ownerRewards settleCount } } }`)
+        ).poolLeaderboard
+        expect(Date.parse(week.windowStart)).toBeLessThanOrEqual(Date.parse(`${days(truth)[0]}T00:00:00Z`))
+        expect(week.entries.some((e: any) => b(e.rewards) > 0n)).toBe(true)
+        for (const e of week.entries) {
+            const sum = {payout: 0n, toOwner: 0n, n: 0}
+            for (const day of days(truth)) {
+                const d = truth.days[day].pools[e.pid]
+                sum.payout += b(d?.payout)
+                sum.toOwner += b(d?.toOwner)
+                sum.n += d?.settleCount ?? 0
+            }
+            expect([e.pid, b(e.rewards), b(e.ownerRewards), e.settleCount]).toEqual([e.pid, sum.payout, sum.toOwner, sum.n])
+        }
         const w = (await gql.data(`{ poolLeaderboard(orderBy: WORKERS, limit: 3) { entries { workerCount } } }`)).poolLeaderboard
         const maxWorkers = Math.max(...Object.values<any>(truth.pools).map(p => p.workerCount))
         expect(w.entries.length).toBe(3)

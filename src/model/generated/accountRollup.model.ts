@@ -2,6 +2,7 @@ import {Entity as Entity_, Column as Column_, PrimaryColumn as PrimaryColumn_, I
 import {RollupPeriod} from "./_rollupPeriod"
 
 @Index_(["accountId", "period", "bucketStart"], {unique: true})
+@Index_(["period", "bucketStart"], {unique: false})
 @Entity_()
 export class AccountRollup {
     constructor(props?: Partial<AccountRollup>) {
@@ -14,7 +15,6 @@ export class AccountRollup {
     @Column_("varchar", {length: 4, nullable: false})
     period!: RollupPeriod
 
-    @Index_()
     @DateTimeColumn_({nullable: false})
     bucketStart!: Date
 

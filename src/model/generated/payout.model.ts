@@ -4,7 +4,7 @@ import {Entity as Entity_, Column as Column_, PrimaryColumn as PrimaryColumn_, I
  * One row per SessionSettled / MinerSettled (and per SessionSettlementDropped, flagged dropped).
  */
 @Index_(["workerId", "timestamp"], {unique: false})
-@Index_(["poolId", "timestamp"], {unique: false})
+@Index_(["poolId", "timestamp", "blockHeight", "eventIndex"], {unique: false})
 @Entity_()
 export class Payout {
     constructor(props?: Partial<Payout>) {

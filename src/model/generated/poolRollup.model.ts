@@ -3,6 +3,7 @@ import {Entity as Entity_, Column as Column_, PrimaryColumn as PrimaryColumn_, I
 import {RollupPeriod} from "./_rollupPeriod"
 
 @Index_(["poolId", "period", "bucketStart"], {unique: true})
+@Index_(["period", "bucketStart"], {unique: false})
 @Entity_()
 export class PoolRollup {
     constructor(props?: Partial<PoolRollup>) {
@@ -15,7 +16,6 @@ export class PoolRollup {
     @Column_("varchar", {length: 4, nullable: false})
     period!: RollupPeriod
 
-    @Index_()
     @DateTimeColumn_({nullable: false})
     bucketStart!: Date
 

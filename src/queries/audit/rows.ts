@@ -41,6 +41,37 @@ export function payoutRowsSql(kind: Subject['kind'], includeDropped: boolean): s
             ORDER BY p.timestamp, p.block_height, p.event_index`
 }
 
+/** where a page of payouts ends: the next page starts after this (timestamp, block_height, event_index) */
+export interface PayoutCursor {
+    timestamp: Date
+    blockHeight: number
+    eventIndex: number
+}
+
+/**
+ * The next `limit` payout rows in the order of payoutRowsSql, after `after` (keyset: each page is an index
+ * range, however deep). $1 subject — for an account, the pids of its pools (text[]): each pool's rows come
+ * in index order (pool_id, timestamp, block_height, event_index) and are merged — $2 from, $3 to, then
+ * $4 timestamp, $5 block_height, $6 event_index of `after` when given.
+ */
+export function payoutPageSql(kind: Subject['kind'], includeDropped: boolean, after: boolean, limit: number): string {
+    const inc = includeDropped ? 'TRUE' : 'NOT p.dropped'
+    const keyset = after ? 'AND (p.timestamp, p.block_height, p.event_index) > ($4::timestamptz, $5::int, $6::int)' : ''
+    const ORDER = 'ORDER BY p.timestamp, p.block_height, p.event_index'
+    if (kind !== 'account') {
+        return `SELECT ${PAYOUT_COLUMNS} FROM payout p
+                WHERE ${payoutSubjectSql(kind)} AND p.timestamp >= $2 AND p.timestamp < $3 AND ${inc} ${keyset}
+                ${ORDER} LIMIT ${limit}`
+    }
+    return `SELECT x.* FROM unnest($1::text[]) o(id)
+            CROSS JOIN LATERAL (
+                SELECT ${PAYOUT_COLUMNS} FROM payout p
+                WHERE p.pool_id = o.id AND p.timestamp >= $2 AND p.timestamp < $3 AND ${inc} ${keyset}
+                ${ORDER} LIMIT ${limit}
+            ) x
+            ORDER BY x.timestamp, x.block_height, x.event_index LIMIT ${limit}`
+}
+
 export function mapPayoutRow(r: any): AuditPayoutRow {
     return {
         id: r.id,
