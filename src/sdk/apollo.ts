@@ -13,7 +13,7 @@ import {mountEmbeds} from '../embed'
 import {HTTP_RESPONSE} from '../server/admission'
 import {cleanGraphqlError} from '../server/errors'
 import {mountOps} from '../server/ops'
-import {jsonRequestErrors, notFound, requestErrorHandler} from '../server/request-errors'
+import {answerUnreadableRequests, jsonRequestErrors, notFound, requestErrorHandler} from '../server/request-errors'
 import {ResponseCache, responseCacheFastPath, responseCacheMiddleware} from '../server/response-cache'
 
 /** the Apollo server could not be configured: the server must not start */
@@ -25,11 +25,30 @@ export class ApolloPatchError extends Error {
 }
 
 /**
+ * `f` for every HTTP server this process creates from now on: openreader creates its server with
+ * http.createServer(app) before it applies the middleware, so the hook is set before it runs
+ */
+function onEveryServer(f: (server: any) => void): void {
+    const http = require('http')
+    const create = http.createServer
+    if (create.__phalaHooked) return
+    const hooked = function (this: unknown, ...args: unknown[]) {
+        const server = create.apply(this, args)
+        f(server)
+        return server
+    }
+    hooked.__phalaHooked = true
+    http.createServer = hooked
+}
+
+/**
  * `admission`: the plugin of src/server/admission.ts (cost, lanes, response size), put before every other
  * plugin; the HTTP response of each request is kept in its context (HTTP_RESPONSE) for it.
  */
 export function patchApollo(introspection: boolean, keepErrors: boolean, responseCache: ResponseCache, admission?: object): void {
     try {
+        // Node's own empty 400 for a request its HTTP parser cannot read: the JSON line instead
+        onEveryServer(answerUnreadableRequests)
         const mod = require('@subsquid/apollo-server-express/dist/ApolloServer')
         const {ApolloServerPluginCacheControlDisabled} = require('@subsquid/apollo-server-core')
         // the body parser Apollo's middleware uses (its own dependency), and its helpers

@@ -112,3 +112,30 @@ function describeRequestError(err: any, status: number): string {
     }
     return err?.expose !== false && err?.message ? oneLine(String(err.message)) : `bad request (HTTP ${status})`
 }
+
+/**
+ * A request Node's HTTP parser cannot read (a body sent without a length, a malformed request line, headers
+ * over the limit) never reaches express: Node answers `400 Bad Request` with an empty body. Answer it with the
+ * same JSON line instead, and close the connection (what follows on it cannot be trusted).
+ */
+export function answerUnreadableRequests(server: {on(event: 'clientError', l: (err: any, socket: any) => void): unknown}): void {
+    server.on('clientError', (err, socket) => {
+        if (err?.code === 'ECONNRESET' || !socket.writable) {
+            socket.destroy()
+            return
+        }
+        const tooLarge = err?.code === 'HPE_HEADER_OVERFLOW'
+        const status = tooLarge ? 431 : 400
+        const message = tooLarge
+            ? 'the request headers are larger than the server accepts'
+            : `the request is not valid HTTP/1.1 (${oneLine(String(err?.reason ?? err?.code ?? 'unreadable'))}); a body needs a Content-Length or chunked encoding`
+        const body = requestErrorBody(message, 'BAD_REQUEST') + '\n'
+        socket.end(
+            `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+                'Content-Type: application/json; charset=utf-8\r\n' +
+                `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+                'Connection: close\r\n\r\n' +
+                body
+        )
+    })
+}
