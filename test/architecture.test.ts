@@ -40,7 +40,7 @@ const ALLOWED: Record<string, string[]> = {
     embed: ['config', 'db', 'queries', 'server', 'domain', 'export'],
     // the audit reads the node (@polkadot/api) and the database's tables directly; domain for the accounts
     audit: ['config', 'db', 'domain'],
-    serve: ['server'],
+    serve: ['server', 'config'],
     start: ['config', 'db', 'ingest'],
 }
 

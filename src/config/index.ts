@@ -389,6 +389,7 @@ export const KNOWN_SETTINGS: Readonly<Record<string, string>> = {
     GQL_EXPENSIVE_CONCURRENCY: 'api',
     GQL_EXPENSIVE_QUEUE: 'api',
     GQL_WORKERS: 'api',
+    GQL_HEAP_MB: 'api',
     GQL_DEBUG: 'api',
     GQL_INTROSPECTION: 'api',
     EMISSION_PEERS: 'api',

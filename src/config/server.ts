@@ -20,7 +20,7 @@
  *   DB_URL, DB_HOST …                  the database (src/config/index.ts, src/db/connection.ts)
  */
 import * as os from 'os'
-import {ConfigError, DEFAULT_EXPORT_PORT, Env, exportPortSetting, loadDbConfig} from './index'
+import {ConfigError, DEFAULT_EXPORT_PORT, Env, exportPortSetting, loadDbConfig, nonEmpty} from './index'
 
 export const DEFAULT_GQL_PORT = 4350
 export {DEFAULT_EXPORT_PORT}
@@ -88,6 +88,20 @@ export interface ServerSettings {
  * works on other requests, so 5 capped a 2-core machine's mixed workload at ~20 requests/s (docs/scaling.md).
  */
 export const DEFAULT_GQL_DB_POOL_SIZE = 20
+
+/**
+ * GQL_HEAP_MB (default 320; 0 = Node's own limit): the V8 heap limit of each GraphQL server process
+ * (--max-old-space-size). Node sizes its heap from the machine's memory (gigabytes here) and collects
+ * lazily below that, so a burst of large answers left the server at ~800 MB RSS long after; with the
+ * limit it collects sooner. Every answer is bounded (cost, response size, admission), so it fits.
+ */
+export function apiHeapMb(env: Env = process.env): number {
+    const v = nonEmpty(env, 'GQL_HEAP_MB')
+    if (v == null) return 320
+    if (!/^\d+$/.test(v) || (Number(v) !== 0 && Number(v) < 64))
+        throw new ConfigError('GQL_HEAP_MB', `expected 0 (Node's own limit) or a whole number of MB ≥ 64, got ${JSON.stringify(v)}`)
+    return Number(v)
+}
 
 /** every setting of the GraphQL server; throws the ConfigError of the first bad one */
 export function loadServerSettings(env: Env = process.env): ServerSettings {
@@ -207,13 +221,13 @@ export const CHEAP_QUEUE_PER_CONNECTION = 50
 
 /**
  * The cost budget and the two lanes. The expensive lane runs at most GQL_EXPENSIVE_CONCURRENCY queries
- * (default: the pool's connections less 2, and at most 2 per CPU core, at least 1), fewer than the pool
+ * (default: the pool's connections less 2, and at most 1 per CPU core, at least 1), fewer than the pool
  * holds, so that cheap queries always find a connection, and few enough that the machine's cores are not
  * all taken by expensive SQL while a cheap query waits; the cheap lane runs as many as the pool has connections.
  */
 export function admissionSettings(env: Env = process.env): AdmissionSettings {
     const dbPoolSize = positive(env, 'GQL_DB_CONNECTION_POOL_SIZE', DEFAULT_GQL_DB_POOL_SIZE)
-    const expensiveConcurrency = positive(env, 'GQL_EXPENSIVE_CONCURRENCY', Math.max(1, Math.min(dbPoolSize - 2, 2 * os.availableParallelism())))
+    const expensiveConcurrency = positive(env, 'GQL_EXPENSIVE_CONCURRENCY', Math.max(1, Math.min(dbPoolSize - 2, os.availableParallelism())))
     if (expensiveConcurrency > dbPoolSize) {
         throw new ConfigError(
             'GQL_EXPENSIVE_CONCURRENCY',

@@ -4,17 +4,17 @@
  */
 import * as os from 'os'
 import {ConfigError} from '../../src/config'
-import {admissionSettings} from '../../src/config/server'
+import {admissionSettings, apiHeapMb} from '../../src/config/server'
 
 describe('admission settings', () => {
-    test('defaults: the expensive lane leaves two connections of the pool to cheap queries, and runs at most 2 per core', () => {
+    test('defaults: the expensive lane leaves two connections of the pool to cheap queries, and runs at most 1 per core', () => {
         const cores = os.availableParallelism()
         expect(admissionSettings({})).toEqual({
             maxQueryCost: 250_000,
             maxFilterNodes: 1000,
             maxResponseBytes: 32 * 1024 * 1024,
             cheapQueryCost: 2000,
-            expensiveConcurrency: Math.min(18, 2 * cores),
+            expensiveConcurrency: Math.min(18, cores),
             expensiveQueue: 16,
             cheapConcurrency: 20,
             cheapQueue: 1000,
@@ -22,7 +22,7 @@ describe('admission settings', () => {
             retryAfterSec: 2,
         })
         expect(admissionSettings({GQL_DB_CONNECTION_POOL_SIZE: '2'}).expensiveConcurrency).toBe(1)
-        expect(admissionSettings({GQL_DB_CONNECTION_POOL_SIZE: '5'}).expensiveConcurrency).toBe(Math.min(3, 2 * cores))
+        expect(admissionSettings({GQL_DB_CONNECTION_POOL_SIZE: '5'}).expensiveConcurrency).toBe(Math.min(3, cores))
         expect(admissionSettings({GQL_MAX_RESPONSE_MB: '0.5', GQL_EXPENSIVE_QUEUE: '0'})).toMatchObject({maxResponseBytes: 524288, expensiveQueue: 0})
     })
 
@@ -42,5 +42,12 @@ describe('admission settings', () => {
         expect(err).toBeInstanceOf(ConfigError)
         expect(String((err as Error).message)).toContain(name)
         expect(String((err as Error).message)).toMatch(message)
+    })
+
+    test("GQL_HEAP_MB: 320 MB by default, 0 for Node's own limit, nonsense refused with the setting named", () => {
+        expect(apiHeapMb({})).toBe(320)
+        expect(apiHeapMb({GQL_HEAP_MB: '0'})).toBe(0)
+        expect(apiHeapMb({GQL_HEAP_MB: '1024'})).toBe(1024)
+        for (const bad of ['12', 'lots', '-5', '1.5']) expect(() => apiHeapMb({GQL_HEAP_MB: bad})).toThrow(/^GQL_HEAP_MB: expected 0/)
     })
 })
