@@ -75,7 +75,7 @@ ${kpi('Dismissed', phaHtml(t.dismissed, L, this.decimals, 'dismissed'))}
 <p><span class="${inv.mismatched + inv.unpaired + inv.rowMismatched === 0 ? 'ok' : 'bad'}">Settlement ↔ pool reward:</span> ${num(inv.matched, L, 0)} of ${num(inv.checked, L, 0)} settlements match the reward their pool received (owner + stakers + dismissed = payout); ${num(inv.mismatched, L, 0)} differ, ${num(inv.unpaired, L, 0)} have no pool event, ${num(inv.rowMismatched, L, 0)} rows do not add up.</p>
 <h2>Payouts <span class="sub" data-field="rows">${a.count ? `${num(a.offset + 1, L, 0)}–${num(last, L, 0)} of ${num(a.count, L, 0)}` : 'none in this range'}</span></h2>
 <div class="scroll"><table class="payouts"><thead><tr><th>Time</th><th class="r">Block</th><th>Worker</th><th>Pool</th><th class="r">Payout</th><th class="r">Treasury</th><th></th></tr></thead><tbody>${rows}</tbody></table></div>
-<div class="row pager"><button type="button" data-page="prev" ${a.offset === 0 ? 'disabled' : ''}>← Newer</button><button type="button" data-page="next" ${a.hasMore ? '' : 'disabled'}>Older →</button>
+<div class="row pager"><button type="button" data-page="prev" ${a.offset === 0 ? 'disabled' : ''}>← Earlier</button><button type="button" data-page="next" ${a.hasMore ? '' : 'disabled'}>Later →</button>
 <span class="muted">Block #${num(a.head.height, L, 0)} · ${escapeHtml(dateTime(a.head.timestamp, L))}</span></div>`
     }
     protected override rendered(): void {
