@@ -38,7 +38,11 @@ interface Waiter {
 
 export class LaneFullError extends Error {
     constructor(readonly lane: string) {
+        // refused by the hundred per second under a flood: no stack trace to capture (it is never shown)
+        const limit = Error.stackTraceLimit
+        Error.stackTraceLimit = 0
         super(`lane ${lane} is full`)
+        Error.stackTraceLimit = limit
     }
 }
 
@@ -207,9 +211,10 @@ export function admissionPlugin(a: Admission, maxResponseNodes: number) {
                             rc.response.http.status = 503
                             headers?.set('retry-after', String(s.retryAfterSec))
                         }
+                        const running = (n: number, kind: string) => `${n} ${kind}${n === 1 ? 'query is' : 'queries are'} running`
                         const what = cheap
-                            ? `${lane.concurrency} queries are running and ${lane.maxQueue} waiting`
-                            : `${lane.concurrency} expensive queries are running and ${lane.maxQueue} waiting (GQL_EXPENSIVE_CONCURRENCY, GQL_EXPENSIVE_QUEUE)`
+                            ? `${running(lane.concurrency, '')} and ${lane.maxQueue} waiting`
+                            : `${running(lane.concurrency, 'expensive ')} and ${lane.maxQueue} waiting (GQL_EXPENSIVE_CONCURRENCY, GQL_EXPENSIVE_QUEUE)`
                         throw new ApiError(
                             `server busy: ${what}; retry after ${s.retryAfterSec} s${cheap ? '' : ', or ask for less (this query costs ' + fmt(c.cost) + ')'}`,
                             'SERVER_BUSY'

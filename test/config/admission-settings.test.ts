@@ -14,7 +14,7 @@ describe('admission settings', () => {
             maxFilterNodes: 1000,
             maxResponseBytes: 32 * 1024 * 1024,
             cheapQueryCost: 2000,
-            expensiveConcurrency: Math.min(18, cores),
+            expensiveConcurrency: Math.max(1, Math.min(18, cores - 1)),
             expensiveQueue: 16,
             cheapConcurrency: 20,
             cheapQueue: 1000,
@@ -22,7 +22,7 @@ describe('admission settings', () => {
             retryAfterSec: 2,
         })
         expect(admissionSettings({GQL_DB_CONNECTION_POOL_SIZE: '2'}).expensiveConcurrency).toBe(1)
-        expect(admissionSettings({GQL_DB_CONNECTION_POOL_SIZE: '5'}).expensiveConcurrency).toBe(Math.min(3, cores))
+        expect(admissionSettings({GQL_DB_CONNECTION_POOL_SIZE: '5'}).expensiveConcurrency).toBe(Math.max(1, Math.min(3, cores - 1)))
         expect(admissionSettings({GQL_MAX_RESPONSE_MB: '0.5', GQL_EXPENSIVE_QUEUE: '0'})).toMatchObject({maxResponseBytes: 524288, expensiveQueue: 0})
     })
 
