@@ -2,7 +2,7 @@
  * A month's ingest: the processor indexes `khala-month` (30 days, ~25M events, a network growing over the
  * month) over RPC from a devnet serving the chain file from disk, on a fresh database, as a child process.
  *
- *   node lib/bench/month.js [--days N] [--seed N] [--gateway [URL]] [--results]
+ *   node lib/bench/month.js [--days N] [--seed N] [--gateway [URL]] [--results] [--generate-only]
  *
  * Reports, per day of chain: the processor's peak RSS while it indexed that day's blocks (RSS sampled every
  * second and attributed to the day of the block being indexed), the seconds spent and the chain events/s;
@@ -14,7 +14,8 @@
  * through the devnet's own SQD gateway (devnet/gateway), or the gateway at URL
  * (GATEWAY_URL), RPC still giving the head. The table goes to bench/out/month-<scenario>.md and, for the
  * 30-day run or with `--results`, to the "## Month" section of bench/RESULTS.md. The chain file is cached in
- * bench/out/ (generated once, by a child process whose peak RSS is recorded next to it).
+ * bench/out/ (generated once, by a child process whose peak RSS is recorded next to it); `--generate-only`
+ * makes it and stops, so that the ~25 minutes of generation can run ahead of a quiet machine's timed run.
  */
 import {spawn} from 'child_process'
 import * as fs from 'fs'
@@ -35,10 +36,11 @@ interface Args {
     seed: number
     gateway?: string | true
     results: boolean
+    generateOnly: boolean
 }
 
 function parse(argv: string[]): Args {
-    const a: Args = {days: 30, seed: 1, results: false}
+    const a: Args = {days: 30, seed: 1, results: false, generateOnly: false}
     for (let i = 0; i < argv.length; i++) {
         const v = argv[i + 1]
         switch (argv[i]) {
@@ -60,8 +62,11 @@ function parse(argv: string[]): Args {
             case '--results':
                 a.results = true
                 break
+            case '--generate-only':
+                a.generateOnly = true
+                break
             default:
-                throw new Error(`unknown argument ${argv[i]} (expected --days N, --seed N, --gateway [URL], --results)`)
+                throw new Error(`unknown argument ${argv[i]} (expected --days N, --seed N, --gateway [URL], --results, --generate-only)`)
         }
     }
     return a
@@ -189,8 +194,13 @@ export interface MonthResult {
     eta: {percent: number; predictedSeconds: number; actualSeconds: number}[]
 }
 
-export async function runMonthBench(args: Args): Promise<MonthResult> {
-    const scenario = args.days === 30 ? 'khala-month' : `khala-days:${args.days}`
+function monthScenario(args: Args): string {
+    return args.days === 30 ? 'khala-month' : `khala-days:${args.days}`
+}
+
+/** the scenario's chain file in bench/out, generated when missing; the generator's record, if any */
+export async function monthChain(args: Args): Promise<{chainFile: string; generator: GenInfo | null}> {
+    const scenario = monthScenario(args)
     fs.mkdirSync(OUT, {recursive: true})
     const base = path.join(OUT, `${scenario.replace(':', '-')}-seed${args.seed}`)
     const chainFile = base + '.chain'
@@ -203,6 +213,12 @@ export async function runMonthBench(args: Args): Promise<MonthResult> {
     } else if (fs.existsSync(base + '.gen.json')) {
         generator = JSON.parse(fs.readFileSync(base + '.gen.json', 'utf8'))
     }
+    return {chainFile, generator}
+}
+
+export async function runMonthBench(args: Args): Promise<MonthResult> {
+    const scenario = monthScenario(args)
+    const {chainFile, generator} = await monthChain(args)
     let t0 = Date.now()
     // --gateway without a URL: the devnet serves its finalized history as an SQD gateway too (devnet/gateway)
     const dn = await startDevnet({fromFile: chainFile, port: 0, gatewayPort: args.gateway === true ? 0 : undefined})
@@ -359,17 +375,30 @@ export function spliceSection(doc: string, title: string, body: string): string 
 
 if (require.main === module) {
     const args = parse(process.argv.slice(2))
-    benchServerUrl()
-    runMonthBench(args)
-        .then(r => {
-            const table = formatMonth(r)
-            console.log(table)
-            fs.writeFileSync(path.join(OUT, `month-${r.scenario.replace(':', '-')}.md`), table + '\n')
-            if (args.days === 30 || args.results) fs.writeFileSync(RESULTS, spliceSection(fs.readFileSync(RESULTS, 'utf8'), 'Month', table))
-            process.exit(0)
-        })
-        .catch(e => {
-            console.error(e?.stack ?? e)
-            process.exit(1)
-        })
+    if (args.generateOnly) {
+        monthChain(args).then(
+            ({chainFile}) => {
+                console.error(`chain file ready: ${chainFile}`)
+                process.exit(0)
+            },
+            e => {
+                console.error(e?.stack ?? e)
+                process.exit(1)
+            }
+        )
+    } else {
+        benchServerUrl()
+        runMonthBench(args)
+            .then(r => {
+                const table = formatMonth(r)
+                console.log(table)
+                fs.writeFileSync(path.join(OUT, `month-${r.scenario.replace(':', '-')}.md`), table + '\n')
+                if (args.days === 30 || args.results) fs.writeFileSync(RESULTS, spliceSection(fs.readFileSync(RESULTS, 'utf8'), 'Month', table))
+                process.exit(0)
+            })
+            .catch(e => {
+                console.error(e?.stack ?? e)
+                process.exit(1)
+            })
+    }
 }
