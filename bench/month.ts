@@ -13,12 +13,13 @@
  * `--days N` runs `khala-days:N` (the same network over N days) instead; `--gateway` serves the history
  * through the devnet's own SQD gateway (devnet/gateway), or the gateway at URL
  * (GATEWAY_URL), RPC still giving the head. The table goes to bench/out/month-<scenario>.md and, for the
- * 30-day run or with `--results`, to the "## Month" section of bench/RESULTS.md. The chain file is cached in
+ * 30-day run or with `--results`, to bench/RESULTS.md ("## Month over RPC" or "## Month through an SQD gateway"). The chain file is cached in
  * bench/out/ (generated once, by a child process whose peak RSS is recorded next to it); `--generate-only`
  * makes it and stops, so that the ~25 minutes of generation can run ahead of a quiet machine's timed run.
  */
 import {spawn} from 'child_process'
 import * as fs from 'fs'
+import * as os from 'os'
 import * as path from 'path'
 import * as readline from 'readline'
 import {startDevnet} from '../devnet'
@@ -181,6 +182,8 @@ export interface MonthResult {
     blocks: number
     events: number
     cpus: number
+    /** the CPU model and total memory, e.g. "2 × AMD EPYC …, 24 GB" */
+    machine: string
     source: string
     generator: GenInfo | null
     devnetIndexSeconds: number
@@ -310,7 +313,8 @@ export async function runMonthBench(args: Args): Promise<MonthResult> {
         seed: args.seed,
         blocks: height,
         events,
-        cpus: require('os').cpus().length,
+        cpus: os.cpus().length,
+        machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(os.totalmem() / 2 ** 30)} GB, PostgreSQL on 127.0.0.1`,
         source: gw ? `RPC + gateway ${gw.url}` : 'RPC',
         generator,
         devnetIndexSeconds,
@@ -322,7 +326,7 @@ export async function runMonthBench(args: Args): Promise<MonthResult> {
         deferredIndexes: {count: deferred, rebuildSeconds},
         eta,
     }
-    fs.writeFileSync(path.join(OUT, `month-${scenario.replace(':', '-')}.json`), JSON.stringify(result, null, 2) + '\n')
+    fs.writeFileSync(path.join(OUT, `month-${scenario.replace(':', '-')}${gw ? '-gateway' : ''}.json`), JSON.stringify(result, null, 2) + '\n')
     return result
 }
 
@@ -332,8 +336,8 @@ export function formatMonth(r: MonthResult): string {
     const last = r.days[r.days.length - 1]
     const flat = Math.max(...r.days.map(d => d.peakRssMb))
     const lines = [
-        `\`node lib/bench/month.js${r.scenario === 'khala-month' ? '' : ` --days ${r.days.length}`}\` (bench/month.ts), ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ` +
-            `${r.cpus} CPUs, Node ${process.version}. Scenario \`${r.scenario}\` (seed ${r.seed}): ${f(r.blocks)} blocks, ${f(r.events)} chain events, ` +
+        `\`node lib/bench/month.js${r.scenario === 'khala-month' ? '' : ` --days ${r.days.length}`}${r.source === 'RPC' ? '' : ' --gateway'}\` (bench/month.ts), ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, ` +
+            `${r.machine}, Node ${process.version}. Scenario \`${r.scenario}\` (seed ${r.seed}): ${f(r.blocks)} blocks, ${f(r.events)} chain events, ` +
             `indexed over ${r.source} from a devnet serving the chain file from disk (indexed in ${r.devnetIndexSeconds.toFixed(0)} s).`,
         '',
         r.generator
@@ -363,7 +367,12 @@ export function formatMonth(r: MonthResult): string {
     return lines.join('\n')
 }
 
-/** replaces (or appends) the "## Month" section of RESULTS.md */
+/** the RESULTS.md section of a run: one for RPC alone, one for history through a gateway */
+export function monthSection(r: MonthResult): string {
+    return r.source === 'RPC' ? 'Month over RPC' : 'Month through an SQD gateway'
+}
+
+/** replaces (or appends) a "## <title>" section of RESULTS.md */
 export function spliceSection(doc: string, title: string, body: string): string {
     const head = `## ${title}\n`
     const section = `${head}\n${body.trim()}\n`
@@ -392,8 +401,8 @@ if (require.main === module) {
             .then(r => {
                 const table = formatMonth(r)
                 console.log(table)
-                fs.writeFileSync(path.join(OUT, `month-${r.scenario.replace(':', '-')}.md`), table + '\n')
-                if (args.days === 30 || args.results) fs.writeFileSync(RESULTS, spliceSection(fs.readFileSync(RESULTS, 'utf8'), 'Month', table))
+                fs.writeFileSync(path.join(OUT, `month-${r.scenario.replace(':', '-')}${r.source === 'RPC' ? '' : '-gateway'}.md`), table + '\n')
+                if (args.days === 30 || args.results) fs.writeFileSync(RESULTS, spliceSection(fs.readFileSync(RESULTS, 'utf8'), monthSection(r), table))
                 process.exit(0)
             })
             .catch(e => {
