@@ -386,6 +386,8 @@ export const KNOWN_SETTINGS: Readonly<Record<string, string>> = {
     GQL_MAX_FILTER_NODES: 'api',
     GQL_MAX_RESPONSE_MB: 'api',
     GQL_CHEAP_QUERY_COST: 'api',
+    GQL_ANALYTICS_CONCURRENCY: 'api',
+    GQL_ANALYTICS_QUEUE: 'api',
     GQL_EXPENSIVE_CONCURRENCY: 'api',
     GQL_EXPENSIVE_QUEUE: 'api',
     GQL_WORKERS: 'api',

@@ -8,7 +8,8 @@
  *   GQL_WORKERS                        server processes sharing the port, 1 … 64, default 1
  *   GQL_MAX_ROOT_FIELDS, GQL_MAX_RESPONSE_NODES, GQL_MAX_REQUEST_KB, GQL_SQL_TIMEOUT_MS   limits
  *   GQL_MAX_QUERY_COST, GQL_MAX_FILTER_NODES, GQL_MAX_RESPONSE_MB      cost and size of one query (src/server/cost.ts)
- *   GQL_CHEAP_QUERY_COST, GQL_EXPENSIVE_CONCURRENCY, GQL_EXPENSIVE_QUEUE  admission (src/server/admission.ts)
+ *   GQL_CHEAP_QUERY_COST, GQL_ANALYTICS_CONCURRENCY, GQL_ANALYTICS_QUEUE, GQL_EXPENSIVE_CONCURRENCY,
+ *   GQL_EXPENSIVE_QUEUE  admission (src/server/admission.ts)
  *   GQL_DB_CONNECTION_POOL_SIZE        connections of the request pool (graphql-server reads it too), default 20
  *   GQL_RESPONSE_CACHE_MB              HTTP response cache, megabytes, default 64 (0 = off)
  *   GQL_CACHE_HEAD_MS                  how often the caches re-read the chain head, default 1000
@@ -45,6 +46,10 @@ export interface AdmissionSettings {
     maxResponseBytes: number
     /** queries costing at most this (and no analytics) take the cheap lane */
     cheapQueryCost: number
+    /** analytics queries (the project's own resolvers, reconciliation aside) running at once */
+    analyticsConcurrency: number
+    /** analytics queries waiting for a turn; more → HTTP 503 */
+    analyticsQueue: number
     /** expensive queries running at once */
     expensiveConcurrency: number
     /** expensive queries waiting for a turn; more → HTTP 503 */
@@ -220,16 +225,29 @@ export function serverLimits(env: Env = process.env): ServerLimits {
 export const CHEAP_QUEUE_PER_CONNECTION = 50
 
 /**
- * The cost budget and the two lanes. The expensive lane runs at most GQL_EXPENSIVE_CONCURRENCY queries
- * (default: one per CPU core but one, at most the pool's connections less 2, at least 1), fewer than the
- * pool holds, so that cheap queries always find a connection, and few enough that one core is left to the
- * server's event loop and the cheap queries' SQL: on 2 cores, two expensive queries at once took both, and
- * a small query's p50 under 20 hostile clients went from 55 to 70 ms (p99 135 → 150 ms); the cheap lane runs
- * as many as the pool has connections.
+ * The cost budget and the three lanes (src/server/admission.ts).
+ *
+ * - Expensive (open-ended entity lists and connections, filters and sorts of any shape, the audit's
+ *   reconciliation): at most GQL_EXPENSIVE_CONCURRENCY (default: one per CPU core but one, at most the pool's
+ *   connections less 2, at least 1), so that one core is left to the server's event loop and the other lanes'
+ *   SQL: on 2 cores, two expensive queries at once took both, and a small query's p50 under 20 hostile clients
+ *   went from 55 to 70 ms (p99 135 → 150 ms).
+ * - Analytics (the project's resolvers: payoutAudit, workerTimeline, poolLeaderboard, emission, networkStats…,
+ *   whose SQL reads indexed ranges and rollups, docs/plans): GQL_ANALYTICS_CONCURRENCY (default two per core,
+ *   at most the pool less 2), GQL_ANALYTICS_QUEUE waiting (default 64). They are what dashboards and miners
+ *   ask for all day; in the expensive lane, one at a time, 100 requests/s of them were refused by the hundred.
+ * - Cheap: as many as the pool has connections.
  */
 export function admissionSettings(env: Env = process.env): AdmissionSettings {
     const dbPoolSize = positive(env, 'GQL_DB_CONNECTION_POOL_SIZE', DEFAULT_GQL_DB_POOL_SIZE)
     const expensiveConcurrency = positive(env, 'GQL_EXPENSIVE_CONCURRENCY', Math.max(1, Math.min(dbPoolSize - 2, os.availableParallelism() - 1)))
+    const analyticsConcurrency = positive(env, 'GQL_ANALYTICS_CONCURRENCY', Math.max(1, Math.min(dbPoolSize - 2, 2 * os.availableParallelism())))
+    if (analyticsConcurrency > dbPoolSize) {
+        throw new ConfigError(
+            'GQL_ANALYTICS_CONCURRENCY',
+            `${analyticsConcurrency} is more than the ${dbPoolSize} connections of the pool (GQL_DB_CONNECTION_POOL_SIZE); keep it below, so cheap queries find a connection`
+        )
+    }
     if (expensiveConcurrency > dbPoolSize) {
         throw new ConfigError(
             'GQL_EXPENSIVE_CONCURRENCY',
@@ -249,6 +267,8 @@ export function admissionSettings(env: Env = process.env): AdmissionSettings {
         maxFilterNodes: positive(env, 'GQL_MAX_FILTER_NODES', 1000),
         maxResponseBytes,
         cheapQueryCost: wholeNumber(env, 'GQL_CHEAP_QUERY_COST', 2000),
+        analyticsConcurrency,
+        analyticsQueue: wholeNumber(env, 'GQL_ANALYTICS_QUEUE', 64),
         expensiveConcurrency,
         expensiveQueue: wholeNumber(env, 'GQL_EXPENSIVE_QUEUE', 16),
         cheapConcurrency: dbPoolSize,

@@ -6,13 +6,15 @@
  *    GQL_MAX_QUERY_COST or with more than GQL_MAX_FILTER_NODES filter nodes is refused with HTTP 400 and
  *    `extensions.code = "QUERY_TOO_COSTLY"`, the message naming the cost, the limit and the heaviest root
  *    field. Nothing is executed, and a refused persisted query is not registered.
- * 2. Admission: two lanes. A query costing at most GQL_CHEAP_QUERY_COST without analytics root fields
+ * 2. Admission: three lanes. A query costing at most GQL_CHEAP_QUERY_COST without analytics root fields
  *    (`squidStatus`, a lookup by id, a small page) takes the cheap lane, which runs as many queries as the
- *    request pool has connections; every other one takes the expensive lane, which runs
- *    GQL_EXPENSIVE_CONCURRENCY at once (fewer than the pool's connections: the rest stay free for the cheap
- *    lane). Each lane has a short queue (GQL_EXPENSIVE_QUEUE; the cheap one 50 per connection); a query
- *    finding its lane's queue full is answered at once with HTTP 503, `Retry-After` and
- *    `extensions.code = "SERVER_BUSY"`. A turn ends once the request's transaction is closed (its
+ *    request pool has connections. A query of the project's analytics resolvers (beside them at most a
+ *    cheap part, and no `reconciliation`) takes the analytics lane: GQL_ANALYTICS_CONCURRENCY at once (two
+ *    per core), since their SQL reads indexed ranges and rollups. Every other one (open-ended entity lists
+ *    and connections with any filter and sort, the reconciliation's lifetime sums) takes the expensive lane,
+ *    GQL_EXPENSIVE_CONCURRENCY at once (one per core but one). Each lane has a queue (GQL_ANALYTICS_QUEUE,
+ *    GQL_EXPENSIVE_QUEUE; the cheap one 50 per connection); a query finding its lane's queue full is
+ *    answered at once with HTTP 503, `Retry-After` and `extensions.code = "SERVER_BUSY"`. A turn ends once the request's transaction is closed (its
  *    connection back in the pool); a client leaving while queued gives up its place.
  * 3. Response size: the answer's JSON size is measured before Apollo serializes it, stopping at
  *    GQL_MAX_RESPONSE_MB; an answer over it is replaced by HTTP 400, `extensions.code = "RESPONSE_TOO_LARGE"`.
@@ -170,6 +172,7 @@ export function jsonSizeWithin(value: unknown, max: number): number {
 
 export interface Admission {
     cheap: Lane
+    analytics: Lane
     expensive: Lane
     settings: AdmissionSettings
 }
@@ -178,8 +181,15 @@ export function createAdmission(settings: AdmissionSettings): Admission {
     return {
         settings,
         cheap: new Lane('cheap', settings.cheapConcurrency, settings.cheapQueue),
+        analytics: new Lane('analytics', settings.analyticsConcurrency, settings.analyticsQueue),
         expensive: new Lane('expensive', settings.expensiveConcurrency, settings.expensiveQueue),
     }
+}
+
+/** the lane of a query of cost `c` (see the head of this file) */
+export function admissionLane(a: Admission, c: QueryCost): Lane {
+    if (!c.analytics) return c.cost <= a.settings.cheapQueryCost ? a.cheap : a.expensive
+    return !c.heavyAnalytics && c.otherCost <= a.settings.cheapQueryCost ? a.analytics : a.expensive
 }
 
 /** the Apollo plugin (Apollo Server 3 plugin shape) */
@@ -197,8 +207,8 @@ export function admissionPlugin(a: Admission, maxResponseNodes: number) {
                     headers?.set('x-query-cost', Number.isFinite(c.cost) ? String(Math.round(c.cost)) : 'unbounded')
                     const refusal = costError(c, s)
                     if (refusal) throw refusal
-                    const cheap = c.cost <= s.cheapQueryCost && !c.analytics
-                    const lane = cheap ? a.cheap : a.expensive
+                    const lane = admissionLane(a, c)
+                    const cheap = lane === a.cheap
                     headers?.set('x-query-lane', lane.name)
                     const res = rc.context?.[HTTP_RESPONSE]
                     try {
@@ -214,7 +224,9 @@ export function admissionPlugin(a: Admission, maxResponseNodes: number) {
                         const running = (n: number, kind: string) => `${n} ${kind}${n === 1 ? 'query is' : 'queries are'} running`
                         const what = cheap
                             ? `${running(lane.concurrency, '')} and ${lane.maxQueue} waiting`
-                            : `${running(lane.concurrency, 'expensive ')} and ${lane.maxQueue} waiting (GQL_EXPENSIVE_CONCURRENCY, GQL_EXPENSIVE_QUEUE)`
+                            : lane === a.analytics
+                              ? `${running(lane.concurrency, 'analytics ')} and ${lane.maxQueue} waiting (GQL_ANALYTICS_CONCURRENCY, GQL_ANALYTICS_QUEUE)`
+                              : `${running(lane.concurrency, 'expensive ')} and ${lane.maxQueue} waiting (GQL_EXPENSIVE_CONCURRENCY, GQL_EXPENSIVE_QUEUE)`
                         throw new ApiError(
                             `server busy: ${what}; retry after ${s.retryAfterSec} s${cheap ? '' : ', or ask for less (this query costs ' + fmt(c.cost) + ')'}`,
                             'SERVER_BUSY'

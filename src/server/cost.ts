@@ -1,6 +1,7 @@
 /**
  * The cost of a GraphQL query, counted before anything runs (src/server/admission.ts refuses a query over
- * GQL_MAX_QUERY_COST / GQL_MAX_FILTER_NODES and sends the rest to the cheap or the expensive lane by it).
+ * GQL_MAX_QUERY_COST / GQL_MAX_FILTER_NODES and sends the rest to the cheap, the analytics or the expensive
+ * lane by it).
  *
  * OpenReader's own response-size estimate (GQL_MAX_RESPONSE_NODES) is made per root field from a tree in
  * which the aliases of one scalar field count once, so `payouts(limit: 1000) { a1: id … a5000: id }`
@@ -59,6 +60,26 @@ export const V1_POOLS_ROWS = 20
 /** buckets assumed for a series whose range is open (`emission` without `from` / `to`), and the most days assumed */
 export const OPEN_RANGE_BUCKETS = 1000
 
+/**
+ * Fields below an analytics root whose SQL is not bounded by the range asked for: the reconciliation's
+ * lifetime checks sum every payout and reward of the subject (seconds to a minute for the busiest owner at
+ * 2×10^7 payouts, docs/scaling.md)
+ */
+export const HEAVY_ANALYTICS_FIELDS = new Set(['reconciliation'])
+
+/** does `set` (fragments resolved) select a field named in `names`, at any depth */
+function selectsAny(set: SelectionSetNode | undefined, names: Set<string>, fragments: Record<string, FragmentDefinitionNode>, depth = 0): boolean {
+    if (set == null || depth > 50) return false
+    for (const sel of set.selections) {
+        if (sel.kind === Kind.FIELD) {
+            if (names.has(sel.name.value) || selectsAny(sel.selectionSet, names, fragments, depth + 1)) return true
+        } else if (sel.kind === Kind.INLINE_FRAGMENT) {
+            if (selectsAny(sel.selectionSet, names, fragments, depth + 1)) return true
+        } else if (fragments[sel.name.value] && selectsAny(fragments[sel.name.value].selectionSet, names, fragments, depth + 1)) return true
+    }
+    return false
+}
+
 export interface QueryCost {
     /** the whole cost, in the unit of GQL_MAX_QUERY_COST */
     cost: number
@@ -73,6 +94,10 @@ export interface QueryCost {
     rootFields: number
     /** the query has an analytics root field */
     analytics: boolean
+    /** the cost of its root fields that are not analytics (entity lists, connections, lookups, status, introspection) */
+    otherCost: number
+    /** an analytics root field selects one of HEAVY_ANALYTICS_FIELDS (a payoutAudit's `reconciliation`) */
+    heavyAnalytics: boolean
     /** introspection only (`__schema`, `__type`, `__typename`) */
     introspection: boolean
 }
@@ -460,7 +485,17 @@ export function queryCost(
 ): QueryCost {
     const counter = new Counter(schema, fragments, variables)
     const query = schema.getQueryType()
-    const out: QueryCost = {cost: 0, nodes: 0, filterNodes: 0, deferred: [], analytics: false, introspection: true, rootFields: 0}
+    const out: QueryCost = {
+        cost: 0,
+        nodes: 0,
+        filterNodes: 0,
+        deferred: [],
+        analytics: false,
+        otherCost: 0,
+        heavyAnalytics: false,
+        introspection: true,
+        rootFields: 0,
+    }
     if (query == null) return out
     let total = ZERO
     const perKey = new Map<string, number>()
@@ -489,12 +524,14 @@ export function queryCost(
             } else part = counter.field(node, query, {root: args, rootId})
         } else if (kind === 'analytics' && def) {
             out.analytics = true
+            if (selectsAny(node.selectionSet, HEAVY_ANALYTICS_FIELDS, fragments)) out.heavyAnalytics = true
             const args = counter.args(def, node)
             part = add(counter.field(node, query, {root: args, rootId}), {nodes: 0, filter: 0, extra: ANALYTICS_WEIGHT})
         } else {
             part = counter.field(node, query, {root: {}, rootId})
         }
         total = add(total, part)
+        if (kind !== 'analytics') out.otherCost += partCost(part)
         const key = node.alias?.value ?? name
         perKey.set(key, (perKey.get(key) ?? 0) + partCost(part))
     }

@@ -22,7 +22,7 @@
  * constructs (@subsquid/apollo-server-express, src/sdk/apollo.ts), before the server starts. Should that
  * fail (an SDK upgrade moved it), the server stops with one line: it never answers with uncleaned errors.
  *
- * Every query is costed before it runs and admitted through a cheap or an expensive lane, and its answer's
+ * Every query is costed before it runs and admitted through a cheap, an analytics or an expensive lane, and its answer's
  * size is bounded (src/server/admission.ts, src/server/cost.ts; plugin added by the same subclass).
  *
  * Before it starts, the port and the database are checked (src/server/startup.ts): a port in use, a missing,

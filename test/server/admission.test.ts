@@ -10,7 +10,9 @@
 import {Client} from 'pg'
 import {indexedDatabase} from '../helpers/indexed'
 import {GraphqlServer, httpRequest, HttpResult} from '../helpers/graphql-server'
-import {Lane, LaneFullError} from '../../src/server/admission'
+import {admissionLane, createAdmission, Lane, LaneFullError} from '../../src/server/admission'
+import {admissionSettings} from '../../src/config/server'
+import type {QueryCost} from '../../src/server/cost'
 
 const CONCURRENCY = 2
 const QUEUE = 3
@@ -111,6 +113,50 @@ test('20 expensive queries and a probe: each answer is 200 or 503 with Retry-Aft
         await lock.end()
     }
 }, 120_000)
+
+test('each kind of query takes its lane: analytics, the reconciliation and open-ended lists, lookups', async () => {
+    const lanes: [string, string][] = [
+        ['{ squidStatus { height } }', 'cheap'],
+        ['{ payouts(limit: 10) { id } }', 'cheap'],
+        ['{ payouts(limit: 1000, orderBy: amount_DESC) { id amount timestamp } }', 'expensive'],
+        ['{ emission(granularity: DAY) { emitted remaining } }', 'analytics'],
+        ['{ poolLeaderboard(orderBy: APR, window: DAY, limit: 20) { entries { pid apr } } }', 'analytics'],
+        ['{ networkStats { height pools } squidStatus { height } }', 'analytics'],
+        // with a big list beside it, or the reconciliation's lifetime sums, an analytics query is expensive
+        ['{ networkStats { height } payouts(limit: 1000, orderBy: amount_DESC) { id amount timestamp } }', 'expensive'],
+        ['{ payoutAudit(pool: "1", from: "2022-12-01", to: "2022-12-02", limit: 1) { count reconciliation { ok } } }', 'expensive'],
+        ['{ payoutAudit(pool: "1", from: "2022-12-01", to: "2022-12-02", limit: 1) { count } }', 'analytics'],
+    ]
+    for (const [query, lane] of lanes) {
+        const r = await post(query)
+        expect({query, status: r.status, lane: r.headers['x-query-lane']}).toEqual({query, status: 200, lane})
+        expect(JSON.parse(r.body).errors).toBeUndefined()
+    }
+}, 120_000)
+
+describe('admissionLane', () => {
+    const a = createAdmission(admissionSettings({}))
+    const cost = (c: Partial<QueryCost>): QueryCost => ({
+        cost: 0,
+        nodes: 0,
+        filterNodes: 0,
+        deferred: [],
+        rootFields: 1,
+        analytics: false,
+        otherCost: 0,
+        heavyAnalytics: false,
+        introspection: false,
+        ...c,
+    })
+    test('by cost, kind and the heavy fields', () => {
+        expect(admissionLane(a, cost({cost: 2000}))).toBe(a.cheap)
+        expect(admissionLane(a, cost({cost: 2001}))).toBe(a.expensive)
+        expect(admissionLane(a, cost({cost: 120_000, analytics: true}))).toBe(a.analytics)
+        expect(admissionLane(a, cost({cost: 5000, analytics: true, otherCost: 2000}))).toBe(a.analytics)
+        expect(admissionLane(a, cost({cost: 5000, analytics: true, otherCost: 2001}))).toBe(a.expensive)
+        expect(admissionLane(a, cost({cost: 1500, analytics: true, heavyAnalytics: true}))).toBe(a.expensive)
+    })
+})
 
 describe('a lane', () => {
     test('grants `concurrency` turns, queues `maxQueue`, refuses the rest, and hands turns on in order', async () => {
