@@ -84,6 +84,15 @@ test('20 expensive queries and a probe: each answer is 200 or 503 with Retry-Aft
         expect(JSON.parse(lookup.body).data.networkStateById.height).toBeGreaterThan(0)
         expect(settled.filter(r => r?.status === 200)).toHaveLength(0)
         expect(settled.filter(r => r == null)).toHaveLength(CONCURRENCY + QUEUE)
+        // while the lane is full, a query of that lane is refused before it is validated (under a flood the
+        // validation of every refused query took the event loop): a field that does not exist is not even
+        // looked at, and the answer says busy; once the lane is free the same query gets its 400
+        const unvalidated = `{ payouts(limit: 1000, orderBy: amount_DESC) { id noSuchField } }`
+        const shed = await post(unvalidated)
+        expect(shed.status).toBe(503)
+        expect(shed.headers['retry-after']).toBe('2')
+        expect(shed.headers['x-query-lane']).toBe('expensive')
+        expect(JSON.parse(shed.body).errors[0].extensions).toEqual({code: 'SERVER_BUSY'})
 
         await lock.query('ROLLBACK')
         locked = false
@@ -108,6 +117,9 @@ test('20 expensive queries and a probe: each answer is 200 or 503 with Retry-Aft
         // the lane is free again
         const again = await post(expensive(99))
         expect(again.status).toBe(200)
+        const invalid = await post(unvalidated)
+        expect(invalid.status).toBe(400)
+        expect(JSON.parse(invalid.body).errors[0].message).toMatch(/noSuchField/)
     } finally {
         if (locked) await lock.query('ROLLBACK').catch(() => {})
         await lock.end()
