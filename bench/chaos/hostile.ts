@@ -5,8 +5,10 @@
  * error is a clear message without stack traces, SQL or file paths, samples the server's RSS, and measures a
  * small probe query's latency while 20 expensive queries run.
  */
+import {spawn} from 'child_process'
 import {createHash} from 'crypto'
 import * as fs from 'fs'
+import * as path from 'path'
 import {mulberry32} from '../../devnet/prng'
 import {GraphqlServer, HttpResult, httpRequest} from '../../test/helpers/graphql-server'
 import {ChaosContext, indexScenario, percentile, reference, Row, sleep} from './common'
@@ -176,22 +178,18 @@ async function send(base: string, r: Req): Promise<HttpResult | Error> {
     }
 }
 
-/** a small query's latency while 20 clients run expensive ones */
+/**
+ * A small query's latency while 20 clients run expensive ones. The 20 run in a process of their own
+ * (bench/chaos/loaders.ts), as attackers are other machines: in this one they delayed the probe's own
+ * event loop, which then counted as server latency.
+ */
 async function probeUnderLoad(base: string, probes: number) {
-    // a small probe while 20 expensive queries run
-    let stop = false
-    let heavy = 0
-    let heavyFailed = 0
-    const loaders = Array.from({length: 20}, async (_, w) => {
-        let k = 0
-        while (!stop) {
-            k++
-            const q = `{ h${w}_${k}: payouts(where: {amount_gt: "${w * 100_000 + k}"}, orderBy: timestamp_DESC, limit: 2000) { id amount toOwner toStakers timestamp workerId poolId } }`
-            const r = await send(base, gql('load', q))
-            heavy++
-            if (r instanceof Error || r.status !== 200) heavyFailed++
-        }
-    })
+    const child = spawn(process.execPath, [path.join(__dirname, 'loaders.js'), base + '/graphql', '20'], {stdio: ['pipe', 'pipe', 'pipe']})
+    let out = ''
+    let err = ''
+    child.stdout!.on('data', d => (out += d))
+    child.stderr!.on('data', d => (err = (err + d).slice(-2000)))
+    const exited = new Promise<number | null>(resolve => child.on('exit', code => resolve(code)))
     await sleep(1000)
     const lat: number[] = []
     let probeFailed = 0
@@ -202,9 +200,11 @@ async function probeUnderLoad(base: string, probes: number) {
         if (r instanceof Error || r.status !== 200) probeFailed++
         await sleep(25)
     }
-    stop = true
-    await Promise.all(loaders)
-    return {heavy, heavyFailed, probeFailed, p50: percentile(lat, 50), p99: percentile(lat, 99)}
+    child.stdin!.end()
+    const code = await exited
+    if (code !== 0) throw new Error(`the expensive load's process exited with ${code}: ${err}`)
+    const {sent, failed} = JSON.parse(out) as {sent: number; failed: number}
+    return {heavy: sent, heavyFailed: failed, probeFailed, p50: percentile(lat, 50), p99: percentile(lat, 99)}
 }
 
 /** `probes: 0` leaves out the latency-under-load part (and its row) */
