@@ -10,6 +10,7 @@
  * - Open loop (`openLoop`): request i is sent at t0 + i / rate whatever the answers do; its latency counts
  *   from that scheduled time, so a server that falls behind shows it (no coordinated omission).
  */
+import {mulberry32} from '../devnet/prng'
 
 export type RequestKind = 'auditAccount' | 'auditWorker' | 'auditPool' | 'workerTimeline' | 'poolLeaderboard' | 'emission' | 'networkStats' | 'csvPayouts'
 
@@ -44,17 +45,8 @@ export interface WorkloadRequest {
     subject?: string
 }
 
-/** mulberry32: a small seeded PRNG, uniform in [0, 1) */
-export function seededRandom(seed: number): () => number {
-    let a = seed >>> 0
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0
-        let t = a
-        t = Math.imul(t ^ (t >>> 15), t | 1)
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-    }
-}
+/** a seeded PRNG, uniform in [0, 1): the repository's one mulberry32 (devnet/prng.ts) */
+export const seededRandom = mulberry32
 
 /** a sampler of ranks 0 … n−1 with P(r) ∝ 1 / (r + 1)^s (inverse CDF by binary search) */
 export function zipfSampler(n: number, s: number, rand: () => number): () => number {
