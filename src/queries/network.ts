@@ -108,39 +108,41 @@ export async function networkStatsAt(q: Query, at: Date): Promise<NetworkStats> 
     if (head.timestamp != null && at.getTime() >= toDate(head.timestamp)!.getTime()) return liveNetworkStats(q)
     const r = await one(
         q,
+        // the day row carries the day's close (pools, delegators, stake: src/rollup/close.ts dayAtClose); the
+        // payouts and treasury emitted so far are the closed days before the hour's day plus that day's hours
         `WITH h AS (
              SELECT * FROM network_rollup
              WHERE period = 'Hour' AND bucket_start >= $2 AND bucket_start + interval '1 hour' <= $1
              ORDER BY bucket_start DESC LIMIT 1
          ), d AS (
-             SELECT max(bucket_start) AS day FROM network_rollup
+             SELECT * FROM network_rollup
              WHERE period = 'Day' AND bucket_start >= $2 AND bucket_start + interval '1 day' <= $1
-         ), pr AS (
-             SELECT coalesce(sum(r.total_value_at_close) FILTER (WHERE b.kind IS DISTINCT FROM 'Vault'), 0) AS sp_value,
-                    coalesce(sum(r.total_value_at_close) FILTER (WHERE b.kind = 'Vault'), 0) AS vault_value,
-                    count(*)::int AS pools,
-                    sum(r.total_value_at_close * r.apr) FILTER (WHERE b.kind IS DISTINCT FROM 'Vault' AND r.apr IS NOT NULL)
-                      / nullif(sum(r.total_value_at_close) FILTER (WHERE b.kind IS DISTINCT FROM 'Vault' AND r.apr IS NOT NULL), 0) AS avg_apr
-             FROM pool_rollup r LEFT JOIN base_pool b ON b.id = r.pool_id, d
-             WHERE r.period = 'Day' AND r.bucket_start = d.day
-         ), ar AS (
-             SELECT count(*) FILTER (WHERE a.delegation_count_at_close > 0)::int AS delegators,
-                    coalesce(sum(a.delegation_count_at_close), 0)::int AS delegations
-             FROM account_rollup a, d WHERE a.period = 'Day' AND a.bucket_start = d.day
-         ), wr AS (
-             SELECT coalesce(sum(w.stake_at_close), 0) AS stake FROM worker_rollup w, d WHERE w.period = 'Day' AND w.bucket_start = d.day
+             ORDER BY bucket_start DESC LIMIT 1
+         ), e AS (
+             SELECT (SELECT coalesce(sum(x.payout), 0) FROM network_rollup x
+                      WHERE x.period = 'Day' AND x.bucket_start < date_trunc('day', h.bucket_start AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')
+                  + (SELECT coalesce(sum(x.payout), 0) FROM network_rollup x
+                      WHERE x.period = 'Hour' AND x.bucket_start >= date_trunc('day', h.bucket_start AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
+                        AND x.bucket_start <= h.bucket_start) AS payout,
+                    (SELECT coalesce(sum(x.treasury), 0) FROM network_rollup x
+                      WHERE x.period = 'Day' AND x.bucket_start < date_trunc('day', h.bucket_start AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')
+                  + (SELECT coalesce(sum(x.treasury), 0) FROM network_rollup x
+                      WHERE x.period = 'Hour' AND x.bucket_start >= date_trunc('day', h.bucket_start AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
+                        AND x.bucket_start <= h.bucket_start) AS treasury
+             FROM h
          )
          SELECT h.bucket_start AS hour, (h.bucket_start + interval '1 hour') AS as_of, h.first_height, h.blocks,
                 h.worker_count_at_close, h.ready_count_at_close, h.idle_count_at_close, h.unresponsive_count_at_close,
                 h.cooling_down_count_at_close, h.idle_share_at_close::float8 AS idle_share, h.budget_per_block_at_close::text AS budget,
                 h.treasury_ratio_at_close::float8 AS treasury_ratio, h.avg_block_time_ms::float8 AS block_ms,
                 h.apr_per_share::float8 AS per_share, h.emitted_cumulative::text AS emitted, h.emission_remaining::text AS remaining,
-                (SELECT coalesce(sum(x.payout), 0)::text FROM network_rollup x WHERE x.period = 'Hour' AND x.bucket_start <= h.bucket_start) AS emitted_payout,
-                (SELECT coalesce(sum(x.treasury), 0)::text FROM network_rollup x WHERE x.period = 'Hour' AND x.bucket_start <= h.bucket_start) AS emitted_treasury,
-                (d.day + interval '1 day') AS pools_as_of,
-                pr.sp_value::text AS sp_value, pr.vault_value::text AS vault_value, pr.pools, pr.avg_apr::float8 AS avg_apr,
-                ar.delegators, ar.delegations, wr.stake::text AS stake
-         FROM h, d, pr, ar, wr`,
+                e.payout::text AS emitted_payout, e.treasury::text AS emitted_treasury,
+                (d.bucket_start + interval '1 day') AS pools_as_of,
+                coalesce(d.stake_pool_value_at_close, 0)::text AS sp_value, coalesce(d.vault_value_at_close, 0)::text AS vault_value,
+                d.pool_count_at_close AS pools, d.average_apr_at_close::float8 AS avg_apr,
+                d.delegator_count_at_close AS delegators, d.delegation_count_at_close AS delegations,
+                coalesce(d.stake_at_close, 0)::text AS stake
+         FROM h CROSS JOIN e LEFT JOIN d ON TRUE`,
         [at.toISOString(), FIRST_REAL_TIME]
     )
     if (!r) throw new InputError('at', `no hourly rollup closes at or before ${at.toISOString()} (the indexed history starts later)`)

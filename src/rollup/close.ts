@@ -5,7 +5,7 @@
 import {aprPerShare, plancksToFloat, poolApr, realizedApr} from '../domain/apr'
 import {decimal, shareValue, sharePrice} from '../domain/pool-math'
 import type {MiningState, RollupRows} from '../domain/state'
-import {AccountRollup, NetworkRollup, PoolRollup, RollupPeriod, StakeMovementKind, WorkerRollup} from '../model'
+import {AccountRollup, NetworkRollup, PoolKind, PoolRollup, RollupPeriod, StakeMovementKind, WorkerRollup} from '../model'
 import type {BucketSpec} from './bucket'
 import {bucketId} from './bucket'
 import {Query, readBucketSums} from './read'
@@ -21,12 +21,12 @@ export async function closeBucket(q: Query, state: MiningState, b: BucketSpec, t
     const sums = await bucketSums(q, b, tally)
     const times = stateTimes(state, b, sums.changes)
     const apr = aprInputs(state, b)
-    return {
-        workers: workerRows(state, b, sums, times),
-        pools: poolRows(state, b, sums, times, apr),
-        accounts: accountRows(state, b, sums, apr),
-        network: [networkRow(state, b, sums, times, apr)],
-    }
+    const workers = workerRows(state, b, sums, times)
+    const pools = poolRows(state, b, sums, times, apr)
+    const accounts = accountRows(state, b, sums, apr)
+    const network = networkRow(state, b, sums, times, apr)
+    if (b.period === RollupPeriod.Day) Object.assign(network, dayAtClose(state, workers, pools, accounts))
+    return {workers, pools, accounts, network: [network]}
 }
 
 async function bucketSums(q: Query, b: BucketSpec, tally: BucketTally | undefined): Promise<BucketSums> {
@@ -375,5 +375,68 @@ function networkRow(state: MiningState, b: BucketSpec, sums: BucketSums, times: 
         readyCountAtClose: n.readyCount,
         avgBlockTimeMs: apr.avgBlockTimeMs,
         aprPerShare: apr.perShare,
+        stakeAtClose: null,
+        stakePoolValueAtClose: null,
+        vaultValueAtClose: null,
+        poolCountAtClose: null,
+        averageAprAtClose: null,
+        delegatorCountAtClose: null,
+        delegationCountAtClose: null,
     } satisfies NetworkRollup
+}
+
+/**
+ * The network at a day's close as networkStats(at) reports it, summed over that day's own rows (daily rows
+ * are dense: every bound worker, every pool, every holder), so a past day is one row to read instead of
+ * every worker's, pool's and account's row of the day.
+ */
+function dayAtClose(
+    state: MiningState,
+    workers: WorkerRollup[],
+    pools: PoolRollup[],
+    accounts: AccountRollup[]
+): Pick<
+    NetworkRollup,
+    | 'stakeAtClose'
+    | 'stakePoolValueAtClose'
+    | 'vaultValueAtClose'
+    | 'poolCountAtClose'
+    | 'averageAprAtClose'
+    | 'delegatorCountAtClose'
+    | 'delegationCountAtClose'
+> {
+    let stake = 0n
+    for (const w of workers) stake += w.stakeAtClose
+    let spValue = 0n
+    let vaultValue = 0n
+    // value-weighted APR over stake pools with an APR, in pool-id order (a fixed order for the float sums)
+    let weighted = 0
+    let weight = 0n
+    const byId = [...pools].sort((a, b) => (a.poolId < b.poolId ? -1 : a.poolId > b.poolId ? 1 : 0))
+    for (const r of byId) {
+        const vault = state.pools.get(r.poolId)?.kind === PoolKind.Vault
+        if (vault) vaultValue += r.totalValueAtClose
+        else {
+            spValue += r.totalValueAtClose
+            if (r.apr != null) {
+                weighted += Number(r.totalValueAtClose) * r.apr
+                weight += r.totalValueAtClose
+            }
+        }
+    }
+    let delegators = 0
+    let delegations = 0
+    for (const a of accounts) {
+        if (a.delegationCountAtClose > 0) delegators++
+        delegations += a.delegationCountAtClose
+    }
+    return {
+        stakeAtClose: stake,
+        stakePoolValueAtClose: spValue,
+        vaultValueAtClose: vaultValue,
+        poolCountAtClose: pools.length,
+        averageAprAtClose: weight > 0n ? weighted / Number(weight) : null,
+        delegatorCountAtClose: delegators,
+        delegationCountAtClose: delegations,
+    }
 }

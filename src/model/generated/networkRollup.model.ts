@@ -106,4 +106,46 @@ export class NetworkRollup {
      */
     @FloatColumn_({nullable: true})
     aprPerShare!: number | undefined | null
+
+    /**
+     * daily rows only (null on hourly ones): Σ WorkerRollup.stakeAtClose of the day's worker rows
+     */
+    @BigIntColumn_({nullable: true})
+    stakeAtClose!: bigint | undefined | null
+
+    /**
+     * daily rows only: Σ PoolRollup.totalValueAtClose of the day's stake-pool rows
+     */
+    @BigIntColumn_({nullable: true})
+    stakePoolValueAtClose!: bigint | undefined | null
+
+    /**
+     * daily rows only: Σ PoolRollup.totalValueAtClose of the day's vault rows
+     */
+    @BigIntColumn_({nullable: true})
+    vaultValueAtClose!: bigint | undefined | null
+
+    /**
+     * daily rows only: the day's PoolRollup rows (every pool)
+     */
+    @IntColumn_({nullable: true})
+    poolCountAtClose!: number | undefined | null
+
+    /**
+     * daily rows only: stake-pool APR at close weighted by pool value (pools with an APR)
+     */
+    @FloatColumn_({nullable: true})
+    averageAprAtClose!: number | undefined | null
+
+    /**
+     * daily rows only: accounts with a delegation at close (AccountRollup.delegationCountAtClose > 0)
+     */
+    @IntColumn_({nullable: true})
+    delegatorCountAtClose!: number | undefined | null
+
+    /**
+     * daily rows only: Σ AccountRollup.delegationCountAtClose
+     */
+    @IntColumn_({nullable: true})
+    delegationCountAtClose!: number | undefined | null
 }
