@@ -239,6 +239,11 @@ function poolRows(state: MiningState, b: BucketSpec, sums: BucketSums, times: Bu
             idleShareAtClose: p.idleShare,
             delegatorCountAtClose: p.delegatorCount,
             apr: apr.byPool.get(p.id) ?? null,
+            rewardedCount: pay?.rewarded ?? 0,
+            firstPayoutAt: pay?.firstAt == null ? null : new Date(pay.firstAt),
+            lastPayoutAt: pay?.lastAt == null ? null : new Date(pay.lastAt),
+            ownerDust: rew?.ownerDust ?? 0n,
+            commissionCount: rew?.commissionN ?? 0,
         } satisfies PoolRollup)
     }
     return rows

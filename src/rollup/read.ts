@@ -13,6 +13,7 @@ const big = (x: unknown): bigint => (x == null ? 0n : BigInt(x as string))
 const int = (x: unknown): number => (x == null ? 0 : Number(x))
 const str = (x: unknown): string => String(x)
 const strOrNull = (x: unknown): string | null => (x == null ? null : String(x))
+const msOrNull = (x: unknown): number | null => (x == null ? null : new Date(x as string | Date).getTime())
 
 /** the bucket's ledger rows must be written already; one connection, so the queries run one after the other */
 export async function readBucketSums(q: Query, b: BucketSpec): Promise<BucketSums> {
@@ -28,7 +29,9 @@ export async function readBucketSums(q: Query, b: BucketSpec): Promise<BucketSum
         `SELECT pool_id, coalesce(sum(amount) FILTER (WHERE NOT dropped), 0)::text AS amount,
                 coalesce(sum(treasury) FILTER (WHERE NOT dropped), 0)::text AS treasury,
                 coalesce(sum(dismissed) FILTER (WHERE NOT dropped), 0)::text AS dismissed,
-                sum(credited)::text AS credited, sum(paid_to_pool)::text AS paid_to_pool, (count(*) FILTER (WHERE NOT dropped))::int AS n
+                sum(credited)::text AS credited, sum(paid_to_pool)::text AS paid_to_pool, (count(*) FILTER (WHERE NOT dropped))::int AS n,
+                (count(*) FILTER (WHERE NOT dropped AND amount > 0))::int AS rewarded,
+                min(timestamp) FILTER (WHERE NOT dropped) AS first_at, max(timestamp) FILTER (WHERE NOT dropped) AS last_at
            FROM payout WHERE id >= $1 AND id < $2 AND pool_id IS NOT NULL AND (NOT dropped OR credited > 0 OR paid_to_pool > 0)
            GROUP BY pool_id`,
         range
@@ -45,7 +48,8 @@ export async function readBucketSums(q: Query, b: BucketSpec): Promise<BucketSum
         range
     )
     const rewardByPool = await q(
-        `SELECT pool_id, sum(to_owner)::text AS to_owner, sum(to_stakers)::text AS to_stakers
+        `SELECT pool_id, sum(to_owner)::text AS to_owner, sum(to_stakers)::text AS to_stakers,
+                sum(owner_dismissed)::text AS owner_dust, (count(*) FILTER (WHERE to_owner > 0))::int AS commission_n
            FROM pool_reward WHERE id >= $1 AND id < $2 GROUP BY pool_id`,
         range
     )
@@ -81,6 +85,9 @@ export async function readBucketSums(q: Query, b: BucketSpec): Promise<BucketSum
             credited: big(r.credited),
             paidToPool: big(r.paid_to_pool),
             n: int(r.n),
+            rewarded: int(r.rewarded),
+            firstAt: msOrNull(r.first_at),
+            lastAt: msOrNull(r.last_at),
         })),
         payTotals: {
             amount: big(tot.amount),
@@ -91,7 +98,13 @@ export async function readBucketSums(q: Query, b: BucketSpec): Promise<BucketSum
             paidToPool: big(tot.paid_to_pool),
             n: int(tot.n),
         },
-        rewardByPool: rewardByPool.map(r => ({poolId: str(r.pool_id), toOwner: big(r.to_owner), toStakers: big(r.to_stakers)})),
+        rewardByPool: rewardByPool.map(r => ({
+            poolId: str(r.pool_id),
+            toOwner: big(r.to_owner),
+            toStakers: big(r.to_stakers),
+            ownerDust: big(r.owner_dust),
+            commissionN: int(r.commission_n),
+        })),
         rewardByOwner: rewardByOwner.map(r => ({ownerId: str(r.pool_owner_id), toOwner: big(r.to_owner)})),
         moveByPool: moveByPool.map(r => ({id: str(r.pool_id), kind: str(r.kind), amount: big(r.amount)})),
         moveByAccount: moveByAccount.map(r => ({id: str(r.account_id), kind: str(r.kind), amount: big(r.amount)})),

@@ -19,6 +19,11 @@ export interface PoolPay {
     credited: bigint
     paidToPool: bigint
     n: number
+    /** accepted payouts with amount > 0 */
+    rewarded: number
+    /** first and last accepted payout (ms since epoch) */
+    firstAt: number | null
+    lastAt: number | null
 }
 
 /** all payouts of the bucket (dropped ones only in `dropped`, `credited` and `paidToPool`) */
@@ -37,6 +42,10 @@ export interface PoolRewardSum {
     poolId: string
     toOwner: bigint
     toStakers: bigint
+    /** Σ ownerDismissed */
+    ownerDust: bigint
+    /** rewards with toOwner > 0 */
+    commissionN: number
 }
 
 /** to_owner less what was dismissed, by pool owner */

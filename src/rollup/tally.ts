@@ -48,18 +48,24 @@ export class BucketTally {
                 w.n++
             }
             if (p.poolId != null) {
-                const o = this.poolPay(p.poolId)
-                o.amount += p.amount
-                o.treasury += p.treasury
-                o.dismissed += p.dismissed
-                o.n++
+                const pool = this.poolPay(p.poolId)
+                pool.amount += p.amount
+                pool.treasury += p.treasury
+                pool.dismissed += p.dismissed
+                pool.n++
+                if (p.amount > 0n) pool.rewarded++
+                const ts = p.timestamp.getTime()
+                if (pool.firstAt == null || ts < pool.firstAt) pool.firstAt = ts
+                if (pool.lastAt == null || ts > pool.lastAt) pool.lastAt = ts
             }
         }
         for (const r of rows.poolRewards) {
             let o = this.rewardByPool.get(r.poolId)
-            if (o == null) this.rewardByPool.set(r.poolId, (o = {poolId: r.poolId, toOwner: 0n, toStakers: 0n}))
+            if (o == null) this.rewardByPool.set(r.poolId, (o = {poolId: r.poolId, toOwner: 0n, toStakers: 0n, ownerDust: 0n, commissionN: 0}))
             o.toOwner += r.toOwner
             o.toStakers += r.toStakers
+            o.ownerDust += r.ownerDismissed
+            if (r.toOwner > 0n) o.commissionN++
             if (r.poolOwnerId != null) {
                 let a = this.rewardByOwner.get(r.poolOwnerId)
                 if (a == null) this.rewardByOwner.set(r.poolOwnerId, (a = {ownerId: r.poolOwnerId, toOwner: 0n}))
@@ -93,7 +99,10 @@ export class BucketTally {
 
     private poolPay(poolId: string): PoolPay {
         let o = this.payByPool.get(poolId)
-        if (o == null) this.payByPool.set(poolId, (o = {poolId, amount: 0n, treasury: 0n, dismissed: 0n, credited: 0n, paidToPool: 0n, n: 0}))
+        if (o == null) {
+            o = {poolId, amount: 0n, treasury: 0n, dismissed: 0n, credited: 0n, paidToPool: 0n, n: 0, rewarded: 0, firstAt: null, lastAt: null}
+            this.payByPool.set(poolId, o)
+        }
         return o
     }
 
@@ -118,6 +127,9 @@ export class BucketTally {
                 p.credited += v.credited
                 p.paidToPool += v.paidToPool
                 p.n += v.n
+                p.rewarded += v.rewarded
+                if (v.firstAt != null && (p.firstAt == null || v.firstAt < p.firstAt)) p.firstAt = v.firstAt
+                if (v.lastAt != null && (p.lastAt == null || v.lastAt > p.lastAt)) p.lastAt = v.lastAt
             }
         }
         const t = this.payTotals
@@ -134,6 +146,8 @@ export class BucketTally {
             else {
                 r.toOwner += v.toOwner
                 r.toStakers += v.toStakers
+                r.ownerDust += v.ownerDust
+                r.commissionN += v.commissionN
             }
         }
         for (const [k, v] of o.rewardByOwner) {

@@ -108,4 +108,31 @@ export class PoolRollup {
      */
     @FloatColumn_({nullable: true})
     apr!: number | undefined | null
+
+    /**
+     * the bucket's payouts that paid more than 0 (dropped ones excluded)
+     */
+    @IntColumn_({nullable: false})
+    rewardedCount!: number
+
+    /**
+     * the first and last accepted payout of the bucket
+     */
+    @DateTimeColumn_({nullable: true})
+    firstPayoutAt!: Date | undefined | null
+
+    @DateTimeColumn_({nullable: true})
+    lastPayoutAt!: Date | undefined | null
+
+    /**
+     * Σ PoolReward.ownerDismissed: commission dust the chain could not mint
+     */
+    @BigIntColumn_({nullable: false})
+    ownerDust!: bigint
+
+    /**
+     * PoolReward rows with a commission (toOwner > 0)
+     */
+    @IntColumn_({nullable: false})
+    commissionCount!: number
 }

@@ -2,7 +2,7 @@
 import {big} from '../pha'
 import {one, Query} from '../sql'
 import {AuditArgs, rangeParams, subjectSql} from './subject'
-import {segmentParams, segments} from './totals'
+import {EDGES_SQL, ROLLED_SQL, segmentParams, segments} from './totals'
 
 export interface Commission {
     /** Σ PoolReward.toOwner of the account's pools in the range */
@@ -49,13 +49,18 @@ export interface CommissionDetail {
     rewardCount: number
 }
 
+/** closed rollups (PoolRollup.ownerDust, commissionCount) + PoolReward rows at the edges, as the amount */
 export async function commissionDetail(q: Query, a: AuditArgs): Promise<CommissionDetail> {
+    const seg = await segments(q, a)
     const r = await one(
         q,
-        `SELECT coalesce(sum(r.owner_dismissed), 0)::text AS dust, (count(*) FILTER (WHERE r.to_owner > 0))::int AS n
-         FROM pool_reward r
-         WHERE ${subjectSql(a, 'r')} AND r.timestamp >= $2 AND r.timestamp < $3`,
-        rangeParams(a)
+        `SELECT coalesce(sum(dust), 0)::text AS dust, coalesce(sum(n), 0)::int AS n FROM (
+             SELECT sum(r.owner_dismissed) AS dust, count(*) FILTER (WHERE r.to_owner > 0) AS n
+             FROM pool_reward r WHERE ${subjectSql(a, 'r')} AND ${EDGES_SQL('r.timestamp')}
+             UNION ALL
+             SELECT sum(x.owner_dust), sum(x.commission_count) FROM pool_rollup x WHERE ${subjectSql(a, 'x')} AND ${ROLLED_SQL('x')}
+         ) s`,
+        [...rangeParams(a), ...segmentParams(seg)]
     )
     return {dust: big(r.dust), rewardCount: r.n}
 }

@@ -80,13 +80,11 @@ function payoutSourceSql(a: AuditArgs): string {
             UNION ALL
             SELECT true, r.bucket_start, r.settle_count, r.payout, r.treasury, r.to_owner, r.to_stakers, r.dismissed
             FROM pool_rollup r
-            WHERE ${subjectSql(a, 'r')}
-              AND ((r.period = 'Day' AND r.bucket_start >= $6 AND r.bucket_start < $7)
-                OR (r.period = 'Hour' AND ((r.bucket_start >= $4 AND r.bucket_start < $6) OR (r.bucket_start >= $7 AND r.bucket_start < $5))))`
+            WHERE ${subjectSql(a, 'r')} AND ${ROLLED_SQL('r')}`
 }
 
 /** the ledger part of the range: [from, h0) ∪ [hEnd, to) */
-const EDGES_SQL = (col: string) => `((${col} >= $2 AND ${col} < $4) OR (${col} >= $5 AND ${col} < $3))`
+export const EDGES_SQL = (col: string) => `((${col} >= $2 AND ${col} < $4) OR (${col} >= $5 AND ${col} < $3))`
 
 export interface AuditTotals {
     count: number
@@ -192,8 +190,15 @@ export interface LedgerStats {
     lastAt: Date | null
 }
 
-/** what only the ledger rows know: rewarded / dropped counts, first and last payout */
+/**
+ * Rewarded / dropped counts, first and last payout. Pools and accounts: the rewarded count and the first and
+ * last payout from the closed rollups plus the ledger at the edges (the segments of the amounts); dropped
+ * settlements from the ledger, through the partial index of dropped payouts. Workers and includeDropped: the
+ * ledger alone.
+ */
 export async function ledgerStats(q: Query, a: AuditArgs): Promise<LedgerStats> {
+    const seg = await segments(q, a)
+    if (seg.rollups) return rolledLedgerStats(q, a, seg)
     const inc = droppedSql(a)
     const r = await one(
         q,
@@ -206,6 +211,10 @@ export async function ledgerStats(q: Query, a: AuditArgs): Promise<LedgerStats> 
          WHERE ${subjectSql(a)} AND p.timestamp >= $2 AND p.timestamp < $3`,
         rangeParams(a)
     )
+    return ledgerStatsOf(r)
+}
+
+function ledgerStatsOf(r: any): LedgerStats {
     return {
         rewardedCount: r.rewarded,
         droppedCount: r.dropped_n,
@@ -213,4 +222,29 @@ export async function ledgerStats(q: Query, a: AuditArgs): Promise<LedgerStats> 
         firstAt: toDate(r.first_at),
         lastAt: toDate(r.last_at),
     }
+}
+
+/** the rollup rows of the closed segments: daily [d0, d1), hourly [h0, d0) ∪ [d1, hEnd) */
+export const ROLLED_SQL = (alias: string) => `((${alias}.period = 'Day' AND ${alias}.bucket_start >= $6 AND ${alias}.bucket_start < $7)
+                OR (${alias}.period = 'Hour' AND ((${alias}.bucket_start >= $4 AND ${alias}.bucket_start < $6) OR (${alias}.bucket_start >= $7 AND ${alias}.bucket_start < $5))))`
+
+async function rolledLedgerStats(q: Query, a: AuditArgs, seg: Segments): Promise<LedgerStats> {
+    const r = await one(
+        q,
+        `WITH s AS (
+             SELECT (count(*) FILTER (WHERE p.amount > 0))::int AS rewarded, min(p.timestamp) AS first_at, max(p.timestamp) AS last_at
+             FROM payout p WHERE ${subjectSql(a)} AND ${EDGES_SQL('p.timestamp')} AND NOT p.dropped
+             UNION ALL
+             SELECT sum(r.rewarded_count)::int, min(r.first_payout_at), max(r.last_payout_at)
+             FROM pool_rollup r WHERE ${subjectSql(a, 'r')} AND ${ROLLED_SQL('r')}
+         ), d AS (
+             SELECT count(*)::int AS n, coalesce(sum(p.amount), 0)::text AS amount
+             FROM payout p WHERE ${subjectSql(a)} AND p.timestamp >= $2 AND p.timestamp < $3 AND p.dropped
+         )
+         SELECT coalesce(sum(s.rewarded), 0)::int AS rewarded, min(s.first_at) AS first_at, max(s.last_at) AS last_at,
+                (SELECT n FROM d) AS dropped_n, (SELECT amount FROM d) AS dropped_amount
+         FROM s`,
+        [...rangeParams(a), ...segmentParams(seg)]
+    )
+    return ledgerStatsOf(r)
 }
