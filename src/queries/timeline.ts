@@ -251,13 +251,36 @@ export interface TimelineSession {
     settleCountInRange: number
 }
 
-/** every session the worker was bound to (state changes and payouts name it), oldest first */
+/**
+ * Every session the worker was bound to (state changes and payouts name it), oldest first. A session's first
+ * and last event come from its state changes at the worker and its last payout there, found by one index
+ * probe: a session's payouts at a worker fall in its tenures, which begin with a state change (binding), and
+ * end at the next state change of another session. Payouts from before the worker's first state change
+ * (indexing started later in its life) are read in full. So a long-lived worker costs a few index probes,
+ * not a read of every payout it ever had.
+ */
 export async function workerSessions(q: Query, worker: string, range: TimeRange): Promise<TimelineSession[]> {
     const rows = await q(
-        `WITH ev AS (
+        `WITH sc AS (
              SELECT session_id, timestamp, pool_id FROM worker_state_change WHERE worker_id = $1
+         ), ses AS (
+             SELECT session_id, min(timestamp) AS first_sc, max(timestamp) AS last_sc FROM sc GROUP BY session_id
+         ), tenure AS (
+             SELECT ses.*, (SELECT min(x.timestamp) FROM sc x WHERE x.timestamp >= ses.last_sc AND x.session_id <> ses.session_id) AS ended
+             FROM ses
+         ), ev AS (
+             SELECT session_id, timestamp, pool_id FROM sc
              UNION ALL
-             SELECT session_id, timestamp, pool_id FROM payout WHERE worker_id = $1
+             SELECT session_id, timestamp, pool_id FROM payout
+             WHERE worker_id = $1 AND timestamp < coalesce((SELECT min(first_sc) FROM ses), 'infinity'::timestamptz)
+             UNION ALL
+             SELECT t.session_id, lp.timestamp, lp.pool_id FROM tenure t
+             CROSS JOIN LATERAL (
+                 SELECT p.timestamp, p.pool_id FROM payout p
+                 WHERE p.worker_id = $1 AND p.session_id = t.session_id AND p.timestamp >= t.first_sc
+                   AND p.timestamp <= coalesce(t.ended, 'infinity'::timestamptz)
+                 ORDER BY p.timestamp DESC LIMIT 1
+             ) lp
          ), agg AS (
              SELECT session_id, min(timestamp) AS first_seen, max(timestamp) AS last_seen,
                     (array_agg(pool_id ORDER BY timestamp DESC) FILTER (WHERE pool_id IS NOT NULL))[1] AS pool_id
