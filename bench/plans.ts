@@ -207,6 +207,8 @@ async function main() {
                 },
             ],
         ]
+        // as in the API's transactions (src/sdk/graphql-server.ts): no JIT compilation, which alone took 0.6–0.9 s
+        await c.query('SET jit = off')
         for (const [name, run] of cases) {
             await run(recorder(c, name, plans))
             console.error(`[plans] ${name}: ${plans.filter(p => p.case === name).length} statements`)
@@ -229,7 +231,7 @@ async function main() {
         '',
         `\`node lib/bench/plans.js --db ${db} --label ${label}\` (bench/plans.ts), ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC. ` +
             `Chain head ${info.head.toISOString()}; account ${info.account} (the busiest pool owner), pool ${info.pool}, worker ${info.worker}; ` +
-            `audits over the 30 days up to the head, the timeline over 7. Each statement ran once before its EXPLAIN (ANALYZE, BUFFERS) (warm cache). ` +
+            `audits over the 30 days up to the head, the timeline over 7. Each statement ran once before its EXPLAIN (ANALYZE, BUFFERS) (warm cache), JIT off as in the API. ` +
             `Timings are from a shared 2-core machine: compare buffers across sizes, timings only roughly.`,
         '',
         '| case | # | execution ms | planning ms | shared hit | read |',
