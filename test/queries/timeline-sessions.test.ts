@@ -16,22 +16,18 @@ beforeAll(async () => {
 }, 1_200_000)
 
 /** the definition: every state change and payout of the worker, grouped by session */
-const EVERY_ROW = `WITH ev AS (
-        SELECT session_id, timestamp, pool_id FROM worker_state_change WHERE worker_id = $1
-        UNION ALL
-        SELECT session_id, timestamp, pool_id FROM payout WHERE worker_id = $1
-    ), agg AS (
-        SELECT session_id, min(timestamp) AS first_seen, max(timestamp) AS last_seen,
-               (array_agg(pool_id ORDER BY timestamp DESC) FILTER (WHERE pool_id IS NOT NULL))[1] AS pool_id
-        FROM ev GROUP BY session_id
-    ), inr AS (
-        SELECT session_id, sum(amount) AS amount, count(*)::int AS n
-        FROM payout WHERE worker_id = $1 AND timestamp >= $2 AND timestamp < $3 AND NOT dropped GROUP BY session_id
-    )
-    SELECT agg.session_id, agg.first_seen, agg.last_seen, coalesce(s.pool_id, agg.pool_id) AS pool_id,
-           coalesce(inr.amount, 0)::text AS in_amount, coalesce(inr.n, 0) AS in_n
-    FROM agg LEFT JOIN session s ON s.id = agg.session_id LEFT JOIN inr ON inr.session_id = agg.session_id
-    ORDER BY agg.first_seen, agg.session_id`
+const EVERY_ROW = `SELECT e.session_id, min(e.timestamp) AS first_seen, max(e.timestamp) AS last_seen,
+           coalesce((SELECT s.pool_id FROM session s WHERE s.id = e.session_id),
+                    (array_agg(e.pool_id ORDER BY e.timestamp DESC) FILTER (WHERE e.pool_id IS NOT NULL))[1]) AS pool_id,
+           (SELECT coalesce(sum(p.amount), 0)::text FROM payout p
+             WHERE p.worker_id = $1 AND p.session_id = e.session_id AND p.timestamp >= $2 AND p.timestamp < $3 AND NOT p.dropped) AS in_amount,
+           (SELECT count(*)::int FROM payout p
+             WHERE p.worker_id = $1 AND p.session_id = e.session_id AND p.timestamp >= $2 AND p.timestamp < $3 AND NOT p.dropped) AS in_n
+    FROM (SELECT session_id, timestamp, pool_id FROM worker_state_change WHERE worker_id = $1
+          UNION ALL
+          SELECT session_id, timestamp, pool_id FROM payout WHERE worker_id = $1) e
+    GROUP BY e.session_id
+    ORDER BY first_seen, e.session_id`
 
 test('every worker: sessions, first and last seen, pool and range sums equal the aggregation of every row', async () => {
     const ds = days(db.truth)
