@@ -8,7 +8,7 @@
  */
 import * as path from 'path'
 import {Client} from 'pg'
-import {indexedDatabase, IndexedDb, ROOT, withClient} from '../helpers/indexed'
+import {indexedDatabase, IndexedDb, rolledBack, ROOT, withClient} from '../helpers/indexed'
 import {GraphqlServer} from '../helpers/graphql-server'
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -79,8 +79,7 @@ describe('daily network rollup at close', () => {
     test('the migration’s backfill gives the processor’s values (in a transaction rolled back)', async () => {
         await withClient(db.url, async c => {
             const processor = await dayRows(c)
-            await c.query('BEGIN')
-            try {
+            await rolledBack(c, async () => {
                 await c.query(
                     `UPDATE network_rollup SET stake_at_close = NULL, stake_pool_value_at_close = NULL, vault_value_at_close = NULL,
                             pool_count_at_close = NULL, average_apr_at_close = NULL, delegator_count_at_close = NULL, delegation_count_at_close = NULL`
@@ -88,9 +87,7 @@ describe('daily network rollup at close', () => {
                 expect((await dayRows(c)).every(r => r.stake == null && r.pools == null)).toBe(true)
                 await c.query(Migration.BACKFILL)
                 expectSameDays(await dayRows(c), processor)
-            } finally {
-                await c.query('ROLLBACK')
-            }
+            })
         })
     })
 

@@ -10,7 +10,7 @@
  */
 import * as path from 'path'
 import {Client} from 'pg'
-import {indexedDatabase, IndexedDb, ROOT, withClient} from '../helpers/indexed'
+import {indexedDatabase, IndexedDb, rolledBack, ROOT, withClient} from '../helpers/indexed'
 import {GraphqlServer} from '../helpers/graphql-server'
 import {b, busiestOwner, days, ownedPools} from '../helpers/truth'
 
@@ -68,14 +68,11 @@ describe('pool rollups: the audit totals of their bucket', () => {
     test('the migration’s backfill gives the processor’s values (in a transaction rolled back)', async () => {
         await withClient(db.url, async c => {
             const processor = await rollupRows(c)
-            await c.query('BEGIN')
-            try {
+            await rolledBack(c, async () => {
                 await c.query(`UPDATE pool_rollup SET rewarded_count = 0, first_payout_at = NULL, last_payout_at = NULL, owner_dust = 0, commission_count = 0`)
                 for (const sql of Migration.BACKFILL) await c.query(sql)
                 expect(await rollupRows(c)).toEqual(processor)
-            } finally {
-                await c.query('ROLLBACK')
-            }
+            })
         })
     })
 })

@@ -92,6 +92,16 @@ export async function withClient<T>(url: string, f: (c: Client) => Promise<T>): 
     }
 }
 
+/** runs `f` inside a transaction on `c` that is always rolled back: what it changes, nobody else sees */
+export async function rolledBack<T>(c: Client, f: () => Promise<T>): Promise<T> {
+    await c.query('BEGIN')
+    try {
+        return await f()
+    } finally {
+        await c.query('ROLLBACK')
+    }
+}
+
 async function readMarker(url: string): Promise<{fingerprint: string; truth: string} | undefined> {
     try {
         return await withClient(url, async c => {
